@@ -1,0 +1,106 @@
+# zdsim: build, test, demo. `make` builds build/zdsim; `make test` runs every test;
+# `make demo` runs the main job. Each installs missing Debian packages first (`make deps`).
+
+CC       ?= cc
+BUILD    ?= build
+OPT      ?= -O2
+SANITIZE ?=
+
+# Sanitizer builds live apart so that they never mix objects with the normal build.
+ifneq ($(SANITIZE),)
+BUILD    := $(BUILD)/san
+OPT      := -O1 -fno-omit-frame-pointer
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+endif
+
+PKGS         = glib-2.0 gthread-2.0 json-glib-1.0 libevent sqlite3
+DEB_PACKAGES = libglib2.0-dev libevent-dev libsqlite3-dev libjson-glib-dev gnuplot-nox \
+               pkg-config tzdata
+
+# Recursive (=) on purpose: expanded when a recipe runs, after deps-check may have installed
+# the packages that pkg-config reports on.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+           -Wfloat-equal -Wswitch-default -Werror
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) $(WARNINGS) -Iinclude $(PKG_CFLAGS) \
+              -DZDSIM_VERSION='"$(VERSION)"'
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS        = $(PKG_LIBS) -lm
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+SRC      = $(wildcard sim/*.c)
+LIB_SRC  = $(filter-out sim/main.c,$(SRC))
+LIB_OBJ  = $(LIB_SRC:sim/%.c=$(BUILD)/obj/%.o)
+TEST_SRC = $(wildcard tests/test-*.c)
+TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+HEADERS  = $(wildcard include/zdsim/*.h)
+
+.PHONY: all deps deps-check test golden demo bench clean valgrind
+
+all: $(BUILD)/zdsim
+
+# Quick check run before every build: installs only when something is missing.
+deps-check:
+	@if ! pkg-config --exists $(PKGS) 2>/dev/null || ! command -v gnuplot >/dev/null 2>&1 \
+	    || [ ! -d /usr/share/zoneinfo/Europe ]; then $(MAKE) --no-print-directory deps; fi
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+	      || printf '%s ' $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "deps: missing $$missing"; \
+	  echo "deps: run as root: apt-get update && apt-get install -y --no-install-recommends $$missing"; \
+	  exit 1; fi; \
+	echo "deps: installing $$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  --no-install-recommends $$missing
+
+# `make V=1` shows the full compiler lines.
+Q = $(if $(V),,@)
+
+$(BUILD)/obj/%.o: sim/%.c $(HEADERS) | deps-check
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libzdsim.a: $(LIB_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/zdsim: $(BUILD)/obj/main.o $(BUILD)/libzdsim.a
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libzdsim.a $(HEADERS) | deps-check
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(BUILD)/libzdsim.a $(ALL_LDFLAGS) $(LIBS)
+
+# Every GTest program in TAP mode, then the golden reports; one closing line
+# "N passed, N failed" and a non-zero exit on any failure.
+test: $(BUILD)/zdsim $(TESTS)
+	@ZDSIM_BIN=$(BUILD)/zdsim sh tests/run-tests.sh $(TESTS)
+
+# Regenerates the golden reports from the example scenarios (explain the change in the commit).
+golden: $(BUILD)/zdsim
+	@ZDSIM_BIN=$(BUILD)/zdsim sh tests/golden.sh regenerate
+
+valgrind: $(BUILD)/zdsim $(TESTS)
+	@ZDSIM_BIN=$(BUILD)/zdsim VALGRIND="valgrind --leak-check=full --error-exitcode=99 -q" \
+	  sh tests/run-tests.sh $(TESTS)
+
+demo: $(BUILD)/zdsim
+	@sh scenarios/demo.sh $(BUILD)/zdsim
+
+bench: deps-check
+	@$(MAKE) --no-print-directory BUILD=build/bench OPT='-O3 -march=native' build/bench/zdsim
+	@sh tests/bench.sh build/bench/zdsim
+
+clean:
+	rm -rf build plots/out

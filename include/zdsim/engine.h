@@ -1,0 +1,73 @@
+/* engine.h: the discrete-event engine: a clock and a pending-event list, nothing else.
+ *
+ * The model.
+ *   Time is a gint64 count of microseconds. An event is a small value (time, priority, kind,
+ *   subject, data) that the engine hands back to one dispatch function when its time comes;
+ *   what kinds and subjects mean is the caller's business, so the engine knows nothing of
+ *   Cloud Foundry. Events of the same instant run in priority order (0 first), then in the
+ *   order they were scheduled, so a run is a pure function of its inputs.
+ *
+ * The data structure.
+ *   The pending events live in an array-based binary heap of 24-byte entries ordered by
+ *   (time, priority, sequence); the payloads live in a slot table with a free list, and each
+ *   slot remembers its heap position so that cancelling is O(log n) too. Arrays only grow, so
+ *   once warm (after the largest number of pending events has been seen) scheduling,
+ *   cancelling and dispatching allocate nothing; engine_reset() keeps the arrays for the next
+ *   replication.
+ *
+ * Errors.
+ *   Scheduling in the past or cancelling with a stale handle are programming errors: the first
+ *   is a g_assert, the second returns FALSE (a handle of an event already run or cancelled is
+ *   stale, and handles carry a generation so a reused slot does not answer to an old one). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gint64 time;
+  guint32 kind;
+  guint32 subject;
+  gint64 data;
+} EngineEvent;
+
+/* A handle to a pending event; 0 is never a valid handle. */
+typedef guint64 EngineHandle;
+
+typedef void (*EngineDispatch)(void *ctx, const EngineEvent *event);
+
+typedef struct Engine Engine;
+
+/* A new engine whose events are dispatched to @dispatch with @ctx, at time 0.
+ * Returns: (transfer full) free with engine_free(). */
+Engine *engine_new(EngineDispatch dispatch, void *ctx);
+void engine_free(Engine *engine);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Engine, engine_free)
+
+/* Drops every pending event and sets the clock and the event count to 0, keeping the memory. */
+void engine_reset(Engine *engine);
+
+/* Schedules an event at @time (>= now) with @priority (0..255, lower first within an instant).
+ * Returns: a handle for engine_cancel(). */
+EngineHandle engine_schedule(Engine *engine, gint64 time, guint8 priority, guint32 kind,
+                             guint32 subject, gint64 data);
+
+/* Removes a pending event. Returns: FALSE when @handle is 0, already ran or was cancelled. */
+gboolean engine_cancel(Engine *engine, EngineHandle handle);
+
+/* Dispatches events in order while their time is before @until or until engine_stop();
+ * then sets the clock to @until (unless stopped). Returns: the events dispatched. */
+guint64 engine_run(Engine *engine, gint64 until);
+
+/* Asks engine_run() to return after the event being dispatched. */
+void engine_stop(Engine *engine);
+
+gint64 engine_now(const Engine *engine);
+guint64 engine_events(const Engine *engine);  /* dispatched since new or reset */
+guint engine_pending(const Engine *engine);
+
+/* The time of the earliest pending event, or G_MAXINT64 when none is pending. */
+gint64 engine_next_time(const Engine *engine);
+
+G_END_DECLS

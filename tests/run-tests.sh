@@ -1,0 +1,45 @@
+#!/bin/sh
+# Runs each GTest program given as an argument in TAP mode, then tests/golden.sh, and ends with
+# one closing line "N passed, N failed" (the form CI reads); exits 1 when anything failed.
+# $VALGRIND, when set, prefixes every test program (make valgrind).
+passed=0
+failed=0
+failed_names=""
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() {
+  # Reads TAP from $log: "ok N ..." and "not ok N ..." lines, skipping "# SKIP" ones.
+  p=$(grep -c '^ok ' "$log")
+  f=$(grep -c '^not ok ' "$log")
+  passed=$((passed + p))
+  failed=$((failed + f))
+  [ "$f" -eq 0 ] || failed_names="$failed_names $1"
+}
+
+for t in "$@"; do
+  echo "# $t"
+  $VALGRIND "$t" --tap >"$log" 2>&1
+  rc=$?
+  grep -E '^(ok|not ok|Bail out|# (Start|End) of)' "$log" | grep -v '^# ' | sed 's/^/  /'
+  count "$t"
+  if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
+    # A crash or an abort outside a test case: show why and count it as a failure.
+    tail -n 20 "$log" | sed 's/^/  | /'
+    failed=$((failed + 1))
+    failed_names="$failed_names $t(exit $rc)"
+  elif grep -q '^not ok ' "$log"; then
+    grep -B2 -A10 '^not ok ' "$log" | sed 's/^/  | /' | head -60
+  fi
+done
+
+if [ -z "$VALGRIND" ] && [ -f tests/golden.sh ]; then
+  echo "# tests/golden.sh"
+  sh tests/golden.sh check >"$log" 2>&1
+  cat "$log" | sed 's/^/  /'
+  count tests/golden.sh
+fi
+
+[ -z "$failed_names" ] || echo "failed:$failed_names"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
