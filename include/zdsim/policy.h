@@ -1,0 +1,42 @@
+/* policy.h: the evacuation policy interface and the registry of policies.
+ *
+ * An evacuation policy decides what happens to the app's instances on a Diego cell that the
+ * platform drains (DESIGN.md §1.5). Each policy is one file, sim/policy_<name>.c, exporting
+ * one const Policy; a new policy is a new file plus its line in the registry. Not for the
+ * lifecycle itself (instance.h), which the policies drive through the model's verbs. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct Model Model;
+
+typedef struct Policy {
+  const char *name;     /* as written in policy.evacuation */
+  const char *summary;  /* one line for `zdsim help` and reports */
+  /* The cell stopped taking work and its drain starts now. */
+  void (*drain_start)(Model *model, guint cell);
+  /* An evacuation poll of a draining cell (every platform.evacuation_poll from drain start,
+   * after every other event of the same instant). */
+  void (*poll)(Model *model, guint cell);
+  /* The evacuation timeout of a draining cell ended. */
+  void (*timeout)(Model *model, guint cell);
+} Policy;
+
+/* The built-in policies (DESIGN §1.5, §10.6-8). */
+extern const Policy policy_rolling;    /* start-new-before-stop-old: Diego's default */
+extern const Policy policy_recreate;   /* stop first, one index at a time */
+extern const Policy policy_stop_start; /* stop everything on the cell, then start again */
+
+/* The policy called @name, or NULL when none is. */
+const Policy *policy_lookup(const char *name);
+
+/* The names of the selectable policies, comma separated, for messages. Static string. */
+const char *policy_names(void);
+
+/* Makes @policy selectable by name for the rest of the process. For tests only (a deliberately
+ * wrong policy that proves the regression suite catches it); call before any run starts. */
+void policy_register_for_tests(const Policy *policy);
+
+G_END_DECLS

@@ -1,0 +1,184 @@
+/* scenario.h: scenario files (GKeyFile) resolved into a struct the model reads.
+ *
+ * Every section and key of DESIGN.md §3 with its default; units, distributions, windows,
+ * [action NAME], [sweep] and [expect]; --set overrides. Every bad input is refused before
+ * anything runs, with errors naming the file, the line, the key and what was expected, and
+ * for an unknown key or section the closest known one. Not for running anything. */
+#pragma once
+
+#include <glib.h>
+
+#include "zdsim/calendar.h"
+#include "zdsim/dist.h"
+
+G_BEGIN_DECLS
+
+#define SCENARIO_ERROR (scenario_error_quark())
+GQuark scenario_error_quark(void);
+
+typedef enum {
+  SCENARIO_ERROR_INVALID, /* one or more bad keys, values or lines; the message lists all */
+  SCENARIO_ERROR_IO,      /* the file cannot be read */
+} ScenarioError;
+
+typedef enum {
+  SCENARIO_HEALTH_PORT,
+  SCENARIO_HEALTH_PROCESS,
+  SCENARIO_HEALTH_HTTP,
+} ScenarioHealthCheck;
+
+typedef enum {
+  SCENARIO_UPDATES_NONE,
+  SCENARIO_UPDATES_RATE,     /* Poisson, updates_rate */
+  SCENARIO_UPDATES_CALENDAR, /* instants of updates_schedule */
+} ScenarioUpdates;
+
+typedef enum {
+  SCENARIO_TRAFFIC_CONSTANT,       /* peak_rps all the time */
+  SCENARIO_TRAFFIC_BUSINESS_HOURS, /* peak_rps inside business hours, offpeak_rps outside */
+} ScenarioTraffic;
+
+typedef enum {
+  SCENARIO_ACTION_SCALE,
+  SCENARIO_ACTION_RESTART,
+  SCENARIO_ACTION_DEPLOY,
+  SCENARIO_ACTION_ROLLING_RESTART,
+  SCENARIO_ACTION_CELL_FAILURE,
+  SCENARIO_ACTION_AZ_OUTAGE,
+  SCENARIO_ACTION_DB_FAILOVER,
+  SCENARIO_ACTION_PLATFORM_UPDATE,
+} ScenarioActionKind;
+
+typedef struct {
+  char *name;              /* from [action NAME] */
+  ScenarioActionKind kind;
+  gint64 at;               /* simulation time (µs since scenario.start) */
+  guint instances;         /* scale: target count */
+  gint64 duration;         /* scale, az-outage: how long (0 = for good, for scale) */
+  guint max_in_flight;     /* rolling-restart: instances restarted at once (default 1) */
+  guint zone;              /* az-outage: zone index (default 0) */
+  guint cell;              /* cell-failure: cell index (default 0) */
+} ScenarioAction;
+
+typedef enum {
+  SCENARIO_EXPECT_AT_LEAST, /* ">= X": judged on the lower 95 % bound */
+  SCENARIO_EXPECT_AT_MOST,  /* "<= X": judged on the upper 95 % bound */
+} ScenarioExpectOp;
+
+typedef struct {
+  char *metric;            /* the JSON name of DESIGN.md §2, e.g. "availability",
+                              "max_outage_s", "downtime_per_year_s" */
+  char *key;               /* the key as written, e.g. "max_outage" */
+  ScenarioExpectOp op;
+  double value;            /* in the metric's unit: a fraction, seconds or a count */
+  char *text;              /* the value as written, e.g. ">= 99.95%" */
+  gint line;
+} ScenarioExpect;
+
+typedef struct {
+  char *key;               /* "section.key" */
+  GPtrArray *values;       /* of char*, in file order */
+} ScenarioSweepAxis;
+
+typedef struct {
+  /* [scenario] */
+  char *path;              /* the file it came from */
+  char *text;              /* the file's text as read, for storage and hashing */
+  char **overrides;        /* the --set overrides applied, NULL-terminated (may be empty) */
+  char *name;
+  char *description;
+  GDateTime *start;
+  gint64 horizon;
+  guint replications;
+  guint64 seed;
+
+  /* [app] */
+  guint instances;
+  guint mendix_version;
+  Dist startup;
+  double start_failure;
+  ScenarioHealthCheck health_check;
+  gint64 health_check_timeout;
+  Dist graceful_shutdown;
+  Dist crash_mtbf;
+  gboolean needs_db_to_start;
+  gint64 db_loss_crash_after;  /* -1 = none */
+  double capacity_rps;
+
+  /* [platform] */
+  guint cells;
+  guint azs;
+  guint cell_capacity;
+  double cell_utilization;
+  ScenarioUpdates updates;
+  double updates_rate;         /* per second, when SCENARIO_UPDATES_RATE */
+  CalendarWindow updates_schedule;
+  guint max_in_flight;
+  guint canaries;
+  Dist cell_recreate;
+  gint64 watch_time;
+  gint64 evacuation_timeout;
+  gint64 evacuation_poll;
+  gint64 convergence_interval;
+  gint64 proxy_drain;
+  Dist registration_lag;
+  Dist unregistration_lag;
+  guint router_attempts;
+  Dist cell_failure_mtbf;
+  gint64 max_health_check_timeout;
+
+  /* [policy] */
+  char *evacuation;            /* a policy name known to policy_lookup() */
+
+  /* [database] */
+  gboolean multi_az;
+  CalendarWindow db_maintenance_window;
+  double maintenance_rate;     /* per second */
+  Dist failover;
+  Dist single_az_outage;
+  double engine_upgrade_rate;  /* per second */
+  Dist engine_upgrade_outage;
+  Dist failure_mtbf;
+  gboolean align_to_portal;
+
+  /* [portal] */
+  CalendarWindow portal_window;
+  double environment_maintenance_rate; /* per second */
+
+  /* [traffic] */
+  ScenarioTraffic traffic;
+  CalendarWindow business_hours;       /* zone = traffic.timezone */
+  char *timezone;
+  double peak_rps;
+  double offpeak_rps;
+
+  GPtrArray *actions;          /* of ScenarioAction*, sorted by time */
+  GPtrArray *expects;          /* of ScenarioExpect*, in file order */
+  GPtrArray *sweep;            /* of ScenarioSweepAxis*, in file order; empty when none */
+} Scenario;
+
+/* Loads and validates @path, then applies @overrides ("section.key=value", may be NULL).
+ * Returns: (transfer full) the scenario, or NULL with @error (SCENARIO_ERROR) whose message
+ * lists every problem, one per line, as "FILE:LINE: section.key: expected ..., got '...'". */
+Scenario *scenario_load(const char *path, const char *const *overrides, GError **error);
+
+/* The same from text in memory; @path only names it in messages. */
+Scenario *scenario_load_data(const char *text, gsize length, const char *path,
+                             const char *const *overrides, GError **error);
+
+void scenario_free(Scenario *scenario);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Scenario, scenario_free)
+
+/* The scenario resolved with every default, as a scenario file that scenario_load reads back
+ * to the same values. Returns: (transfer full). */
+char *scenario_to_string(const Scenario *scenario);
+
+/* The points of [sweep]: the Cartesian product of its axes, the first axis varying slowest.
+ * Returns: (transfer full) a GPtrArray of NULL-terminated override vectors (char **) holding
+ * "section.key=value" strings; one empty vector when there is no sweep. */
+GPtrArray *scenario_sweep_points(const Scenario *scenario);
+
+/* The names of every known "section.key", for messages and completion. NULL-terminated. */
+const char *const *scenario_known_keys(void);
+
+G_END_DECLS
