@@ -1,0 +1,348 @@
+/* model.h: the state of one replication of the Cloud Foundry model, shared by the model's
+ * modules (foundation, instance, platform, policy_*, database, traffic, metrics, model).
+ *
+ * Vocabulary follows Diego's: an *index* is an ActualLRP instance index of the app (its crash
+ * count lives there); a *container* is one running copy of an index on a cell. An index has at
+ * most one ordinary container and, while a cell evacuates it, one evacuating copy
+ * (domain-facts §1). Not for SQLite, gnuplot or HTTP, and not for the calendar (the run
+ * expands calendars once into ModelCalendar before any replication starts). */
+#pragma once
+
+#include <glib.h>
+
+#include "zdsim/dist.h"
+#include "zdsim/engine.h"
+#include "zdsim/policy.h"
+#include "zdsim/scenario.h"
+
+G_BEGIN_DECLS
+
+#define MODEL_NONE G_MAXUINT32
+
+/* Causes of downtime (DESIGN.md §2); the order is the order of reports. */
+typedef enum {
+  CAUSE_PLATFORM_UPDATE,
+  CAUSE_CRASH,
+  CAUSE_DB_MAINTENANCE,
+  CAUSE_DB_FAILURE,
+  CAUSE_ENVIRONMENT_MAINTENANCE,
+  CAUSE_ACTION,
+  CAUSE_CAPACITY,
+  CAUSE_COUNT
+} ModelCause;
+
+/* The name of @cause as in JSON and the database ("platform-update"). */
+const char *model_cause_name(ModelCause cause);
+
+/* Event kinds of the model (the engine only carries them). */
+typedef enum {
+  EV_PLACE,            /* subject = index: auction it */
+  EV_HEALTHY,          /* subject = container: first passing health check */
+  EV_START_CRASH,      /* subject = container: start failed or timed out */
+  EV_READY,            /* subject = container: process health check: the app can serve now */
+  EV_ROUTE_REGISTER,   /* subject = container */
+  EV_ROUTE_UNREGISTER, /* subject = container */
+  EV_CRASH,            /* subject = container: a RUNNING container crashes (crash_mtbf) */
+  EV_GONE,             /* subject = container: a stopping container has exited */
+  EV_DB_DOWN,          /* subject = outage number */
+  EV_DB_UP,            /* subject = outage number */
+  EV_DB_LOSS_CRASH,    /* the database has been down app.db_loss_crash_after */
+  EV_UPDATE_ARRIVAL,   /* a routine platform update arrives */
+  EV_BATCH_START,      /* the next batch of the running update */
+  EV_EVAC_POLL,        /* subject = cell */
+  EV_EVAC_TIMEOUT,     /* subject = cell */
+  EV_RECREATE_DONE,    /* subject = cell: VM recreated, now watching (takes work) */
+  EV_WATCH_DONE,       /* subject = cell */
+  EV_CELL_FAILURE,     /* subject = cell: vanishes without drain */
+  EV_CELL_BACK,        /* subject = cell: failed cell recreated */
+  EV_ENV_MAINTENANCE,  /* portal window: restart the whole app */
+  EV_ACTION,           /* subject = action number */
+  EV_SCALE_BACK,       /* data = the desired count to go back to */
+  EV_KIND_COUNT
+} ModelEventKind;
+
+/* Event priorities: evacuation polls run after every other event of their instant
+ * (DESIGN.md §10.6). */
+enum { PRIO_NORMAL = 0, PRIO_LATE = 10 };
+
+typedef enum {
+  CONTAINER_FREE,
+  CONTAINER_STARTING,
+  CONTAINER_RUNNING,
+  CONTAINER_STOPPING,
+} ContainerState;
+
+typedef struct {
+  ContainerState state;
+  guint32 index;          /* instance index it runs */
+  guint32 cell;
+  guint32 prev, next;     /* the cell's list of containers */
+  gboolean evacuating;    /* an evacuating copy (old instance kept while its index moves) */
+  gboolean routed;        /* route registered in the gorouter */
+  gboolean ready;         /* the app answers requests (false while a process-checked app
+                             is still starting) */
+  gboolean dead;          /* the process is gone but the container's route may linger */
+  gint64 placed_at;
+  gint64 running_at;
+  gint64 startup;         /* drawn startup time (process health check: ready after it) */
+  EngineHandle pending;   /* health, start-crash, crash or gone event */
+  EngineHandle ready_ev;  /* process health check: the moment the app can serve */
+  EngineHandle route_ev;  /* registration or unregistration event */
+  ModelCause stop_cause;  /* why it was stopped (for outage attribution) */
+} Container;
+
+typedef enum {
+  INDEX_ABSENT,     /* not desired (scaled down) */
+  INDEX_UNCLAIMED,  /* waiting for placement */
+  INDEX_STARTING,
+  INDEX_RUNNING,
+  INDEX_CRASHED,    /* waiting for its restart, or for good at 200 crashes */
+  INDEX_WAITING,    /* stopped until an app restart starts it again */
+} IndexState;
+
+typedef struct {
+  IndexState state;
+  guint crash_count;
+  guint32 ordinary;       /* container, or MODEL_NONE */
+  guint32 evacuating;     /* evacuating copy, or MODEL_NONE */
+  gboolean place_pending; /* an EV_PLACE is scheduled */
+  gboolean stop_old_when_running; /* rolling restart: stop the copy once this runs */
+  guint32 start_when_gone;  /* stop-start: auction again when this container is gone */
+} Index;
+
+typedef enum {
+  CELL_UP,          /* takes work */
+  CELL_DRAINING,    /* evacuating: takes no work */
+  CELL_RECREATING,  /* VM being recreated: takes no work */
+  CELL_WATCHING,    /* back and taking work, BOSH still watching */
+  CELL_FAILED,      /* vanished */
+} CellState;
+
+typedef struct {
+  CellState state;
+  guint zone;
+  guint base_used;        /* slots taken by other tenants: round(capacity * utilization) */
+  guint app_containers;   /* this app's containers on the cell, STOPPING ones included */
+  guint32 head;           /* first container on the cell, or MODEL_NONE */
+  gboolean drain_timed_out;
+  gboolean in_update;     /* part of the running update's batch */
+  EngineHandle poll_ev, timeout_ev;
+  EngineHandle failure_ev;  /* the next random failure (platform.cell_failure_mtbf) */
+} Cell;
+
+/* Calendar intervals expanded once per run and shared read-only by every replication. */
+typedef struct {
+  GArray *business_hours;  /* CalendarInterval */
+  GArray *portal;          /* portal maintenance window */
+  GArray *db_window;       /* RDS window (moved into the portal window when aligned) */
+  GArray *updates;         /* instants of a calendar update schedule */
+} ModelCalendar;
+
+typedef struct {
+  gint64 start, end;
+  ModelCause cause;
+} ModelInterval;
+
+/* The per-replication figures of DESIGN.md §2, before they are scaled to a year. */
+typedef struct {
+  gint64 horizon;
+  gint64 up_time;              /* >= 1 serving instance and database up */
+  gint64 db_down_time;
+  gint64 zero_instance_time;   /* no serving instance while the database was up */
+  gint64 capacity_ok_time;     /* database up and serving capacity >= demand */
+  gint64 reported_up_time;     /* instance 0 serving and database up */
+  gint64 business_time;        /* length of business hours within the horizon */
+  gint64 business_up_time;
+  gint64 down_outside_portal;
+  double offered;              /* requests */
+  double served;
+  double container_us;         /* container-microseconds (cost) */
+  gint64 down_by_cause[CAUSE_COUNT];
+  guint64 evacuations;
+  guint64 crashes;
+  guint64 updates;             /* platform updates completed */
+  guint64 events;
+  GArray *outages;             /* ModelInterval, in time order */
+} ModelResult;
+
+void model_result_clear(ModelResult *result);
+
+/* One sample of the timeline kept for plots (a state change). */
+typedef struct {
+  gint64 time;
+  guint16 serving;
+  guint16 starting;
+  guint16 containers;
+  gboolean db_up;
+} ModelSample;
+
+struct Model {
+  const Scenario *sc;
+  const ModelCalendar *cal;
+  const Policy *policy;
+  Engine *engine;
+  DistRng rng;             /* lifecycle: startups, crashes, lags, placement ties */
+  DistRng rng_db;          /* database outages and environment maintenance */
+  DistRng rng_platform;    /* platform update arrivals, cell recreates and cell failures */
+
+  guint desired;           /* desired instance count now */
+  guint n_index;           /* size of index[] (the largest count ever desired) */
+  Index *index;
+
+  Container *containers;
+  guint32 n_containers, cap_containers;
+  guint32 free_containers; /* free list through Container.next */
+
+  Cell *cells;
+  guint n_cells;
+  guint *zone_load;        /* app containers per zone on cells that take work */
+  guint32 *scratch;        /* n_cells places: the cells of an update batch */
+
+  /* Routing and serving counts, kept up to date by every state change. */
+  guint serving;           /* routed, alive and ready containers */
+  guint bad_routes;        /* routed but dead or not ready: requests there fail to dial */
+  guint starting;
+  guint alive;             /* containers that take a slot (STARTING, RUNNING, STOPPING) */
+  guint index0_serving;
+
+  /* Database. */
+  GArray *db_outages;      /* ModelInterval, merged, sorted */
+  gboolean db_up;
+  guint db_outage_now;     /* the outage in progress, when !db_up */
+
+  /* Platform update in progress. */
+  gboolean update_running;
+  guint updates_queued;
+  guint update_zone;
+  guint update_pos;        /* next cell position within the zone */
+  gboolean update_first_batch;
+  guint batch_left;        /* cells of the batch not yet done watching */
+
+  /* App restart in progress (environment maintenance, restart, deploy). */
+  gboolean restarting;
+  ModelCause restart_cause;
+
+  /* Rolling restart in progress. */
+  guint rolling_next;      /* next index to roll, or MODEL_NONE */
+  guint rolling_batch;     /* indices of the batch not yet RUNNING */
+  guint rolling_max;
+
+  ModelCause loss_cause;   /* why the last serving instance went away */
+
+  /* Accounting. */
+  gint64 acc_time;
+  gboolean was_up;
+  gint64 outage_start;
+  ModelCause outage_cause;
+  guint bh_hint, portal_hint;
+  ModelResult result;
+
+  GArray *timeline;        /* ModelSample, or NULL when not kept */
+};
+
+/* A model for replication @replication of @sc with calendars @cal; keep_timeline asks for a
+ * state-change timeline (for plots). Returns: (transfer full). */
+Model *model_new(const Scenario *sc, const ModelCalendar *cal, guint replication,
+                 gboolean keep_timeline);
+void model_free(Model *model);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Model, model_free)
+
+/* Runs the replication to the horizon and fills model->result: model_start(), the engine
+ * to the horizon, metrics_finish(). Tests may do the three steps themselves to watch the
+ * state between events. */
+void model_run(Model *model);
+/* Draws the database outages, schedules updates and actions, places every instance. */
+void model_start(Model *model);
+
+/* Expands the scenario's calendars for a run. Returns: (transfer full). */
+ModelCalendar *model_calendar_new(const Scenario *sc);
+void model_calendar_free(ModelCalendar *cal);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ModelCalendar, model_calendar_free)
+
+/* ---- verbs the modules and the policies share ---- */
+
+gint64 model_now(const Model *model);
+/* The first convergence tick strictly after @t (ticks at k * convergence_interval). */
+gint64 model_next_tick_after(const Model *model, gint64 t);
+/* The first convergence tick at or after @t. */
+gint64 model_tick_at_or_after(const Model *model, gint64 t);
+
+/* foundation.c: placement. The cell the auction picks for @index, or MODEL_NONE when no
+ * cell that takes work has a free slot. */
+guint32 foundation_place(Model *model, guint32 index);
+/* Adds or removes a container's slot on its cell and in its zone's load. */
+void foundation_attach(Model *model, guint32 container, guint32 cell);
+void foundation_detach(Model *model, guint32 container);
+/* Whether a cell in @state takes work (counts toward zone balance). */
+gboolean foundation_takes_work(CellState state);
+/* Sets a cell's state, keeping the zone loads right. */
+void foundation_set_cell_state(Model *model, guint32 cell, CellState state);
+
+/* instance.c: the lifecycle. */
+/* Auctions @index now (or at its next retry): schedules an EV_PLACE at @at. */
+void instance_request_place(Model *model, guint32 index, gint64 at);
+/* Stops a container: route removed after the unregistration lag, proxy drain, SIGTERM,
+ * SIGKILL at 10 s. Detaches it from its index. */
+void instance_stop(Model *model, guint32 container, ModelCause cause);
+/* Kills a container at once (cell vanished): no drain; its route lingers until
+ * @route_gone_at. */
+void instance_kill(Model *model, guint32 container, gint64 route_gone_at, ModelCause cause);
+/* Makes the RUNNING ordinary container of its index the evacuating copy and auctions the
+ * index at once (BBS EvacuateRunningActualLRP). */
+void instance_evacuate_running(Model *model, guint32 container);
+/* Stops a container and auctions its index again once the container is gone (stop-start). */
+void instance_stop_then_start(Model *model, guint32 container, ModelCause cause);
+/* Stops a STARTING container and auctions its index at once (EvacuateClaimedActualLRP). */
+void instance_evacuate_claimed(Model *model, guint32 container, ModelCause cause);
+/* Dispatches the lifecycle events. */
+void instance_handle(Model *model, const EngineEvent *event);
+/* Time 0: @index RUNNING and routed on @cell already, crash count 0. */
+void instance_place_running(Model *model, guint32 index, guint32 cell);
+/* Index @index becomes desired (scale up, app start): state UNCLAIMED and auctioned now. */
+void instance_start_index(Model *model, guint32 index);
+/* A STARTING or RUNNING container crashes now: route removed at once, slot freed, and its
+ * index follows the BBS crash-restart policy. */
+void instance_crash(Model *model, guint32 container, ModelCause cause);
+
+/* platform.c: routine updates, cell failures, zone outages. */
+void platform_init(Model *model);
+void platform_handle(Model *model, const EngineEvent *event);
+/* A draining cell checks whether its drain is over (no app container left). */
+void platform_check_drained(Model *model, guint32 cell);
+/* Queues or starts a platform update now. */
+void platform_update_arrives(Model *model);
+/* A cell or a zone fails now (fault or action). */
+void platform_fail_cell(Model *model, guint32 cell, ModelCause cause, gint64 back_after);
+
+/* database.c: outages drawn up front, portal environment maintenance. */
+void database_init(Model *model);
+void database_handle(Model *model, const EngineEvent *event);
+/* Whether the database is up at @t, and the end of the outage covering @t. */
+gboolean database_up_at(const Model *model, gint64 t, gint64 *outage_end);
+
+/* model.c: whole-app operations used by actions and environment maintenance. */
+void model_restart_app(Model *model, ModelCause cause);
+void model_set_desired(Model *model, guint desired, ModelCause cause);
+/* Called by the lifecycle when an index's ordinary container becomes RUNNING. */
+void model_index_running(Model *model, guint32 index);
+/* Called when a container is gone (slot freed). */
+void model_container_gone(Model *model, guint32 cell);
+
+/* metrics.c: accounting. */
+/* Integrates the current state from the last accounting time to now. */
+void metrics_advance(Model *model, gint64 now);
+/* Notes an up/down change after an event (opens or closes outages). */
+void metrics_after_event(Model *model);
+/* Opens the books at time 0, after the initial placement. */
+void metrics_start(Model *model);
+/* Closes the books at the horizon. */
+void metrics_finish(Model *model);
+
+/* traffic.c: demand. */
+/* Requests offered in [a, b) and the length of [a, b) inside business hours. */
+double traffic_offered(const Model *model, gint64 a, gint64 b, gint64 *business_overlap);
+/* Demand in requests per second inside and outside business hours. */
+double traffic_peak_rps(const Model *model);
+double traffic_offpeak_rps(const Model *model);
+
+G_END_DECLS

@@ -1,0 +1,87 @@
+/* run.h: a run: the replications of one scenario on a thread pool, and the figures of
+ * DESIGN.md §2 over them. Replication r draws from its own streams seeded from (seed, r), and
+ * its results land in slot r, so a run is the same for any number of threads. Not for
+ * printing (report.h) or storing (store.h). */
+#pragma once
+
+#include <glib.h>
+
+#include "zdsim/model.h"
+#include "zdsim/scenario.h"
+#include "zdsim/stats.h"
+
+G_BEGIN_DECLS
+
+/* The metrics of DESIGN.md §2, in report order; run_metric_name() gives the JSON names. */
+typedef enum {
+  RUN_AVAILABILITY,
+  RUN_REQUEST_AVAILABILITY,
+  RUN_BUSINESS_HOURS_AVAILABILITY,
+  RUN_CAPACITY_AVAILABILITY,
+  RUN_REPORTED_AVAILABILITY,
+  RUN_DOWNTIME_PER_YEAR,
+  RUN_DOWNTIME_OUTSIDE_PORTAL,
+  RUN_OUTAGES_PER_YEAR,
+  RUN_MEAN_OUTAGE,
+  RUN_MAX_OUTAGE,
+  RUN_OUTAGE_P95,
+  RUN_ZERO_INSTANCE_TIME,
+  RUN_EVACUATIONS_PER_YEAR,
+  RUN_CRASHES_PER_YEAR,
+  RUN_INSTANCE_HOURS_PER_YEAR,
+  RUN_METRIC_COUNT
+} RunMetric;
+
+/* "availability", "downtime_per_year_s", ... */
+const char *run_metric_name(RunMetric metric);
+/* The metric called @name, or -1. */
+int run_metric_lookup(const char *name);
+/* Whether larger is better for @metric (availabilities) or smaller (downtime, outages). */
+gboolean run_metric_higher_is_better(RunMetric metric);
+
+typedef struct {
+  const Scenario *scenario;
+  guint replications;
+  /* Per replication r: values[r * RUN_METRIC_COUNT + m] and by_cause[r * CAUSE_COUNT + c]
+   * (seconds per year), and its outages (ModelInterval). */
+  double *values;
+  double *by_cause;
+  GPtrArray *outages;            /* of GArray*, one per replication */
+  StatsSummary summary[RUN_METRIC_COUNT];
+  StatsSummary cause_summary[CAUSE_COUNT];
+  guint64 events;
+  guint64 updates;
+  double wall_s;
+  GArray *timeline;              /* ModelSample of replication 0, when asked for */
+} RunResult;
+
+typedef void (*RunProgress)(guint done, guint total, void *user_data);
+
+typedef struct {
+  guint jobs;                    /* threads; 0 = the number of processors */
+  gboolean keep_timeline;        /* record replication 0's timeline */
+  RunProgress progress;          /* called from the calling thread, may be NULL */
+  void *progress_data;
+  const volatile gint *cancel;   /* when non-NULL and set, stop as soon as possible */
+} RunOptions;
+
+/* Runs every replication of @scenario. Returns: (transfer full) the result, or NULL with
+ * @error when the thread pool cannot start or the run was cancelled. */
+RunResult *run_execute(const Scenario *scenario, const RunOptions *options, GError **error);
+
+/* Computes the summaries from values and by_cause (used after loading a stored run too). */
+void run_result_summarize(RunResult *result);
+
+/* An empty result for @replications replications, to be filled by a loader. */
+RunResult *run_result_new(const Scenario *scenario, guint replications);
+void run_result_free(RunResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RunResult, run_result_free)
+
+#define RUN_ERROR (run_error_quark())
+GQuark run_error_quark(void);
+typedef enum { RUN_ERROR_THREADS, RUN_ERROR_CANCELLED } RunError;
+
+/* Seconds in a year: "per year" means per 365 days (DESIGN §10.11). */
+#define RUN_YEAR_S (365.0 * 86400.0)
+
+G_END_DECLS

@@ -1,0 +1,155 @@
+/* metrics.c: what a replication measures (DESIGN §2): the model's state is piecewise constant
+ * between events, so each figure is integrated exactly from one event to the next; outages are
+ * opened and closed as the up state changes. Not for statistics over replications (stats.c). */
+#include "zdsim/model.h"
+
+/* Probability that a request fails although @serving endpoints work: gorouter tries up to
+ * @attempts distinct endpoints and retries only dial errors (domain-facts §4), so a request
+ * fails when every endpoint it tries is bad: C(bad, a) / C(pool, a), a = min(attempts, pool). */
+static double
+all_attempts_bad(guint serving, guint bad, guint attempts)
+{
+  guint pool = serving + bad;
+  if (bad == 0 || pool == 0)
+    return 0.0;
+  guint a = MIN(attempts, pool);
+  double p = 1.0;
+  for (guint j = 0; j < a; j++) {
+    if (bad <= j)
+      return 0.0;
+    p *= (double) (bad - j) / (double) (pool - j);
+  }
+  return p;
+}
+
+static gboolean
+is_up(const Model *model)
+{
+  return model->serving > 0 && model->db_up;
+}
+
+void
+metrics_advance(Model *model, gint64 now)
+{
+  gint64 a = model->acc_time;
+  if (now <= a)
+    return;
+  ModelResult *r = &model->result;
+  gint64 dt = now - a;
+  gboolean up = is_up(model);
+  gint64 inside = 0;
+  double offered = traffic_offered(model, a, now, &inside);
+  double secs_in = (double) inside / (double) DIST_USEC_PER_SEC;
+  double secs_out = (double) (dt - inside) / (double) DIST_USEC_PER_SEC;
+
+  r->offered += offered;
+  r->container_us += (double) model->alive * (double) dt;
+  if (up) {
+    r->up_time += dt;
+    r->business_up_time += inside;
+  } else {
+    r->down_outside_portal += dt - calendar_overlap(model->cal->portal, a, now);
+  }
+  if (!model->db_up)
+    r->db_down_time += dt;
+  else if (model->serving == 0)
+    r->zero_instance_time += dt;
+  if (model->db_up && model->index0_serving > 0)
+    r->reported_up_time += dt;
+
+  if (up) {
+    double capacity = model->serving * model->sc->capacity_rps;
+    double ok = 1.0 - all_attempts_bad(model->serving, model->bad_routes,
+                                       model->sc->router_attempts);
+    double peak = traffic_peak_rps(model), off = traffic_offpeak_rps(model);
+    r->served += secs_in * MIN(peak * ok, capacity) + secs_out * MIN(off * ok, capacity);
+    gint64 cap_ok = (capacity >= peak ? inside : 0) + (capacity >= off ? dt - inside : 0);
+    r->capacity_ok_time += cap_ok;
+    /* Up, but short of capacity: reported by cause, not part of the downtime. */
+    r->down_by_cause[CAUSE_CAPACITY] += dt - cap_ok;
+  }
+  model->acc_time = now;
+}
+
+static void
+sample(Model *model)
+{
+  if (model->timeline == NULL)
+    return;
+  ModelSample s = {
+    .time = model->acc_time,
+    .serving = (guint16) MIN(model->serving, G_MAXUINT16),
+    .starting = (guint16) MIN(model->starting, G_MAXUINT16),
+    .containers = (guint16) MIN(model->alive, G_MAXUINT16),
+    .db_up = model->db_up,
+  };
+  GArray *t = model->timeline;
+  if (t->len > 0) {
+    ModelSample *last = &g_array_index(t, ModelSample, t->len - 1);
+    if (last->serving == s.serving && last->starting == s.starting &&
+        last->containers == s.containers && last->db_up == s.db_up)
+      return;
+    if (last->time == s.time) {
+      *last = s;
+      return;
+    }
+  }
+  g_array_append_val(t, s);
+}
+
+static void
+close_outage(Model *model, gint64 end)
+{
+  gint64 len = end - model->outage_start;
+  /* Outages of zero length are not counted (DESIGN §10.5). */
+  if (len <= 0)
+    return;
+  ModelInterval iv = { .start = model->outage_start, .end = end, .cause = model->outage_cause };
+  g_array_append_val(model->result.outages, iv);
+  model->result.down_by_cause[model->outage_cause] += len;
+}
+
+void
+metrics_start(Model *model)
+{
+  model->acc_time = 0;
+  model->was_up = is_up(model);
+  if (!model->was_up) {
+    model->outage_start = 0;
+    model->outage_cause = model->loss_cause;
+  }
+  sample(model);
+}
+
+void
+metrics_after_event(Model *model)
+{
+  gboolean up = is_up(model);
+  if (model->was_up && !up) {
+    model->outage_start = model->acc_time;
+    /* An outage belongs to what started it: the database when it is down, otherwise what
+     * took the last serving instance away. */
+    model->outage_cause =
+        !model->db_up
+            ? g_array_index(model->db_outages, ModelInterval, model->db_outage_now).cause
+            : model->loss_cause;
+  } else if (!model->was_up && up) {
+    close_outage(model, model->acc_time);
+  }
+  model->was_up = up;
+  sample(model);
+}
+
+void
+metrics_finish(Model *model)
+{
+  const Scenario *sc = model->sc;
+  metrics_advance(model, sc->horizon);
+  /* An outage open at the horizon is closed there and counted (DESIGN §10.5). */
+  if (!model->was_up)
+    close_outage(model, sc->horizon);
+  model->result.horizon = sc->horizon;
+  model->result.business_time = calendar_overlap(model->cal->business_hours, 0, sc->horizon);
+  model->result.events = engine_events(model->engine);
+  sample(model);
+}

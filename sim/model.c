@@ -1,0 +1,405 @@
+/* model.c: one replication of the Cloud Foundry model: its state, its start (every instance
+ * RUNNING and routable), the event dispatch, scheduled actions and whole-app operations.
+ * Not for the lifecycle details (instance.c), updates (platform.c) or accounting (metrics.c). */
+#include "zdsim/model.h"
+
+static const char *const cause_names[CAUSE_COUNT] = {
+  [CAUSE_PLATFORM_UPDATE] = "platform-update",
+  [CAUSE_CRASH] = "crash",
+  [CAUSE_DB_MAINTENANCE] = "db-maintenance",
+  [CAUSE_DB_FAILURE] = "db-failure",
+  [CAUSE_ENVIRONMENT_MAINTENANCE] = "environment-maintenance",
+  [CAUSE_ACTION] = "action",
+  [CAUSE_CAPACITY] = "capacity",
+};
+
+const char *
+model_cause_name(ModelCause cause)
+{
+  g_assert(cause < CAUSE_COUNT);
+  return cause_names[cause];
+}
+
+void
+model_result_clear(ModelResult *result)
+{
+  if (result->outages != NULL)
+    g_array_unref(result->outages);
+  memset(result, 0, sizeof *result);
+}
+
+gint64
+model_now(const Model *model)
+{
+  return engine_now(model->engine);
+}
+
+gint64
+model_next_tick_after(const Model *model, gint64 t)
+{
+  /* Convergence ticks fall at k * interval from time 0 (DESIGN §10.3). */
+  gint64 iv = model->sc->convergence_interval;
+  return (t / iv + 1) * iv;
+}
+
+gint64
+model_tick_at_or_after(const Model *model, gint64 t)
+{
+  gint64 iv = model->sc->convergence_interval;
+  return ((t + iv - 1) / iv) * iv;
+}
+
+ModelCalendar *
+model_calendar_new(const Scenario *sc)
+{
+  ModelCalendar *cal = g_new0(ModelCalendar, 1);
+  cal->business_hours = calendar_expand(&sc->business_hours, sc->start, sc->horizon);
+  cal->portal = calendar_expand(&sc->portal_window, sc->start, sc->horizon);
+  if (sc->align_to_portal) {
+    /* What-if: the RDS window, with its own length, at the start of the portal window
+     * (DESIGN §10.12). */
+    gint64 len = (gint64) calendar_window_minutes_per_week(&sc->db_maintenance_window) * 60 *
+                 DIST_USEC_PER_SEC;
+    cal->db_window = g_array_new(FALSE, FALSE, sizeof(CalendarInterval));
+    for (guint i = 0; i < cal->portal->len; i++) {
+      CalendarInterval iv = g_array_index(cal->portal, CalendarInterval, i);
+      iv.end = MIN(iv.start + len, sc->horizon);
+      g_array_append_val(cal->db_window, iv);
+    }
+  } else {
+    cal->db_window = calendar_expand(&sc->db_maintenance_window, sc->start, sc->horizon);
+  }
+  if (sc->updates == SCENARIO_UPDATES_CALENDAR)
+    cal->updates = calendar_expand(&sc->updates_schedule, sc->start, sc->horizon);
+  else
+    cal->updates = g_array_new(FALSE, FALSE, sizeof(CalendarInterval));
+  return cal;
+}
+
+void
+model_calendar_free(ModelCalendar *cal)
+{
+  if (cal == NULL)
+    return;
+  g_array_unref(cal->business_hours);
+  g_array_unref(cal->portal);
+  g_array_unref(cal->db_window);
+  g_array_unref(cal->updates);
+  g_free(cal);
+}
+
+static void dispatch(void *ctx, const EngineEvent *event);
+
+Model *
+model_new(const Scenario *sc, const ModelCalendar *cal, guint replication,
+          gboolean keep_timeline)
+{
+  Model *model = g_new0(Model, 1);
+  model->sc = sc;
+  model->cal = cal;
+  model->policy = policy_lookup(sc->evacuation);
+  g_assert(model->policy != NULL);
+  model->engine = engine_new(dispatch, model);
+  /* Separate streams per subsystem keep database outages and update arrivals the same across
+   * sweep points that differ only in, say, the instance count (common random numbers). */
+  dist_rng_seed(&model->rng, sc->seed, (guint64) replication * 4);
+  dist_rng_seed(&model->rng_db, sc->seed, (guint64) replication * 4 + 1);
+  dist_rng_seed(&model->rng_platform, sc->seed, (guint64) replication * 4 + 2);
+
+  model->n_cells = sc->cells;
+  model->cells = g_new0(Cell, sc->cells);
+  model->zone_load = g_new0(guint, sc->azs);
+  model->scratch = g_new0(guint32, sc->cells);
+  /* Other tenants' share of each cell (DESIGN §10.4). */
+  guint base = (guint) (sc->cell_capacity * sc->cell_utilization + 0.5);
+  for (guint i = 0; i < sc->cells; i++) {
+    model->cells[i] = (Cell){
+      .state = CELL_UP,
+      .zone = i % sc->azs,
+      .base_used = base,
+      .head = MODEL_NONE,
+    };
+  }
+
+  guint n = sc->instances;
+  for (guint i = 0; i < sc->actions->len; i++) {
+    const ScenarioAction *a = g_ptr_array_index(sc->actions, i);
+    if (a->kind == SCENARIO_ACTION_SCALE)
+      n = MAX(n, a->instances);
+  }
+  model->n_index = n;
+  model->index = g_new0(Index, n);
+  for (guint i = 0; i < n; i++)
+    model->index[i] = (Index){
+      .state = INDEX_ABSENT,
+      .ordinary = MODEL_NONE,
+      .evacuating = MODEL_NONE,
+      .start_when_gone = MODEL_NONE,
+    };
+  model->free_containers = MODEL_NONE;
+  model->desired = sc->instances;
+  model->db_up = TRUE;
+  model->rolling_next = MODEL_NONE;
+  model->result.outages = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
+  if (keep_timeline)
+    model->timeline = g_array_new(FALSE, FALSE, sizeof(ModelSample));
+  return model;
+}
+
+void
+model_free(Model *model)
+{
+  if (model == NULL)
+    return;
+  engine_free(model->engine);
+  g_free(model->cells);
+  g_free(model->zone_load);
+  g_free(model->scratch);
+  g_free(model->index);
+  g_free(model->containers);
+  if (model->db_outages != NULL)
+    g_array_unref(model->db_outages);
+  if (model->timeline != NULL)
+    g_array_unref(model->timeline);
+  model_result_clear(&model->result);
+  g_free(model);
+}
+
+/* ---- whole-app operations ---- */
+
+static void
+start_all(Model *model)
+{
+  model->restarting = FALSE;
+  for (guint i = 0; i < model->desired; i++) {
+    Index *x = &model->index[i];
+    if (x->state == INDEX_WAITING) {
+      /* An app restart creates new ActualLRPs, so their crash counts start again. */
+      x->crash_count = 0;
+      instance_start_index(model, i);
+    }
+  }
+}
+
+void
+model_restart_app(Model *model, ModelCause cause)
+{
+  /* Stop all, then start all: downtime whatever the instance count (DESIGN §1.7). */
+  model->restarting = TRUE;
+  model->restart_cause = cause;
+  model->rolling_next = MODEL_NONE;
+  for (guint32 id = 0; id < model->n_containers; id++) {
+    Container *k = &model->containers[id];
+    if (k->state == CONTAINER_STARTING || k->state == CONTAINER_RUNNING)
+      instance_stop(model, id, cause);
+  }
+  for (guint i = 0; i < model->n_index; i++) {
+    Index *x = &model->index[i];
+    x->stop_old_when_running = FALSE;
+    x->start_when_gone = MODEL_NONE;
+    x->state = i < model->desired ? INDEX_WAITING : INDEX_ABSENT;
+  }
+  if (model->alive == 0)
+    start_all(model);
+}
+
+void
+model_set_desired(Model *model, guint desired, ModelCause cause)
+{
+  g_assert(desired <= model->n_index);
+  guint before = model->desired;
+  model->desired = desired;
+  for (guint i = desired; i < before; i++) {
+    Index *x = &model->index[i];
+    if (x->ordinary != MODEL_NONE)
+      instance_stop(model, x->ordinary, cause);
+    if (x->evacuating != MODEL_NONE)
+      instance_stop(model, x->evacuating, cause);
+    x->state = INDEX_ABSENT;
+  }
+  for (guint i = before; i < desired; i++) {
+    Index *x = &model->index[i];
+    x->crash_count = 0;
+    if (model->restarting)
+      x->state = INDEX_WAITING;
+    else
+      instance_start_index(model, i);
+  }
+}
+
+/* cf restart --strategy rolling: the next batch of indices gets a new instance each while
+ * the old keeps serving; each old one stops when its new one runs. */
+static void
+rolling_restart_batch(Model *model)
+{
+  while (model->rolling_batch == 0 && model->rolling_next != MODEL_NONE) {
+    if (model->rolling_next >= model->desired) {
+      model->rolling_next = MODEL_NONE;
+      return;
+    }
+    guint end = MIN(model->rolling_next + model->rolling_max, model->desired);
+    for (guint i = model->rolling_next; i < end; i++) {
+      Index *x = &model->index[i];
+      if (x->state != INDEX_RUNNING || x->evacuating != MODEL_NONE)
+        continue;
+      Container *k = &model->containers[x->ordinary];
+      k->evacuating = TRUE;
+      x->evacuating = x->ordinary;
+      x->ordinary = MODEL_NONE;
+      x->stop_old_when_running = TRUE;
+      model->rolling_batch++;
+      instance_start_index(model, i);
+    }
+    model->rolling_next = end;
+  }
+}
+
+void
+model_index_running(Model *model, guint32 index)
+{
+  Index *x = &model->index[index];
+  if (!x->stop_old_when_running)
+    return;
+  x->stop_old_when_running = FALSE;
+  if (x->evacuating != MODEL_NONE)
+    instance_stop(model, x->evacuating, CAUSE_ACTION);
+  g_assert(model->rolling_batch > 0);
+  model->rolling_batch--;
+  rolling_restart_batch(model);
+}
+
+void
+model_container_gone(Model *model, guint32 cell)
+{
+  if (cell != MODEL_NONE && model->cells[cell].state == CELL_DRAINING)
+    platform_check_drained(model, cell);
+  if (model->restarting && model->alive == 0)
+    start_all(model);
+}
+
+static void
+run_action(Model *model, guint number)
+{
+  const Scenario *sc = model->sc;
+  const ScenarioAction *a = g_ptr_array_index(sc->actions, number);
+  gint64 now = model_now(model);
+  switch (a->kind) {
+  case SCENARIO_ACTION_SCALE:
+    if (a->duration > 0 && now + a->duration < sc->horizon)
+      engine_schedule(model->engine, now + a->duration, PRIO_NORMAL, EV_SCALE_BACK, number,
+                      model->desired);
+    model_set_desired(model, a->instances, CAUSE_ACTION);
+    break;
+  case SCENARIO_ACTION_RESTART:
+  case SCENARIO_ACTION_DEPLOY:
+    /* A Mendix deploy is stop all, database sync, start all; the sync runs in the leader's
+     * startup, which app.startup (and the -t 180 start timeout) covers. */
+    model_restart_app(model, CAUSE_ACTION);
+    break;
+  case SCENARIO_ACTION_ROLLING_RESTART:
+    if (model->restarting)
+      break;
+    model->rolling_next = 0;
+    model->rolling_batch = 0;
+    model->rolling_max = MAX(a->max_in_flight, 1u);
+    rolling_restart_batch(model);
+    break;
+  case SCENARIO_ACTION_CELL_FAILURE:
+    platform_fail_cell(model, a->cell, CAUSE_ACTION,
+                       dist_sample(&sc->cell_recreate, &model->rng_platform));
+    break;
+  case SCENARIO_ACTION_AZ_OUTAGE:
+    for (guint c = a->zone; c < model->n_cells; c += sc->azs)
+      platform_fail_cell(model, c, CAUSE_ACTION, a->duration);
+    break;
+  case SCENARIO_ACTION_DB_FAILOVER:
+    /* Drawn up front with the other database outages (database.c). */
+    break;
+  case SCENARIO_ACTION_PLATFORM_UPDATE:
+    platform_update_arrives(model);
+    break;
+  default:
+    g_assert_not_reached();
+  }
+}
+
+static void
+dispatch(void *ctx, const EngineEvent *event)
+{
+  Model *model = ctx;
+  metrics_advance(model, event->time);
+  switch ((ModelEventKind) event->kind) {
+  case EV_PLACE:
+  case EV_HEALTHY:
+  case EV_START_CRASH:
+  case EV_READY:
+  case EV_ROUTE_REGISTER:
+  case EV_ROUTE_UNREGISTER:
+  case EV_CRASH:
+  case EV_GONE:
+    instance_handle(model, event);
+    break;
+  case EV_DB_DOWN:
+  case EV_DB_UP:
+  case EV_DB_LOSS_CRASH:
+  case EV_ENV_MAINTENANCE:
+    database_handle(model, event);
+    break;
+  case EV_UPDATE_ARRIVAL:
+  case EV_BATCH_START:
+  case EV_EVAC_POLL:
+  case EV_EVAC_TIMEOUT:
+  case EV_RECREATE_DONE:
+  case EV_WATCH_DONE:
+  case EV_CELL_FAILURE:
+  case EV_CELL_BACK:
+    platform_handle(model, event);
+    break;
+  case EV_ACTION:
+    run_action(model, event->subject);
+    break;
+  case EV_SCALE_BACK:
+    model_set_desired(model, (guint) event->data, CAUSE_ACTION);
+    break;
+  case EV_KIND_COUNT:
+  default:
+    g_assert_not_reached();
+  }
+  metrics_after_event(model);
+}
+
+/* Time 0: the app in its steady state, every instance RUNNING and routable on a placed cell
+ * with crash count 0 (DESIGN §1.3). */
+static void
+place_initial(Model *model)
+{
+  for (guint i = 0; i < model->desired; i++) {
+    guint32 cell = foundation_place(model, i);
+    if (cell == MODEL_NONE)
+      instance_start_index(model, i);  /* a full foundation: it waits like any other */
+    else
+      instance_place_running(model, i, cell);
+  }
+}
+
+void
+model_start(Model *model)
+{
+  const Scenario *sc = model->sc;
+  database_init(model);
+  platform_init(model);
+  for (guint i = 0; i < sc->actions->len; i++) {
+    const ScenarioAction *a = g_ptr_array_index(sc->actions, i);
+    engine_schedule(model->engine, a->at, PRIO_NORMAL, EV_ACTION, i, 0);
+  }
+  place_initial(model);
+  metrics_start(model);
+}
+
+void
+model_run(Model *model)
+{
+  model_start(model);
+  engine_run(model->engine, model->sc->horizon);
+  metrics_finish(model);
+}

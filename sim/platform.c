@@ -1,0 +1,249 @@
+/* platform.c: routine platform updates (a BOSH deploy of the Diego cells) and cells that
+ * vanish. An update walks the zones one after another and, inside a zone, drains, recreates
+ * and watches the cells in batches (cf-deployment update block; domain-facts §6). What a drain
+ * does to the app's instances is the evacuation policy's business (policy_*.c). */
+#include "zdsim/model.h"
+
+/* The rep's presence (lock_ttl) expires 15 s after a cell vanishes; BBS convergence then
+ * re-auctions its LRPs on its next tick: about 15-45 s in all (domain-facts §1, inferred). */
+#define PRESENCE_TTL (15 * DIST_USEC_PER_SEC)
+
+static void next_batch(Model *model);
+
+static void
+schedule_cell_failure(Model *model, guint32 cell)
+{
+  const Scenario *sc = model->sc;
+  Cell *c = &model->cells[cell];
+  if (c->failure_ev != 0)
+    return;  /* one pending failure per cell, whatever brought it back */
+  gint64 ttf = dist_sample(&sc->cell_failure_mtbf, &model->rng_platform);
+  gint64 now = model_now(model);
+  if (ttf != DIST_NEVER && now + ttf < sc->horizon)
+    c->failure_ev = engine_schedule(model->engine, now + ttf, PRIO_NORMAL, EV_CELL_FAILURE,
+                                    cell, 0);
+}
+
+static void
+schedule_next_arrival(Model *model)
+{
+  const Scenario *sc = model->sc;
+  gint64 t = calendar_poisson_next(sc->updates_rate, model_now(model), &model->rng_platform);
+  if (t < sc->horizon)
+    engine_schedule(model->engine, t, PRIO_NORMAL, EV_UPDATE_ARRIVAL, 0, 0);
+}
+
+void
+platform_init(Model *model)
+{
+  const Scenario *sc = model->sc;
+  if (sc->updates == SCENARIO_UPDATES_RATE) {
+    schedule_next_arrival(model);
+  } else if (sc->updates == SCENARIO_UPDATES_CALENDAR) {
+    for (guint i = 0; i < model->cal->updates->len; i++) {
+      const CalendarInterval *iv = &g_array_index(model->cal->updates, CalendarInterval, i);
+      engine_schedule(model->engine, iv->start, PRIO_NORMAL, EV_UPDATE_ARRIVAL, 1, 0);
+    }
+  }
+  for (guint32 c = 0; c < model->n_cells; c++)
+    schedule_cell_failure(model, c);
+}
+
+static void
+start_update(Model *model)
+{
+  model->update_running = TRUE;
+  model->update_zone = 0;
+  model->update_pos = 0;
+  model->update_first_batch = TRUE;
+  next_batch(model);
+}
+
+void
+platform_update_arrives(Model *model)
+{
+  /* An update that arrives while one runs waits for it (DESIGN §1.4). */
+  if (model->update_running)
+    model->updates_queued++;
+  else
+    start_update(model);
+}
+
+static void
+drain_start(Model *model, guint32 cell)
+{
+  const Scenario *sc = model->sc;
+  Cell *c = &model->cells[cell];
+  gint64 now = model_now(model);
+  foundation_set_cell_state(model, cell, CELL_DRAINING);
+  c->drain_timed_out = FALSE;
+  /* The rep polls every evacuation_polling_interval (10 s) from the drain's start, and gives
+   * up at evacuation_timeout (600 s) (rep spec; domain-facts §1). */
+  c->poll_ev = engine_schedule(model->engine, now + sc->evacuation_poll, PRIO_LATE,
+                               EV_EVAC_POLL, cell, 0);
+  c->timeout_ev = engine_schedule(model->engine, now + sc->evacuation_timeout, PRIO_LATE,
+                                  EV_EVAC_TIMEOUT, cell, 0);
+  model->policy->drain_start(model, cell);
+  platform_check_drained(model, cell);
+}
+
+/* Starts the next batch of the running update, moving to the next zone when this one is done
+ * (BOSH: max_in_flight counts per zone, the next zone starts when the current is done). */
+static void
+next_batch(Model *model)
+{
+  const Scenario *sc = model->sc;
+  for (;;) {
+    if (model->update_zone >= sc->azs) {
+      model->update_running = FALSE;
+      model->result.updates++;
+      if (model->updates_queued > 0) {
+        model->updates_queued--;
+        start_update(model);
+      }
+      return;
+    }
+    guint size = model->update_first_batch && sc->canaries > 0 ? sc->canaries : sc->max_in_flight;
+    guint32 *batch = model->scratch;
+    guint n = 0;
+    /* Cells of zone z are z, z + azs, z + 2 azs, ... (round-robin placement of cells). */
+    while (n < size) {
+      guint32 cell = model->update_zone + model->update_pos * sc->azs;
+      if (cell >= model->n_cells)
+        break;
+      model->update_pos++;
+      if (model->cells[cell].state == CELL_FAILED)
+        continue;  /* being recreated already */
+      batch[n++] = cell;
+    }
+    if (n == 0) {
+      model->update_zone++;
+      model->update_pos = 0;
+      continue;
+    }
+    model->update_first_batch = FALSE;
+    model->batch_left = n;
+    for (guint i = 0; i < n; i++)
+      model->cells[batch[i]].in_update = TRUE;
+    /* The cells of a batch stop taking work together (DESIGN §10.9), then each drains. */
+    for (guint i = 0; i < n; i++)
+      foundation_set_cell_state(model, batch[i], CELL_DRAINING);
+    for (guint i = 0; i < n; i++)
+      drain_start(model, batch[i]);
+    return;
+  }
+}
+
+void
+platform_check_drained(Model *model, guint32 cell)
+{
+  Cell *c = &model->cells[cell];
+  if (c->state != CELL_DRAINING || c->app_containers > 0)
+    return;
+  engine_cancel(model->engine, c->poll_ev);
+  engine_cancel(model->engine, c->timeout_ev);
+  c->poll_ev = c->timeout_ev = 0;
+  foundation_set_cell_state(model, cell, CELL_RECREATING);
+  gint64 recreate = dist_sample(&model->sc->cell_recreate, &model->rng_platform);
+  engine_schedule(model->engine, model_now(model) + recreate, PRIO_NORMAL, EV_RECREATE_DONE,
+                  cell, 0);
+}
+
+static void
+cell_watch(Model *model, guint32 cell)
+{
+  /* Back and taking work during the watch time (DESIGN §10.9). */
+  foundation_set_cell_state(model, cell, CELL_WATCHING);
+  engine_schedule(model->engine, model_now(model) + model->sc->watch_time, PRIO_NORMAL,
+                  EV_WATCH_DONE, cell, 0);
+}
+
+void
+platform_fail_cell(Model *model, guint32 cell, ModelCause cause, gint64 back_after)
+{
+  Cell *c = &model->cells[cell];
+  if (c->state == CELL_FAILED)
+    return;
+  gint64 now = model_now(model);
+  engine_cancel(model->engine, c->poll_ev);
+  engine_cancel(model->engine, c->timeout_ev);
+  c->poll_ev = c->timeout_ev = 0;
+  foundation_set_cell_state(model, cell, CELL_FAILED);
+  gint64 detected = model_tick_at_or_after(model, now + PRESENCE_TTL);
+  for (guint32 id = c->head; id != MODEL_NONE;) {
+    guint32 next = model->containers[id].next;
+    instance_kill(model, id, detected, cause);
+    id = next;
+  }
+  engine_schedule(model->engine, now + MAX(back_after, 0), PRIO_NORMAL, EV_CELL_BACK, cell, 0);
+}
+
+void
+platform_handle(Model *model, const EngineEvent *event)
+{
+  guint32 cell = event->subject;
+  Cell *c = cell < model->n_cells ? &model->cells[cell] : NULL;
+  switch ((ModelEventKind) event->kind) {
+  case EV_UPDATE_ARRIVAL:
+    if (event->subject == 0)
+      schedule_next_arrival(model);
+    platform_update_arrives(model);
+    break;
+  case EV_BATCH_START:
+    next_batch(model);
+    break;
+  case EV_EVAC_POLL:
+    c->poll_ev = 0;
+    if (c->state != CELL_DRAINING)
+      break;
+    model->policy->poll(model, cell);
+    if (c->state == CELL_DRAINING && !c->drain_timed_out)
+      c->poll_ev = engine_schedule(model->engine, event->time + model->sc->evacuation_poll,
+                                   PRIO_LATE, EV_EVAC_POLL, cell, 0);
+    break;
+  case EV_EVAC_TIMEOUT:
+    c->timeout_ev = 0;
+    if (c->state != CELL_DRAINING)
+      break;
+    /* The evacuator gives up and the cleanup deletes what is left (rep
+     * evacuation/cleanup.go; domain-facts §1). */
+    c->drain_timed_out = TRUE;
+    engine_cancel(model->engine, c->poll_ev);
+    c->poll_ev = 0;
+    model->policy->timeout(model, cell);
+    platform_check_drained(model, cell);
+    break;
+  case EV_RECREATE_DONE:
+    if (c->state == CELL_RECREATING)
+      cell_watch(model, cell);
+    break;
+  case EV_WATCH_DONE:
+    if (c->state != CELL_WATCHING)
+      break;
+    foundation_set_cell_state(model, cell, CELL_UP);
+    if (c->in_update) {
+      c->in_update = FALSE;
+      g_assert(model->batch_left > 0);
+      if (--model->batch_left == 0)
+        next_batch(model);
+    }
+    break;
+  case EV_CELL_FAILURE:
+    c->failure_ev = 0;
+    platform_fail_cell(model, cell, CAUSE_CRASH,
+                       dist_sample(&model->sc->cell_recreate, &model->rng_platform));
+    break;
+  case EV_CELL_BACK:
+    if (c->state != CELL_FAILED)
+      break;
+    if (c->in_update) {
+      cell_watch(model, cell);
+    } else {
+      foundation_set_cell_state(model, cell, CELL_UP);
+    }
+    schedule_cell_failure(model, cell);
+    break;
+  default:
+    g_assert_not_reached();
+  }
+}

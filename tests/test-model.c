@@ -1,0 +1,396 @@
+/* test-model.c: validation of the Cloud Foundry model against closed forms and documented
+ * platform behaviour. Each test reduces the model (DESIGN.md: "a probability of 0 and none
+ * switch a mechanism off") until its answer follows from a formula stated beside it. */
+#include <math.h>
+#include <string.h>
+
+#include "zdsim/report.h"
+#include "zdsim/run.h"
+
+#define S(x) ((gint64) (x) * DIST_USEC_PER_SEC)
+
+/* Everything that is not under test is off: no database work, no portal maintenance, no
+ * updates unless the test asks, no start failures, route lags of 0. */
+static const char *const quiet_base[] = {
+  "scenario.seed=7",
+  "app.start_failure=0",
+  "app.startup=20s",
+  "app.graceful_shutdown=4s",
+  "platform.updates=none",
+  "platform.registration_lag=0s",
+  "platform.unregistration_lag=0s",
+  "database.maintenance_rate=0",
+  "portal.environment_maintenance_rate=0",
+};
+
+/* A scenario of the quiet base, then @sets (a space-separated list of overrides), then
+ * @overrides; @sections adds [action NAME] sections. */
+static Scenario *
+load_full(const char *sets, const char *sections, const char *const *overrides)
+{
+  g_autofree char *text = g_strconcat("[scenario]\n", sections != NULL ? sections : "", NULL);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < G_N_ELEMENTS(quiet_base); i++)
+    g_ptr_array_add(all, g_strdup(quiet_base[i]));
+  g_auto(GStrv) words = g_strsplit_set(sets != NULL ? sets : "", " \n", -1);
+  for (char **w = words; *w != NULL; w++)
+    if (**w != '\0')
+      g_ptr_array_add(all, g_strdup(*w));
+  for (const char *const *o = overrides; o != NULL && *o != NULL; o++)
+    g_ptr_array_add(all, g_strdup(*o));
+  g_ptr_array_add(all, NULL);
+  g_autoptr(GError) error = NULL;
+  Scenario *sc = scenario_load_data(text, strlen(text), "test.ini",
+                                    (const char *const *) all->pdata, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(sc);
+  return sc;
+}
+
+static Scenario *
+load(const char *sets, const char *const *overrides)
+{
+  return load_full(sets, NULL, overrides);
+}
+
+static RunResult *
+run(const Scenario *sc, guint jobs)
+{
+  RunOptions options = { .jobs = jobs };
+  g_autoptr(GError) error = NULL;
+  RunResult *r = run_execute(sc, &options, &error);
+  g_assert_no_error(error);
+  return r;
+}
+
+static double
+rep_value(const RunResult *r, guint rep, RunMetric m)
+{
+  return r->values[(gsize) rep * RUN_METRIC_COUNT + m];
+}
+
+/* Crash and restart only, one instance: an alternating renewal process with up times
+ * exp(MTBF = 720 h) and down times exp(1 h) (the startup), restarted at once because every
+ * crash comes after more than 5 min RUNNING (count reset to 1, immediate restart). Its
+ * stationary unavailability is u = lambda / (lambda + mu) = (1/720) / (1/720 + 1) = 1/721
+ * = 1.387e-3 (the 2 s health-poll rounding adds 1 s to a 3600 s mean: 0.03 %, negligible).
+ * Two instances fail and restart independently, so both are down a fraction u^2; that figure
+ * rests on rare overlaps (about one in 15 replication-years), so it takes 20,000 replications
+ * for the interval to be tight and its coverage honest. */
+static void
+test_crash_restart_closed_form(void)
+{
+  const char *extra = "app.startup=exp(1h) app.crash_mtbf=exp(720h) "
+                      "app.health_check_timeout=1000h platform.max_health_check_timeout=1000h";
+  double u = 1.0 / 721.0;
+  {
+    const char *const o[] = { "scenario.replications=300", NULL };
+    g_autoptr(Scenario) sc = load(extra, o);
+    g_autoptr(RunResult) r = run(sc, 2);
+    const StatsSummary *a = &r->summary[RUN_AVAILABILITY];
+    g_test_message("N=1: unavailability %.4e [%.4e, %.4e], formula %.4e", 1 - a->mean,
+                   1 - a->hi, 1 - a->lo, u);
+    g_assert_cmpfloat(1 - a->hi, <=, u);
+    g_assert_cmpfloat(u, <=, 1 - a->lo);
+  }
+  {
+    const char *const o[] = { "scenario.replications=20000", "app.instances=2", NULL };
+    g_autoptr(Scenario) sc = load(extra, o);
+    g_autoptr(RunResult) r = run(sc, 2);
+    const StatsSummary *a = &r->summary[RUN_AVAILABILITY];
+    g_test_message("N=2: unavailability %.4e [%.4e, %.4e], formula u^2 %.4e", 1 - a->mean,
+                   1 - a->hi, 1 - a->lo, u * u);
+    g_assert_cmpfloat(1 - a->hi, <=, u * u);
+    g_assert_cmpfloat(u * u, <=, 1 - a->lo);
+  }
+}
+
+/* The expected evacuations per update of one instance on three cells in three zones when the
+ * update walks cells 0, 1, 2 and a moved instance lands on either other cell with
+ * probability 1/2 (all zones hold none of the app's instances once its cell drains, and equal
+ * scores are a uniform pick). @pi is the distribution of the instance's cell when the update
+ * starts; it is advanced to the distribution at the update's end. */
+static double
+walk_evacuations(double pi[3])
+{
+  double evac = 0;
+  for (int k = 0; k < 3; k++) {
+    double moved = pi[k];
+    evac += moved;
+    pi[k] = 0;
+    for (int j = 0; j < 3; j++)
+      if (j != k)
+        pi[j] += moved / 2;
+  }
+  return evac;
+}
+
+/* stop-start under Poisson updates (3/w), one instance, one cell per zone. Each evacuation is
+ * an outage of proxy drain (5 s) + shutdown (4 s) + startup (20 s, a health-poll instant) =
+ * 29 s, since the index is auctioned the moment its container is gone and placed at once.
+ * The walk above gives 1/3 + 1/2 + 3/4 evacuations for the first update (time 0 places the
+ * instance uniformly) and exactly 2 per update in the stationary regime (pi = (2/3, 1/3, 0)
+ * at each update's start). */
+static void
+test_stop_start_walk(void)
+{
+  const char *extra = "platform.cells=3 platform.azs=3 platform.updates=3/w "
+                      "platform.cell_recreate=5m platform.watch_time=30s "
+                      "policy.evacuation=stop-start";
+  const char *const o[] = { "scenario.replications=300", NULL };
+  g_autoptr(Scenario) sc = load(extra, o);
+  g_autoptr(RunResult) r = run(sc, 2);
+
+  double pi[3] = { 1.0 / 3, 1.0 / 3, 1.0 / 3 };
+  double first = walk_evacuations(pi);
+  g_assert_cmpfloat_with_epsilon(first, 1.0 / 3 + 0.5 + 0.75, 1e-12);
+  for (int i = 0; i < 200; i++)
+    walk_evacuations(pi);
+  double stationary = walk_evacuations(pi);
+  g_assert_cmpfloat_with_epsilon(stationary, 2.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon(pi[0], 2.0 / 3, 1e-9);
+
+  double updates_per_year = 3.0 * 365.0 / 7.0;
+  double expected = stationary * updates_per_year - (stationary - first);
+  const StatsSummary *e = &r->summary[RUN_EVACUATIONS_PER_YEAR];
+  g_test_message("evacuations/year %.2f [%.2f, %.2f], walk %.2f", e->mean, e->lo, e->hi,
+                 expected);
+  g_assert_cmpfloat(e->lo, <=, expected);
+  g_assert_cmpfloat(expected, <=, e->hi);
+
+  /* Per replication, downtime is evacuations x 29 s exactly, but for an outage the horizon
+   * may cut short (at most one, at most 29 s). */
+  for (guint rep = 0; rep < r->replications; rep++) {
+    double down = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
+    double evac = rep_value(r, rep, RUN_EVACUATIONS_PER_YEAR);
+    g_assert_cmpfloat(fabs(down - 29.0 * evac), <=, 29.0 + 1e-6);
+    g_assert_cmpfloat(rep_value(r, rep, RUN_MAX_OUTAGE), <=, 29.0 + 1e-9);
+  }
+  /* All of it is the platform update's. */
+  g_assert_cmpfloat_with_epsilon(r->cause_summary[CAUSE_PLATFORM_UPDATE].mean,
+                                 r->summary[RUN_DOWNTIME_PER_YEAR].mean, 1e-6);
+}
+
+/* rolling with a replacement that always becomes healthy (startup 20 s, no failures): the old
+ * instance serves until the evacuation poll that sees the replacement RUNNING. The
+ * replacement is placed at drain start and RUNNING at +20 s, which is a poll instant (polls
+ * at +10 s k, after every other event of the instant), so the old copy stops at the moment
+ * the new one runs. The only gap is routing: new route at RUNNING + registration lag, old
+ * route gone at stop + unregistration lag, gap = max(0, reg - unreg) per evacuation. */
+static void
+test_rolling_routing_gap(void)
+{
+  const char *extra = "platform.cells=3 platform.azs=3 platform.updates=3/w "
+                      "platform.cell_recreate=5m";
+  static const struct {
+    const char *reg, *unreg;
+    double gap_s;
+  } cases[] = {
+    { "1s", "100ms", 0.9 },
+    { "500ms", "500ms", 0.0 },
+    { "0s", "1s", 0.0 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *reg = g_strdup_printf("platform.registration_lag=%s", cases[i].reg);
+    g_autofree char *unreg = g_strdup_printf("platform.unregistration_lag=%s", cases[i].unreg);
+    const char *const o[] = { "scenario.replications=50", reg, unreg, NULL };
+    g_autoptr(Scenario) sc = load(extra, o);
+    g_autoptr(RunResult) r = run(sc, 2);
+    for (guint rep = 0; rep < r->replications; rep++) {
+      double down = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
+      double evac = rep_value(r, rep, RUN_EVACUATIONS_PER_YEAR);
+      g_assert_cmpfloat(evac, >, 0);
+      g_assert_cmpfloat(fabs(down - cases[i].gap_s * evac), <=, cases[i].gap_s + 1e-6);
+    }
+  }
+}
+
+/* Steps @model event by event until @until, recording each time index 0's crash count
+ * changes: times[n] is when the count became n. */
+static void
+record_crash_counts(Model *model, gint64 until, gint64 *times, guint max)
+{
+  guint last = model->index[0].crash_count;
+  while (engine_next_time(model->engine) < until) {
+    gint64 t = engine_next_time(model->engine);
+    engine_run(model->engine, t + 1);
+    guint now = model->index[0].crash_count;
+    if (now != last && now < max)
+      times[now] = t;
+    last = now;
+  }
+}
+
+/* The BBS restart calculator (domain-facts §2): counts 1-2 restart at once; count n in 3..199
+ * waits min(30 s 2^(n-3), 960 s), picked up by the first 30 s convergence tick at or after;
+ * 200 stays crashed. Every start fails here (start_failure = 1) and crashes at placement +
+ * the 10 s start timeout, so crash n+1 comes 10 s after restart n. The RUNNING instance of
+ * time 0 crashes at 1 h (crash_mtbf = 1h), after more than 5 min RUNNING: count 1. */
+static void
+test_restart_schedule(void)
+{
+  const char *const o[] = { "app.start_failure=1", "app.crash_mtbf=1h",
+                            "app.health_check_timeout=10s", "scenario.horizon=30d", NULL };
+  g_autoptr(Scenario) sc = load("", o);
+  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
+  g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
+  model_start(model);
+  gint64 times[202] = { 0 };
+  record_crash_counts(model, sc->horizon, times, G_N_ELEMENTS(times));
+
+  gint64 expect = S(3600);
+  for (guint n = 1; n <= 200; n++) {
+    g_assert_cmpint(times[n], ==, expect);
+    gint64 restart;
+    if (n < 3) {
+      restart = expect;
+    } else {
+      gint64 backoff = MIN(S(30) << MIN(n - 3, 5u), S(960));
+      restart = ((expect + backoff + S(30) - 1) / S(30)) * S(30);
+    }
+    if (n <= 10)
+      g_test_message("crash %u at %" G_GINT64_FORMAT " s, restart at %" G_GINT64_FORMAT " s",
+                     n, expect / DIST_USEC_PER_SEC, restart / DIST_USEC_PER_SEC);
+    expect = restart + S(10);
+  }
+  /* Count 200 stays crashed for good: nothing is pending for it. */
+  g_assert_cmpuint(model->index[0].crash_count, ==, 200);
+  g_assert_cmpint(model->index[0].state, ==, INDEX_CRASHED);
+  g_assert_false(model->index[0].place_pending);
+}
+
+/* The reset: a crash after more than 5 min RUNNING sets the count to 1 (CrashResetTimeout),
+ * one after less adds one. Startup 20 s, crashes every crash_mtbf of RUNNING. */
+static void
+test_crash_count_reset(void)
+{
+  static const struct {
+    const char *mtbf;
+    guint count_after_4;
+  } cases[] = {
+    { "6m", 1 },  /* every crash after 6 min RUNNING: reset each time */
+    { "4m", 4 },  /* 4 min < 5 min: the count grows 1, 2, 3, 4 */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *mtbf = g_strdup_printf("app.crash_mtbf=%s", cases[i].mtbf);
+    const char *const o[] = { mtbf, "scenario.horizon=2d", NULL };
+    g_autoptr(Scenario) sc = load("", o);
+    g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
+    g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
+    model_start(model);
+    guint crashes = 0;
+    while (crashes < 4) {
+      guint before = (guint) model->result.crashes;
+      engine_run(model->engine, engine_next_time(model->engine) + 1);
+      crashes += (guint) model->result.crashes - before;
+    }
+    g_assert_cmpuint(model->index[0].crash_count, ==, cases[i].count_after_4);
+  }
+}
+
+/* A full foundation: one cell of one slot. Draining it, the rolling replacement finds no
+ * place, so the old instance serves until the evacuation timeout (600 s), then stops; the
+ * cell recreates (5 min), the waiting index is re-auctioned on the next convergence tick
+ * strictly after the cell takes work again, and starts (20 s). With the update at T = 3600 s:
+ * outage from T + 600 to tick_after(T + 600 + 5 + 2 + 300) + 20 = 4530 + 20 = 4550 s. */
+static void
+test_full_foundation(void)
+{
+  const char *sets = "app.graceful_shutdown=2s platform.cells=1 platform.azs=1 "
+                     "platform.cell_capacity=1 platform.cell_utilization=0 "
+                     "platform.cell_recreate=5m scenario.horizon=1d";
+  const char *sections = "[action update]\nat = 2027-01-04T01:00:00Z\naction = platform-update\n";
+  g_autoptr(Scenario) sc = load_full(sets, sections, NULL);
+  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
+  g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
+  model_run(model);
+  GArray *out = model->result.outages;
+  g_assert_cmpuint(out->len, ==, 1);
+  const ModelInterval *o0 = &g_array_index(out, ModelInterval, 0);
+  gint64 t = S(3600), stop = t + sc->evacuation_timeout;
+  gint64 back = stop + sc->proxy_drain + S(2) + S(300);
+  gint64 tick = (back / S(30) + 1) * S(30);
+  g_assert_cmpint(o0->start, ==, stop);
+  g_assert_cmpint(o0->end, ==, tick + S(20));
+  g_assert_cmpint(o0->cause, ==, CAUSE_PLATFORM_UPDATE);
+}
+
+/* A database outage during a start: with needs_db_to_start only a poll with the database up
+ * passes, so each start crashes at its 180 s timeout, and the crash back-off keeps the app
+ * down after the database is back. Restart at T = 3600 s (stop all: gone at T + 5 + 2 =
+ * 3607), database down [3540, 4400) by a failover action of 860 s:
+ *   start 1 at 3607, crash at 3787 (count 1, restart at once)
+ *   start 2 at 3787, crash at 3967 (count 2, at once)
+ *   start 3 at 3967, crash at 4147 (count 3: 30 s, next tick at or after 4177 is 4200)
+ *   start 4 at 4200, crash at 4380 (count 4: 60 s, tick at or after 4440 is 4440)
+ *   start 5 at 4440, database up since 4400: healthy at the first poll >= 4440 + 20 = 4460.
+ * The outage runs from the database going down at 3540 to 4460: 60 s longer than the
+ * database's. */
+static void
+test_db_outage_during_start(void)
+{
+  const char *sets = "app.graceful_shutdown=2s database.failover=860s scenario.horizon=1d";
+  const char *sections = "[action db]\nat = 2027-01-04T00:59:00Z\naction = db-failover\n"
+                         "[action restart]\nat = 2027-01-04T01:00:00Z\naction = restart\n";
+  g_autoptr(Scenario) sc = load_full(sets, sections, NULL);
+  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
+  g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
+  model_run(model);
+  GArray *out = model->result.outages;
+  g_assert_cmpuint(out->len, ==, 1);
+  const ModelInterval *o0 = &g_array_index(out, ModelInterval, 0);
+  g_assert_cmpint(o0->start, ==, S(3540));
+  g_assert_cmpint(o0->end, ==, S(4460));
+  g_assert_cmpuint(model->result.crashes, ==, 4);
+  g_assert_cmpuint(model->index[0].crash_count, ==, 4);
+  /* It began with the database, so it is the action's (a db-failover action). */
+  g_assert_cmpint(o0->cause, ==, CAUSE_ACTION);
+}
+
+/* Same seed, any number of threads: the same figures to the last bit, and the same JSON once
+ * the machine-dependent timing fields are left out. */
+static char *
+json_without_timing(const RunResult *r)
+{
+  g_autoptr(JsonNode) node = report_json_node(r);
+  JsonObject *obj = json_node_get_object(node);
+  json_object_remove_member(obj, "wall_s");
+  json_object_remove_member(obj, "events_per_second");
+  return json_to_string(node, TRUE);
+}
+
+static void
+test_jobs_identical(void)
+{
+  const char *const o[] = { "scenario.replications=40", "app.instances=2",
+                            "platform.updates=3/w", "database.maintenance_rate=1/4w",
+                            "app.start_failure=0.05", "app.crash_mtbf=exp(30d)", NULL };
+  g_autoptr(Scenario) sc = load("", o);
+  g_autoptr(RunResult) a = run(sc, 1);
+  g_autoptr(RunResult) b = run(sc, 2);
+  g_autoptr(RunResult) c = run(sc, 2);
+  gsize bytes = sizeof(double) * a->replications * RUN_METRIC_COUNT;
+  g_assert_cmpmem(a->values, bytes, b->values, bytes);
+  g_assert_cmpmem(b->values, bytes, c->values, bytes);
+  g_assert_cmpuint(a->events, ==, b->events);
+  g_autofree char *ja = json_without_timing(a);
+  g_autofree char *jb = json_without_timing(b);
+  g_autofree char *jc = json_without_timing(c);
+  g_assert_cmpstr(ja, ==, jb);
+  g_assert_cmpstr(jb, ==, jc);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/zdsim/model/crash-restart-closed-form", test_crash_restart_closed_form);
+  g_test_add_func("/zdsim/model/stop-start-walk", test_stop_start_walk);
+  g_test_add_func("/zdsim/model/rolling-routing-gap", test_rolling_routing_gap);
+  g_test_add_func("/zdsim/model/restart-schedule", test_restart_schedule);
+  g_test_add_func("/zdsim/model/crash-count-reset", test_crash_count_reset);
+  g_test_add_func("/zdsim/model/full-foundation", test_full_foundation);
+  g_test_add_func("/zdsim/model/db-outage-during-start", test_db_outage_during_start);
+  g_test_add_func("/zdsim/model/jobs-identical", test_jobs_identical);
+  return g_test_run();
+}
