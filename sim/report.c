@@ -1,0 +1,195 @@
+/* report.c: a run's figures as a readable report, JSON and CSV.
+ * Not for computing them (run.c) or storing them (store.c). */
+#include "zdsim/report.h"
+
+#include <math.h>
+
+char *
+report_format_seconds(double s)
+{
+  if (fabs(s) < 120)
+    return g_strdup_printf("%.1f s", s);
+  if (fabs(s) < 7200)
+    return g_strdup_printf("%.1f min", s / 60);
+  return g_strdup_printf("%.1f h", s / 3600);
+}
+
+char *
+report_format_percent(double f)
+{
+  return g_strdup_printf("%.4f %%", 100.0 * f);
+}
+
+static void
+line_percent(GString *out, const char *label, const StatsSummary *s, gboolean nines)
+{
+  g_autofree char *v = report_format_percent(s->mean);
+  g_autofree char *lo = report_format_percent(s->lo);
+  g_autofree char *hi = report_format_percent(MIN(s->hi, 1.0));
+  g_string_append_printf(out, "  %-28s %12s   [%s, %s]", label, v, lo, hi);
+  if (nines) {
+    double n = stats_nines(s->mean);
+    if (isinf(n))
+      g_string_append(out, "   no downtime");
+    else
+      g_string_append_printf(out, "   %.1f nines", n);
+  }
+  g_string_append_c(out, '\n');
+}
+
+static void
+line_minutes(GString *out, const char *label, const StatsSummary *s)
+{
+  g_string_append_printf(out, "  %-28s %8.1f min   [%.1f, %.1f]\n", label, s->mean / 60,
+                         MAX(s->lo, 0) / 60, s->hi / 60);
+}
+
+static void
+line_count(GString *out, const char *label, const StatsSummary *s, const char *unit)
+{
+  g_string_append_printf(out, "  %-28s %8.2f%s   [%.2f, %.2f]\n", label, s->mean, unit,
+                         MAX(s->lo, 0), s->hi);
+}
+
+char *
+report_text(const RunResult *r, gboolean timing)
+{
+  const Scenario *sc = r->scenario;
+  const StatsSummary *m = r->summary;
+  GString *out = g_string_new(NULL);
+  g_autofree char *horizon = dist_format_duration(sc->horizon);
+  g_autofree char *start = g_date_time_format_iso8601(sc->start);
+
+  g_string_append_printf(out, "%s: %u instance%s, policy %s, %s database\n", sc->name,
+                         sc->instances, sc->instances == 1 ? "" : "s", sc->evacuation,
+                         sc->multi_az ? "Multi-AZ" : "Single-AZ");
+  if (sc->description != NULL && *sc->description != '\0')
+    g_string_append_printf(out, "  %s\n", sc->description);
+  g_string_append_printf(out,
+                         "%u replications of %s from %s, seed %" G_GUINT64_FORMAT
+                         "; 95 %% intervals in brackets\n\n",
+                         r->replications, horizon, start, sc->seed);
+
+  g_string_append(out, "Availability\n");
+  line_percent(out, "time up", &m[RUN_AVAILABILITY], TRUE);
+  line_percent(out, "requests served", &m[RUN_REQUEST_AVAILABILITY], FALSE);
+  line_percent(out, "business hours", &m[RUN_BUSINESS_HOURS_AVAILABILITY], FALSE);
+  line_percent(out, "capacity meets demand", &m[RUN_CAPACITY_AVAILABILITY], FALSE);
+  line_percent(out, "reported (instance 0 only)", &m[RUN_REPORTED_AVAILABILITY], FALSE);
+
+  g_string_append(out, "\nDowntime per year\n");
+  line_minutes(out, "total", &m[RUN_DOWNTIME_PER_YEAR]);
+  line_minutes(out, "outside the portal window", &m[RUN_DOWNTIME_OUTSIDE_PORTAL]);
+  line_minutes(out, "no instance, database up", &m[RUN_ZERO_INSTANCE_TIME]);
+  g_string_append(out, "  by cause:\n");
+  for (guint c = 0; c < CAUSE_COUNT; c++) {
+    if (c == CAUSE_CAPACITY)
+      continue;
+    const StatsSummary *s = &r->cause_summary[c];
+    g_string_append_printf(out, "    %-26s %8.1f min   [%.1f, %.1f]\n", model_cause_name(c),
+                           s->mean / 60, MAX(s->lo, 0) / 60, s->hi / 60);
+  }
+  const StatsSummary *cap = &r->cause_summary[CAUSE_CAPACITY];
+  g_string_append_printf(out, "  up but short of capacity     %8.1f min   [%.1f, %.1f]\n",
+                         cap->mean / 60, MAX(cap->lo, 0) / 60, cap->hi / 60);
+
+  g_string_append(out, "\nOutages\n");
+  line_count(out, "per year", &m[RUN_OUTAGES_PER_YEAR], "");
+  g_autofree char *mean = report_format_seconds(m[RUN_MEAN_OUTAGE].mean);
+  g_autofree char *p95 = report_format_seconds(m[RUN_OUTAGE_P95].mean);
+  g_autofree char *longest = report_format_seconds(m[RUN_MAX_OUTAGE].mean);
+  g_string_append_printf(out, "  %-28s %s / %s / %s\n", "mean / p95 / longest", mean, p95,
+                         longest);
+
+  g_string_append(out, "\nPlatform\n");
+  line_count(out, "evacuations per year", &m[RUN_EVACUATIONS_PER_YEAR], "");
+  line_count(out, "crashes per year", &m[RUN_CRASHES_PER_YEAR], "");
+  g_string_append(out, "\nCost\n");
+  line_count(out, "instance-hours per year", &m[RUN_INSTANCE_HOURS_PER_YEAR], " h");
+
+  if (timing) {
+    g_string_append_printf(out,
+                           "\nEngine: %" G_GUINT64_FORMAT " events in %.2f s (%.1f M events/s)\n",
+                           r->events, r->wall_s,
+                           r->wall_s > 0 ? r->events / r->wall_s / 1e6 : 0.0);
+  }
+  return g_string_free(out, FALSE);
+}
+
+static void
+add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "mean");
+  json_builder_add_double_value(b, s->mean);
+  json_builder_set_member_name(b, "sd");
+  json_builder_add_double_value(b, s->sd);
+  json_builder_set_member_name(b, "lo");
+  json_builder_add_double_value(b, s->lo);
+  json_builder_set_member_name(b, "hi");
+  json_builder_add_double_value(b, s->hi);
+  json_builder_end_object(b);
+}
+
+JsonNode *
+report_json_node(const RunResult *r)
+{
+  const Scenario *sc = r->scenario;
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "scenario");
+  json_builder_add_string_value(b, sc->name);
+  json_builder_set_member_name(b, "policy");
+  json_builder_add_string_value(b, sc->evacuation);
+  json_builder_set_member_name(b, "instances");
+  json_builder_add_int_value(b, sc->instances);
+  json_builder_set_member_name(b, "seed");
+  json_builder_add_int_value(b, (gint64) sc->seed);
+  json_builder_set_member_name(b, "replications");
+  json_builder_add_int_value(b, r->replications);
+  json_builder_set_member_name(b, "horizon_s");
+  json_builder_add_double_value(b, (double) sc->horizon / DIST_USEC_PER_SEC);
+  json_builder_set_member_name(b, "events");
+  json_builder_add_int_value(b, (gint64) r->events);
+  json_builder_set_member_name(b, "wall_s");
+  json_builder_add_double_value(b, r->wall_s);
+  json_builder_set_member_name(b, "events_per_second");
+  json_builder_add_double_value(b, r->wall_s > 0 ? r->events / r->wall_s : 0.0);
+  for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+    add_summary(b, run_metric_name(m), &r->summary[m]);
+  json_builder_set_member_name(b, "downtime_by_cause_s");
+  json_builder_begin_object(b);
+  for (guint c = 0; c < CAUSE_COUNT; c++)
+    add_summary(b, model_cause_name(c), &r->cause_summary[c]);
+  json_builder_end_object(b);
+  json_builder_end_object(b);
+  return json_builder_get_root(b);
+}
+
+char *
+report_json(const RunResult *r)
+{
+  g_autoptr(JsonNode) root = report_json_node(r);
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  json_generator_set_pretty(gen, TRUE);
+  json_generator_set_root(gen, root);
+  return json_generator_to_data(gen, NULL);
+}
+
+char *
+report_csv(const RunResult *r)
+{
+  GString *out = g_string_new("metric,mean,sd,lo,hi\n");
+  for (guint m = 0; m < RUN_METRIC_COUNT; m++) {
+    const StatsSummary *s = &r->summary[m];
+    g_string_append_printf(out, "%s,%.10g,%.10g,%.10g,%.10g\n", run_metric_name(m), s->mean,
+                           s->sd, s->lo, s->hi);
+  }
+  for (guint c = 0; c < CAUSE_COUNT; c++) {
+    const StatsSummary *s = &r->cause_summary[c];
+    g_string_append_printf(out, "downtime_by_cause_s.%s,%.10g,%.10g,%.10g,%.10g\n",
+                           model_cause_name(c), s->mean, s->sd, s->lo, s->hi);
+  }
+  return g_string_free(out, FALSE);
+}
