@@ -1,0 +1,58 @@
+/* cli.h: what the subcommands of zdsim share: their table entry, option parsing, scenario
+ * loading with --set, the progress bar and exit codes. Each command group lives in its own
+ * sim/cli_<group>.c and is listed once in sim/main.c's table. Only the CLI turns errors into
+ * text for people and exit codes. */
+#pragma once
+
+#include <glib.h>
+
+#include "zdsim/scenario.h"
+
+G_BEGIN_DECLS
+
+enum {
+  CLI_OK = 0,       /* done */
+  CLI_FAILED = 1,   /* an expectation or a regression check failed */
+  CLI_USAGE = 2,    /* bad usage or bad input (scenario, database, file) */
+  CLI_INTERNAL = 3, /* a bug or an environment failure (threads) */
+};
+
+typedef struct CliCommand CliCommand;
+struct CliCommand {
+  const char *name;
+  const char *args;     /* "FILE", "RUN RUN", ... for the usage line */
+  const char *summary;  /* one line */
+  int (*main)(const CliCommand *cmd, int argc, char **argv);
+};
+
+/* A GOptionContext for @cmd with @entries (may be NULL). Returns: (transfer full). */
+GOptionContext *cli_context(const CliCommand *cmd, GOptionEntry *entries);
+
+/* Parses a command's options; on a usage error prints it with a hint and returns FALSE
+ * (the caller returns CLI_USAGE). */
+gboolean cli_parse(GOptionContext *ctx, const CliCommand *cmd, int *argc, char ***argv);
+
+/* Prints "zdsim CMD: message" to stderr and returns CLI_USAGE. */
+int cli_error(const CliCommand *cmd, const GError *error);
+
+/* Loads a scenario with --set overrides @sets (may be NULL), plus --replications (when > 0)
+ * and --seed (when non-NULL). Returns: (transfer full) or NULL with @error. */
+Scenario *cli_load_scenario(const char *path, char **sets, int replications, const char *seed,
+                            GError **error);
+
+/* A progress bar on stderr for run_execute(): only on a terminal and only once the work has
+ * taken more than a second. */
+typedef struct {
+  gint64 started;
+  gboolean shown;
+  const char *label;
+} CliProgress;
+void cli_progress_init(CliProgress *progress, const char *label);
+/* A RunProgress callback; @user_data is a CliProgress. NULL when stderr is no terminal. */
+void (*cli_progress_func(void))(guint done, guint total, void *user_data);
+
+/* The commands (sim/cli_*.c). */
+int cli_run(const CliCommand *cmd, int argc, char **argv);
+int cli_validate(const CliCommand *cmd, int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,83 @@
+/* cli.c: helpers every subcommand shares: options, errors, scenario loading, progress.
+ * Not for any one command. */
+#include "zdsim/cli.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+GOptionContext *
+cli_context(const CliCommand *cmd, GOptionEntry *entries)
+{
+  g_autofree char *param = g_strdup_printf("%s %s", cmd->name, cmd->args);
+  GOptionContext *ctx = g_option_context_new(param);
+  g_option_context_set_summary(ctx, cmd->summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries(ctx, entries, NULL);
+  return ctx;
+}
+
+gboolean
+cli_parse(GOptionContext *ctx, const CliCommand *cmd, int *argc, char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, argc, argv, &error)) {
+    fprintf(stderr, "zdsim %s: %s\nRun 'zdsim help %s' for usage.\n", cmd->name,
+            error->message, cmd->name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int
+cli_error(const CliCommand *cmd, const GError *error)
+{
+  fprintf(stderr, "zdsim %s: %s\n", cmd->name, error->message);
+  return CLI_USAGE;
+}
+
+Scenario *
+cli_load_scenario(const char *path, char **sets, int replications, const char *seed,
+                  GError **error)
+{
+  g_autoptr(GPtrArray) overrides = g_ptr_array_new_with_free_func(g_free);
+  for (char **s = sets; s != NULL && *s != NULL; s++)
+    g_ptr_array_add(overrides, g_strdup(*s));
+  if (replications > 0)
+    g_ptr_array_add(overrides, g_strdup_printf("scenario.replications=%d", replications));
+  if (seed != NULL)
+    g_ptr_array_add(overrides, g_strdup_printf("scenario.seed=%s", seed));
+  g_ptr_array_add(overrides, NULL);
+  return scenario_load(path, (const char *const *) overrides->pdata, error);
+}
+
+void
+cli_progress_init(CliProgress *progress, const char *label)
+{
+  progress->started = g_get_monotonic_time();
+  progress->shown = FALSE;
+  progress->label = label != NULL ? label : "replications";
+}
+
+static void
+show_progress(guint done, guint total, void *user_data)
+{
+  CliProgress *p = user_data;
+  if (!p->shown && g_get_monotonic_time() - p->started < G_USEC_PER_SEC)
+    return;
+  enum { WIDTH = 40 };
+  guint filled = total > 0 ? done * WIDTH / total : WIDTH;
+  char bar[WIDTH + 1];
+  for (guint i = 0; i < WIDTH; i++)
+    bar[i] = i < filled ? '#' : '.';
+  bar[WIDTH] = '\0';
+  fprintf(stderr, "\r[%s] %u/%u %s", bar, done, total, p->label);
+  p->shown = TRUE;
+  if (done == total)
+    fprintf(stderr, "\r%*s\r", WIDTH + 60, "");
+  fflush(stderr);
+}
+
+void (*cli_progress_func(void))(guint done, guint total, void *user_data)
+{
+  return isatty(STDERR_FILENO) ? show_progress : NULL;
+}
