@@ -25,6 +25,8 @@ model_result_clear(ModelResult *result)
 {
   if (result->outages != NULL)
     g_array_unref(result->outages);
+  if (result->updates_spans != NULL)
+    g_array_unref(result->updates_spans);
   memset(result, 0, sizeof *result);
 }
 
@@ -141,6 +143,7 @@ model_new(const Scenario *sc, const ModelCalendar *cal, guint replication,
   model->db_up = TRUE;
   model->rolling_next = MODEL_NONE;
   model->result.outages = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
+  model->result.updates_spans = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
   if (keep_timeline)
     model->timeline = g_array_new(FALSE, FALSE, sizeof(ModelSample));
   return model;

@@ -53,6 +53,7 @@ static void
 start_update(Model *model)
 {
   model->update_running = TRUE;
+  model->update_started = model_now(model);
   model->update_zone = 0;
   model->update_pos = 0;
   model->update_first_batch = TRUE;
@@ -97,6 +98,12 @@ next_batch(Model *model)
     if (model->update_zone >= sc->azs) {
       model->update_running = FALSE;
       model->result.updates++;
+      ModelInterval span = {
+        .start = model->update_started,
+        .end = model_now(model),
+        .cause = CAUSE_PLATFORM_UPDATE,
+      };
+      g_array_append_val(model->result.updates_spans, span);
       if (model->updates_queued > 0) {
         model->updates_queued--;
         start_update(model);

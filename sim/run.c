@@ -75,6 +75,8 @@ run_result_free(RunResult *result)
   g_ptr_array_unref(result->outages);
   if (result->timeline != NULL)
     g_array_unref(result->timeline);
+  if (result->updates_spans != NULL)
+    g_array_unref(result->updates_spans);
   g_free(result);
 }
 
@@ -150,8 +152,10 @@ replicate(gpointer data, gpointer user_data)
     g_array_append_vals(outages, model->result.outages->data, model->result.outages->len);
     job->events[r] = model->result.events;
     job->updates[r] = model->result.updates;
-    if (model->timeline != NULL)
+    if (model->timeline != NULL) {
       res->timeline = g_steal_pointer(&model->timeline);
+      res->updates_spans = g_array_ref(model->result.updates_spans);
+    }
   }
   g_atomic_int_inc(&job->done);
 }

@@ -163,6 +163,7 @@ typedef struct {
   guint64 updates;             /* platform updates completed */
   guint64 events;
   GArray *outages;             /* ModelInterval, in time order */
+  GArray *updates_spans;       /* ModelInterval: each platform update's start and end */
 } ModelResult;
 
 void model_result_clear(ModelResult *result);
@@ -217,6 +218,7 @@ struct Model {
   guint update_pos;        /* next cell position within the zone */
   gboolean update_first_batch;
   guint batch_left;        /* cells of the batch not yet done watching */
+  gint64 update_started;
 
   /* App restart in progress (environment maintenance, restart, deploy). */
   gboolean restarting;

@@ -53,6 +53,8 @@ typedef struct {
   guint64 updates;
   double wall_s;
   GArray *timeline;              /* ModelSample of replication 0, when asked for */
+  GArray *updates_spans;         /* ModelInterval: replication 0's platform updates, with the
+                                    timeline */
 } RunResult;
 
 typedef void (*RunProgress)(guint done, guint total, void *user_data);
