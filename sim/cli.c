@@ -2,7 +2,9 @@
  * Not for any one command. */
 #include "zdsim/cli.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 GOptionContext *
@@ -80,4 +82,40 @@ show_progress(guint done, guint total, void *user_data)
 void (*cli_progress_func(void))(guint done, guint total, void *user_data)
 {
   return isatty(STDERR_FILENO) ? show_progress : NULL;
+}
+
+/* Signal handlers can only reach file-scope state; these two are written by the handler and
+ * read by the workers (through RunOptions.cancel), nothing else. */
+static volatile sig_atomic_t caught_signal;
+static volatile gint cancel_flag;
+
+static void
+on_signal(int sig)
+{
+  caught_signal = sig;
+  g_atomic_int_set(&cancel_flag, 1);
+}
+
+void
+cli_signals_install(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+const volatile gint *
+cli_cancel_flag(void)
+{
+  return &cancel_flag;
+}
+
+int
+cli_signal_exit_code(void)
+{
+  return caught_signal != 0 ? 128 + caught_signal : 0;
 }

@@ -399,10 +399,27 @@ model_start(Model *model)
   metrics_start(model);
 }
 
+/* How much simulated time runs between two looks at the cancel flag: small enough that a
+ * signal is answered within a second even for the largest foundations, large enough to cost
+ * nothing. */
+#define CANCEL_SLICE (86400 * DIST_USEC_PER_SEC)
+
 void
 model_run(Model *model)
 {
+  gint64 horizon = model->sc->horizon;
   model_start(model);
-  engine_run(model->engine, model->sc->horizon);
+  for (gint64 t = 0; t < horizon;) {
+    t = MIN(t + CANCEL_SLICE, horizon);
+    engine_run(model->engine, t);
+    if (model_cancelled(model))
+      return;
+  }
   metrics_finish(model);
+}
+
+gboolean
+model_cancelled(const Model *model)
+{
+  return model->cancel != NULL && g_atomic_int_get(model->cancel);
 }

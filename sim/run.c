@@ -144,7 +144,12 @@ replicate(gpointer data, gpointer user_data)
   guint r = GPOINTER_TO_UINT(data) - 1;
   if (job->cancel == NULL || !g_atomic_int_get(job->cancel)) {
     g_autoptr(Model) model = model_new(job->sc, job->cal, r, job->keep_timeline && r == 0);
+    model->cancel = job->cancel;
     model_run(model);
+    if (model_cancelled(model)) {
+      g_atomic_int_inc(&job->done);
+      return;
+    }
     RunResult *res = job->result;
     extract(&model->result, &res->values[(gsize) r * RUN_METRIC_COUNT],
             &res->by_cause[(gsize) r * CAUSE_COUNT]);

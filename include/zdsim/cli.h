@@ -51,6 +51,14 @@ void cli_progress_init(CliProgress *progress, const char *label);
 /* A RunProgress callback; @user_data is a CliProgress. NULL when stderr is no terminal. */
 void (*cli_progress_func(void))(guint done, guint total, void *user_data);
 
+/* SIGINT and SIGTERM stop long work: the first one sets the flag that run_execute() watches
+ * (RunOptions.cancel) and restores the default action, so a second one ends the process at
+ * once. Call before starting work. */
+void cli_signals_install(void);
+const volatile gint *cli_cancel_flag(void);
+/* 128 + the signal caught (130 for SIGINT, 143 for SIGTERM), or 0 when none was. */
+int cli_signal_exit_code(void);
+
 /* The commands (sim/cli_*.c). */
 int cli_run(const CliCommand *cmd, int argc, char **argv);
 int cli_validate(const CliCommand *cmd, int argc, char **argv);

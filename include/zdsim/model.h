@@ -240,6 +240,7 @@ struct Model {
   ModelResult result;
 
   GArray *timeline;        /* ModelSample, or NULL when not kept */
+  const volatile gint *cancel; /* when set, model_run() returns early (results invalid) */
 };
 
 /* A model for replication @replication of @sc with calendars @cal; keep_timeline asks for a
@@ -253,6 +254,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Model, model_free)
  * to the horizon, metrics_finish(). Tests may do the three steps themselves to watch the
  * state between events. */
 void model_run(Model *model);
+/* Whether the last model_run() was cut short by model->cancel. */
+gboolean model_cancelled(const Model *model);
 /* Draws the database outages, schedules updates and actions, places every instance. */
 void model_start(Model *model);
 
