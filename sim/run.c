@@ -243,3 +243,75 @@ run_execute(const Scenario *scenario, const RunOptions *options, GError **error)
   result->wall_s = (double) (g_get_monotonic_time() - t0) / 1e6;
   return g_steal_pointer(&result);
 }
+
+/* The mean of a distribution in seconds, or 0 when it never happens. */
+static double
+mean_s(const Dist *d)
+{
+  double m = dist_mean(d);
+  return isfinite(m) ? m / DIST_USEC_PER_SEC : 0.0;
+}
+
+void
+run_estimate(const Scenario *sc, guint jobs, RunEstimate *out)
+{
+  double horizon_s = (double) sc->horizon / DIST_USEC_PER_SEC;
+  double weeks = horizon_s / DIST_SECONDS_PER_WEEK;
+  double updates = sc->updates == SCENARIO_UPDATES_RATE ? sc->updates_rate * horizon_s
+                   : sc->updates == SCENARIO_UPDATES_CALENDAR
+                       ? weeks * sc->updates_schedule.n_slots * 7
+                       : 0.0;
+  /* Events per replication, as the model spends them (measured on the examples: about
+   * 2.5 events a cell and 19 an instance per update): an update drains, recreates and watches
+   * every cell and moves each instance about twice (about 10 events a move); a crash or a cell
+   * failure costs about 10 events an instance it touches; the windows a few events a week. */
+  double per_rep = updates * (3.0 * sc->cells + 20.0 * sc->instances);
+  double mtbf = mean_s(&sc->crash_mtbf);
+  if (mtbf > 0)
+    per_rep += 10.0 * sc->instances * horizon_s / mtbf;
+  double cell_mtbf = mean_s(&sc->cell_failure_mtbf);
+  if (cell_mtbf > 0)
+    per_rep += horizon_s / cell_mtbf * (8.0 * sc->cells + 10.0 * sc->instances);
+  double db_mtbf = mean_s(&sc->failure_mtbf);
+  if (db_mtbf > 0)
+    per_rep += 3.0 * horizon_s / db_mtbf;
+  per_rep += 10.0 * weeks + 10.0 * sc->instances;
+  out->events = per_rep * sc->replications;
+  out->seconds = out->events / RUN_ESTIMATE_EVENTS_PER_S;
+
+  /* Memory: the calendars (16 bytes an interval: business hours every working day, the two
+   * maintenance windows and calendar updates every week), a model per worker (cells,
+   * instances and their containers, the pending events), and per replication its metrics and
+   * outages (about one an update for a single instance). */
+  guint live = MIN(jobs > 0 ? jobs : g_get_num_processors(), sc->replications);
+  double intervals = weeks * (sc->business_hours.n_slots * 7 + 2 + 7 * sc->updates_schedule.n_slots);
+  double model = 100.0 * sc->cells + 400.0 * sc->instances + 24.0 * 4 * sc->instances;
+  double per_rep_result = 8.0 * (RUN_METRIC_COUNT + CAUSE_COUNT) + 24.0 * (updates + weeks);
+  out->bytes = 16.0 * intervals + live * model + sc->replications * per_rep_result;
+}
+
+gboolean
+run_check_limits(const Scenario *sc, guint jobs, GError **error)
+{
+  RunEstimate e;
+  run_estimate(sc, jobs, &e);
+  if (e.events > RUN_LIMIT_EVENTS) {
+    g_set_error(error, RUN_ERROR, RUN_ERROR_LIMIT,
+                "%s: about %.3g events (%u replications of %.3g years), about %.0f core-hours; "
+                "the limit is %.0e events: lower scenario.replications, scenario.horizon or the "
+                "rates, or run it anyway with --force",
+                sc->name, e.events, sc->replications,
+                (double) sc->horizon / DIST_USEC_PER_SEC / RUN_YEAR_S, e.seconds / 3600,
+                RUN_LIMIT_EVENTS);
+    return FALSE;
+  }
+  if (e.bytes > RUN_LIMIT_BYTES) {
+    g_set_error(error, RUN_ERROR, RUN_ERROR_LIMIT,
+                "%s: about %.1f GB of memory (the horizon's calendars, the models and %u "
+                "replications' results); the limit is %.0f GB: lower scenario.horizon, "
+                "scenario.replications or app.instances, or run it anyway with --force",
+                sc->name, e.bytes / 1e9, sc->replications, RUN_LIMIT_BYTES / 1e9);
+    return FALSE;
+  }
+  return TRUE;
+}

@@ -380,6 +380,51 @@ test_jobs_identical(void)
   g_assert_cmpstr(jb, ==, jc);
 }
 
+/* Absurd scenarios are refused before anything runs, naming the limit and --force; the
+ * examples stay well inside. */
+static void
+test_limits(void)
+{
+  static const struct {
+    const char *sets;
+    const char *fragment;  /* NULL: accepted */
+  } cases[] = {
+    { "scenario.replications=100", NULL },
+    { "scenario.replications=100000 app.instances=10", NULL },
+    { "scenario.horizon=364000w scenario.replications=1000", "memory" }, /* 7,000 years */
+    { "scenario.horizon=364000w platform.updates=3/w scenario.replications=1000", "events" },
+    { "scenario.horizon=5200w scenario.replications=1000000", "events" },
+    { "platform.updates=1000000/w", "events" },           /* a million a week */
+    { "app.crash_mtbf=exp(1ms) scenario.replications=1000", "events" },
+    { "app.instances=100000 platform.cells=100000 platform.updates=3/w", "events" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(Scenario) sc = load(cases[i].sets, NULL);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = run_check_limits(sc, 2, &error);
+    if (cases[i].fragment == NULL) {
+      g_assert_no_error(error);
+      g_assert_true(ok);
+    } else {
+      g_assert_error(error, RUN_ERROR, RUN_ERROR_LIMIT);
+      g_test_message("case %u: %s", i, error->message);
+      g_assert_nonnull(strstr(error->message, cases[i].fragment));
+      g_assert_nonnull(strstr(error->message, "--force"));
+    }
+  }
+  /* The estimate counts what the model does: within a factor of 3 of the events the default
+   * two-instance scenario really dispatches. */
+  const char *const o[] = { "scenario.replications=20", "app.instances=2",
+                            "platform.updates=3/w", "database.maintenance_rate=1/12w", NULL };
+  g_autoptr(Scenario) sc = load("", o);
+  g_autoptr(RunResult) r = run(sc, 2);
+  RunEstimate e;
+  run_estimate(sc, 2, &e);
+  g_test_message("estimated %.3g events, ran %" G_GUINT64_FORMAT, e.events, r->events);
+  g_assert_cmpfloat(e.events, >=, r->events / 3.0);
+  g_assert_cmpfloat(e.events, <=, r->events * 3.0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -392,5 +437,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/model/full-foundation", test_full_foundation);
   g_test_add_func("/zdsim/model/db-outage-during-start", test_db_outage_during_start);
   g_test_add_func("/zdsim/model/jobs-identical", test_jobs_identical);
+  g_test_add_func("/zdsim/model/limits", test_limits);
   return g_test_run();
 }

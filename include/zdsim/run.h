@@ -81,7 +81,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(RunResult, run_result_free)
 
 #define RUN_ERROR (run_error_quark())
 GQuark run_error_quark(void);
-typedef enum { RUN_ERROR_THREADS, RUN_ERROR_CANCELLED } RunError;
+typedef enum { RUN_ERROR_THREADS, RUN_ERROR_CANCELLED, RUN_ERROR_LIMIT } RunError;
+
+/* What a run of @scenario will cost, estimated from its rates before anything runs. */
+typedef struct {
+  double events;          /* over all replications */
+  double seconds;         /* at RUN_ESTIMATE_EVENTS_PER_S on one core */
+  double bytes;           /* peak memory: calendars, @jobs live models, results */
+} RunEstimate;
+
+/* A conservative speed for estimates: the model runs several times faster (make bench). */
+#define RUN_ESTIMATE_EVENTS_PER_S 5e6
+/* The limits a run must stay under unless forced (--force). */
+#define RUN_LIMIT_EVENTS 2e10     /* about an hour on one core at the estimate speed */
+#define RUN_LIMIT_BYTES 8e9       /* a third of the 24 GiB machines this runs on */
+
+void run_estimate(const Scenario *scenario, guint jobs, RunEstimate *out);
+
+/* Refuses a run whose estimate exceeds a limit, with a message saying which limit, the
+ * estimate, and that --force runs it anyway. */
+gboolean run_check_limits(const Scenario *scenario, guint jobs, GError **error);
 
 /* Seconds in a year: "per year" means per 365 days (DESIGN §10.11). */
 #define RUN_YEAR_S (365.0 * 86400.0)
