@@ -134,6 +134,7 @@ start_container(Model *model, guint32 id)
   gboolean fails = dist_rng_double(&model->rng) < sc->start_failure;
   k->placed_at = now;
   k->startup = startup;
+  k->doomed = fails;
 
   if (sc->health_check == SCENARIO_HEALTH_PROCESS) {
     /* The process check passes at the first poll, before the app can serve (domain-facts
@@ -229,10 +230,17 @@ handle_healthy(Model *model, guint32 id)
   set_route(model, id, k->routed, ready, FALSE, CAUSE_CRASH);
   gint64 lag = dist_sample(&sc->registration_lag, &model->rng);
   k->route_ev = engine_schedule(model->engine, now + lag, PRIO_NORMAL, EV_ROUTE_REGISTER, id, 0);
-  if (!ready)
-    k->ready_ev =
-        engine_schedule(model->engine, k->placed_at + k->startup, PRIO_NORMAL, EV_READY, id, 0);
-  schedule_crash(model, id);
+  if (!ready && k->doomed) {
+    /* A process-checked app whose start fails runs until it gives up, then exits: a crash
+     * of a RUNNING instance, after its startup time. */
+    k->pending = engine_schedule(model->engine, k->placed_at + k->startup, PRIO_NORMAL,
+                                 EV_CRASH, id, 0);
+  } else {
+    if (!ready)
+      k->ready_ev = engine_schedule(model->engine, k->placed_at + k->startup, PRIO_NORMAL,
+                                    EV_READY, id, 0);
+    schedule_crash(model, id);
+  }
   if (!k->evacuating && model->index[k->index].ordinary == id) {
     model->index[k->index].state = INDEX_RUNNING;
     model_index_running(model, k->index);
@@ -357,7 +365,11 @@ instance_kill(Model *model, guint32 id, gint64 route_gone_at, ModelCause cause)
   model->alive--;
   guint32 index = k->index;
   Index *x = &model->index[index];
-  gboolean was_ordinary = x->ordinary == id;
+  /* A stop-start index waiting for this container, or the index of a running one, is placed
+   * again once BBS notices the cell is gone. */
+  gboolean was_ordinary = x->ordinary == id || x->start_when_gone == id;
+  if (x->start_when_gone == id)
+    x->start_when_gone = MODEL_NONE;
   if (x->ordinary == id)
     x->ordinary = MODEL_NONE;
   if (x->evacuating == id)

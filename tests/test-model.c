@@ -205,6 +205,31 @@ test_rolling_routing_gap(void)
   }
 }
 
+/* health_check = process makes the replacement RUNNING at the first 2 s poll, long before the
+ * app answers (startup 20 s). The evacuation poll at drain + 10 s sees it RUNNING and stops
+ * the old instance, so every evacuation costs startup - 10 s = 10 s of no serving instance
+ * (the new route is there, but the app refuses connections: a dial error on every attempt). */
+static void
+test_rolling_process_health_check(void)
+{
+  const char *extra = "platform.cells=3 platform.azs=3 platform.updates=3/w "
+                      "platform.cell_recreate=5m app.health_check=process";
+  const char *const o[] = { "scenario.replications=50", NULL };
+  g_autoptr(Scenario) sc = load(extra, o);
+  g_autoptr(RunResult) r = run(sc, 2);
+  for (guint rep = 0; rep < r->replications; rep++) {
+    double down = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
+    double evac = rep_value(r, rep, RUN_EVACUATIONS_PER_YEAR);
+    g_assert_cmpfloat(evac, >, 0);
+    g_assert_cmpfloat(fabs(down - 10.0 * evac), <=, 10.0 + 1e-6);
+  }
+  /* With the port check the same updates cost nothing (routing lags are 0 here). */
+  const char *const port[] = { "scenario.replications=50", "app.health_check=port", NULL };
+  g_autoptr(Scenario) sc2 = load(extra, port);
+  g_autoptr(RunResult) r2 = run(sc2, 2);
+  g_assert_cmpfloat(r2->summary[RUN_DOWNTIME_PER_YEAR].mean, <=, 0.0);
+}
+
 /* Steps @model event by event until @until, recording each time index 0's crash count
  * changes: times[n] is when the count became n. */
 static void
@@ -432,6 +457,8 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/model/crash-restart-closed-form", test_crash_restart_closed_form);
   g_test_add_func("/zdsim/model/stop-start-walk", test_stop_start_walk);
   g_test_add_func("/zdsim/model/rolling-routing-gap", test_rolling_routing_gap);
+  g_test_add_func("/zdsim/model/rolling-process-health-check",
+                  test_rolling_process_health_check);
   g_test_add_func("/zdsim/model/restart-schedule", test_restart_schedule);
   g_test_add_func("/zdsim/model/crash-count-reset", test_crash_count_reset);
   g_test_add_func("/zdsim/model/full-foundation", test_full_foundation);

@@ -85,6 +85,7 @@ typedef struct {
   gint64 placed_at;
   gint64 running_at;
   gint64 startup;         /* drawn startup time (process health check: ready after it) */
+  gboolean doomed;        /* this start fails (app.start_failure) */
   EngineHandle pending;   /* health, start-crash, crash or gone event */
   EngineHandle ready_ev;  /* process health check: the moment the app can serve */
   EngineHandle route_ev;  /* registration or unregistration event */
