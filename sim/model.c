@@ -123,6 +123,8 @@ model_new(const Scenario *sc, const ModelCalendar *cal, guint replication,
     };
   }
 
+  foundation_init(model);
+
   guint n = sc->instances;
   for (guint i = 0; i < sc->actions->len; i++) {
     const ScenarioAction *a = g_ptr_array_index(sc->actions, i);
@@ -156,6 +158,7 @@ model_free(Model *model)
     return;
   engine_free(model->engine);
   g_free(model->cells);
+  foundation_clear(model);
   g_free(model->zone_load);
   g_free(model->scratch);
   g_free(model->index);

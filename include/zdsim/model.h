@@ -129,7 +129,15 @@ typedef struct {
   gboolean in_update;     /* part of the running update's batch */
   EngineHandle poll_ev, timeout_ev;
   EngineHandle failure_ev;  /* the next random failure (platform.cell_failure_mtbf) */
+  guint32 bucket_pos;       /* place in its zone's bucket, when it takes work */
 } Cell;
+
+/* The auction's index of one zone: the cells that take work, bucketed by how many of the
+ * app's containers they hold, so a placement finds the best cells without a scan. */
+typedef struct {
+  GArray **buckets;         /* buckets[n]: cells (guint32) holding n of the app's containers */
+  guint n_buckets;
+} ZoneIndex;
 
 /* Calendar intervals expanded once per run and shared read-only by every replication. */
 typedef struct {
@@ -198,6 +206,8 @@ struct Model {
   Cell *cells;
   guint n_cells;
   guint *zone_load;        /* app containers per zone on cells that take work */
+  ZoneIndex *zones;        /* per zone: the auction's buckets */
+  guint32 *zone_order;     /* azs places: zones sorted by load during an auction */
   guint32 *scratch;        /* n_cells places: the cells of an update batch */
 
   /* Routing and serving counts, kept up to date by every state change. */
@@ -279,6 +289,9 @@ guint32 foundation_place(Model *model, guint32 index);
 /* Adds or removes a container's slot on its cell and in its zone's load. */
 void foundation_attach(Model *model, guint32 container, guint32 cell);
 void foundation_detach(Model *model, guint32 container);
+/* Sets up and frees the auction's index; foundation_init puts every cell that takes work in. */
+void foundation_init(Model *model);
+void foundation_clear(Model *model);
 /* Whether a cell in @state takes work (counts toward zone balance). */
 gboolean foundation_takes_work(CellState state);
 /* Sets a cell's state, keeping the zone loads right. */
