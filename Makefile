@@ -39,7 +39,7 @@ TEST_SRC = $(wildcard tests/test-*.c)
 TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS  = $(wildcard include/zdsim/*.h)
 
-.PHONY: all deps deps-check test golden demo bench clean valgrind
+.PHONY: all deps deps-check test golden demo clean valgrind
 
 all: $(BUILD)/zdsim
 
@@ -98,9 +98,9 @@ valgrind: $(BUILD)/zdsim $(TESTS)
 demo: $(BUILD)/zdsim
 	@sh scenarios/demo.sh $(BUILD)/zdsim
 
-bench: deps-check
-	@$(MAKE) --no-print-directory BUILD=build/bench OPT='-O3 -march=native' build/bench/zdsim
-	@sh tests/bench.sh build/bench/zdsim
+# Benchmarks (never part of make test) and fuzzing live in their own make fragments.
+-include tests/bench/bench.mk
+-include tests/fuzz/fuzz.mk
 
 clean:
 	rm -rf build plots/out
