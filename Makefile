@@ -92,7 +92,7 @@ golden: $(BUILD)/zdsim
 	@ZDSIM_BIN=$(BUILD)/zdsim sh tests/golden.sh regenerate
 
 valgrind: $(BUILD)/zdsim $(TESTS)
-	@ZDSIM_BIN=$(BUILD)/zdsim VALGRIND="valgrind --leak-check=full --error-exitcode=99 -q" \
+	@ZDSIM_BIN=$(BUILD)/zdsim VALGRIND="valgrind --leak-check=full --error-exitcode=99 -q --suppressions=tests/valgrind.supp" \
 	  sh tests/run-tests.sh $(TESTS)
 
 demo: $(BUILD)/zdsim
