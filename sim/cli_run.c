@@ -1,10 +1,11 @@
-/* cli_run.c: `zdsim run` (replications and the report) and `zdsim validate`.
- * Not for storing runs (cli_store.c). */
+/* cli_run.c: `zdsim run` (replications, the report, and storing the run) and `zdsim validate`.
+ * Not for the commands over stored runs (cli_store.c). */
 #include <stdio.h>
 
 #include "zdsim/cli.h"
 #include "zdsim/report.h"
 #include "zdsim/run.h"
+#include "zdsim/store.h"
 
 int
 cli_run(const CliCommand *cmd, int argc, char **argv)
@@ -12,7 +13,8 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
   int replications = 0, jobs = 0;
   g_autofree char *seed = NULL;
   g_auto(GStrv) sets = NULL;
-  gboolean json = FALSE, csv = FALSE;
+  gboolean json = FALSE, csv = FALSE, no_store = FALSE;
+  g_autofree char *db = NULL;
   GOptionEntry entries[] = {
     { "replications", 'r', 0, G_OPTION_ARG_INT, &replications,
       "Replications (overrides scenario.replications)", "N" },
@@ -22,6 +24,9 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
       "SECTION.KEY=VALUE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the figures as JSON", NULL },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print the figures as CSV", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
+      "Store the run in this database (default: $ZDSIM_DB, else zdsim.db)", "FILE" },
+    { "no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "Do not store the run", NULL },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
@@ -44,10 +49,19 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
   if (sc == NULL)
     return cli_error(cmd, error);
 
+  /* The store is opened before the work, so that a bad --db fails at once. */
+  g_autoptr(Store) store = NULL;
+  if (!no_store) {
+    store = store_open(cli_db_path(db), STORE_OPEN_DEFAULT, &error);
+    if (store == NULL)
+      return cli_error(cmd, error);
+  }
+
   CliProgress progress;
   cli_progress_init(&progress, "replications");
   RunOptions options = {
     .jobs = (guint) jobs,
+    .keep_timeline = store != NULL,
     .progress = cli_progress_func(),
     .progress_data = &progress,
   };
@@ -62,6 +76,13 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
   fputs(text, stdout);
   if (json)
     fputc('\n', stdout);
+  fflush(stdout);
+  if (store != NULL) {
+    gint64 id = store_save_run(store, result, &error);
+    if (id == 0)
+      return cli_error(cmd, error);
+    fprintf(stderr, "stored as run %" G_GINT64_FORMAT " in %s\n", id, store_get_path(store));
+  }
   return CLI_OK;
 }
 

@@ -18,6 +18,14 @@ static const CliCommand commands[] = {
     cli_run },
   { "validate", "FILE...", "check scenarios and print them resolved with every default",
     cli_validate },
+  { "sweep", "FILE", "run every point of a scenario's [sweep], print one table, store it",
+    cli_sweep },
+  { "recommend", "FILE", "the smallest instance count whose lower 95 % bound meets --target",
+    cli_recommend },
+  { "list", "", "the stored runs and sweeps, newest first", cli_list },
+  { "show", "RUN", "print a stored run's report again", cli_show },
+  { "compare", "RUN RUN", "each metric's difference B - A with its 95 % interval and a verdict",
+    cli_compare },
   { "help", "[COMMAND]", "show the help of a command", cli_help },
 };
 

@@ -62,5 +62,14 @@ int cli_signal_exit_code(void);
 /* The commands (sim/cli_*.c). */
 int cli_run(const CliCommand *cmd, int argc, char **argv);
 int cli_validate(const CliCommand *cmd, int argc, char **argv);
+/* sim/cli_store.c: the run store's commands. */
+int cli_list(const CliCommand *cmd, int argc, char **argv);
+int cli_show(const CliCommand *cmd, int argc, char **argv);
+int cli_compare(const CliCommand *cmd, int argc, char **argv);
+int cli_sweep(const CliCommand *cmd, int argc, char **argv);
+int cli_recommend(const CliCommand *cmd, int argc, char **argv);
+/* The database to use: @option (--db) when set, else $ZDSIM_DB, else "zdsim.db" in the working
+ * directory. Returns: (transfer none) @option, the environment's string or a literal. */
+const char *cli_db_path(const char *option);
 
 G_END_DECLS

@@ -1,0 +1,1359 @@
+/* store.c: the run store over sqlite3: schema and migrations, saving runs and sweeps in one
+ * transaction each, and loading them back. Not for running (run.c, sweep.c) or printing. */
+#include "zdsim/store.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#ifndef ZDSIM_VERSION
+#define ZDSIM_VERSION "0.1"
+#endif
+
+G_DEFINE_QUARK(zdsim-store-error-quark, store_error)
+
+/* The cleanups for SQLite's types, defined once (STYLE.md). sqlite3_close() returns a code a
+ * cleanup cannot act on; statements are finalized first (g_autoptr runs in reverse order of
+ * declaration, and a Store outlives every statement made on it). */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3, sqlite3_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
+
+struct Store {
+  sqlite3 *db;
+  char *path;
+  gboolean read_only;
+  guint busy_ms;
+};
+
+/* ---- errors ---- */
+
+/* Turns the connection's last failure into a GError naming the file: "FILE: WHAT: errmsg",
+ * with a hint at what to do. */
+static gboolean
+fail(const Store *s, GError **error, const char *what)
+{
+  /* sqlite3_open_v2() leaves no handle only when it cannot allocate one. */
+  int code = s->db != NULL ? sqlite3_extended_errcode(s->db) & 0xff : SQLITE_NOMEM;
+  const char *msg = s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory";
+  StoreError kind = STORE_ERROR_FAILED;
+  g_autofree char *hint = NULL;
+  switch (code) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    kind = STORE_ERROR_BUSY;
+    hint = g_strdup_printf(" (another process kept it locked for %.1f s; try again when it is "
+                           "done)",
+                           s->busy_ms / 1000.0);
+    break;
+  case SQLITE_NOTADB:
+  case SQLITE_CORRUPT:
+    kind = STORE_ERROR_NOT_DATABASE;
+    hint = g_strdup(" (not a zdsim database; choose another file with --db or ZDSIM_DB)");
+    break;
+  case SQLITE_CANTOPEN:
+  case SQLITE_READONLY:
+  case SQLITE_PERM:
+  case SQLITE_AUTH:
+    kind = STORE_ERROR_CANNOT_OPEN;
+    hint = g_strdup(" (check that the file's directory exists and that the file and the "
+                    "directory are writable)");
+    break;
+  default:
+    break;
+  }
+  g_set_error(error, STORE_ERROR, kind, "%s: %s: %s%s", s->path, what, msg,
+              hint != NULL ? hint : "");
+  return FALSE;
+}
+
+/* ---- small helpers over sqlite3 ---- */
+
+static sqlite3_stmt *
+prepare(const Store *s, const char *sql, GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    fail(s, error, "cannot prepare a statement");
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  return st;
+}
+
+/* Steps @st; SQLITE_ROW or SQLITE_DONE, or -1 with @error. */
+static int
+step(const Store *s, sqlite3_stmt *st, const char *what, GError **error)
+{
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return rc;
+  fail(s, error, what);
+  return -1;
+}
+
+/* Runs one statement that needs no binding (fixed SQL only, never built from input). */
+static gboolean
+exec(const Store *s, const char *sql, const char *what, GError **error)
+{
+  if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return fail(s, error, what);
+  return TRUE;
+}
+
+static void
+rollback(const Store *s)
+{
+  /* After a failure the transaction may already be gone; nothing more to report. */
+  if (!sqlite3_get_autocommit(s->db))
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* NaN has no SQLite value: it is stored as NULL and read back as NaN. */
+static int
+bind_double(sqlite3_stmt *st, int i, double v)
+{
+  return isnan(v) ? sqlite3_bind_null(st, i) : sqlite3_bind_double(st, i, v);
+}
+
+static double
+column_double(sqlite3_stmt *st, int i)
+{
+  return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static char *
+column_strdup(sqlite3_stmt *st, int i)
+{
+  return g_strdup((const char *) sqlite3_column_text(st, i));
+}
+
+static double
+to_seconds(gint64 us)
+{
+  return (double) us / G_USEC_PER_SEC;
+}
+
+/* Exact for any time below 2^53 µs: the error of us / 1e6 * 1e6 is far below 0.5 µs. */
+static gint64
+to_us(double s)
+{
+  return (gint64) llround(s * G_USEC_PER_SEC);
+}
+
+static char *
+now_iso8601(void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* ---- JSON columns ---- */
+
+static char *
+json_to_text(JsonNode *root)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  json_generator_set_root(gen, root);
+  return json_generator_to_data(gen, NULL);
+}
+
+static char *
+strv_to_json(const char *const *strv)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_array(b);
+  for (const char *const *p = strv; p != NULL && *p != NULL; p++)
+    json_builder_add_string_value(b, *p);
+  json_builder_end_array(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  return json_to_text(root);
+}
+
+static JsonNode *
+parse_json(const char *text, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new();
+  if (!json_parser_load_from_data(parser, text != NULL ? text : "", -1, error))
+    return NULL;
+  return json_node_copy(json_parser_get_root(parser));
+}
+
+/* A JSON array of strings back into a NULL-terminated vector. */
+static char **
+json_to_strv(const char *text, GError **error)
+{
+  g_autoptr(JsonNode) root = parse_json(text, error);
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY(root)) {
+    g_set_error(error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "not an array");
+    return NULL;
+  }
+  JsonArray *a = json_node_get_array(root);
+  GStrvBuilder *b = g_strv_builder_new();
+  for (guint i = 0; i < json_array_get_length(a); i++) {
+    const char *v = json_array_get_string_element(a, i);
+    g_strv_builder_add(b, v != NULL ? v : "");
+  }
+  char **out = g_strv_builder_end(b);
+  g_strv_builder_unref(b);
+  return out;
+}
+
+static void
+axis_free(ScenarioSweepAxis *axis)
+{
+  g_free(axis->key);
+  g_ptr_array_unref(axis->values);
+  g_free(axis);
+}
+
+static char *
+axes_to_json(const GPtrArray *axes)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_array(b);
+  for (guint i = 0; axes != NULL && i < axes->len; i++) {
+    const ScenarioSweepAxis *axis = g_ptr_array_index(axes, i);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "key");
+    json_builder_add_string_value(b, axis->key);
+    json_builder_set_member_name(b, "values");
+    json_builder_begin_array(b);
+    for (guint v = 0; v < axis->values->len; v++)
+      json_builder_add_string_value(b, g_ptr_array_index(axis->values, v));
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  return json_to_text(root);
+}
+
+static GPtrArray *
+json_to_axes(const char *text, GError **error)
+{
+  g_autoptr(JsonNode) root = parse_json(text, error);
+  if (root == NULL)
+    return NULL;
+  g_autoptr(GPtrArray) axes = g_ptr_array_new_with_free_func((GDestroyNotify) axis_free);
+  if (!JSON_NODE_HOLDS_ARRAY(root)) {
+    g_set_error(error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "not an array");
+    return NULL;
+  }
+  JsonArray *a = json_node_get_array(root);
+  for (guint i = 0; i < json_array_get_length(a); i++) {
+    JsonObject *o = json_array_get_object_element(a, i);
+    if (o == NULL || !json_object_has_member(o, "key") || !json_object_has_member(o, "values")) {
+      g_set_error(error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                  "axis %u has no key or values", i);
+      return NULL;
+    }
+    ScenarioSweepAxis *axis = g_new0(ScenarioSweepAxis, 1);
+    axis->key = g_strdup(json_object_get_string_member(o, "key"));
+    axis->values = g_ptr_array_new_with_free_func(g_free);
+    JsonArray *values = json_object_get_array_member(o, "values");
+    for (guint v = 0; values != NULL && v < json_array_get_length(values); v++)
+      g_ptr_array_add(axis->values, g_strdup(json_array_get_string_element(values, v)));
+    g_ptr_array_add(axes, axis);
+  }
+  return g_steal_pointer(&axes);
+}
+
+/* ---- schema and migrations ---- */
+
+/* Version 1. tests/data/store-v1.sql holds what a version-1 database contains; a change here
+ * is a new version with its own migration, never an edit of this one. */
+static gboolean
+migrate_to_v1(Store *s, GError **error)
+{
+  static const char sql[] =
+      "CREATE TABLE sweeps ("
+      "  id INTEGER PRIMARY KEY,"
+      "  kind TEXT NOT NULL CHECK (kind IN ('sweep', 'recommend')),"
+      "  scenario TEXT NOT NULL,"
+      "  path TEXT NOT NULL,"
+      "  scenario_text TEXT NOT NULL,"
+      "  scenario_sha256 TEXT NOT NULL,"
+      "  overrides TEXT NOT NULL,"
+      "  axes TEXT NOT NULL,"
+      "  created TEXT NOT NULL,"
+      "  version TEXT NOT NULL"
+      ");"
+      "CREATE TABLE runs ("
+      "  id INTEGER PRIMARY KEY,"
+      "  created TEXT NOT NULL,"
+      "  scenario TEXT NOT NULL,"
+      "  path TEXT NOT NULL,"
+      "  scenario_text TEXT NOT NULL,"
+      "  scenario_sha256 TEXT NOT NULL,"
+      "  overrides TEXT NOT NULL,"
+      "  seed INTEGER NOT NULL,"
+      "  replications INTEGER NOT NULL CHECK (replications >= 1),"
+      "  policy TEXT NOT NULL,"
+      "  instances INTEGER NOT NULL,"
+      "  horizon_s REAL NOT NULL,"
+      "  version TEXT NOT NULL,"
+      "  events INTEGER NOT NULL,"
+      "  updates INTEGER NOT NULL,"
+      "  wall_s REAL NOT NULL,"
+      "  sweep_id INTEGER REFERENCES sweeps (id) ON DELETE CASCADE,"
+      "  point TEXT"
+      ");"
+      "CREATE INDEX runs_by_scenario ON runs (scenario, id);"
+      "CREATE INDEX runs_by_sweep ON runs (sweep_id, id);"
+      "CREATE TABLE metrics ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  replication INTEGER NOT NULL,"
+      "  metric TEXT NOT NULL,"
+      "  value REAL,"
+      "  PRIMARY KEY (run, metric, replication)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE downtime_by_cause ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  replication INTEGER NOT NULL,"
+      "  cause TEXT NOT NULL,"
+      "  seconds_per_year REAL,"
+      "  PRIMARY KEY (run, cause, replication)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE summaries ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  metric TEXT NOT NULL,"
+      "  mean REAL,"
+      "  sd REAL,"
+      "  lo REAL,"
+      "  hi REAL,"
+      "  PRIMARY KEY (run, metric)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE outages ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  replication INTEGER NOT NULL,"
+      "  seq INTEGER NOT NULL,"
+      "  start_s REAL NOT NULL,"
+      "  end_s REAL NOT NULL,"
+      "  cause TEXT NOT NULL,"
+      "  PRIMARY KEY (run, replication, seq)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE timeline ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  seq INTEGER NOT NULL,"
+      "  t_s REAL NOT NULL,"
+      "  serving INTEGER NOT NULL,"
+      "  starting INTEGER NOT NULL,"
+      "  containers INTEGER NOT NULL,"
+      "  db_up INTEGER NOT NULL,"
+      "  PRIMARY KEY (run, seq)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE update_spans ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  seq INTEGER NOT NULL,"
+      "  start_s REAL NOT NULL,"
+      "  end_s REAL NOT NULL,"
+      "  PRIMARY KEY (run, seq)"
+      ") WITHOUT ROWID;";
+  return exec(s, sql, "cannot create the version-1 tables", error);
+}
+
+typedef gboolean (*Migration)(Store *s, GError **error);
+
+/* migrations[v] takes a database from version v to v + 1. */
+static const Migration migrations[] = {
+  migrate_to_v1,
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == STORE_SCHEMA_VERSION);
+
+static gboolean
+too_new(const Store *s, int version, GError **error)
+{
+  g_set_error(error, STORE_ERROR, STORE_ERROR_TOO_NEW,
+              "%s: written by a newer zdsim (schema version %d; this zdsim %s knows versions up "
+              "to %d); use that zdsim, or another file with --db or ZDSIM_DB",
+              s->path, version, ZDSIM_VERSION, STORE_SCHEMA_VERSION);
+  return FALSE;
+}
+
+/* What the file says it is. */
+typedef struct {
+  int version;  /* PRAGMA user_version */
+  int app_id;   /* PRAGMA application_id */
+  int tables;   /* entries in sqlite_master */
+} Header;
+
+/* Reads the header in one statement, so the three agree even while another process creates
+ * the schema. A file that is not a database fails here, before anything is written. */
+static gboolean
+read_header(const Store *s, Header *h, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = prepare(
+      s,
+      "SELECT (SELECT user_version FROM pragma_user_version), "
+      "(SELECT application_id FROM pragma_application_id), "
+      "(SELECT count(*) FROM sqlite_master)",
+      error);
+  if (st == NULL)
+    return FALSE;
+  if (step(s, st, "cannot read the schema version", error) != SQLITE_ROW)
+    return FALSE;
+  h->version = sqlite3_column_int(st, 0);
+  h->app_id = sqlite3_column_int(st, 1);
+  h->tables = sqlite3_column_int(st, 2);
+  return TRUE;
+}
+
+/* Refuses what zdsim must not touch: another program's database, or a newer zdsim's. */
+static gboolean
+check_header(const Store *s, const Header *h, GError **error)
+{
+  if (h->version > 0 && h->app_id != STORE_APPLICATION_ID) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_DATABASE,
+                "%s: an SQLite database of another program (application_id %d, not zdsim's); "
+                "choose another file with --db or ZDSIM_DB",
+                s->path, h->app_id);
+    return FALSE;
+  }
+  if (h->version == 0 && h->tables > 0) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_DATABASE,
+                "%s: an SQLite database of another program (it has tables but no zdsim schema "
+                "version); choose another file with --db or ZDSIM_DB",
+                s->path);
+    return FALSE;
+  }
+  if (h->version > STORE_SCHEMA_VERSION)
+    return too_new(s, h->version, error);
+  return TRUE;
+}
+
+static gboolean
+migrate(Store *s, GError **error)
+{
+  if (!exec(s, "BEGIN IMMEDIATE", "cannot start the schema upgrade", error))
+    return FALSE;
+  /* Read again under the write lock: another process may have created or upgraded the
+   * schema since we looked. */
+  Header h;
+  if (!read_header(s, &h, error) || !check_header(s, &h, error)) {
+    rollback(s);
+    return FALSE;
+  }
+  int version = h.version;
+  if (version < STORE_SCHEMA_VERSION) {
+    for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
+      if (!migrations[v](s, error)) {
+        rollback(s);
+        g_prefix_error(error, "cannot upgrade the schema from version %d to %d: ", v, v + 1);
+        return FALSE;
+      }
+    }
+    /* PRAGMA takes no parameters; both numbers are this program's constants. */
+    g_autofree char *set = g_strdup_printf("PRAGMA application_id = %d; PRAGMA user_version = %d",
+                                           STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+    if (!exec(s, set, "cannot record the schema version", error)) {
+      rollback(s);
+      return FALSE;
+    }
+  }
+  if (!exec(s, "COMMIT", "cannot commit the schema upgrade", error)) {
+    rollback(s);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- opening ---- */
+
+/* Switches the file to WAL. SQLite returns SQLITE_BUSY at once, without its busy handler,
+ * when waiting could deadlock (two processes creating the same new database, each switching
+ * it), so this waits and tries again itself, up to the busy timeout. */
+static gboolean
+set_wal(const Store *s, GError **error)
+{
+  gint64 deadline = g_get_monotonic_time() + (gint64) s->busy_ms * 1000;
+  for (;;) {
+    int rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+      return TRUE;
+    if ((rc & 0xff) != SQLITE_BUSY || g_get_monotonic_time() > deadline)
+      return fail(s, error, "cannot switch to WAL mode");
+    g_usleep(5000);
+  }
+}
+
+void
+store_close(Store *store)
+{
+  if (store == NULL)
+    return;
+  sqlite3_close(store->db);
+  g_free(store->path);
+  g_free(store);
+}
+
+const char *
+store_get_path(const Store *store)
+{
+  return store->path;
+}
+
+void
+store_set_busy_timeout(Store *store, guint ms)
+{
+  store->busy_ms = ms;
+  sqlite3_busy_timeout(store->db, (int) MIN(ms, (guint) G_MAXINT));
+}
+
+Store *
+store_open(const char *path, StoreOpenFlags flags, GError **error)
+{
+  g_return_val_if_fail(path != NULL && *path != '\0', NULL);
+  gboolean read_only = (flags & STORE_OPEN_READ_ONLY) != 0;
+  if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_CANNOT_OPEN,
+                "%s: is a directory, not a database file", path);
+    return NULL;
+  }
+  if (read_only && !g_file_test(path, G_FILE_TEST_EXISTS)) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_CANNOT_OPEN,
+                "%s: no such database (nothing has been stored there yet)", path);
+    return NULL;
+  }
+
+  g_autoptr(Store) s = g_new0(Store, 1);
+  s->path = g_strdup(path);
+  s->read_only = read_only;
+  s->busy_ms = STORE_BUSY_TIMEOUT_MS;
+  int open_flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path, &s->db, open_flags, NULL);
+  if (rc != SQLITE_OK) {
+    fail(s, error, read_only ? "cannot open the database" : "cannot open or create the database");
+    return NULL;
+  }
+  sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+
+  /* Read before anything is written: a file that is not a database, or not one zdsim may
+   * write, is refused here and stays exactly as it was. */
+  Header h;
+  if (!read_header(s, &h, error) || !check_header(s, &h, error))
+    return NULL;
+  int version = h.version;
+  if (read_only && version < STORE_SCHEMA_VERSION) {
+    if (version == 0)
+      g_set_error(error, STORE_ERROR, STORE_ERROR_TOO_OLD,
+                  "%s: holds no zdsim data yet (nothing has been stored there)", path);
+    else
+      g_set_error(error, STORE_ERROR, STORE_ERROR_TOO_OLD,
+                  "%s: written by an older zdsim (schema version %d); a command that stores "
+                  "(zdsim run) upgrades it to version %d",
+                  path, version, STORE_SCHEMA_VERSION);
+    return NULL;
+  }
+
+  if (!read_only) {
+    /* WAL lets readers and one writer work at once; it is a property of the file and a no-op
+     * when already set. NORMAL synchronisation is safe with WAL (a power cut may lose the
+     * last commits but never corrupts). */
+    if (!set_wal(s, error) ||
+        !exec(s, "PRAGMA synchronous = NORMAL", "cannot set synchronous mode", error))
+      return NULL;
+    if (version < STORE_SCHEMA_VERSION && !migrate(s, error))
+      return NULL;
+  }
+  if (!exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", error))
+    return NULL;
+  return g_steal_pointer(&s);
+}
+
+/* ---- saving ---- */
+
+static const char *
+cause_name(guint c)
+{
+  return model_cause_name((ModelCause) c);
+}
+
+static int
+cause_lookup(const char *name)
+{
+  for (guint c = 0; c < CAUSE_COUNT; c++)
+    if (g_str_equal(cause_name(c), name))
+      return (int) c;
+  return -1;
+}
+
+static const char *
+metric_name(guint m)
+{
+  return run_metric_name((RunMetric) m);
+}
+
+/* order[0..n) = 0..n-1 sorted by @name (an insertion sort: n is at most 15). */
+static void
+by_name(guint *order, guint n, const char *(*name)(guint))
+{
+  for (guint i = 0; i < n; i++) {
+    guint j = i;
+    for (; j > 0 && strcmp(name(order[j - 1]), name(i)) > 0; j--)
+      order[j] = order[j - 1];
+    order[j] = i;
+  }
+}
+
+static gboolean
+save_summary(const Store *s, sqlite3_stmt *st, gint64 run, const char *metric,
+             const StatsSummary *sum, GError **error)
+{
+  sqlite3_reset(st);
+  int rc = sqlite3_bind_int64(st, 1, run);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 2, metric, -1, SQLITE_TRANSIENT);
+  if (rc == SQLITE_OK)
+    rc = bind_double(st, 3, sum->mean);
+  if (rc == SQLITE_OK)
+    rc = bind_double(st, 4, sum->sd);
+  if (rc == SQLITE_OK)
+    rc = bind_double(st, 5, sum->lo);
+  if (rc == SQLITE_OK)
+    rc = bind_double(st, 6, sum->hi);
+  if (rc != SQLITE_OK)
+    return fail(s, error, "cannot store a summary");
+  return step(s, st, "cannot store a summary", error) >= 0;
+}
+
+/* The rows of one run, inside the caller's transaction. Returns the run id or 0. */
+static gint64
+save_run_rows(const Store *s, const RunResult *r, gint64 sweep_id, const char *const *point,
+              GError **error)
+{
+  const Scenario *sc = r->scenario;
+  g_autofree char *created = now_iso8601();
+  g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, sc->text, -1);
+  g_autofree char *overrides = strv_to_json((const char *const *) sc->overrides);
+  g_autofree char *point_json = point != NULL ? strv_to_json(point) : NULL;
+
+  g_autoptr(sqlite3_stmt) st = prepare(
+      s,
+      "INSERT INTO runs (created, scenario, path, scenario_text, scenario_sha256, overrides, "
+      "seed, replications, policy, instances, horizon_s, version, events, updates, wall_s, "
+      "sweep_id, point) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+      "?15, ?16, ?17)",
+      error);
+  if (st == NULL)
+    return 0;
+  int rc = sqlite3_bind_text(st, 1, created, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 2, sc->name, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 3, sc->path, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 4, sc->text, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 6, overrides, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK) /* the guint64's bit pattern; read back with the same cast */
+    rc = sqlite3_bind_int64(st, 7, (sqlite3_int64) sc->seed);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 8, r->replications);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 9, sc->evacuation, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 10, sc->instances);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_double(st, 11, to_seconds(sc->horizon));
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 12, ZDSIM_VERSION, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 13, (sqlite3_int64) r->events);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 14, (sqlite3_int64) r->updates);
+  if (rc == SQLITE_OK)
+    rc = bind_double(st, 15, r->wall_s);
+  if (rc == SQLITE_OK)
+    rc = sweep_id > 0 ? sqlite3_bind_int64(st, 16, sweep_id) : sqlite3_bind_null(st, 16);
+  if (rc == SQLITE_OK)
+    rc = point_json != NULL ? sqlite3_bind_text(st, 17, point_json, -1, SQLITE_STATIC)
+                            : sqlite3_bind_null(st, 17);
+  if (rc != SQLITE_OK) {
+    fail(s, error, "cannot store the run");
+    return 0;
+  }
+  if (step(s, st, "cannot store the run", error) < 0)
+    return 0;
+  gint64 run = sqlite3_last_insert_rowid(s->db);
+
+  g_autoptr(sqlite3_stmt) metric = prepare(
+      s, "INSERT INTO metrics (run, replication, metric, value) VALUES (?1, ?2, ?3, ?4)", error);
+  g_autoptr(sqlite3_stmt) cause = prepare(
+      s,
+      "INSERT INTO downtime_by_cause (run, replication, cause, seconds_per_year) "
+      "VALUES (?1, ?2, ?3, ?4)",
+      error);
+  g_autoptr(sqlite3_stmt) outage = prepare(
+      s,
+      "INSERT INTO outages (run, replication, seq, start_s, end_s, cause) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      error);
+  if (metric == NULL || cause == NULL || outage == NULL)
+    return 0;
+  /* In primary-key order (run, metric name, replication), so every row lands at the end of
+   * its table's b-tree: the cheapest insert SQLite has. */
+  guint order[RUN_METRIC_COUNT + CAUSE_COUNT];
+  by_name(order, RUN_METRIC_COUNT, metric_name);
+  for (guint k = 0; k < RUN_METRIC_COUNT; k++) {
+    guint m = order[k];
+    for (guint rep = 0; rep < r->replications; rep++) {
+      sqlite3_reset(metric);
+      rc = sqlite3_bind_int64(metric, 1, run);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(metric, 2, rep);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(metric, 3, run_metric_name(m), -1, SQLITE_STATIC);
+      if (rc == SQLITE_OK)
+        rc = bind_double(metric, 4, r->values[(gsize) rep * RUN_METRIC_COUNT + m]);
+      if (rc != SQLITE_OK) {
+        fail(s, error, "cannot store a metric");
+        return 0;
+      }
+      if (step(s, metric, "cannot store a metric", error) < 0)
+        return 0;
+    }
+  }
+  by_name(order, CAUSE_COUNT, cause_name);
+  for (guint k = 0; k < CAUSE_COUNT; k++) {
+    guint c = order[k];
+    for (guint rep = 0; rep < r->replications; rep++) {
+      sqlite3_reset(cause);
+      rc = sqlite3_bind_int64(cause, 1, run);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(cause, 2, rep);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(cause, 3, cause_name(c), -1, SQLITE_STATIC);
+      if (rc == SQLITE_OK)
+        rc = bind_double(cause, 4, r->by_cause[(gsize) rep * CAUSE_COUNT + c]);
+      if (rc != SQLITE_OK) {
+        fail(s, error, "cannot store the downtime by cause");
+        return 0;
+      }
+      if (step(s, cause, "cannot store the downtime by cause", error) < 0)
+        return 0;
+    }
+  }
+  for (guint rep = 0; rep < r->replications; rep++) {
+    const GArray *outages = g_ptr_array_index(r->outages, rep);
+    for (guint i = 0; i < outages->len; i++) {
+      const ModelInterval *o = &g_array_index(outages, ModelInterval, i);
+      sqlite3_reset(outage);
+      rc = sqlite3_bind_int64(outage, 1, run);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(outage, 2, rep);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(outage, 3, i);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_double(outage, 4, to_seconds(o->start));
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_double(outage, 5, to_seconds(o->end));
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(outage, 6, cause_name(o->cause), -1, SQLITE_STATIC);
+      if (rc != SQLITE_OK) {
+        fail(s, error, "cannot store an outage");
+        return 0;
+      }
+      if (step(s, outage, "cannot store an outage", error) < 0)
+        return 0;
+    }
+  }
+
+  g_autoptr(sqlite3_stmt) summary = prepare(
+      s, "INSERT INTO summaries (run, metric, mean, sd, lo, hi) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      error);
+  if (summary == NULL)
+    return 0;
+  for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+    if (!save_summary(s, summary, run, run_metric_name(m), &r->summary[m], error))
+      return 0;
+  for (guint c = 0; c < CAUSE_COUNT; c++) {
+    g_autofree char *name = g_strconcat("downtime_by_cause_s.", cause_name(c), NULL);
+    if (!save_summary(s, summary, run, name, &r->cause_summary[c], error))
+      return 0;
+  }
+
+  if (r->timeline != NULL) {
+    g_autoptr(sqlite3_stmt) sample = prepare(
+        s,
+        "INSERT INTO timeline (run, seq, t_s, serving, starting, containers, db_up) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        error);
+    if (sample == NULL)
+      return 0;
+    for (guint i = 0; i < r->timeline->len; i++) {
+      const ModelSample *x = &g_array_index(r->timeline, ModelSample, i);
+      sqlite3_reset(sample);
+      rc = sqlite3_bind_int64(sample, 1, run);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(sample, 2, i);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_double(sample, 3, to_seconds(x->time));
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(sample, 4, x->serving);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(sample, 5, x->starting);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(sample, 6, x->containers);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(sample, 7, x->db_up ? 1 : 0);
+      if (rc != SQLITE_OK) {
+        fail(s, error, "cannot store the timeline");
+        return 0;
+      }
+      if (step(s, sample, "cannot store the timeline", error) < 0)
+        return 0;
+    }
+  }
+  if (r->updates_spans != NULL) {
+    g_autoptr(sqlite3_stmt) span = prepare(
+        s, "INSERT INTO update_spans (run, seq, start_s, end_s) VALUES (?1, ?2, ?3, ?4)", error);
+    if (span == NULL)
+      return 0;
+    for (guint i = 0; i < r->updates_spans->len; i++) {
+      const ModelInterval *x = &g_array_index(r->updates_spans, ModelInterval, i);
+      sqlite3_reset(span);
+      rc = sqlite3_bind_int64(span, 1, run);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(span, 2, i);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_double(span, 3, to_seconds(x->start));
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_double(span, 4, to_seconds(x->end));
+      if (rc != SQLITE_OK) {
+        fail(s, error, "cannot store the platform updates");
+        return 0;
+      }
+      if (step(s, span, "cannot store the platform updates", error) < 0)
+        return 0;
+    }
+  }
+  return run;
+}
+
+static gboolean
+writable(const Store *s, GError **error)
+{
+  if (!s->read_only)
+    return TRUE;
+  g_set_error(error, STORE_ERROR, STORE_ERROR_CANNOT_OPEN, "%s: opened read-only", s->path);
+  return FALSE;
+}
+
+gint64
+store_save_run(Store *store, const RunResult *result, GError **error)
+{
+  if (!writable(store, error))
+    return 0;
+  if (!exec(store, "BEGIN IMMEDIATE", "cannot start storing the run", error))
+    return 0;
+  gint64 id = save_run_rows(store, result, 0, NULL, error);
+  if (id == 0 || !exec(store, "COMMIT", "cannot commit the run", error)) {
+    rollback(store);
+    return 0;
+  }
+  return id;
+}
+
+gint64
+store_save_sweep(Store *store, const char *kind, const Scenario *base, const GPtrArray *axes,
+                 const GPtrArray *results, const GPtrArray *points, GError **error)
+{
+  g_return_val_if_fail(results->len == points->len, 0);
+  if (!writable(store, error))
+    return 0;
+  g_autofree char *created = now_iso8601();
+  g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, base->text, -1);
+  g_autofree char *overrides = strv_to_json((const char *const *) base->overrides);
+  g_autofree char *axes_json = axes_to_json(axes);
+
+  g_autoptr(sqlite3_stmt) st = prepare(
+      store,
+      "INSERT INTO sweeps (kind, scenario, path, scenario_text, scenario_sha256, overrides, "
+      "axes, created, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      error);
+  if (st == NULL)
+    return 0;
+  int rc = sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 2, base->name, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 3, base->path, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 4, base->text, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 6, overrides, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 7, axes_json, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 8, created, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 9, ZDSIM_VERSION, -1, SQLITE_STATIC);
+  if (rc != SQLITE_OK) {
+    fail(store, error, "cannot store the sweep");
+    return 0;
+  }
+  /* One transaction for the sweep and all its runs: a kill leaves none of it. */
+  if (!exec(store, "BEGIN IMMEDIATE", "cannot start storing the sweep", error))
+    return 0;
+  if (step(store, st, "cannot store the sweep", error) < 0) {
+    rollback(store);
+    return 0;
+  }
+  gint64 sweep = sqlite3_last_insert_rowid(store->db);
+  for (guint i = 0; i < results->len; i++) {
+    if (save_run_rows(store, g_ptr_array_index(results, i), sweep,
+                      g_ptr_array_index(points, i), error) == 0) {
+      rollback(store);
+      return 0;
+    }
+  }
+  if (!exec(store, "COMMIT", "cannot commit the sweep", error)) {
+    rollback(store);
+    return 0;
+  }
+  return sweep;
+}
+
+/* ---- loading ---- */
+
+void
+store_run_info_free(StoreRunInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free(info->created);
+  g_free(info->scenario);
+  g_free(info->path);
+  g_free(info->scenario_sha256);
+  g_strfreev(info->overrides);
+  g_free(info->policy);
+  g_free(info->version);
+  g_strfreev(info->point);
+  g_free(info);
+}
+
+void
+store_run_free(StoreRun *run)
+{
+  if (run == NULL)
+    return;
+  /* The result points at the scenario: free it first. */
+  run_result_free(run->result);
+  scenario_free(run->scenario);
+  g_free(run->scenario_text);
+  store_run_info_free(run->info);
+  g_free(run);
+}
+
+void
+store_sweep_info_free(StoreSweepInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free(info->kind);
+  g_free(info->created);
+  g_free(info->scenario);
+  g_free(info->path);
+  g_free(info->scenario_sha256);
+  g_strfreev(info->overrides);
+  if (info->axes != NULL)
+    g_ptr_array_unref(info->axes);
+  g_free(info->version);
+  g_free(info);
+}
+
+#define RUN_COLUMNS                                                                              \
+  "id, created, scenario, path, scenario_sha256, overrides, seed, replications, policy, "       \
+  "instances, horizon_s, version, events, updates, wall_s, sweep_id, point"
+
+static gboolean
+corrupt(const Store *s, GError **error, const char *what, gint64 id, const GError *why)
+{
+  g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "%s: run %" G_GINT64_FORMAT ": %s%s%s",
+              s->path, id, what, why != NULL ? ": " : "", why != NULL ? why->message : "");
+  return FALSE;
+}
+
+static gboolean
+load_summaries(const Store *s, StoreRunInfo *info, GError **error)
+{
+  for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+    info->summary[m] = (StatsSummary) { NAN, NAN, NAN, NAN, info->replications };
+  for (guint c = 0; c < CAUSE_COUNT; c++)
+    info->cause_summary[c] = (StatsSummary) { NAN, NAN, NAN, NAN, info->replications };
+  g_autoptr(sqlite3_stmt) st =
+      prepare(s, "SELECT metric, mean, sd, lo, hi FROM summaries WHERE run = ?1", error);
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(st, 1, info->id) != SQLITE_OK)
+    return fail(s, error, "cannot read the summaries");
+  int rc;
+  while ((rc = step(s, st, "cannot read the summaries", error)) == SQLITE_ROW) {
+    const char *name = (const char *) sqlite3_column_text(st, 0);
+    StatsSummary *to = NULL;
+    int m = run_metric_lookup(name);
+    if (m >= 0)
+      to = &info->summary[m];
+    else if (g_str_has_prefix(name, "downtime_by_cause_s.")) {
+      int c = cause_lookup(name + strlen("downtime_by_cause_s."));
+      if (c >= 0)
+        to = &info->cause_summary[c];
+    }
+    if (to == NULL)
+      continue; /* a figure this zdsim does not know */
+    to->mean = column_double(st, 1);
+    to->sd = column_double(st, 2);
+    to->lo = column_double(st, 3);
+    to->hi = column_double(st, 4);
+  }
+  return rc == SQLITE_DONE;
+}
+
+/* The info of the row @st is on (selected with RUN_COLUMNS). */
+static StoreRunInfo *
+read_info(const Store *s, sqlite3_stmt *st, GError **error)
+{
+  g_autoptr(StoreRunInfo) info = g_new0(StoreRunInfo, 1);
+  info->id = sqlite3_column_int64(st, 0);
+  info->created = column_strdup(st, 1);
+  info->scenario = column_strdup(st, 2);
+  info->path = column_strdup(st, 3);
+  info->scenario_sha256 = column_strdup(st, 4);
+  g_autoptr(GError) why = NULL;
+  info->overrides = json_to_strv((const char *) sqlite3_column_text(st, 5), &why);
+  if (info->overrides == NULL) {
+    corrupt(s, error, "its overrides are not a JSON array of strings", info->id, why);
+    return NULL;
+  }
+  info->seed = (guint64) sqlite3_column_int64(st, 6);
+  info->replications = (guint) sqlite3_column_int64(st, 7);
+  info->policy = column_strdup(st, 8);
+  info->instances = (guint) sqlite3_column_int64(st, 9);
+  info->horizon_s = sqlite3_column_double(st, 10);
+  info->version = column_strdup(st, 11);
+  info->events = (guint64) sqlite3_column_int64(st, 12);
+  info->updates = (guint64) sqlite3_column_int64(st, 13);
+  info->wall_s = column_double(st, 14);
+  info->sweep_id = sqlite3_column_type(st, 15) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 15);
+  if (sqlite3_column_type(st, 16) != SQLITE_NULL) {
+    info->point = json_to_strv((const char *) sqlite3_column_text(st, 16), &why);
+    if (info->point == NULL) {
+      corrupt(s, error, "its sweep point is not a JSON array of strings", info->id, why);
+      return NULL;
+    }
+  }
+  if (info->replications < 1) {
+    corrupt(s, error, "it has no replications", info->id, NULL);
+    return NULL;
+  }
+  if (!load_summaries(s, info, error))
+    return NULL;
+  return g_steal_pointer(&info);
+}
+
+GPtrArray *
+store_list_runs(Store *store, gint64 sweep_id, const char *scenario, guint limit, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = prepare(
+      store,
+      sweep_id > 0 ? "SELECT " RUN_COLUMNS " FROM runs WHERE sweep_id = ?1 "
+                     "AND (?2 IS NULL OR scenario = ?2) ORDER BY id LIMIT ?3"
+                   : "SELECT " RUN_COLUMNS " FROM runs WHERE ?1 = 0 "
+                     "AND (?2 IS NULL OR scenario = ?2) ORDER BY id DESC LIMIT ?3",
+      error);
+  if (st == NULL)
+    return NULL;
+  int rc = sqlite3_bind_int64(st, 1, MAX(sweep_id, 0));
+  if (rc == SQLITE_OK)
+    rc = scenario != NULL ? sqlite3_bind_text(st, 2, scenario, -1, SQLITE_STATIC)
+                          : sqlite3_bind_null(st, 2);
+  if (rc == SQLITE_OK) /* a negative LIMIT is none */
+    rc = sqlite3_bind_int64(st, 3, limit > 0 ? (sqlite3_int64) limit : -1);
+  if (rc != SQLITE_OK) {
+    fail(store, error, "cannot list the runs");
+    return NULL;
+  }
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify) store_run_info_free);
+  while ((rc = step(store, st, "cannot list the runs", error)) == SQLITE_ROW) {
+    StoreRunInfo *info = read_info(store, st, error);
+    if (info == NULL)
+      return NULL;
+    g_ptr_array_add(out, info);
+  }
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer(&out);
+}
+
+static gboolean
+not_found(const Store *s, const char *what, gint64 id, GError **error)
+{
+  g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
+              "%s: no %s %" G_GINT64_FORMAT " (zdsim list shows what is stored)", s->path, what,
+              id);
+  return FALSE;
+}
+
+static StoreRunInfo *
+load_info(Store *s, gint64 id, char **scenario_text, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = prepare(
+      s, "SELECT " RUN_COLUMNS ", scenario_text FROM runs WHERE id = ?1", error);
+  if (st == NULL)
+    return NULL;
+  if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+    fail(s, error, "cannot read the run");
+    return NULL;
+  }
+  int rc = step(s, st, "cannot read the run", error);
+  if (rc < 0)
+    return NULL;
+  if (rc == SQLITE_DONE) {
+    not_found(s, "run", id, error);
+    return NULL;
+  }
+  StoreRunInfo *info = read_info(s, st, error);
+  if (info != NULL)
+    *scenario_text = column_strdup(st, 17);
+  return info;
+}
+
+/* Reads the per-replication values of a run into @r; every one must be there. */
+static gboolean
+load_values(Store *s, gint64 id, RunResult *r, GError **error)
+{
+  guint n = r->replications;
+  g_autofree guint8 *seen = g_new0(guint8, (gsize) n * (RUN_METRIC_COUNT + CAUSE_COUNT));
+  static const char *const sql[2] = {
+    "SELECT replication, metric, value FROM metrics WHERE run = ?1",
+    "SELECT replication, cause, seconds_per_year FROM downtime_by_cause WHERE run = ?1",
+  };
+  guint found = 0;
+  for (int table = 0; table < 2; table++) {
+    g_autoptr(sqlite3_stmt) st = prepare(s, sql[table], error);
+    if (st == NULL)
+      return FALSE;
+    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+      return fail(s, error, "cannot read the run's values");
+    int rc;
+    while ((rc = step(s, st, "cannot read the run's values", error)) == SQLITE_ROW) {
+      sqlite3_int64 rep = sqlite3_column_int64(st, 0);
+      const char *name = (const char *) sqlite3_column_text(st, 1);
+      int k = table == 0 ? run_metric_lookup(name) : cause_lookup(name);
+      if (k < 0)
+        continue; /* a figure this zdsim does not know */
+      if (rep < 0 || rep >= n)
+        return corrupt(s, error, "a value of a replication it does not have", id, NULL);
+      gsize slot = (gsize) rep * (RUN_METRIC_COUNT + CAUSE_COUNT) +
+                   (table == 0 ? (gsize) k : RUN_METRIC_COUNT + (gsize) k);
+      if (!seen[slot]) {
+        seen[slot] = 1;
+        found++;
+      }
+      if (table == 0)
+        r->values[(gsize) rep * RUN_METRIC_COUNT + k] = column_double(st, 2);
+      else
+        r->by_cause[(gsize) rep * CAUSE_COUNT + k] = column_double(st, 2);
+    }
+    if (rc < 0)
+      return FALSE;
+  }
+  if (found != n * (RUN_METRIC_COUNT + CAUSE_COUNT))
+    return corrupt(s, error, "some of its per-replication values are missing", id, NULL);
+  return TRUE;
+}
+
+static gboolean
+load_outages(Store *s, gint64 id, RunResult *r, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = prepare(
+      s,
+      "SELECT replication, start_s, end_s, cause FROM outages WHERE run = ?1 "
+      "ORDER BY replication, seq",
+      error);
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+    return fail(s, error, "cannot read the outages");
+  int rc;
+  while ((rc = step(s, st, "cannot read the outages", error)) == SQLITE_ROW) {
+    sqlite3_int64 rep = sqlite3_column_int64(st, 0);
+    int c = cause_lookup((const char *) sqlite3_column_text(st, 3));
+    if (rep < 0 || rep >= r->replications || c < 0)
+      return corrupt(s, error, "an outage of an unknown replication or cause", id, NULL);
+    ModelInterval o = {
+      .start = to_us(sqlite3_column_double(st, 1)),
+      .end = to_us(sqlite3_column_double(st, 2)),
+      .cause = (ModelCause) c,
+    };
+    g_array_append_val(g_ptr_array_index(r->outages, rep), o);
+  }
+  return rc == SQLITE_DONE;
+}
+
+static gboolean
+load_timeline(Store *s, gint64 id, RunResult *r, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = prepare(
+      s,
+      "SELECT t_s, serving, starting, containers, db_up FROM timeline WHERE run = ?1 "
+      "ORDER BY seq",
+      error);
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+    return fail(s, error, "cannot read the timeline");
+  g_autoptr(GArray) timeline = g_array_new(FALSE, FALSE, sizeof(ModelSample));
+  int rc;
+  while ((rc = step(s, st, "cannot read the timeline", error)) == SQLITE_ROW) {
+    ModelSample x = {
+      .time = to_us(sqlite3_column_double(st, 0)),
+      .serving = (guint16) CLAMP(sqlite3_column_int(st, 1), 0, G_MAXUINT16),
+      .starting = (guint16) CLAMP(sqlite3_column_int(st, 2), 0, G_MAXUINT16),
+      .containers = (guint16) CLAMP(sqlite3_column_int(st, 3), 0, G_MAXUINT16),
+      .db_up = sqlite3_column_int(st, 4) != 0,
+    };
+    g_array_append_val(timeline, x);
+  }
+  if (rc < 0)
+    return FALSE;
+  if (timeline->len == 0)
+    return TRUE; /* stored without a timeline */
+
+  g_autoptr(sqlite3_stmt) sp = prepare(
+      s, "SELECT start_s, end_s FROM update_spans WHERE run = ?1 ORDER BY seq", error);
+  if (sp == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(sp, 1, id) != SQLITE_OK)
+    return fail(s, error, "cannot read the platform updates");
+  g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
+  while ((rc = step(s, sp, "cannot read the platform updates", error)) == SQLITE_ROW) {
+    ModelInterval x = {
+      .start = to_us(sqlite3_column_double(sp, 0)),
+      .end = to_us(sqlite3_column_double(sp, 1)),
+      .cause = CAUSE_PLATFORM_UPDATE,
+    };
+    g_array_append_val(spans, x);
+  }
+  if (rc < 0)
+    return FALSE;
+  r->timeline = g_steal_pointer(&timeline);
+  r->updates_spans = g_steal_pointer(&spans);
+  return TRUE;
+}
+
+StoreRun *
+store_load_run(Store *store, gint64 id, GError **error)
+{
+  g_autoptr(StoreRun) run = g_new0(StoreRun, 1);
+  /* One read transaction, so the run is read as of one moment. */
+  if (!exec(store, "BEGIN", "cannot start reading", error))
+    return NULL;
+  run->info = load_info(store, id, &run->scenario_text, error);
+  gboolean ok = run->info != NULL;
+  if (ok) {
+    g_autoptr(GError) why = NULL;
+    const char *text = run->scenario_text != NULL ? run->scenario_text : "";
+    run->scenario = scenario_load_data(text, strlen(text), run->info->path,
+                                       (const char *const *) run->info->overrides, &why);
+    if (run->scenario == NULL)
+      ok = corrupt(store, error, "its stored scenario no longer loads", id, why);
+  }
+  if (ok) {
+    run->result = run_result_new(run->scenario, run->info->replications);
+    ok = load_values(store, id, run->result, error) &&
+         load_outages(store, id, run->result, error) &&
+         load_timeline(store, id, run->result, error);
+  }
+  rollback(store); /* ends the read transaction */
+  if (!ok)
+    return NULL;
+  run->result->events = run->info->events;
+  run->result->updates = run->info->updates;
+  run->result->wall_s = run->info->wall_s;
+  run_result_summarize(run->result);
+  return g_steal_pointer(&run);
+}
+
+#define SWEEP_COLUMNS                                                                            \
+  "s.id, s.kind, s.created, s.scenario, s.path, s.scenario_sha256, s.overrides, s.axes, "       \
+  "s.version, (SELECT count(*) FROM runs r WHERE r.sweep_id = s.id)"
+
+static StoreSweepInfo *
+read_sweep(const Store *s, sqlite3_stmt *st, GError **error)
+{
+  g_autoptr(StoreSweepInfo) info = g_new0(StoreSweepInfo, 1);
+  info->id = sqlite3_column_int64(st, 0);
+  info->kind = column_strdup(st, 1);
+  info->created = column_strdup(st, 2);
+  info->scenario = column_strdup(st, 3);
+  info->path = column_strdup(st, 4);
+  info->scenario_sha256 = column_strdup(st, 5);
+  g_autoptr(GError) why = NULL;
+  info->overrides = json_to_strv((const char *) sqlite3_column_text(st, 6), &why);
+  if (info->overrides != NULL)
+    info->axes = json_to_axes((const char *) sqlite3_column_text(st, 7), &why);
+  if (info->axes == NULL) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED,
+                "%s: sweep %" G_GINT64_FORMAT ": its overrides or axes are not valid JSON: %s",
+                s->path, info->id, why->message);
+    return NULL;
+  }
+  info->version = column_strdup(st, 8);
+  info->runs = (guint) sqlite3_column_int64(st, 9);
+  return g_steal_pointer(&info);
+}
+
+GPtrArray *
+store_list_sweeps(Store *store, guint limit, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st =
+      prepare(store, "SELECT " SWEEP_COLUMNS " FROM sweeps s ORDER BY s.id DESC LIMIT ?1", error);
+  if (st == NULL)
+    return NULL;
+  if (sqlite3_bind_int64(st, 1, limit > 0 ? (sqlite3_int64) limit : -1) != SQLITE_OK) {
+    fail(store, error, "cannot list the sweeps");
+    return NULL;
+  }
+  g_autoptr(GPtrArray) out =
+      g_ptr_array_new_with_free_func((GDestroyNotify) store_sweep_info_free);
+  int rc;
+  while ((rc = step(store, st, "cannot list the sweeps", error)) == SQLITE_ROW) {
+    StoreSweepInfo *info = read_sweep(store, st, error);
+    if (info == NULL)
+      return NULL;
+    g_ptr_array_add(out, info);
+  }
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer(&out);
+}
+
+StoreSweepInfo *
+store_load_sweep(Store *store, gint64 id, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st =
+      prepare(store, "SELECT " SWEEP_COLUMNS " FROM sweeps s WHERE s.id = ?1", error);
+  if (st == NULL)
+    return NULL;
+  if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+    fail(store, error, "cannot read the sweep");
+    return NULL;
+  }
+  int rc = step(store, st, "cannot read the sweep", error);
+  if (rc < 0)
+    return NULL;
+  if (rc == SQLITE_DONE) {
+    not_found(store, "sweep", id, error);
+    return NULL;
+  }
+  return read_sweep(store, st, error);
+}
