@@ -13,7 +13,7 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
   int replications = 0, jobs = 0;
   g_autofree char *seed = NULL;
   g_auto(GStrv) sets = NULL;
-  gboolean json = FALSE, csv = FALSE, no_store = FALSE;
+  gboolean json = FALSE, csv = FALSE, no_store = FALSE, force = FALSE;
   g_autofree char *db = NULL;
   GOptionEntry entries[] = {
     { "replications", 'r', 0, G_OPTION_ARG_INT, &replications,
@@ -27,6 +27,8 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
       "Store the run in this database (default: $ZDSIM_DB, else zdsim.db)", "FILE" },
     { "no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "Do not store the run", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      "Run even when the estimated events or memory exceed the limits", NULL },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
@@ -47,6 +49,8 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(Scenario) sc = cli_load_scenario(argv[1], sets, replications, seed, &error);
   if (sc == NULL)
+    return cli_error(cmd, error);
+  if (!force && !run_check_limits(sc, (guint) jobs, &error))
     return cli_error(cmd, error);
 
   /* The store is opened before the work, so that a bad --db fails at once. */

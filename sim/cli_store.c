@@ -357,6 +357,7 @@ typedef struct {
   char **sets;
   char *db;
   gboolean no_store;
+  gboolean force;
 } RunArgs;
 
 static void
@@ -384,10 +385,32 @@ run_args_entries(RunArgs *a, GOptionEntry *e)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &a->db,
       "Store in this database (default: $ZDSIM_DB, else zdsim.db)", "FILE" },
     { "no-store", 0, 0, G_OPTION_ARG_NONE, &a->no_store, "Do not store the runs", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &a->force,
+      "Run even when the estimated events or memory exceed the limits", NULL },
   };
   memcpy(e, entries, sizeof entries);
 }
-enum { RUN_ARGS_ENTRIES = 6 };
+enum { RUN_ARGS_ENTRIES = 7 };
+
+/* Refuses work whose estimate exceeds the limits unless --force: @base at each of @points
+ * (override vectors), or @base alone when @points is NULL. */
+static gboolean
+within_limits(const RunArgs *a, const Scenario *base, GPtrArray *points, GError **error)
+{
+  if (a->force)
+    return TRUE;
+  if (points == NULL)
+    return run_check_limits(base, (guint) a->jobs, error);
+  g_autoptr(GPtrArray) scs = g_ptr_array_new_with_free_func((GDestroyNotify) scenario_free);
+  for (guint i = 0; i < points->len; i++) {
+    Scenario *sc = sweep_point_scenario(base, g_ptr_array_index(points, i), error);
+    if (sc == NULL)
+      return FALSE;
+    g_ptr_array_add(scs, sc);
+  }
+  return run_check_limits_many((const Scenario *const *) scs->pdata, scs->len, (guint) a->jobs,
+                               error);
+}
 
 /* Opens the store for writing before any work, so a bad --db fails at once; NULL with
  * --no-store or on error (then *status is CLI_USAGE). */
@@ -517,6 +540,9 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
             argv[1]);
     return CLI_USAGE;
   }
+  g_autoptr(GPtrArray) points = scenario_sweep_points(base);
+  if (!within_limits(&a, base, points, &error))
+    return cli_error(cmd, error);
   int status;
   g_autoptr(Store) store = open_for_writing(cmd, &a, &status);
   if (status != CLI_OK)
@@ -612,6 +638,16 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
   RunMetric metric = sweep_target_metric(which);
   g_autoptr(Scenario) base = cli_load_scenario(argv[1], a.sets, a.replications, a.seed, &error);
   if (base == NULL)
+    return cli_error(cmd, error);
+  /* recommend runs at most 1..max_instances instances: bounded by that many runs of the
+   * largest. */
+  g_autoptr(GPtrArray) points = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
+  for (int n = 1; n <= max_instances; n++) {
+    char **point = g_new0(char *, 2);
+    point[0] = g_strdup_printf("app.instances=%d", n);
+    g_ptr_array_add(points, point);
+  }
+  if (!within_limits(&a, base, points, &error))
     return cli_error(cmd, error);
   int status;
   g_autoptr(Store) store = open_for_writing(cmd, &a, &status);

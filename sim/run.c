@@ -293,14 +293,30 @@ run_estimate(const Scenario *sc, guint jobs, RunEstimate *out)
 gboolean
 run_check_limits(const Scenario *sc, guint jobs, GError **error)
 {
-  RunEstimate e;
-  run_estimate(sc, jobs, &e);
+  return run_check_limits_many(&sc, 1, jobs, error);
+}
+
+gboolean
+run_check_limits_many(const Scenario *const *scs, guint n, guint jobs, GError **error)
+{
+  g_assert(n >= 1);
+  const Scenario *sc = scs[0];
+  RunEstimate e = { 0 };
+  guint replications = 0;
+  for (guint i = 0; i < n; i++) {
+    RunEstimate one;
+    run_estimate(scs[i], jobs, &one);
+    e.events += one.events;
+    e.seconds += one.seconds;
+    e.bytes += one.bytes;
+    replications += scs[i]->replications;
+  }
   if (e.events > RUN_LIMIT_EVENTS) {
     g_set_error(error, RUN_ERROR, RUN_ERROR_LIMIT,
                 "%s: about %.3g events (%u replications of %.3g years), about %.0f core-hours; "
                 "the limit is %.0e events: lower scenario.replications, scenario.horizon or the "
                 "rates, or run it anyway with --force",
-                sc->name, e.events, sc->replications,
+                sc->name, e.events, replications,
                 (double) sc->horizon / DIST_USEC_PER_SEC / RUN_YEAR_S, e.seconds / 3600,
                 RUN_LIMIT_EVENTS);
     return FALSE;
@@ -310,7 +326,7 @@ run_check_limits(const Scenario *sc, guint jobs, GError **error)
                 "%s: about %.1f GB of memory (the horizon's calendars, the models and %u "
                 "replications' results); the limit is %.0f GB: lower scenario.horizon, "
                 "scenario.replications or app.instances, or run it anyway with --force",
-                sc->name, e.bytes / 1e9, sc->replications, RUN_LIMIT_BYTES / 1e9);
+                sc->name, e.bytes / 1e9, replications, RUN_LIMIT_BYTES / 1e9);
     return FALSE;
   }
   return TRUE;

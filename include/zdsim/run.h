@@ -102,6 +102,11 @@ void run_estimate(const Scenario *scenario, guint jobs, RunEstimate *out);
  * estimate, and that --force runs it anyway. */
 gboolean run_check_limits(const Scenario *scenario, guint jobs, GError **error);
 
+/* The same for @n runs made one after the other and kept together (a sweep): their events
+ * and memory add up. */
+gboolean run_check_limits_many(const Scenario *const *scenarios, guint n, guint jobs,
+                               GError **error);
+
 /* Seconds in a year: "per year" means per 365 days (DESIGN §10.11). */
 #define RUN_YEAR_S (365.0 * 86400.0)
 
