@@ -1,21 +1,52 @@
 #!/bin/sh
-# The main job (make demo): the one-instance gap and how two instances close it.
-# Runs the example Mendix app with 1, 2 and 3 instances under the platform defaults and prints
-# each report, then a one-line comparison.
+# The main job (make demo): why a Mendix app on Cloud Foundry needs two instances.
+# Runs the sweep of scenarios/demo.ini (1 to 4 instances x rolling / stop-start evacuation,
+# with the RDS window not aligned with the portal window), stores it in the database
+# ($ZDSIM_DB, else zdsim.db), draws every picture into plots/out/, and asks zdsim recommend
+# for the smallest instance count that reaches 99.95 % under each policy.
+# Usage: sh scenarios/demo.sh [path/to/zdsim]   (run from the repository root)
 set -e
 bin=${1:-build/zdsim}
-for n in 1 2 3; do
-  case $n in 1) f=scenarios/mendix-1-instance.ini ;; *) f=scenarios/mendix-$n-instances.ini ;; esac
-  echo "==> $bin run $f"
-  "$bin" run "$f"
+scenario=scenarios/demo.ini
+out=plots/out
+target=99.95%
+
+if [ ! -x "$bin" ]; then
+  echo "demo: $bin not found: run make first" >&2
+  exit 2
+fi
+mkdir -p "$out"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+echo "==> $bin sweep $scenario"
+"$bin" sweep "$scenario" 2>"$log" || { cat "$log" >&2; exit 1; }
+cat "$log" >&2
+sweep=$(sed -n 's/^stored as sweep \([0-9][0-9]*\) .*/\1/p' "$log")
+if [ -z "$sweep" ]; then
+  echo "demo: the sweep was not stored" >&2
+  exit 1
+fi
+
+echo
+echo "==> pictures of sweep $sweep"
+for kind in availability cost timeline outages heatmap; do
+  "$bin" plot --sweep "$sweep" --kind "$kind" -o "$out/$kind.png" 2>"$log" ||
+    { cat "$log" >&2; exit 1; }
+done
+echo "  done: $out/"
+
+for policy in rolling stop-start; do
   echo
+  echo "==> $bin recommend $scenario --target $target --set policy.evacuation=$policy"
+  "$bin" recommend "$scenario" --target "$target" --set "policy.evacuation=$policy" --no-store
 done
-echo "==> Downtime per year from platform updates (the one-instance gap), by instance count:"
-for n in 1 2 3; do
-  case $n in 1) f=scenarios/mendix-1-instance.ini ;; *) f=scenarios/mendix-$n-instances.ini ;; esac
-  "$bin" run --csv "$f" | awk -F, -v n=$n '
-    $1 == "downtime_by_cause_s.platform-update" { pu = $2 }
-    $1 == "downtime_per_year_s" { dt = $2; lo = $4; hi = $5 }
-    $1 == "instance_hours_per_year" { ih = $2 }
-    END { printf "  %d instance(s): %6.1f min/year from updates, %6.1f min/year in all [%.1f, %.1f], %6.0f instance-hours/year\n", n, pu / 60, dt / 60, lo / 60, hi / 60, ih }'
-done
+
+echo
+echo "==> The pictures"
+echo "  $out/availability.png  availability by instance count, a line per policy (95 % bars)"
+echo "  $out/cost.png          downtime per year and instance-hours per year by instance count"
+echo "  $out/timeline.png      one platform update: the 1-instance app goes down, 2 stay up"
+echo "  $out/outages.png       how long outages last, per instance count and policy"
+echo "  $out/heatmap.png       when in the week outages start, with the portal and RDS windows"
+echo "Stored as sweep $sweep in ${ZDSIM_DB:-zdsim.db}: zdsim list --sweep $sweep shows its runs."

@@ -26,6 +26,8 @@ static const CliCommand commands[] = {
   { "show", "RUN", "print a stored run's report again", cli_show },
   { "compare", "RUN RUN", "each metric's difference B - A with its 95 % interval and a verdict",
     cli_compare },
+  { "check", "FILE...", "run scenarios and test their [expect] lines, for CI", cli_check },
+  { "plot", "RUN...|--sweep ID", "draw stored runs or a sweep with gnuplot", cli_plot },
   { "help", "[COMMAND]", "show the help of a command", cli_help },
 };
 

@@ -71,5 +71,19 @@ int cli_recommend(const CliCommand *cmd, int argc, char **argv);
 /* The database to use: @option (--db) when set, else $ZDSIM_DB, else "zdsim.db" in the working
  * directory. Returns: (transfer none) @option, the environment's string or a literal. */
 const char *cli_db_path(const char *option);
+int cli_check(const CliCommand *cmd, int argc, char **argv);
+
+/* sim/cli_plot.c: `zdsim plot RUN...|--sweep ID --kind K -o FILE.png|.svg|--terminal`, and
+ * the pictures of --plot DIR (sweep.h declares RunResult and SweepResult). */
+#include "zdsim/sweep.h"
+int cli_plot(const CliCommand *cmd, int argc, char **argv);
+/* --plot DIR of `run`: every kind that applies to @result (its scenario set; the timeline
+ * needs RunOptions.keep_timeline) written as DIR/<kind>.png, DIR created if missing; one
+ * "wrote PATH" line per picture and one "no KIND plot: why" line per kind that does not apply,
+ * on stderr. FALSE with @error (PLOT_ERROR: gnuplot missing or failing; G_FILE_ERROR: the
+ * directory) when a picture cannot be written: the caller exits with CLI_USAGE (2). */
+gboolean cli_plot_run_all(const RunResult *result, const char *dir, GError **error);
+/* The same for `sweep --plot DIR`: every point of @sweep, with its swept values. */
+gboolean cli_plot_sweep_all(const SweepResult *sweep, const char *dir, GError **error);
 
 G_END_DECLS

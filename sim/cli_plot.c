@@ -1,0 +1,251 @@
+/* cli_plot.c: `zdsim plot` (a picture of stored runs or a stored sweep) and the pictures that
+ * `run --plot DIR` and `sweep --plot DIR` write. Not for drawing (plot.c) or storing
+ * (store.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "zdsim/cli.h"
+#include "zdsim/plot.h"
+#include "zdsim/store.h"
+#include "zdsim/sweep.h"
+
+/* A run or sweep id: a positive number, or "latest". */
+static gboolean
+parse_id(const char *text, gint64 *out)
+{
+  if (g_str_equal(text, "latest")) {
+    *out = 0;
+    return TRUE;
+  }
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll(text, &end, 10);
+  if (end == text || *end != '\0' || v <= 0)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+/* Adds stored run @id (0: the newest) to @data. */
+static gboolean
+add_stored_run(Store *store, gint64 id, PlotData *data, GError **error)
+{
+  if (id == 0) {
+    g_autoptr(GPtrArray) newest = store_list_runs(store, 0, NULL, 1, error);
+    if (newest == NULL)
+      return FALSE;
+    if (newest->len == 0) {
+      g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "no runs stored in %s",
+                  store_get_path(store));
+      return FALSE;
+    }
+    id = ((const StoreRunInfo *) g_ptr_array_index(newest, 0))->id;
+  }
+  g_autoptr(StoreRun) run = store_load_run(store, id, error);
+  if (run == NULL)
+    return FALSE;
+  plot_data_add(data, plot_run_new_from_result(run->result,
+                                               (const char *const *) run->info->point));
+  if (data->description == NULL || data->description[0] == '\0') {
+    g_free(data->description);
+    data->description = g_strdup(run->scenario->description);
+  }
+  return TRUE;
+}
+
+/* The plot data of stored sweep @id (0: the newest). Returns: (transfer full) or NULL. */
+static PlotData *
+load_sweep(Store *store, gint64 id, GError **error)
+{
+  if (id == 0) {
+    g_autoptr(GPtrArray) newest = store_list_sweeps(store, 1, error);
+    if (newest == NULL)
+      return NULL;
+    if (newest->len == 0) {
+      g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "no sweeps stored in %s",
+                  store_get_path(store));
+      return NULL;
+    }
+    id = ((const StoreSweepInfo *) g_ptr_array_index(newest, 0))->id;
+  }
+  g_autoptr(StoreSweepInfo) info = store_load_sweep(store, id, error);
+  if (info == NULL)
+    return NULL;
+  g_autoptr(GPtrArray) runs = store_list_runs(store, id, NULL, 0, error);
+  if (runs == NULL)
+    return NULL;
+  g_autoptr(PlotData) data = plot_data_new(info->scenario, NULL, TRUE);
+  for (guint i = 0; i < runs->len; i++) {
+    const StoreRunInfo *r = g_ptr_array_index(runs, i);
+    if (!add_stored_run(store, r->id, data, error))
+      return NULL;
+  }
+  return g_steal_pointer(&data);
+}
+
+int
+cli_plot(const CliCommand *cmd, int argc, char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *sweep_text = NULL;
+  g_autofree char *kind_text = NULL;
+  g_autofree char *output = NULL;
+  gboolean terminal = FALSE;
+  g_autofree char *kind_help = g_strdup_printf("The picture: %s", plot_kind_names());
+  GOptionEntry entries[] = {
+    { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind_text, kind_help, "KIND" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write FILE.png or FILE.svg", "FILE" },
+    { "terminal", 't', 0, G_OPTION_ARG_NONE, &terminal, "Draw it as text on the terminal",
+      NULL },
+    { "sweep", 0, 0, G_OPTION_ARG_STRING, &sweep_text,
+      "Plot this stored sweep (an id, or latest) instead of runs", "ID" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database (default: $ZDSIM_DB, else zdsim.db)",
+      "FILE" },
+    G_OPTION_ENTRY_NULL,
+  };
+  g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
+  g_option_context_set_description(
+      ctx,
+      "RUN is a stored run's id (zdsim list) or 'latest'; give two runs, e.g. the 1- and\n"
+      "2-instance runs, for a timeline side by side. --sweep ID plots a stored sweep.\n"
+      "Kinds:\n"
+      "  availability  availability vs instance count with 95 % bars, a line per policy\n"
+      "  cost          downtime and instance-hours per year vs instance count\n"
+      "  timeline      instances and database across one platform update, 1 and 2\n"
+      "                instances side by side\n"
+      "  outages       how long outages last (distribution), per policy or per cause\n"
+      "  heatmap       outage starts by hour of the week, with the portal and RDS windows\n"
+      "availability and cost need a sweep over app.instances. gnuplot draws the pictures\n"
+      "(install gnuplot-nox: make deps); its templates are plots/*.gp ($ZDSIM_PLOTS).");
+  if (!cli_parse(ctx, cmd, &argc, &argv))
+    return CLI_USAGE;
+
+  if (kind_text == NULL) {
+    fprintf(stderr, "zdsim plot: --kind is required (%s)\n", plot_kind_names());
+    return CLI_USAGE;
+  }
+  int kind = plot_kind_lookup(kind_text);
+  if (kind < 0) {
+    fprintf(stderr, "zdsim plot: unknown kind '%s' (expected %s)\n", kind_text,
+            plot_kind_names());
+    return CLI_USAGE;
+  }
+  if ((output == NULL) == !terminal) {
+    fprintf(stderr, "zdsim plot: give one of -o FILE.png|FILE.svg and --terminal\n");
+    return CLI_USAGE;
+  }
+  g_autoptr(GError) error = NULL;
+  PlotFormat format = PLOT_FORMAT_TEXT;
+  if (output != NULL && !plot_format_for_path(output, &format, &error))
+    return cli_error(cmd, error);
+  gint64 sweep_id = -1;
+  if (sweep_text != NULL) {
+    if (!parse_id(sweep_text, &sweep_id)) {
+      fprintf(stderr, "zdsim plot: expected a sweep id (a positive number, see zdsim list) or "
+                      "latest, got '%s'\n", sweep_text);
+      return CLI_USAGE;
+    }
+    if (argc > 1) {
+      fprintf(stderr, "zdsim plot: give runs or --sweep, not both\n");
+      return CLI_USAGE;
+    }
+  } else if (argc < 2) {
+    fprintf(stderr, "zdsim plot: expected a run id (see zdsim list) or --sweep ID\n");
+    return CLI_USAGE;
+  }
+  g_autofree gint64 *ids = g_new0(gint64, MAX(argc, 1));
+  for (int i = 1; i < argc; i++) {
+    if (!parse_id(argv[i], &ids[i - 1])) {
+      fprintf(stderr, "zdsim plot: expected a run id (a positive number, see zdsim list) or "
+                      "latest, got '%s'\n", argv[i]);
+      return CLI_USAGE;
+    }
+  }
+
+  const char *path = cli_db_path(db);
+  if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+    fprintf(stderr, "zdsim plot: nothing stored in %s yet: zdsim run FILE and zdsim sweep FILE "
+                    "store there\n", path);
+    return CLI_USAGE;
+  }
+  g_autoptr(Store) store = store_open(path, STORE_OPEN_READ_ONLY, &error);
+  if (store == NULL)
+    return cli_error(cmd, error);
+  g_autoptr(PlotData) data = NULL;
+  if (sweep_id >= 0) {
+    data = load_sweep(store, sweep_id, &error);
+    if (data == NULL)
+      return cli_error(cmd, error);
+  } else {
+    data = plot_data_new(NULL, NULL, FALSE);
+    for (int i = 1; i < argc; i++)
+      if (!add_stored_run(store, ids[i - 1], data, &error))
+        return cli_error(cmd, error);
+  }
+
+  PlotOptions options = { .kind = (PlotKind) kind, .format = format, .output = output };
+  g_autofree char *text = NULL;
+  if (!plot_render(data, &options, &text, &error))
+    return cli_error(cmd, error);
+  if (text != NULL)
+    fputs(text, stdout);
+  else
+    fprintf(stderr, "wrote %s\n", output);
+  return CLI_OK;
+}
+
+/* Writes every kind that applies to @data as DIR/<kind>.png. */
+static gboolean
+plot_all(const PlotData *data, const char *dir, GError **error)
+{
+  if (g_mkdir_with_parents(dir, 0777) != 0) {
+    int e = errno;
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+                "cannot create the plot directory %s: %s", dir, g_strerror(e));
+    return FALSE;
+  }
+  for (int k = 0; k < PLOT_KIND_COUNT; k++) {
+    g_autoptr(GError) why = NULL;
+    if (!plot_applies((PlotKind) k, data, &why)) {
+      fprintf(stderr, "no %s plot: %s\n", plot_kind_name((PlotKind) k), why->message);
+      continue;
+    }
+    g_autofree char *file = g_strdup_printf("%s.png", plot_kind_name((PlotKind) k));
+    g_autofree char *out = g_build_filename(dir, file, NULL);
+    PlotOptions options = { .kind = (PlotKind) k, .format = PLOT_FORMAT_PNG, .output = out };
+    if (!plot_render(data, &options, NULL, error))
+      return FALSE;
+    fprintf(stderr, "wrote %s\n", out);
+  }
+  return TRUE;
+}
+
+gboolean
+cli_plot_run_all(const RunResult *result, const char *dir, GError **error)
+{
+  const Scenario *sc = result->scenario;
+  g_autoptr(PlotData) data = plot_data_new(sc->name, sc->description, FALSE);
+  plot_data_add(data, plot_run_new_from_result(result, NULL));
+  return plot_all(data, dir, error);
+}
+
+gboolean
+cli_plot_sweep_all(const SweepResult *sweep, const char *dir, GError **error)
+{
+  g_autoptr(PlotData) data = NULL;
+  for (guint i = 0; i < sweep->results->len; i++) {
+    const RunResult *r = g_ptr_array_index(sweep->results, i);
+    if (data == NULL)
+      data = plot_data_new(r->scenario->name, r->scenario->description, TRUE);
+    const char *const *point = i < sweep->points->len ? g_ptr_array_index(sweep->points, i)
+                                                      : NULL;
+    plot_data_add(data, plot_run_new_from_result(r, point));
+  }
+  if (data == NULL) {
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_NOT_APPLICABLE, "nothing to plot: no runs");
+    return FALSE;
+  }
+  return plot_all(data, dir, error);
+}

@@ -1,0 +1,892 @@
+/* test-check.c: tests of `zdsim check` (sim/check.c, sim/cli_check.c): verdicts judged on the
+ * right end of the interval with the right message, baseline comparisons, JUnit XML that
+ * parses, exit codes; the regression suite scenarios/regression/ (one test case per file);
+ * the recreate policy's rule checked event by event; and the proof that the suite catches a
+ * deliberately wrong policy. Tests run from the repository root. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "zdsim/check.h"
+#include "zdsim/cli.h"
+#include "zdsim/model.h"
+#include "zdsim/run.h"
+#include "zdsim/store.h"
+
+#define SUITE "scenarios/regression"
+
+/* ---- the deliberately wrong policy ---- */
+
+/* Rolling that forgot to start the new instance before stopping the old: at the drain's start
+ * every instance on the cell stops and its index is auctioned at once, with nothing kept
+ * serving meanwhile (recreate without its one-index-at-a-time rule). It costs a single
+ * instance a whole start per evacuation and takes instances that share a cell away together:
+ * the regression the suite exists to catch. Selectable only here (policy_register_for_tests). */
+static void
+stop_first_all(Model *model, guint cell)
+{
+  for (guint32 id = model->cells[cell].head; id != MODEL_NONE;) {
+    const Container *k = &model->containers[id];
+    guint32 next = k->next;
+    if (k->state == CONTAINER_RUNNING || k->state == CONTAINER_STARTING)
+      instance_evacuate_claimed(model, id, CAUSE_PLATFORM_UPDATE);
+    id = next;
+  }
+}
+
+static void
+stop_first_poll(Model *model, guint cell)
+{
+  (void) model;
+  (void) cell; /* everything stopped at the drain's start */
+}
+
+static const Policy policy_stop_first = {
+  .name = "rolling-stop-first",
+  .summary = "a broken rolling: stops the old instance before starting the new one (tests only)",
+  .drain_start = stop_first_all,
+  .poll = stop_first_poll,
+  .timeout = stop_first_all,
+};
+
+/* ---- helpers ---- */
+
+static Scenario *
+load_text(const char *text, const char *const *overrides)
+{
+  g_autoptr(GError) error = NULL;
+  Scenario *sc = scenario_load_data(text, strlen(text), "test.ini", overrides, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(sc);
+  return sc;
+}
+
+static Scenario *
+load_file(const char *path, const char *const *overrides)
+{
+  g_autoptr(GError) error = NULL;
+  Scenario *sc = scenario_load(path, overrides, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(sc);
+  return sc;
+}
+
+/* A result whose metric @m has the values @v (one per replication) and 0 elsewhere. */
+static RunResult *
+result_with(const Scenario *sc, RunMetric m, const double *v, guint n)
+{
+  RunResult *r = run_result_new(sc, n);
+  for (guint i = 0; i < n; i++)
+    r->values[(gsize) i * RUN_METRIC_COUNT + m] = v[i];
+  run_result_summarize(r);
+  return r;
+}
+
+static int
+compare_paths(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The scenario files of the suite, sorted. */
+static GPtrArray *
+suite_files(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open(SUITE, 0, &error);
+  g_assert_no_error(error);
+  GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+  for (const char *name; (name = g_dir_read_name(dir)) != NULL;)
+    if (g_str_has_suffix(name, ".ini"))
+      g_ptr_array_add(files, g_build_filename(SUITE, name, NULL));
+  g_ptr_array_sort(files, compare_paths);
+  return files;
+}
+
+static char *
+read_all(int fd)
+{
+  GString *out = g_string_new(NULL);
+  char buf[4096];
+  g_assert_cmpint(lseek(fd, 0, SEEK_SET), ==, 0);
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;)
+    g_string_append_len(out, buf, n);
+  return g_string_free(out, FALSE);
+}
+
+/* Runs `zdsim check` in process with @args (NULL-terminated, after "check") and returns its
+ * exit status, with what it printed on standard output and standard error. */
+static int
+run_check_cli(const char *const *args, char **out, char **err)
+{
+  static const CliCommand cmd = { "check", "FILE...", "test", cli_check };
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, (char *) "check");
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add(argv, (char *) *a);
+  g_ptr_array_add(argv, NULL);
+  /* GOption drops parsed arguments from argv without freeing them, so it gets a copy of the
+   * pointer array and the strings stay ours. */
+  g_autofree char **copy = g_memdup2(argv->pdata, argv->len * sizeof(char *));
+
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out_path = NULL, *err_path = NULL;
+  int out_fd = g_file_open_tmp("zdsim-check-out-XXXXXX", &out_path, &error);
+  g_assert_no_error(error);
+  int err_fd = g_file_open_tmp("zdsim-check-err-XXXXXX", &err_path, &error);
+  g_assert_no_error(error);
+  fflush(stdout);
+  fflush(stderr);
+  int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
+  dup2(out_fd, STDOUT_FILENO);
+  dup2(err_fd, STDERR_FILENO);
+  int status = cli_check(&cmd, (int) argv->len - 1, copy);
+  fflush(stdout);
+  fflush(stderr);
+  dup2(saved_out, STDOUT_FILENO);
+  dup2(saved_err, STDERR_FILENO);
+  close(saved_out);
+  close(saved_err);
+  *out = read_all(out_fd);
+  *err = read_all(err_fd);
+  close(out_fd);
+  close(err_fd);
+  g_unlink(out_path);
+  g_unlink(err_path);
+  g_test_message("zdsim check exit %d\n%s%s", status, *out, *err);
+  return status;
+}
+
+/* The lines of @text that start with @prefix. */
+static guint
+count_lines_with_prefix(const char *text, const char *prefix)
+{
+  guint n = 0;
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
+    n += g_str_has_prefix(*l, prefix);
+  return n;
+}
+
+/* Whether a line of @text starts with @verdict, names @scenario and then @label. */
+static gboolean
+has_verdict(const char *text, const char *verdict, const char *scenario, const char *label)
+{
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  for (char **l = lines; *l != NULL; l++) {
+    if (!g_str_has_prefix(*l, verdict))
+      continue;
+    const char *at = strstr(*l, scenario);
+    if (at != NULL && at[strlen(scenario)] == ' ' && strstr(at, label) != NULL)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* ---- verdicts ---- */
+
+/* ">= X" is judged on the lower end of the interval and "<= X" on the upper end, never on the
+ * mean. Two replications with values a and b: mean (a + b) / 2, sd |a - b| / sqrt(2), and the
+ * interval mean -/+ t(0.975, 1) sd / sqrt(2) = mean -/+ 12.706 |a - b| / 2. */
+static void
+test_verdicts(void)
+{
+  static const struct {
+    const char *expect;   /* the [expect] line */
+    RunMetric metric;
+    double a, b;          /* the two replications' values */
+    gboolean pass;
+    const char *detail;   /* the start of the message */
+  } cases[] = {
+    /* mean 0.99995 >= 0.9999, but the lower end 0.99995 - 12.706 * 0.00001 = 0.999823 is
+     * 0.0077 points below: FAIL. */
+    { "availability = >= 99.99%", RUN_AVAILABILITY, 0.99994, 0.99996, FALSE,
+      "lower bound 99.9823 % is 0.0077 points below 99.99% (mean 99.9950 %, [99.9823, " },
+    /* Equal values: the interval is the point; 0.9995 is 0.04 points below 99.99 %. */
+    { "availability = >= 99.99%", RUN_AVAILABILITY, 0.9995, 0.9995, FALSE,
+      "lower bound 99.9500 % is 0.040 points below 99.99% (mean 99.9500 %, [99.9500, 99.9500])" },
+    { "availability = >= 99.9%", RUN_AVAILABILITY, 0.9995, 0.9995, TRUE,
+      "lower bound 99.9500 % (mean 99.9500 %, [99.9500, 99.9500])" },
+    /* mean 15 s <= 60 s, but the upper end 15 + 12.706 * 5 = 78.5 s is 18.5 s above: FAIL. */
+    { "max_outage = <= 1m", RUN_MAX_OUTAGE, 10, 20, FALSE,
+      "upper bound 78.5 s is 18.5 s above 1m (mean 15.0 s, [-48.5, 78.5])" },
+    { "max_outage = <= 80s", RUN_MAX_OUTAGE, 10, 20, TRUE,
+      "upper bound 78.5 s (mean 15.0 s, [-48.5, 78.5])" },
+    /* Counts: 300 and 310, upper end 305 + 12.706 * 5 = 368.53. */
+    { "outages_per_year = <= 400", RUN_OUTAGES_PER_YEAR, 300, 310, TRUE,
+      "upper bound 368.53 (mean 305.00, [241.47, 368.53])" },
+    { "outages_per_year = >= 250", RUN_OUTAGES_PER_YEAR, 300, 310, FALSE,
+      "lower bound 241.47 is 8.5 below 250 (mean 305.00, [241.47, 368.53])" },
+    /* Many nines are shown with as many decimals: 99.99997 % against 99.9999 %. */
+    { "availability = >= 99.9999%", RUN_AVAILABILITY, 0.9999997, 0.9999997, TRUE,
+      "lower bound 99.999970 % (mean 99.999970 %, [99.999970, 99.999970])" },
+    { "downtime_per_year = <= 5m", RUN_DOWNTIME_PER_YEAR, 400, 400, FALSE,
+      "upper bound 400.0 s is 100.0 s above 5m" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *text = g_strdup_printf("[scenario]\nname = t\n[expect]\n%s\n",
+                                            cases[i].expect);
+    g_autoptr(Scenario) sc = load_text(text, NULL);
+    double v[2] = { cases[i].a, cases[i].b };
+    g_autoptr(RunResult) r = result_with(sc, cases[i].metric, v, 2);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) out = check_expectations(r, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(out->len, ==, 1);
+    const CheckOutcome *o = g_ptr_array_index(out, 0);
+    g_test_message("%s: %s", cases[i].expect, o->detail);
+    g_assert_cmpint(o->kind, ==, CHECK_EXPECTATION);
+    g_assert_cmpint(o->metric, ==, cases[i].metric);
+    g_assert_cmpint(o->passed, ==, cases[i].pass);
+    g_assert_cmpint(o->line, ==, 4);
+    g_assert_true(g_str_has_prefix(o->detail, cases[i].detail));
+
+    /* The bound judged is the formula's. */
+    double mean = (cases[i].a + cases[i].b) / 2;
+    double half = stats_t975(1) * fabs(cases[i].a - cases[i].b) / 2;
+    gboolean at_least = strstr(cases[i].expect, ">=") != NULL;
+    g_assert_cmpfloat_with_epsilon(o->judged, at_least ? mean - half : mean + half,
+                                   1e-9 * fmax(1, fabs(mean)));
+
+    g_autofree char *line = check_outcome_line(o, 0, 0);
+    g_assert_true(g_str_has_prefix(line, cases[i].pass ? "PASS  t  " : "FAIL  t  "));
+  }
+}
+
+/* Several lines line up: the scenario and the label are padded to the widest. */
+static void
+test_line_layout(void)
+{
+  const char *text = "[scenario]\nname = a-long-name\n[expect]\navailability = >= 99%\n"
+                     "max_outage = <= 2m\n";
+  g_autoptr(Scenario) sc = load_text(text, NULL);
+  double v[2] = { 0.995, 0.995 };
+  g_autoptr(RunResult) r = result_with(sc, RUN_AVAILABILITY, v, 2);
+  g_autoptr(GPtrArray) out = check_expectations(r, NULL);
+  int sw = 0, lw = 0;
+  check_widths(sc, &sw, &lw);
+  g_assert_cmpint(sw, ==, (int) strlen("a-long-name"));
+  g_assert_cmpint(lw, ==, (int) strlen("availability >= 99%"));
+  g_autofree char *l0 = check_outcome_line(g_ptr_array_index(out, 0), sw, lw);
+  g_autofree char *l1 = check_outcome_line(g_ptr_array_index(out, 1), sw, lw);
+  g_assert_cmpstr(l0, ==, "PASS  a-long-name  availability >= 99%   lower bound 99.5000 % "
+                          "(mean 99.5000 %, [99.5000, 99.5000])");
+  g_assert_cmpstr(l1, ==, "PASS  a-long-name  max_outage <= 2m      upper bound 0.0 s "
+                          "(mean 0.0 s, [0.0, 0.0])");
+}
+
+static void
+test_no_expectations(void)
+{
+  g_autoptr(Scenario) sc = load_text("[scenario]\nname = t\n", NULL);
+  g_autoptr(GError) error = NULL;
+  g_assert_false(check_validate(sc, &error));
+  g_assert_error(error, CHECK_ERROR, CHECK_ERROR_NO_EXPECTATIONS);
+  g_assert_nonnull(strstr(error->message, "test.ini"));
+  g_assert_nonnull(strstr(error->message, "no [expect] section"));
+  g_clear_error(&error);
+  double v[2] = { 1, 1 };
+  g_autoptr(RunResult) r = result_with(sc, RUN_AVAILABILITY, v, 2);
+  g_autoptr(GPtrArray) out = check_expectations(r, &error);
+  g_assert_null(out);
+  g_assert_error(error, CHECK_ERROR, CHECK_ERROR_NO_EXPECTATIONS);
+}
+
+/* ---- baseline ---- */
+
+/* Replications r = 0..9 of a baseline with availability 0.9999 + 1e-6 r, and runs of the same
+ * scenario (so the same seed and replications: paired) that are the same, worse by 2e-5 in
+ * every replication (the paired difference is exactly 2e-5 with sd 0), or alternately better
+ * and worse. */
+static void
+test_baseline(void)
+{
+  g_autoptr(Scenario) sc = load_text("[scenario]\nname = b\n[expect]\navailability = >= 99%\n",
+                                     NULL);
+  enum { N = 10 };
+  double base[N], same[N], worse[N], noisy[N];
+  for (guint r = 0; r < N; r++) {
+    base[r] = 0.9999 + 1e-6 * r;
+    same[r] = base[r];
+    worse[r] = base[r] - 2e-5;
+    /* Alternately better and worse by 1e-5: mean difference 0, not significant. */
+    noisy[r] = base[r] + (r % 2 ? 1e-5 : -1e-5);
+  }
+  g_autoptr(RunResult) b = result_with(sc, RUN_AVAILABILITY, base, N);
+  const struct {
+    const double *values;
+    double tolerance;
+    gboolean pass;
+  } cases[] = {
+    { same, 0, TRUE },
+    { worse, 0, FALSE },
+    /* 2e-5 worse against a baseline unavailability of about 9.5e-5: 21 % of it, so a
+     * tolerance of 25 % lets it through and one of 10 % does not. */
+    { worse, 0.25, TRUE },
+    { worse, 0.10, FALSE },
+    { noisy, 0, TRUE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(RunResult) r = result_with(sc, RUN_AVAILABILITY, cases[i].values, N);
+    g_autoptr(GPtrArray) out = check_baseline(r, b, cases[i].tolerance);
+    g_assert_cmpuint(out->len, ==, RUN_METRIC_COUNT);
+    const CheckOutcome *o = g_ptr_array_index(out, RUN_AVAILABILITY);
+    g_test_message("case %u: %s", i, o->detail);
+    g_assert_cmpint(o->kind, ==, CHECK_BASELINE);
+    g_assert_cmpint(o->passed, ==, cases[i].pass);
+    /* The other metrics are 0 in both runs: never a regression. */
+    for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+      if (m != RUN_AVAILABILITY)
+        g_assert_true(((const CheckOutcome *) g_ptr_array_index(out, m))->passed);
+    if (cases[i].values == worse) {
+      g_assert_cmpfloat_with_epsilon(o->judged, 2e-5, 1e-12);
+      g_assert_nonnull(strstr(o->detail, "worse by 0.0020 points, interval of the worsening "
+                                         "[+0.0020 points, +0.0020 points] (paired)"));
+    }
+  }
+  /* Unpaired (different replication counts): Welch's interval. A lower-is-better metric,
+   * 10 replications at 100 s against 20 at 50 s, all equal: se 0, the difference 50 s is
+   * significant and beyond a tolerance of 10 % of 50 s. */
+  double hundred[N], fifty[2 * N];
+  for (guint r = 0; r < N; r++)
+    hundred[r] = 100;
+  for (guint r = 0; r < 2 * N; r++)
+    fifty[r] = 50;
+  g_autoptr(RunResult) slow = result_with(sc, RUN_MAX_OUTAGE, hundred, N);
+  g_autoptr(RunResult) fast = result_with(sc, RUN_MAX_OUTAGE, fifty, 2 * N);
+  g_autoptr(GPtrArray) out = check_baseline(slow, fast, 0.1);
+  const CheckOutcome *o = g_ptr_array_index(out, RUN_MAX_OUTAGE);
+  g_test_message("%s", o->detail);
+  g_assert_false(o->passed);
+  g_assert_cmpfloat_with_epsilon(o->judged, 50, 1e-9);
+  g_assert_cmpfloat_with_epsilon(o->threshold, 5, 1e-9);
+  g_assert_nonnull(strstr(o->detail, "(Welch)"));
+  /* ... and the other way round it is an improvement. */
+  g_autoptr(GPtrArray) back = check_baseline(fast, slow, 0);
+  g_assert_true(((const CheckOutcome *) g_ptr_array_index(back, RUN_MAX_OUTAGE))->passed);
+}
+
+/* ---- JUnit ---- */
+
+typedef struct {
+  guint suites, cases, failures, errors;
+  gboolean in_failure;
+  GString *failure_text;
+  GPtrArray *case_names;     /* of char* */
+  GPtrArray *failed_names;   /* of char* */
+  char *current;
+} Junit;
+
+static const char *
+attr(const char **names, const char **values, const char *want)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal(names[i], want))
+      return values[i];
+  return NULL;
+}
+
+static void
+junit_start(GMarkupParseContext *ctx, const char *element, const char **names,
+            const char **values, gpointer data, GError **error)
+{
+  (void) ctx;
+  (void) error;
+  Junit *j = data;
+  if (g_str_equal(element, "testsuite")) {
+    j->suites++;
+  } else if (g_str_equal(element, "testcase")) {
+    j->cases++;
+    g_free(j->current);
+    j->current = g_strdup(attr(names, values, "name"));
+    g_assert_nonnull(j->current);
+    g_ptr_array_add(j->case_names, g_strdup(j->current));
+  } else if (g_str_equal(element, "failure")) {
+    j->failures++;
+    j->in_failure = TRUE;
+    g_assert_nonnull(attr(names, values, "message"));
+    g_ptr_array_add(j->failed_names, g_strdup(j->current));
+  } else if (g_str_equal(element, "error")) {
+    j->errors++;
+  }
+}
+
+static void
+junit_end(GMarkupParseContext *ctx, const char *element, gpointer data, GError **error)
+{
+  (void) ctx;
+  (void) error;
+  Junit *j = data;
+  if (g_str_equal(element, "failure"))
+    j->in_failure = FALSE;
+}
+
+static void
+junit_text(GMarkupParseContext *ctx, const char *text, gsize len, gpointer data,
+           GError **error)
+{
+  (void) ctx;
+  (void) error;
+  Junit *j = data;
+  if (j->in_failure)
+    g_string_append_len(j->failure_text, text, (gssize) len);
+}
+
+static void
+junit_init(Junit *j)
+{
+  memset(j, 0, sizeof *j);
+  j->failure_text = g_string_new(NULL);
+  j->case_names = g_ptr_array_new_with_free_func(g_free);
+  j->failed_names = g_ptr_array_new_with_free_func(g_free);
+}
+
+static void
+junit_clear(Junit *j)
+{
+  g_string_free(j->failure_text, TRUE);
+  g_ptr_array_unref(j->case_names);
+  g_ptr_array_unref(j->failed_names);
+  g_free(j->current);
+}
+
+/* Parses @xml with GMarkup (a well-formedness check: mismatched tags, bad escapes and invalid
+ * UTF-8 are errors) into @j. */
+static void
+junit_parse(const char *xml, Junit *j)
+{
+  static const GMarkupParser parser = { junit_start, junit_end, junit_text, NULL, NULL };
+  g_autoptr(GMarkupParseContext) ctx = g_markup_parse_context_new(&parser, 0, j, NULL);
+  g_autoptr(GError) error = NULL;
+  /* GMarkup does not read the XML declaration; skip it. */
+  const char *body = xml;
+  if (g_str_has_prefix(body, "<?xml")) {
+    body = strstr(body, "?>");
+    g_assert_nonnull(body);
+    body += 2;
+  }
+  g_markup_parse_context_parse(ctx, body, -1, &error);
+  g_assert_no_error(error);
+  g_markup_parse_context_end_parse(ctx, &error);
+  g_assert_no_error(error);
+}
+
+/* Text from scenario files reaches the XML escaped: markup characters, quotes, a control
+ * character and invalid UTF-8 all come out as well-formed XML that reads back. */
+static void
+test_junit_escaping(void)
+{
+  g_autoptr(GPtrArray) outcomes = g_ptr_array_new_with_free_func(
+      (GDestroyNotify) check_outcome_free);
+  CheckOutcome *o = g_new0(CheckOutcome, 1);
+  o->kind = CHECK_EXPECTATION;
+  o->scenario = g_strdup("a<b>&\"c'");
+  o->path = g_strdup("dir/x&y.ini");
+  o->label = g_strdup("max_outage <= 2m");
+  o->metric = RUN_MAX_OUTAGE;
+  o->passed = FALSE;
+  o->detail = g_strdup("upper bound <3> & \x01 \xff\xfe ]]> done");
+  g_ptr_array_add(outcomes, o);
+  g_ptr_array_add(outcomes, check_outcome_new_error("bad <file>.ini", "line 3: \"oops\" & more"));
+
+  g_autofree char *xml = check_junit(outcomes);
+  g_test_message("%s", xml);
+  g_assert_true(g_utf8_validate(xml, -1, NULL));
+  Junit j;
+  junit_init(&j);
+  junit_parse(xml, &j);
+  g_assert_cmpuint(j.suites, ==, 2);
+  g_assert_cmpuint(j.cases, ==, 2);
+  g_assert_cmpuint(j.failures, ==, 1);
+  g_assert_cmpuint(j.errors, ==, 1);
+  g_assert_cmpstr(g_ptr_array_index(j.case_names, 0), ==, "max_outage <= 2m");
+  /* The failure text reads back as written, the control character and the invalid bytes
+   * replaced by U+FFFD. */
+  g_assert_nonnull(strstr(j.failure_text->str, "upper bound <3> & \xEF\xBF\xBD"));
+  g_assert_nonnull(strstr(j.failure_text->str, "]]> done"));
+  junit_clear(&j);
+}
+
+/* ---- the suite ---- */
+
+/* One suite file: it loads, runs, and every expectation passes. */
+static void
+test_suite_file(gconstpointer data)
+{
+  const char *path = data;
+  g_autoptr(Scenario) sc = load_file(path, NULL);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(check_validate(sc, &error));
+  RunOptions options = { .jobs = 1 };
+  g_autoptr(RunResult) r = run_execute(sc, &options, &error);
+  g_assert_no_error(error);
+  g_autoptr(GPtrArray) out = check_expectations(r, &error);
+  g_assert_no_error(error);
+  for (guint i = 0; i < out->len; i++) {
+    g_autofree char *line = check_outcome_line(g_ptr_array_index(out, i), 0, 0);
+    g_test_message("%s", line);
+  }
+  for (guint i = 0; i < out->len; i++) {
+    const CheckOutcome *o = g_ptr_array_index(out, i);
+    if (!o->passed)
+      g_test_message("%s:%d: %s failed: %s", path, o->line, o->label, o->detail);
+    g_assert_true(o->passed);
+  }
+}
+
+/* Every file of the suite opens with a comment saying what it pins (the convention of
+ * scenarios/), and the suite holds the four policy properties of issue 6 at least. */
+static void
+test_suite_layout(void)
+{
+  g_autoptr(GPtrArray) files = suite_files();
+  g_assert_cmpuint(files->len, >=, 4);
+  for (guint i = 0; i < files->len; i++) {
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(g_ptr_array_index(files, i), &text, NULL, NULL));
+    g_assert_true(g_str_has_prefix(text, "# Pins "));
+  }
+}
+
+/* ---- recreate's rule, event by event ---- */
+
+typedef struct {
+  guint two_copies;   /* instants with an index running two copies */
+  guint evacuating;   /* instants with an index holding an evacuating copy */
+  guint two_away;     /* instants with more than one index away */
+} Violations;
+
+/* Steps @model instant by instant to its horizon and counts the instants that break recreate's
+ * promise: an index never has an evacuating copy beside its ordinary container, never two
+ * copies STARTING or RUNNING at once (the old one is stopping before the new one is
+ * placed), and at most one index is away (no copy RUNNING) at a time. */
+static void
+step_and_watch(Model *model, Violations *v)
+{
+  model_start(model);
+  gint64 horizon = model->sc->horizon;
+  g_autofree guint *copies = g_new0(guint, model->n_index);
+  g_autofree guint *running = g_new0(guint, model->n_index);
+  while (engine_next_time(model->engine) < horizon) {
+    engine_run(model->engine, engine_next_time(model->engine) + 1);
+    memset(copies, 0, model->n_index * sizeof(guint));
+    memset(running, 0, model->n_index * sizeof(guint));
+    for (guint32 c = 0; c < model->n_containers; c++) {
+      const Container *k = &model->containers[c];
+      if (k->state == CONTAINER_FREE)
+        continue;
+      copies[k->index] += k->state == CONTAINER_STARTING || k->state == CONTAINER_RUNNING;
+      running[k->index] += k->state == CONTAINER_RUNNING;
+    }
+    guint away = 0, two = 0, evac = 0;
+    for (guint i = 0; i < model->desired; i++) {
+      /* Away: no copy of the index RUNNING, neither its ordinary container nor an evacuating
+       * one (under rolling the old copy runs while the index is STARTING elsewhere). */
+      away += running[i] == 0;
+      two += copies[i] > 1;
+      evac += model->index[i].evacuating != MODEL_NONE;
+    }
+    v->two_copies += two > 0;
+    v->evacuating += evac > 0;
+    v->two_away += away > 1;
+  }
+}
+
+/* The suite's recreate scenario stepped under three policies: recreate keeps its rule at every
+ * instant; rolling (start-new-before-stop-old) runs two copies of an index by design; the
+ * wrong policy takes both instances away together. The last two show the watch has teeth. */
+static void
+test_recreate_rule(void)
+{
+  static const struct {
+    const char *policy;
+    gboolean two_copies, two_away;
+  } cases[] = {
+    { "recreate", FALSE, FALSE },
+    { "rolling", TRUE, FALSE },
+    { "rolling-stop-first", FALSE, TRUE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *set = g_strdup_printf("policy.evacuation=%s", cases[i].policy);
+    /* Ten weeks hold 30 updates on average: every one moves both instances twice. */
+    const char *const o[] = { set, "scenario.horizon=10w", NULL };
+    g_autoptr(Scenario) sc = load_file(SUITE "/recreate-2-instances.ini", o);
+    g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
+    Violations v = { 0 };
+    guint64 evacuations = 0;
+    for (guint rep = 0; rep < 3; rep++) {
+      g_autoptr(Model) model = model_new(sc, cal, rep, FALSE);
+      step_and_watch(model, &v);
+      evacuations += model->result.evacuations;
+    }
+    g_test_message("%s: %" G_GUINT64_FORMAT " evacuations; instants with two copies %u, "
+                   "an evacuating copy %u, two away %u",
+                   cases[i].policy, evacuations, v.two_copies, v.evacuating, v.two_away);
+    g_assert_cmpuint(evacuations, >, 0);
+    g_assert_cmpint(v.two_copies > 0, ==, cases[i].two_copies);
+    g_assert_cmpint(v.evacuating > 0, ==, cases[i].two_copies);
+    g_assert_cmpint(v.two_away > 0, ==, cases[i].two_away);
+  }
+}
+
+/* ---- the command ---- */
+
+/* Exit codes: 0 when everything passes, 1 when an expectation fails, 2 on bad input (a missing
+ * file, a scenario without [expect]) without running anything. full-foundation.ini is exact
+ * and quick: its outages last 350 s; a start of 30 s instead of 20 s makes them 360 s. */
+static void
+test_cli_exit_codes(void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  const char *const pass[] = { "--jobs", "1", SUITE "/full-foundation.ini", NULL };
+  g_assert_cmpint(run_check_cli(pass, &out, &err), ==, CLI_OK);
+  g_assert_cmpuint(count_lines_with_prefix(out, "PASS  full-foundation  "), ==, 4);
+  g_assert_nonnull(strstr(out, "4 expectations in 1 scenario: 4 passed, 0 failed"));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  const char *const fail[] = { "--jobs", "1", "--set", "app.startup=30s",
+                               SUITE "/full-foundation.ini", NULL };
+  g_assert_cmpint(run_check_cli(fail, &out, &err), ==, CLI_FAILED);
+  g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "max_outage <= 350s"));
+  g_assert_nonnull(strstr(out, "upper bound 360.0 s is 10.0 s above 350s"));
+  g_assert_true(has_verdict(out, "PASS ", "full-foundation", "mean_outage >= 350s"));
+  g_assert_nonnull(strstr(out, "failed: full-foundation: max_outage <= 350s"));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bare = NULL;
+  int fd = g_file_open_tmp("zdsim-check-XXXXXX.ini", &bare, &error);
+  g_assert_no_error(error);
+  close(fd);
+  g_assert_true(g_file_set_contents(bare, "[scenario]\nname = bare\n", -1, NULL));
+  const char *const bad[] = { SUITE "/full-foundation.ini", bare, "no/such/file.ini", NULL };
+  g_assert_cmpint(run_check_cli(bad, &out, &err), ==, CLI_USAGE);
+  g_assert_nonnull(strstr(err, "no [expect] section"));
+  g_assert_nonnull(strstr(err, "no/such/file.ini"));
+  /* Nothing ran: no verdict at all. */
+  g_assert_null(strstr(out, "PASS"));
+  g_assert_nonnull(strstr(out, "2 scenarios not checked (bad input)"));
+  g_assert_nonnull(strstr(err, "2 of 3 scenario files cannot be checked; nothing ran"));
+  g_unlink(bare);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  const char *const none[] = { NULL };
+  g_assert_cmpint(run_check_cli(none, &out, &err), ==, CLI_USAGE);
+}
+
+/* Removes the files of an SQLite database in WAL mode, then its directory. */
+static void
+remove_db(const char *dir, const char *db)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+    g_autofree char *f = g_strconcat(db, suffixes[i], NULL);
+    g_unlink(f);
+  }
+  g_rmdir(dir);
+}
+
+/* Stores a run of full-foundation.ini whose max_outage is @better seconds shorter in every
+ * replication than the model gives: a baseline from a better version. Returns its id. */
+static gint64
+store_baseline(const char *db, double better)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Store) store = store_open(db, STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error(error);
+  g_autoptr(Scenario) sc = load_file(SUITE "/full-foundation.ini", NULL);
+  RunOptions options = { .jobs = 1 };
+  g_autoptr(RunResult) r = run_execute(sc, &options, &error);
+  g_assert_no_error(error);
+  for (guint rep = 0; rep < r->replications; rep++)
+    r->values[(gsize) rep * RUN_METRIC_COUNT + RUN_MAX_OUTAGE] -= better;
+  run_result_summarize(r);
+  gint64 id = store_save_run(store, r, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(id, >, 0);
+  return id;
+}
+
+/* --baseline: without a stored run the comparison is skipped; against a run of the same input
+ * that nothing changed, every metric passes; against a baseline whose outages were 10 s
+ * shorter (350 s now), max_outage is significantly worse (the paired differences are all
+ * exactly 10 s) and fails, unless --tolerance allows 10 / 340 = 2.9 % of the baseline. */
+static void
+test_cli_baseline(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("zdsim-check-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *db = g_build_filename(dir, "runs.db", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *file = SUITE "/full-foundation.ini";
+
+  /* No database at all: bad input, before anything runs. */
+  const char *const missing[] = { "--baseline", "--db", db, file, NULL };
+  g_assert_cmpint(run_check_cli(missing, &out, &err), ==, CLI_USAGE);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  const char *const no_baseline[] = { "--tolerance", "5%", file, NULL };
+  g_assert_cmpint(run_check_cli(no_baseline, &out, &err), ==, CLI_USAGE);
+  g_assert_nonnull(strstr(err, "only apply with --baseline"));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  /* An empty database: skipped, not failed. */
+  Store *empty = store_open(db, STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error(error);
+  store_close(empty);
+  const char *const args[] = { "--jobs", "1", "--baseline", "--db", db, file, NULL };
+  g_assert_cmpint(run_check_cli(args, &out, &err), ==, CLI_OK);
+  g_assert_true(has_verdict(out, "SKIP ", "full-foundation", "baseline"));
+  g_assert_nonnull(strstr(out, "4 passed, 0 failed, 1 without a baseline"));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  gint64 same = store_baseline(db, 0);
+  g_assert_cmpint(run_check_cli(args, &out, &err), ==, CLI_OK);
+  g_autofree char *same_text = g_strdup_printf("baseline: run %" G_GINT64_FORMAT " of ", same);
+  g_assert_nonnull(strstr(out, same_text));
+  g_assert_nonnull(strstr(out, "15 metrics compared, 0 significantly worse"));
+  g_assert_nonnull(strstr(out, "4 expectations and 15 baseline comparisons in 1 scenario: "
+                               "19 passed, 0 failed"));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  /* The last stored run is the baseline. */
+  store_baseline(db, 10);
+  g_assert_cmpint(run_check_cli(args, &out, &err), ==, CLI_FAILED);
+  g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "max_outage_s vs baseline"));
+  g_assert_nonnull(strstr(out, "mean 350.0 s vs baseline 340.0 s: worse by 10.0 s"));
+  g_assert_nonnull(strstr(out, "1 significantly worse"));
+  g_assert_nonnull(strstr(out, "failed: full-foundation: max_outage_s vs baseline"));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  const char *const tolerant[] = { "--jobs", "1", "--baseline", "--db", db, "--tolerance", "5%",
+                                   file, NULL };
+  g_assert_cmpint(run_check_cli(tolerant, &out, &err), ==, CLI_OK);
+  const char *const strict[] = { "--jobs", "1", "--baseline", "--db", db, "--tolerance", "0.02",
+                                 file, NULL };
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  g_assert_cmpint(run_check_cli(strict, &out, &err), ==, CLI_FAILED);
+  g_assert_nonnull(strstr(out, "beyond the tolerance of 6.8 s"));
+  remove_db(dir, db);
+}
+
+/* The proof that the suite catches a regression: the whole suite with the wrong policy forced
+ * on every scenario exits 1, and names what got worse. What must fail follows from each
+ * file's formula with a start instead of a routing gap:
+ *   rolling-1-instance: each evacuation is down for a start (20-120 s): max_outage <= 1s and
+ *     availability >= 99.9999% fail;
+ *   recreate-2-instances: both instances share a cell and stop together, down for a start:
+ *     both fail;
+ *   stop-start-1-instance: the index is auctioned at once rather than once its container is
+ *     gone, so each outage is the 20 s start alone, not 29 s: mean_outage >= 28s fails.
+ * The JUnit file has one test case per expectation and exactly the FAIL lines as failures. */
+static void
+test_wrong_policy(void)
+{
+  g_autoptr(GPtrArray) files = suite_files();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *junit = NULL;
+  int fd = g_file_open_tmp("zdsim-check-XXXXXX.xml", &junit, &error);
+  g_assert_no_error(error);
+  close(fd);
+  g_autoptr(GPtrArray) args = g_ptr_array_new();
+  const char *const opts[] = { "--jobs", "1", "--set", "policy.evacuation=rolling-stop-first",
+                               "--junit", junit };
+  for (guint i = 0; i < G_N_ELEMENTS(opts); i++)
+    g_ptr_array_add(args, (gpointer) opts[i]);
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add(args, g_ptr_array_index(files, i));
+  g_ptr_array_add(args, NULL);
+
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run_check_cli((const char *const *) args->pdata, &out, &err);
+  g_assert_cmpint(status, ==, CLI_FAILED);
+
+  static const struct {
+    const char *scenario, *label;
+  } must_fail[] = {
+    { "rolling-1-instance", "max_outage <= 1s" },
+    { "rolling-1-instance", "availability >= 99.9999%" },
+    { "recreate-2-instances", "max_outage <= 1s" },
+    { "recreate-2-instances", "availability >= 99.9999%" },
+    { "stop-start-1-instance", "mean_outage >= 28s" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(must_fail); i++) {
+    g_test_message("expecting FAIL %s %s", must_fail[i].scenario, must_fail[i].label);
+    g_assert_true(has_verdict(out, "FAIL ", must_fail[i].scenario, must_fail[i].label));
+  }
+  /* What got worse and by how much: an availability in points below its bound, an outage in
+   * seconds above or below it. */
+  g_assert_nonnull(strstr(out, "points below 99.9999%"));
+  g_assert_nonnull(strstr(out, "s above 1s"));
+  g_assert_nonnull(strstr(out, "s below 28s"));
+  g_assert_nonnull(strstr(out, "\nfailed: "));
+
+  guint n_pass = count_lines_with_prefix(out, "PASS ");
+  guint n_fail = count_lines_with_prefix(out, "FAIL ");
+  g_assert_cmpuint(n_fail, >=, G_N_ELEMENTS(must_fail));
+
+  /* The JUnit file: well-formed, one test case per expectation, the failures marked. */
+  guint expectations = 0;
+  for (guint i = 0; i < files->len; i++) {
+    g_autoptr(Scenario) sc = load_file(g_ptr_array_index(files, i), NULL);
+    expectations += sc->expects->len;
+  }
+  g_assert_cmpuint(n_pass + n_fail, ==, expectations);
+  g_autofree char *xml = NULL;
+  g_assert_true(g_file_get_contents(junit, &xml, NULL, NULL));
+  Junit j;
+  junit_init(&j);
+  junit_parse(xml, &j);
+  g_assert_cmpuint(j.suites, ==, files->len);
+  g_assert_cmpuint(j.cases, ==, expectations);
+  g_assert_cmpuint(j.failures, ==, n_fail);
+  g_assert_cmpuint(j.errors, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS(must_fail); i++) {
+    gboolean found = FALSE;
+    for (guint k = 0; k < j.failed_names->len; k++)
+      found |= g_str_equal(g_ptr_array_index(j.failed_names, k), must_fail[i].label);
+    g_assert_true(found);
+  }
+  junit_clear(&j);
+  g_unlink(junit);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  /* Before any run starts (policy.h). */
+  policy_register_for_tests(&policy_stop_first);
+
+  g_test_add_func("/zdsim/check/verdicts", test_verdicts);
+  g_test_add_func("/zdsim/check/line-layout", test_line_layout);
+  g_test_add_func("/zdsim/check/no-expectations", test_no_expectations);
+  g_test_add_func("/zdsim/check/baseline", test_baseline);
+  g_test_add_func("/zdsim/check/junit-escaping", test_junit_escaping);
+  g_test_add_func("/zdsim/check/suite-layout", test_suite_layout);
+  g_autoptr(GPtrArray) files = suite_files();
+  for (guint i = 0; i < files->len; i++) {
+    const char *path = g_ptr_array_index(files, i);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *name = g_strdup_printf("/zdsim/check/suite/%.*s",
+                                            (int) (strlen(base) - strlen(".ini")), base);
+    g_test_add_data_func(name, path, test_suite_file);
+  }
+  g_test_add_func("/zdsim/check/recreate-rule", test_recreate_rule);
+  g_test_add_func("/zdsim/check/cli-exit-codes", test_cli_exit_codes);
+  g_test_add_func("/zdsim/check/cli-baseline", test_cli_baseline);
+  g_test_add_func("/zdsim/check/wrong-policy", test_wrong_policy);
+  return g_test_run();
+}

@@ -1,0 +1,721 @@
+/* test-plot.c: the gnuplot pictures: every kind as a PNG (signature, size) and an SVG
+ * (well-formed, holds its title); a scenario name made of quotes, newlines, backslashes,
+ * backquotes and system("...") shown as written and never run; gnuplot missing from PATH or
+ * failing gives the clear error; and the numbers behind the pictures (hour-of-week windows,
+ * heatmap rates, the update the timeline picks) against values worked out by hand.
+ *
+ * The runs are made by hand (plot.h takes plain data), so every expected value follows from
+ * the data written here. Pictures go to a temporary directory. */
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "zdsim/plot.h"
+
+#define S(x) ((gint64) (x) * G_USEC_PER_SEC)
+#define MIN_US(x) ((gint64) (x) * 60 * G_USEC_PER_SEC)
+#define HOURS(x) ((gint64) (x) * 3600 * G_USEC_PER_SEC)
+
+/* The scenario behind every run: the default start, Monday 2027-01-04 00:00 UTC (DESIGN §1.1),
+ * and the windows of the demo: RDS Wednesday 09:00-09:30 UTC, portal Sunday 01:00-04:00 UTC. */
+static const char scenario_text[] = "[scenario]\n"
+                                    "name = plot-test\n"
+                                    "horizon = 1w\n"
+                                    "replications = 2\n"
+                                    "[database]\n"
+                                    "maintenance_window = wed 09:00-09:30\n"
+                                    "[portal]\n"
+                                    "maintenance_window = sun 01:00-04:00\n";
+
+static Scenario *
+load_scenario(const char *const *overrides)
+{
+  g_autoptr(GError) error = NULL;
+  Scenario *sc = scenario_load_data(scenario_text, strlen(scenario_text), "plot-test.ini",
+                                    overrides, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(sc);
+  return sc;
+}
+
+static char *
+tmp_dir(void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp("zdsim-plot-XXXXXX", &error);
+  g_assert_no_error(error);
+  return dir;
+}
+
+static void
+rm_rf(const char *path)
+{
+  if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+    GDir *dir = g_dir_open(path, 0, NULL);
+    const char *name;
+    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+      g_autofree char *child = g_build_filename(path, name, NULL);
+      rm_rf(child);
+    }
+    if (dir != NULL)
+      g_dir_close(dir);
+    g_rmdir(path);
+  } else {
+    g_unlink(path);
+  }
+}
+
+static void
+add_outage(GArray *o, gint64 start, gint64 len, ModelCause cause)
+{
+  ModelInterval iv = { start, start + len, cause };
+  g_array_append_val(o, iv);
+}
+
+static void
+add_sample(GArray *t, gint64 time, guint serving, guint starting, guint containers,
+           gboolean db_up)
+{
+  ModelSample s = { time, (guint16) serving, (guint16) starting, (guint16) containers, db_up };
+  g_array_append_val(t, s);
+}
+
+/* Two platform updates in replication 0: [1 h, 2 h) and [30 h, 31 h) (Tuesday 06:00 UTC).
+ * The 1-instance app has a 0.2 s outage in the first (too short to see) and a 90 s one in the
+ * second, from 30 h 20 min; the others ride both updates out. */
+#define UPDATE2_START HOURS(30)
+#define OUTAGE2_START (HOURS(30) + MIN_US(20))
+#define OUTAGE2_LEN S(90)
+
+/* A run with @instances instances under @policy, as a sweep point when @swept. Its figures
+ * are made up but plausible: availability 1 - 1e-4 / instances (stop-start: 1e-3 / instances),
+ * interval +-1e-5. */
+static PlotRun *
+make_run(const Scenario *sc, guint instances, const char *policy, gboolean swept)
+{
+  PlotRun *run = plot_run_new();
+  g_free(run->scenario);
+  run->scenario = g_strdup(sc->name);
+  g_free(run->policy);
+  run->policy = g_strdup(policy);
+  run->instances = instances;
+  run->replications = 2;
+  run->horizon = sc->horizon;
+  run->start = g_date_time_ref(sc->start);
+  if (swept) {
+    run->swept = g_new0(char *, 3);
+    run->swept[0] = g_strdup_printf("app.instances=%u", instances);
+    run->swept[1] = g_strdup_printf("policy.evacuation=%s", policy);
+  }
+  double miss = (g_str_equal(policy, "stop-start") ? 1e-3 : 1e-4) / instances;
+  run->summary[RUN_AVAILABILITY] = (StatsSummary) { 1 - miss, 1e-5, 1 - miss - 1e-5,
+                                                    1 - miss + 1e-5, 2 };
+  double down = miss * RUN_YEAR_S;
+  run->summary[RUN_DOWNTIME_PER_YEAR] = (StatsSummary) { down, 60, down - 60, down + 60, 2 };
+  run->summary[RUN_INSTANCE_HOURS_PER_YEAR] =
+      (StatsSummary) { instances * 8760.0, 1, instances * 8760.0 - 1, instances * 8760.0 + 1,
+                       2 };
+  for (guint r = 0; r < 2; r++) {
+    GArray *o = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
+    /* Wednesday 09:10 UTC: a database failover of 90 s in every replication. */
+    add_outage(o, HOURS(2 * 24 + 9) + MIN_US(10), S(90), CAUSE_DB_MAINTENANCE);
+    if (instances == 1 && r == 0) {
+      add_outage(o, HOURS(1) + MIN_US(30), S(1) / 5, CAUSE_PLATFORM_UPDATE);
+      add_outage(o, OUTAGE2_START, OUTAGE2_LEN, CAUSE_PLATFORM_UPDATE);
+    }
+    if (instances == 1 && r == 1)
+      add_outage(o, HOURS(100), S(45), CAUSE_PLATFORM_UPDATE);
+    /* Sunday 02:00 UTC, inside the portal window: environment maintenance. */
+    add_outage(o, HOURS(6 * 24 + 2), S(150), CAUSE_ENVIRONMENT_MAINTENANCE);
+    g_ptr_array_add(run->outages, o);
+  }
+  run->timeline = g_array_new(FALSE, FALSE, sizeof(ModelSample));
+  run->updates_spans = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
+  ModelInterval u1 = { HOURS(1), HOURS(2), CAUSE_PLATFORM_UPDATE };
+  ModelInterval u2 = { UPDATE2_START, HOURS(31), CAUSE_PLATFORM_UPDATE };
+  g_array_append_val(run->updates_spans, u1);
+  g_array_append_val(run->updates_spans, u2);
+  GArray *t = run->timeline;
+  guint n = instances;
+  add_sample(t, 0, n, 0, n, TRUE);
+  /* Each update moves one instance: a replacement starts, the old copy stops. */
+  add_sample(t, HOURS(1) + MIN_US(29), n, 1, n + 1, TRUE);
+  if (n == 1) {
+    add_sample(t, HOURS(1) + MIN_US(30), 0, 0, 1, TRUE);
+    add_sample(t, HOURS(1) + MIN_US(30) + S(1) / 5, 1, 0, 1, TRUE);
+  } else {
+    add_sample(t, HOURS(1) + MIN_US(30), n, 0, n, TRUE);
+  }
+  add_sample(t, OUTAGE2_START - MIN_US(1), n, 1, n + 1, TRUE);
+  if (n == 1) {
+    add_sample(t, OUTAGE2_START, 0, 1, 1, TRUE);
+    add_sample(t, OUTAGE2_START + OUTAGE2_LEN, 1, 0, 1, TRUE);
+  } else {
+    add_sample(t, OUTAGE2_START, n, 0, n, TRUE);
+  }
+  plot_run_set_windows(run, sc);
+  return run;
+}
+
+/* The demo's sweep in small: 1-3 instances x rolling, stop-start. */
+static PlotData *
+make_sweep(const char *name, const char *description)
+{
+  g_autoptr(Scenario) sc = load_scenario(NULL);
+  PlotData *data = plot_data_new(name, description, TRUE);
+  const char *policies[] = { "rolling", "stop-start" };
+  for (guint n = 1; n <= 3; n++)
+    for (guint p = 0; p < G_N_ELEMENTS(policies); p++)
+      plot_data_add(data, make_run(sc, n, policies[p], TRUE));
+  return data;
+}
+
+static const char *
+run_at_name(const PlotData *data)
+{
+  return ((const PlotRun *) g_ptr_array_index(data->runs, 0))->scenario;
+}
+
+static PlotData *
+make_single(void)
+{
+  g_autoptr(Scenario) sc = load_scenario(NULL);
+  PlotData *data = plot_data_new(NULL, NULL, FALSE);
+  plot_data_add(data, make_run(sc, 1, "rolling", FALSE));
+  return data;
+}
+
+/* ---- checking pictures ---- */
+
+static void
+check_png(const char *path, guint width, guint height)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+  g_file_get_contents(path, &bytes, &len, &error);
+  g_assert_no_error(error);
+  /* PNG signature (RFC 2083 §3.1), then the IHDR chunk: width and height big-endian at
+   * bytes 16 and 20. */
+  static const guchar sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_assert_cmpuint(len, >, 24);
+  g_assert_cmpmem(bytes, 8, sig, 8);
+  g_assert_cmpmem(bytes + 12, 4, "IHDR", 4);
+  const guchar *b = (const guchar *) bytes;
+  guint w = (guint) b[16] << 24 | (guint) b[17] << 16 | (guint) b[18] << 8 | b[19];
+  guint h = (guint) b[20] << 24 | (guint) b[21] << 16 | (guint) b[22] << 8 | b[23];
+  g_assert_cmpuint(w, ==, width);
+  g_assert_cmpuint(h, ==, height);
+  /* An empty canvas of this size compresses to about 2 KB; axes, text and lines add more. */
+  g_assert_cmpuint(len, >, 5000);
+}
+
+typedef struct {
+  gboolean in_text;
+  GString *current;
+  GPtrArray *texts;   /* the text of every <text> element */
+} SvgTexts;
+
+static void
+svg_start(GMarkupParseContext *ctx, const char *element, const char **names,
+          const char **values, gpointer user_data, GError **error)
+{
+  (void) ctx, (void) names, (void) values, (void) error;
+  SvgTexts *s = user_data;
+  if (g_str_equal(element, "text")) {
+    s->in_text = TRUE;
+    g_string_truncate(s->current, 0);
+  }
+}
+
+static void
+svg_end(GMarkupParseContext *ctx, const char *element, gpointer user_data, GError **error)
+{
+  (void) ctx, (void) error;
+  SvgTexts *s = user_data;
+  if (g_str_equal(element, "text")) {
+    s->in_text = FALSE;
+    g_ptr_array_add(s->texts, g_strdup(s->current->str));
+  }
+}
+
+static void
+svg_text(GMarkupParseContext *ctx, const char *text, gsize len, gpointer user_data,
+         GError **error)
+{
+  (void) ctx, (void) error;
+  SvgTexts *s = user_data;
+  if (s->in_text)
+    g_string_append_len(s->current, text, (gssize) len);
+}
+
+/* Parses @path as XML (GMarkup refuses anything not well-formed) and returns the text of its
+ * <text> elements. Returns: (transfer full). */
+static GPtrArray *
+svg_texts(const char *path)
+{
+  g_autofree char *xml = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+  g_file_get_contents(path, &xml, &len, &error);
+  g_assert_no_error(error);
+  /* GMarkup reads no DOCTYPE: skip the prolog up to the root element. */
+  const char *root = strstr(xml, "<svg");
+  g_assert_nonnull(root);
+  SvgTexts s = { FALSE, g_string_new(NULL), g_ptr_array_new_with_free_func(g_free) };
+  GMarkupParser parser = { svg_start, svg_end, svg_text, NULL, NULL };
+  GMarkupParseContext *ctx = g_markup_parse_context_new(&parser, 0, &s, NULL);
+  gboolean ok = g_markup_parse_context_parse(ctx, root, (gssize) (len - (gsize) (root - xml)),
+                                             &error) &&
+                g_markup_parse_context_end_parse(ctx, &error);
+  g_assert_no_error(error);
+  g_assert_true(ok);
+  g_markup_parse_context_free(ctx);
+  g_string_free(s.current, TRUE);
+  return s.texts;
+}
+
+static gboolean
+texts_contain(GPtrArray *texts, const char *needle)
+{
+  for (guint i = 0; i < texts->len; i++)
+    if (strstr(g_ptr_array_index(texts, i), needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* @templates: NULL to find them as zdsim does. */
+static void
+render_with(const PlotData *data, PlotKind kind, PlotFormat format, const char *path,
+            guint width, guint height, const char *templates)
+{
+  PlotOptions o = { .kind = kind, .format = format, .output = path, .width = width,
+                    .height = height, .templates = templates };
+  g_autoptr(GError) error = NULL;
+  gboolean ok = plot_render(data, &o, NULL, &error);
+  g_assert_no_error(error);
+  g_assert_true(ok);
+}
+
+static void
+render(const PlotData *data, PlotKind kind, PlotFormat format, const char *path,
+       guint width, guint height)
+{
+  render_with(data, kind, format, path, width, height, NULL);
+}
+
+/* ---- tests ---- */
+
+/* The heading each template gives its kind, followed by the name. */
+static const struct {
+  PlotKind kind;
+  const char *heading;
+  gboolean single; /* drawn from one run (else from the sweep) */
+} kinds[] = {
+  { PLOT_AVAILABILITY, "Availability by number of instances: ", FALSE },
+  { PLOT_COST, "Downtime and cost by number of instances: ", FALSE },
+  { PLOT_TIMELINE, "One platform update, minute by minute: ", FALSE },
+  { PLOT_OUTAGES, "How long outages last: ", FALSE },
+  { PLOT_OUTAGES, "How long outages last: ", TRUE },
+  { PLOT_HEATMAP, "When outages start, by hour of the week (UTC): ", TRUE },
+  { PLOT_TIMELINE, "One platform update, minute by minute: ", TRUE },
+};
+
+static void
+test_every_kind(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autoptr(PlotData) sweep = make_sweep("sweep-test", "1-3 instances, two policies");
+  g_autoptr(PlotData) single = make_single();
+  for (guint i = 0; i < G_N_ELEMENTS(kinds); i++) {
+    const PlotData *data = kinds[i].single ? single : sweep;
+    const char *name = kinds[i].single ? "plot-test" : "sweep-test";
+    g_autofree char *base = g_strdup_printf("%s-%u", plot_kind_name(kinds[i].kind), i);
+    g_autofree char *png_name = g_strconcat(base, ".png", NULL);
+    g_autofree char *svg_name = g_strconcat(base, ".svg", NULL);
+    g_autofree char *png = g_build_filename(dir, png_name, NULL);
+    g_autofree char *svg = g_build_filename(dir, svg_name, NULL);
+    g_test_message("%s", png);
+    render(data, kinds[i].kind, PLOT_FORMAT_PNG, png, 800, 500);
+    check_png(png, 800, 500);
+    render(data, kinds[i].kind, PLOT_FORMAT_SVG, svg, 0, 0);
+    g_autoptr(GPtrArray) texts = svg_texts(svg);
+    g_autofree char *title = g_strconcat(kinds[i].heading, name, NULL);
+    g_assert_true(texts_contain(texts, title));
+  }
+  rm_rf(dir);
+}
+
+static void
+test_text_terminal(void)
+{
+  g_autoptr(PlotData) sweep = make_sweep("text-test", NULL);
+  PlotOptions o = { .kind = PLOT_AVAILABILITY, .format = PLOT_FORMAT_TEXT };
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(plot_render(sweep, &o, &text, &error));
+  g_assert_no_error(error);
+  g_assert_nonnull(strstr(text, "Availability by number of instances: text-test"));
+  g_assert_nonnull(strstr(text, "app instances"));
+}
+
+/* Quotes, line breaks, backslashes, backquotes (command substitution, which gnuplot performs
+ * even inside double quotes), system("..."), a macro, enhanced-text markup and XML. */
+static void
+test_hostile_name(void)
+{
+  g_autofree char *dir = tmp_dir();
+  /* gnuplot runs in our working directory: a command that got through would leave its file
+   * in this temporary one. */
+  g_autofree char *cwd = g_get_current_dir();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = plot_templates_dir(&error);
+  g_assert_no_error(error);
+  g_autofree char *templates = g_canonicalize_filename(found, cwd);
+  g_assert_cmpint(g_chdir(dir), ==, 0);
+  const char *name = "x\";system(\"touch s\");\"\n`touch b`\\@a_b^{c}&<d>$e%s%n";
+  const char *description = "line one\nline two \\\" system(\"touch s\")";
+  /* What is shown: line breaks become spaces, everything else as written. */
+  const char *shown = "x\";system(\"touch s\");\" `touch b`\\@a_b^{c}&<d>$e%s%n";
+  const char *shown_desc = "line one line two \\\" system(\"touch s\")";
+
+  g_autoptr(PlotData) sweep = make_sweep(name, description);
+  /* The series labels come from the swept values: make one hostile too. */
+  PlotRun *first = g_ptr_array_index(sweep->runs, 0);
+  g_free(first->swept[1]);
+  first->swept[1] = g_strdup("policy.evacuation=`touch b`");
+  const PlotKind hostile_kinds[] = { PLOT_AVAILABILITY, PLOT_HEATMAP, PLOT_OUTAGES };
+  for (guint i = 0; i < G_N_ELEMENTS(hostile_kinds); i++) {
+    g_autofree char *file = g_strdup_printf("hostile-%u.svg", i);
+    render_with(sweep, hostile_kinds[i], PLOT_FORMAT_SVG, file, 0, 0, templates);
+    g_autoptr(GPtrArray) texts = svg_texts(file);
+    g_assert_true(texts_contain(texts, shown));
+    g_assert_true(texts_contain(texts, shown_desc));
+  }
+  g_autoptr(GPtrArray) texts = svg_texts("hostile-0.svg");
+  g_assert_true(texts_contain(texts, "`touch b` evacuation"));
+  g_assert_false(g_file_test("s", G_FILE_TEST_EXISTS));
+  g_assert_false(g_file_test("b", G_FILE_TEST_EXISTS));
+  g_assert_cmpint(g_chdir(cwd), ==, 0);
+  rm_rf(dir);
+}
+
+static void
+test_escape(void)
+{
+  static const struct {
+    const char *in;
+    gsize max;
+    const char *out;
+  } cases[] = {
+    { "plain", 0, "plain" },
+    { "a\"b", 0, "a\\\"b" },
+    { "back\\slash", 0, "back\\\\slash" },
+    { "two\nlines\r\tx", 0, "two lines  x" },
+    { "`cmd`", 0, "\\140cmd\\140" },
+    { "@macro $var", 0, "\\100macro \\044var" },
+    { "bell\a nul-free \x7f", 0, "bell nul-free " },
+    { "caf\xc3\xa9", 0, "caf\xc3\xa9" },
+    { "bad \xff utf8", 0, "bad \xef\xbf\xbd utf8" },
+    { "abcdef", 3, "abc..." },
+    { "\xc3\xa9\xc3\xa9\xc3\xa9", 2, "\xc3\xa9\xc3\xa9..." },
+    { "", 0, "" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *got = plot_escape(cases[i].in, cases[i].max);
+    g_assert_cmpstr(got, ==, cases[i].out);
+  }
+}
+
+/* The windows as hour-of-week spans: Monday 00:00 UTC = 0, so Wednesday 09:00-09:30 is
+ * 2 * 24 + 9 = 57 to 57.5 and Sunday 01:00-04:00 is 6 * 24 + 1 = 145 to 148, whatever day the
+ * run starts; a window across Sunday midnight is cut in two. */
+static void
+test_windows(void)
+{
+  static const struct {
+    const char *start, *portal, *db;
+    double portal_spans[4], db_spans[4]; /* from, to, from, to (0 0 when one span) */
+  } cases[] = {
+    { "2027-01-04T00:00:00Z", "sun 01:00-04:00", "wed 09:00-09:30", { 145, 148, 0, 0 },
+      { 57, 57.5, 0, 0 } },
+    { "2027-01-06T12:00:00Z", "sun 01:00-04:00", "wed 09:00-09:30", { 145, 148, 0, 0 },
+      { 57, 57.5, 0, 0 } },
+    { "2027-01-04T00:00:00Z", "sun 23:00-mon 02:00", "mon 00:00-00:30", { 0, 2, 167, 168 },
+      { 0, 0.5, 0, 0 } },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *start = g_strdup_printf("scenario.start=%s", cases[i].start);
+    g_autofree char *portal = g_strdup_printf("portal.maintenance_window=%s", cases[i].portal);
+    g_autofree char *db = g_strdup_printf("database.maintenance_window=%s", cases[i].db);
+    const char *overrides[] = { start, portal, db, NULL };
+    g_autoptr(Scenario) sc = load_scenario(overrides);
+    g_autoptr(PlotRun) run = plot_run_new();
+    plot_run_set_windows(run, sc);
+    GArray *sets[] = { run->portal_window, run->db_window };
+    const double *want[] = { cases[i].portal_spans, cases[i].db_spans };
+    for (guint k = 0; k < 2; k++) {
+      /* Sorted by start for comparison; the order of spans carries no meaning. */
+      guint n = want[k][3] > 0 ? 2 : 1;
+      g_assert_cmpuint(sets[k]->len, ==, n);
+      for (guint j = 0; j < n; j++) {
+        gboolean found = FALSE;
+        for (guint m = 0; m < sets[k]->len; m++) {
+          const PlotSpan *sp = &g_array_index(sets[k], PlotSpan, m);
+          if (G_APPROX_VALUE(sp->from_h, want[k][2 * j], 1e-9) &&
+              G_APPROX_VALUE(sp->to_h, want[k][2 * j + 1], 1e-9))
+            found = TRUE;
+        }
+        g_assert_true(found);
+      }
+    }
+    if (i == 0) {
+      /* Legends name the windows as written, in UTC. */
+      g_assert_cmpstr(run->portal_text, ==, "sun 01:00-04:00 UTC");
+      g_assert_cmpstr(run->db_text, ==, "wed 09:00-09:30 UTC");
+    }
+  }
+}
+
+/* The data block row of @block in @script that starts with @prefix, or NULL. */
+static char *
+find_row(const char *script, const char *block, const char *prefix)
+{
+  g_autofree char *head = g_strdup_printf("$%s << EOD\n", block);
+  const char *p = strstr(script, head);
+  g_assert_nonnull(p);
+  p += strlen(head);
+  const char *end = strstr(p, "\nEOD\n");
+  g_assert_nonnull(end);
+  g_autofree char *body = g_strndup(p, (gsize) (end - p));
+  g_auto(GStrv) lines = g_strsplit(body, "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
+    if (g_str_has_prefix(*l, prefix))
+      return g_strdup(*l);
+  return NULL;
+}
+
+static void
+test_heatmap_rates(void)
+{
+  g_autoptr(PlotData) single = make_single();
+  PlotOptions o = { .kind = PLOT_HEATMAP, .format = PLOT_FORMAT_SVG, .output = "unused.svg" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = plot_script(single, &o, &error);
+  g_assert_no_error(error);
+  /* Both replications have one outage starting Wednesday 09:10 UTC (column 9.5, row 2):
+   * 2 starts / (2 replications x 7/365 years) = 365/7 = 52.142857... per year. */
+  g_autofree char *wed = find_row(script, "heat", "9.5 2 ");
+  g_assert_nonnull(wed);
+  double v = g_ascii_strtod(wed + strlen("9.5 2 "), NULL);
+  g_assert_cmpfloat_with_epsilon(v, 365.0 / 7, 1e-6);
+  /* Replication 0 alone has the 0.2 s outage at Monday 01:30: 1 / (2 x 7/365) = 26.07... */
+  g_autofree char *mon = find_row(script, "heat", "1.5 0 ");
+  g_assert_nonnull(mon);
+  g_assert_cmpfloat_with_epsilon(g_ascii_strtod(mon + strlen("1.5 0 "), NULL), 365.0 / 14,
+                                 1e-6);
+  /* The hour after it had none. */
+  g_autofree char *none = find_row(script, "heat", "2.5 0 ");
+  g_assert_cmpstr(none, ==, "2.5 0 0");
+  /* The windows: portal Sunday (row 6) 01-04, RDS Wednesday (row 2) 09:00-09:30. */
+  g_autofree char *portal = find_row(script, "portal", "1 4 6");
+  g_assert_nonnull(portal);
+  g_autofree char *rds = find_row(script, "rds", "9 9.5 2");
+  g_assert_nonnull(rds);
+}
+
+/* The timeline shows the first update in which the 1-instance app was visibly down: the
+ * second (Tuesday 2027-01-05 06:00 UTC), since the first only lost 0.2 s. The 2-instance panel
+ * shows its update nearest that one, the same. */
+static void
+test_timeline_choice(void)
+{
+  g_autoptr(PlotData) sweep = make_sweep("choice", NULL);
+  PlotOptions o = { .kind = PLOT_TIMELINE, .format = PLOT_FORMAT_SVG, .output = "unused.svg" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = plot_script(sweep, &o, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(strstr(script, "NPANELS = 2\n"));
+  g_assert_nonnull(strstr(script, "PANEL[1] = \"1 instance, rolling evacuation\"\n"));
+  g_assert_nonnull(strstr(script, "PANEL[2] = \"2 instances, rolling evacuation\"\n"));
+  g_assert_nonnull(strstr(
+      script, "NOTE[1] = \"update started Tue 2027-01-05 06:00 UTC; app down 90 s\"\n"));
+  g_assert_nonnull(strstr(
+      script, "NOTE[2] = \"update started Tue 2027-01-05 06:00 UTC; app never down\"\n"));
+  /* The outage starts 20 min into the update; the 1-instance panel holds a row there with
+   * nothing serving, one starting, one container, database up, app down. */
+  g_autofree char *down = find_row(script, "timeline", "20 0 1 1 1 0");
+  g_assert_nonnull(down);
+}
+
+/* Runs straight from the model: a 1- and a 2-instance run of two weeks with a platform update
+ * every day, replication 0's timeline kept; every kind that applies renders. */
+static void
+test_from_run(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autoptr(PlotData) data = plot_data_new(NULL, NULL, FALSE);
+  for (guint n = 1; n <= 2; n++) {
+    g_autofree char *instances = g_strdup_printf("app.instances=%u", n);
+    const char *overrides[] = { instances, "scenario.horizon=2w", "platform.updates=1/d",
+                                "database.maintenance_rate=1/w", NULL };
+    g_autoptr(Scenario) sc = load_scenario(overrides);
+    RunOptions options = { .jobs = 1, .keep_timeline = TRUE };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RunResult) result = run_execute(sc, &options, &error);
+    g_assert_no_error(error);
+    plot_data_add(data, plot_run_new_from_result(result, NULL));
+    /* The run copied what it needs: the scenario and the result may go. */
+  }
+  g_assert_cmpstr(run_at_name(data), ==, "plot-test");
+  for (int k = 0; k < PLOT_KIND_COUNT; k++) {
+    g_autoptr(GError) error = NULL;
+    if (!plot_applies((PlotKind) k, data, &error))
+      continue;
+    g_autofree char *file = g_strdup_printf("run-%s.svg", plot_kind_name((PlotKind) k));
+    g_autofree char *svg = g_build_filename(dir, file, NULL);
+    render(data, (PlotKind) k, PLOT_FORMAT_SVG, svg, 0, 0);
+    g_autoptr(GPtrArray) texts = svg_texts(svg);
+    g_assert_true(texts_contain(texts, "plot-test"));
+  }
+  rm_rf(dir);
+}
+
+static void
+test_not_applicable(void)
+{
+  g_autoptr(PlotData) single = make_single();
+  PlotOptions o = { .kind = PLOT_AVAILABILITY, .format = PLOT_FORMAT_SVG, .output = "x.svg" };
+  g_autoptr(GError) error = NULL;
+  g_assert_false(plot_render(single, &o, NULL, &error));
+  g_assert_error(error, PLOT_ERROR, PLOT_ERROR_NOT_APPLICABLE);
+  g_assert_nonnull(strstr(error->message, "app.instances"));
+
+  g_autoptr(PlotData) none = plot_data_new("quiet", NULL, FALSE);
+  g_autoptr(Scenario) sc = load_scenario(NULL);
+  PlotRun *run = make_run(sc, 2, "rolling", FALSE);
+  for (guint r = 0; r < run->outages->len; r++)
+    g_array_set_size(g_ptr_array_index(run->outages, r), 0);
+  plot_data_add(none, run);
+  g_clear_error(&error);
+  g_assert_false(plot_applies(PLOT_HEATMAP, none, &error));
+  g_assert_error(error, PLOT_ERROR, PLOT_ERROR_NOT_APPLICABLE);
+  g_clear_error(&error);
+  g_assert_true(plot_applies(PLOT_TIMELINE, none, &error));
+  g_assert_no_error(error);
+}
+
+static void
+test_format_for_path(void)
+{
+  static const struct {
+    const char *path;
+    gboolean ok;
+    PlotFormat format;
+  } cases[] = {
+    { "a.png", TRUE, PLOT_FORMAT_PNG }, { "dir/B.PNG", TRUE, PLOT_FORMAT_PNG },
+    { "c.svg", TRUE, PLOT_FORMAT_SVG }, { "d.pdf", FALSE, PLOT_FORMAT_PNG },
+    { "png", FALSE, PLOT_FORMAT_PNG },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    PlotFormat f = PLOT_FORMAT_TEXT;
+    g_autoptr(GError) error = NULL;
+    gboolean ok = plot_format_for_path(cases[i].path, &f, &error);
+    g_assert_cmpint(ok, ==, cases[i].ok);
+    if (ok)
+      g_assert_cmpint(f, ==, cases[i].format);
+    else
+      g_assert_error(error, PLOT_ERROR, PLOT_ERROR_USAGE);
+  }
+  for (int k = 0; k < PLOT_KIND_COUNT; k++)
+    g_assert_cmpint(plot_kind_lookup(plot_kind_name(k)), ==, k);
+  g_assert_cmpint(plot_kind_lookup("pie"), ==, -1);
+}
+
+/* gnuplot missing from PATH: the clear error, in a child process so that PATH stays as it
+ * was for the other tests. */
+static void
+test_no_gnuplot(void)
+{
+  if (g_test_subprocess()) {
+    g_autofree char *empty = tmp_dir();
+    g_setenv("PATH", empty, TRUE);
+    g_autoptr(PlotData) sweep = make_sweep("no-gnuplot", NULL);
+    g_autofree char *out = g_build_filename(empty, "a.png", NULL);
+    PlotOptions o = { .kind = PLOT_AVAILABILITY, .format = PLOT_FORMAT_PNG, .output = out };
+    g_autoptr(GError) error = NULL;
+    g_assert_false(plot_render(sweep, &o, NULL, &error));
+    g_assert_error(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT);
+    g_assert_cmpstr(error->message, ==,
+                    "gnuplot not found on PATH: install gnuplot-nox (make deps)");
+    g_assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+    rm_rf(empty);
+    return;
+  }
+  g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed();
+}
+
+/* An output file name with quotes, a backquote, a dollar and a backslash is written exactly
+ * there; one with a line break is refused before gnuplot starts. */
+static void
+test_output_name(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autoptr(PlotData) single = make_single();
+  g_autofree char *odd = g_build_filename(dir, "a\"`b`$c\\d @e.png", NULL);
+  render(single, PLOT_OUTAGES, PLOT_FORMAT_PNG, odd, 640, 480);
+  check_png(odd, 640, 480);
+  g_autofree char *bad = g_build_filename(dir, "line\nbreak.png", NULL);
+  PlotOptions o = { .kind = PLOT_OUTAGES, .format = PLOT_FORMAT_PNG, .output = bad };
+  g_autoptr(GError) error = NULL;
+  g_assert_false(plot_render(single, &o, NULL, &error));
+  g_assert_error(error, PLOT_ERROR, PLOT_ERROR_USAGE);
+  rm_rf(dir);
+}
+
+/* A template gnuplot cannot read: its own error line comes back. */
+static void
+test_gnuplot_fails(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *tpl = g_build_filename(dir, "availability.gp", NULL);
+  g_assert_true(g_file_set_contents(tpl, "plot $points using 1:2 with nonsense\n", -1, NULL));
+  g_autofree char *out = g_build_filename(dir, "a.png", NULL);
+  g_autoptr(PlotData) sweep = make_sweep("fails", NULL);
+  PlotOptions o = { .kind = PLOT_AVAILABILITY, .format = PLOT_FORMAT_PNG, .output = out,
+                    .templates = dir };
+  g_autoptr(GError) error = NULL;
+  g_assert_false(plot_render(sweep, &o, NULL, &error));
+  g_assert_error(error, PLOT_ERROR, PLOT_ERROR_GNUPLOT);
+  g_assert_nonnull(strstr(error->message, "gnuplot failed"));
+  g_assert_nonnull(strstr(error->message, "nonsense"));
+
+  /* And a missing template. */
+  g_autofree char *empty = g_build_filename(dir, "none", NULL);
+  o.templates = empty;
+  g_clear_error(&error);
+  g_assert_false(plot_render(sweep, &o, NULL, &error));
+  g_assert_error(error, PLOT_ERROR, PLOT_ERROR_TEMPLATE);
+  rm_rf(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/zdsim/plot/every-kind", test_every_kind);
+  g_test_add_func("/zdsim/plot/text-terminal", test_text_terminal);
+  g_test_add_func("/zdsim/plot/hostile-name", test_hostile_name);
+  g_test_add_func("/zdsim/plot/escape", test_escape);
+  g_test_add_func("/zdsim/plot/windows", test_windows);
+  g_test_add_func("/zdsim/plot/heatmap-rates", test_heatmap_rates);
+  g_test_add_func("/zdsim/plot/timeline-choice", test_timeline_choice);
+  g_test_add_func("/zdsim/plot/from-run", test_from_run);
+  g_test_add_func("/zdsim/plot/not-applicable", test_not_applicable);
+  g_test_add_func("/zdsim/plot/format-for-path", test_format_for_path);
+  g_test_add_func("/zdsim/plot/output-name", test_output_name);
+  g_test_add_func("/zdsim/plot/no-gnuplot", test_no_gnuplot);
+  g_test_add_func("/zdsim/plot/gnuplot-fails", test_gnuplot_fails);
+  return g_test_run();
+}
