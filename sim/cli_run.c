@@ -15,6 +15,7 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
   g_auto(GStrv) sets = NULL;
   gboolean json = FALSE, csv = FALSE, no_store = FALSE, force = FALSE;
   g_autofree char *db = NULL;
+  g_autofree char *plot_dir = NULL;
   GOptionEntry entries[] = {
     { "replications", 'r', 0, G_OPTION_ARG_INT, &replications,
       "Replications (overrides scenario.replications)", "N" },
@@ -29,6 +30,8 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
     { "no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "Do not store the run", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
       "Run even when the estimated events or memory exceed the limits", NULL },
+    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_dir,
+      "Write every picture that applies to DIR/<kind>.png", "DIR" },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
@@ -63,13 +66,19 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
 
   CliProgress progress;
   cli_progress_init(&progress, "replications");
+  cli_signals_install();
   RunOptions options = {
     .jobs = (guint) jobs,
-    .keep_timeline = store != NULL,
+    .keep_timeline = store != NULL || plot_dir != NULL,
     .progress = cli_progress_func(),
     .progress_data = &progress,
+    .cancel = cli_cancel_flag(),
   };
   g_autoptr(RunResult) result = run_execute(sc, &options, &error);
+  if (cli_signal_exit_code() != 0) {
+    fprintf(stderr, "zdsim run: interrupted; nothing was stored\n");
+    return cli_signal_exit_code();
+  }
   if (result == NULL) {
     fprintf(stderr, "zdsim run: %s\n", error->message);
     return CLI_INTERNAL;
@@ -87,6 +96,8 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
       return cli_error(cmd, error);
     fprintf(stderr, "stored as run %" G_GINT64_FORMAT " in %s\n", id, store_get_path(store));
   }
+  if (plot_dir != NULL && !cli_plot_run_all(result, plot_dir, &error))
+    return cli_error(cmd, error);
   return CLI_OK;
 }
 

@@ -512,8 +512,13 @@ int
 cli_sweep(const CliCommand *cmd, int argc, char **argv)
 {
   g_auto(RunArgs) a = { 0 };
-  GOptionEntry entries[RUN_ARGS_ENTRIES + 1] = { 0 };
+  g_autofree char *plot_dir = NULL;
+  GOptionEntry entries[RUN_ARGS_ENTRIES + 2] = { 0 };
   run_args_entries(&a, entries);
+  entries[RUN_ARGS_ENTRIES] = (GOptionEntry){
+    "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_dir,
+    "Write every picture that applies to DIR/<kind>.png", "DIR",
+  };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
   g_option_context_set_description(
       ctx, "Runs every point of the scenario's [sweep] section (the Cartesian product of its\n"
@@ -553,7 +558,7 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   cli_signals_install();
   RunOptions options = {
     .jobs = (guint) a.jobs,
-    .keep_timeline = store != NULL,
+    .keep_timeline = store != NULL || plot_dir != NULL,
     .progress = cli_progress_func(),
     .progress_data = &progress,
     .cancel = cli_cancel_flag(),
@@ -568,9 +573,12 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   g_autofree char *table = sweep_table(sweep);
   fputs(table, stdout);
   fflush(stdout);
-  if (store == NULL)
-    return CLI_OK;
-  return store_sweep(cmd, store, "sweep", base, sweep);
+  int stored = store != NULL ? store_sweep(cmd, store, "sweep", base, sweep) : CLI_OK;
+  if (stored != CLI_OK)
+    return stored;
+  if (plot_dir != NULL && !cli_plot_sweep_all(sweep, plot_dir, &error))
+    return cli_error(cmd, error);
+  return CLI_OK;
 }
 
 static const char *
