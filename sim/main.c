@@ -28,6 +28,7 @@ static const CliCommand commands[] = {
     cli_compare },
   { "check", "FILE...", "run scenarios and test their [expect] lines, for CI", cli_check },
   { "plot", "RUN...|--sweep ID", "draw stored runs or a sweep with gnuplot", cli_plot },
+  { "serve", "", "the dashboard: stored runs, sweeps and plots in a browser", cli_serve },
   { "help", "[COMMAND]", "show the help of a command", cli_help },
 };
 

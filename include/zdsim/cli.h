@@ -72,6 +72,8 @@ int cli_recommend(const CliCommand *cmd, int argc, char **argv);
  * directory. Returns: (transfer none) @option, the environment's string or a literal. */
 const char *cli_db_path(const char *option);
 int cli_check(const CliCommand *cmd, int argc, char **argv);
+/* sim/cli_serve.c: the dashboard. */
+int cli_serve(const CliCommand *cmd, int argc, char **argv);
 
 /* sim/cli_plot.c: `zdsim plot RUN...|--sweep ID --kind K -o FILE.png|.svg|--terminal`, and
  * the pictures of --plot DIR (sweep.h declares RunResult and SweepResult). */

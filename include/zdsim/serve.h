@@ -1,0 +1,198 @@
+/* serve.h: the dashboard, `zdsim serve` (DESIGN.md §7): an HTTP server on libevent's evhttp
+ * that shows the run store's runs and sweeps as HTML pages, their plots as SVG drawn by
+ * gnuplot, and their figures as JSON. Not for running anything (run.h, sweep.h), for the
+ * store itself (store.h) or for the command line (sim/cli_serve.c).
+ *
+ * Pages and resources (GET and HEAD only; any other method is 405, any other path 404):
+ *   /                              runs and sweeps, newest first
+ *   /runs/ID                       a run: metrics, downtime by cause, [expect] verdicts, plots
+ *   /sweeps/ID[?target=99.95&metric=availability]
+ *                                  a sweep: its table, its plots, and the smallest instance
+ *                                  count whose lower 95 % bound meets the target (per series)
+ *   /runs/ID/plot/KIND.svg, /sweeps/ID/plot/KIND.svg
+ *                                  plots (plot.h kinds), drawn on first request and cached;
+ *                                  a run's page and JSON are cached too (SERVE_CACHE_*)
+ *   /api/runs[?limit=N], /api/runs/ID, /api/sweeps, /api/sweeps/ID[?target=...]   JSON
+ *   /style.css                     the one style sheet
+ *
+ * Safety. The database is opened read-only and only read through store.h (bound parameters).
+ * Ids are 1 to SERVE_ID_MAX_DIGITS decimal digits and nothing else; routing looks at the raw
+ * (still percent-encoded) path, so an encoded byte never reaches an id or a kind; query
+ * values are decoded and refused when they hold a NUL or invalid UTF-8. No file name comes
+ * from a request: plots are written to a private temporary directory under names the server
+ * makes up. Every piece of text on a page goes through serve_html_escape(). Header and body
+ * sizes are limited (SERVE_MAX_HEADERS_SIZE, SERVE_MAX_BODY_SIZE), idle connections time out
+ * (SERVE_TIMEOUT_S). Every request gets exactly one reply: handlers only fill a reply and
+ * one function sends it. Pages carry a Content-Security-Policy that allows nothing but the
+ * server's own style sheet and images (the pages have no JavaScript).
+ *
+ * Threads. A Serve lives on one event_base and is used from the thread that runs it; plots
+ * are drawn synchronously in that thread (gnuplot takes a fraction of a second per picture,
+ * once per picture thanks to the cache). The caller must ignore SIGPIPE (a client that goes
+ * away while its reply is written would otherwise end the process). */
+#pragma once
+
+#include <glib.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include "zdsim/plot.h"
+#include "zdsim/run.h"
+#include "zdsim/store.h"
+#include "zdsim/sweep.h"
+
+G_BEGIN_DECLS
+
+/* libevent's types under their own names, for g_autoptr (g_autoptr(evbuffer) buf = ...). */
+typedef struct event_base event_base;
+typedef struct event event;
+typedef struct evbuffer evbuffer;
+typedef struct evhttp_uri evhttp_uri;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(event_base, event_base_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(event, event_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(evbuffer, evbuffer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(evhttp_uri, evhttp_uri_free)
+
+#define SERVE_DEFAULT_BIND "127.0.0.1"
+#define SERVE_DEFAULT_PORT 8642
+/* Request line plus headers; a browser sends about 1 KiB. Larger requests get 413. */
+#define SERVE_MAX_HEADERS_SIZE (16 * 1024)
+/* GET and HEAD carry no body; anything larger than this is refused before routing. */
+#define SERVE_MAX_BODY_SIZE 1024
+/* A connection idle (or too slow to send its request) this long is closed. */
+#define SERVE_TIMEOUT_S 30
+/* Ids: positive decimal numbers of at most this many digits. */
+#define SERVE_ID_MAX_DIGITS 12
+/* The cache of what stored runs and sweeps make (they never change): at most this many runs
+ * or sweeps with their plot data, pictures and pages, and at most this many bytes of pictures
+ * and pages; the least recently used go first. */
+#define SERVE_CACHE_ENTRIES 64
+#define SERVE_CACHE_BYTES (64 * 1024 * 1024)
+/* Runs listed on the index page (the newest); /api/runs?limit=N goes up to the maximum. */
+#define SERVE_INDEX_RUNS 200
+#define SERVE_API_RUNS_DEFAULT 1000
+#define SERVE_API_RUNS_MAX 100000
+
+#define SERVE_ERROR (serve_error_quark())
+GQuark serve_error_quark(void);
+
+typedef enum {
+  SERVE_ERROR_ADDRESS, /* the bind address does not resolve */
+  SERVE_ERROR_BIND,    /* the port is taken or not allowed */
+  SERVE_ERROR_FAILED,  /* libevent or the temporary directory failed */
+  SERVE_ERROR_INVALID, /* a bad id, target or query value (serve_parse_*) */
+} ServeError;
+
+/* Called once per request after its reply was queued: @method ("GET"), @uri as sent,
+ * @status, and @bytes of body (0 for HEAD). Runs in the server's thread. */
+typedef void (*ServeLogFunc)(const char *method, const char *uri, int status, gsize bytes,
+                             void *user_data);
+
+typedef struct {
+  const char *db_path;  /* the run store, opened read-only; must exist */
+  const char *bind;     /* an address or host name; NULL = SERVE_DEFAULT_BIND */
+  guint16 port;         /* 0 = a free port chosen by the system (serve_get_port() says which) */
+  ServeLogFunc log;     /* may be NULL */
+  void *log_data;
+} ServeOptions;
+
+typedef struct Serve Serve;
+
+/* Opens the store read-only, listens on the address and registers the server on @base; the
+ * caller runs @base (event_base_dispatch) and stops it (event_base_loopexit).
+ * Returns: (transfer full) the server, or NULL with @error: STORE_ERROR when the database
+ * cannot be opened, SERVE_ERROR_ADDRESS or SERVE_ERROR_BIND naming the address and port. */
+Serve *serve_new(struct event_base *base, const ServeOptions *options, GError **error);
+/* Stops listening, closes the store and removes the temporary plot directory. Open
+ * connections are closed. NULL is allowed. Free it before its event_base. */
+void serve_free(Serve *serve);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Serve, serve_free)
+
+/* The port the server listens on (the one chosen when options.port was 0). */
+guint16 serve_get_port(const Serve *serve);
+/* "http://127.0.0.1:8642/" ("http://[::1]:8642/" for IPv6). Returns: (transfer full). */
+char *serve_get_url(const Serve *serve);
+
+/* ---- parsing what a request says ---- */
+
+/* A run or sweep id: 1 to SERVE_ID_MAX_DIGITS ASCII digits, value > 0; nothing else (no sign,
+ * space or encoding). Returns: FALSE for anything else. */
+gboolean serve_parse_id(const char *text, gint64 *out);
+
+/* A target availability typed into a form: "99.95", "99.95%" or "99.95 %" (percent; the sign
+ * is optional), in (0 %, 100 %]. Returns: FALSE with @error (SERVE_ERROR_INVALID) saying what
+ * is expected. */
+gboolean serve_parse_target(const char *text, double *fraction, GError **error);
+
+/* ---- recommending from a stored sweep ---- */
+
+/* A series of a sweep: its runs that differ only in app.instances, by instance count. */
+typedef struct {
+  char *label;       /* the other swept keys ("policy.evacuation=rolling"); "" when only
+                        app.instances was swept */
+  GPtrArray *runs;   /* StoreRunInfo*, borrowed from the caller's array, fewest instances
+                        first */
+  int answer;        /* index in @runs of the smallest count whose lower 95 % bound of the
+                        metric meets the target; -1 when none does */
+} ServeSeries;
+
+void serve_series_free(ServeSeries *series);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ServeSeries, serve_series_free)
+
+/* Groups @runs (StoreRunInfo*, a sweep's runs; they must outlive the result) into series and
+ * finds each series' smallest instance count whose summary[@metric].lo >= @target (the rule
+ * of `zdsim recommend`). Series keep the order of their first run. Returns: (transfer full) a
+ * GPtrArray of ServeSeries that frees them. */
+GPtrArray *serve_recommend(const GPtrArray *runs, RunMetric metric, double target);
+
+/* ---- HTML (sim/serve_html.c) ---- */
+
+/* @text with & < > " ' written as character references, invalid UTF-8 replaced (U+FFFD) and
+ * control characters other than tab and newline dropped, safe inside an element or a quoted
+ * attribute. NULL gives "". Returns: (transfer full). */
+char *serve_html_escape(const char *text);
+
+/* Which plots a page shows: bit k of @applies for PlotKind k that can be drawn; @why[k] (may
+ * be NULL) says why one cannot (plot_applies()'s message). */
+typedef struct {
+  guint applies;
+  char *why[PLOT_KIND_COUNT];
+} ServePlots;
+
+/* The style sheet served at /style.css (a static string). */
+const char *serve_html_css(void);
+
+/* The index: @runs (StoreRunInfo*, newest first; @more_runs when older ones were left out)
+ * and @sweeps (StoreSweepInfo*, newest first) of the store at @db_path.
+ * Returns: (transfer full) the page. */
+char *serve_html_index(const char *db_path, const GPtrArray *runs, gboolean more_runs,
+                       const GPtrArray *sweeps);
+
+/* A run page: @run, its [expect] verdicts @outcomes (CheckOutcome*, may be NULL) or
+ * @expect_note (why there are none, may be NULL), and the plots it can show.
+ * Returns: (transfer full) the page. */
+char *serve_html_run(const char *db_path, const StoreRun *run, const GPtrArray *outcomes,
+                     const char *expect_note, const ServePlots *plots);
+
+/* What a sweep page shows. */
+typedef struct {
+  const StoreSweepInfo *sweep;
+  const GPtrArray *runs;       /* StoreRunInfo*, point order */
+  const ServePlots *plots;
+  const char *target_text;     /* the target as typed (NULL: no target asked for) */
+  RunMetric metric;            /* the metric recommended on */
+  const char *metric_name;     /* its form value: "availability", "request", "business-hours" */
+  double target;               /* a fraction, when @series is set */
+  const GPtrArray *series;     /* ServeSeries* (serve_recommend()), or NULL */
+  const char *target_error;    /* why the target was refused, or NULL */
+} ServeSweepPage;
+
+/* A sweep page. Returns: (transfer full) the page. */
+char *serve_html_sweep(const char *db_path, const ServeSweepPage *page);
+
+/* An error page for @status ("404 Not Found") with @message. Returns: (transfer full). */
+char *serve_html_error(int status, const char *reason, const char *message);
+
+G_END_DECLS

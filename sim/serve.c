@@ -1,0 +1,1314 @@
+/* serve.c: the dashboard's server: listening, routing, the handlers, the JSON API and the plot
+ * cache (serve.h). Not for the HTML of the pages (serve_html.c) or the command line
+ * (cli_serve.c). */
+#include "zdsim/serve.h"
+
+#include <errno.h>
+#include <math.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/keyvalq_struct.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "zdsim/check.h"
+#include "zdsim/report.h"
+
+G_DEFINE_QUARK(zdsim-serve-error-quark, serve_error)
+
+/* The methods libevent passes on to the handler; everything but GET and HEAD is answered 405
+ * by the handler itself, since libevent's own refusal would be "501 Not Implemented". */
+#define KNOWN_METHODS                                                                          \
+  (EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |   \
+   EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH)
+
+/* At most this many query parameters, each at most this long; a form sends two. */
+enum { QUERY_MAX_PARAMS = 16, QUERY_MAX_LENGTH = 256 };
+
+/* The pages allow the server's own style sheet and images and nothing else: no script, no
+ * frame, no form posting elsewhere. A plot opened on its own gets the same. */
+#define PAGE_CSP                                                                               \
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "          \
+  "base-uri 'none'; frame-ancestors 'none'"
+#define SVG_CSP "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+/* The plots each page can show; other kinds under its URL are 404. */
+static const PlotKind run_kinds[] = { PLOT_TIMELINE, PLOT_OUTAGES, PLOT_HEATMAP };
+static const PlotKind sweep_kinds[] = { PLOT_AVAILABILITY, PLOT_COST, PLOT_TIMELINE,
+                                        PLOT_OUTAGES };
+
+/* A stored run never changes (store.h: nothing is rewritten), so what is made from it can be
+ * kept: one run's or sweep's plot data, the pictures drawn from it so far, and a run's page
+ * and JSON once built. */
+enum { PAGE_HTML, PAGE_JSON, PAGE_COUNT };
+typedef struct {
+  PlotData *data;
+  ServePlots plots;
+  GBytes *svg[PLOT_KIND_COUNT];
+  GBytes *page[PAGE_COUNT];
+  gsize bytes;
+  guint64 used; /* the server's tick at the last use, for least-recently-used eviction */
+} CacheEntry;
+
+struct Serve {
+  struct event_base *base;
+  struct evhttp *http;
+  Store *store;
+  char *db_path;
+  char *host;     /* numeric, as bound */
+  gboolean ipv6;
+  guint16 port;
+  char *tmpdir;   /* gnuplot writes here; the server names every file */
+  guint64 files;
+  ServeLogFunc log;
+  void *log_data;
+  GHashTable *cache; /* "run/ID" or "sweep/ID" -> CacheEntry* */
+  gsize cache_bytes;
+  guint64 tick;
+};
+
+/* ---- parsing ---- */
+
+gboolean
+serve_parse_id(const char *text, gint64 *out)
+{
+  gsize n = 0;
+  gint64 v = 0;
+  for (const char *p = text; *p != '\0'; p++, n++) {
+    if (!g_ascii_isdigit(*p) || n >= SERVE_ID_MAX_DIGITS)
+      return FALSE;
+    v = v * 10 + (*p - '0');
+  }
+  if (n == 0 || v <= 0)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+serve_parse_target(const char *text, double *fraction, GError **error)
+{
+  g_autofree char *t = g_strstrip(g_strdup(text));
+  gsize len = strlen(t);
+  /* "99.95 %" and "99.95%" are the same; the sign may be left out in a form. */
+  if (len > 0 && t[len - 1] == '%') {
+    t[--len] = '\0';
+    g_strchomp(t);
+  }
+  char *end = NULL;
+  double v = g_ascii_strtod(t, &end);
+  if (*t == '\0' || end == t || *end != '\0' || !isfinite(v) || v <= 0 || v > 100) {
+    g_set_error(error, SERVE_ERROR, SERVE_ERROR_INVALID,
+                "the target is a percentage above 0 and at most 100, such as 99.95");
+    return FALSE;
+  }
+  *fraction = v / 100;
+  return TRUE;
+}
+
+/* ---- recommending from a stored sweep ---- */
+
+void
+serve_series_free(ServeSeries *series)
+{
+  if (series == NULL)
+    return;
+  g_free(series->label);
+  g_ptr_array_unref(series->runs);
+  g_free(series);
+}
+
+/* The point without its app.instances: what the runs of one series share. */
+static char *
+series_label(char **point)
+{
+  g_autoptr(GPtrArray) rest = g_ptr_array_new();
+  for (char **p = point; p != NULL && *p != NULL; p++)
+    if (!g_str_has_prefix(*p, "app.instances="))
+      g_ptr_array_add(rest, *p);
+  g_ptr_array_add(rest, NULL);
+  return g_strjoinv(" ", (char **) rest->pdata);
+}
+
+static gint
+by_instances(gconstpointer a, gconstpointer b)
+{
+  const StoreRunInfo *ra = *(const StoreRunInfo *const *) a;
+  const StoreRunInfo *rb = *(const StoreRunInfo *const *) b;
+  return (ra->instances > rb->instances) - (ra->instances < rb->instances);
+}
+
+GPtrArray *
+serve_recommend(const GPtrArray *runs, RunMetric metric, double target)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify) serve_series_free);
+  for (guint i = 0; i < runs->len; i++) {
+    StoreRunInfo *r = g_ptr_array_index(runs, i);
+    g_autofree char *label = series_label(r->point);
+    ServeSeries *series = NULL;
+    for (guint k = 0; k < all->len && series == NULL; k++) {
+      ServeSeries *candidate = g_ptr_array_index(all, k);
+      if (g_str_equal(candidate->label, label))
+        series = candidate;
+    }
+    if (series == NULL) {
+      series = g_new0(ServeSeries, 1);
+      series->label = g_steal_pointer(&label);
+      series->runs = g_ptr_array_new();
+      g_ptr_array_add(all, series);
+    }
+    g_ptr_array_add(series->runs, r);
+  }
+  for (guint k = 0; k < all->len; k++) {
+    ServeSeries *series = g_ptr_array_index(all, k);
+    /* A stable sort: equal counts keep point order. */
+    g_ptr_array_sort(series->runs, by_instances);
+    series->answer = -1;
+    for (guint i = 0; i < series->runs->len && series->answer < 0; i++) {
+      const StoreRunInfo *r = g_ptr_array_index(series->runs, i);
+      /* The rule of `zdsim recommend`: the lower 95 % bound meets the target. */
+      if (r->summary[metric].lo >= target)
+        series->answer = (int) i;
+    }
+  }
+  return all;
+}
+
+/* ---- the cache ---- */
+
+static void
+cache_entry_free(CacheEntry *e)
+{
+  plot_data_free(e->data);
+  for (guint k = 0; k < PLOT_KIND_COUNT; k++) {
+    g_free(e->plots.why[k]);
+    if (e->svg[k] != NULL)
+      g_bytes_unref(e->svg[k]);
+  }
+  for (guint p = 0; p < PAGE_COUNT; p++)
+    if (e->page[p] != NULL)
+      g_bytes_unref(e->page[p]);
+  g_free(e);
+}
+
+static CacheEntry *
+cache_entry_new(PlotData *data, const PlotKind *kinds, guint n_kinds)
+{
+  CacheEntry *e = g_new0(CacheEntry, 1);
+  e->data = data;
+  for (guint i = 0; i < n_kinds; i++) {
+    g_autoptr(GError) error = NULL;
+    if (plot_applies(kinds[i], data, &error))
+      e->plots.applies |= 1u << kinds[i];
+    else
+      e->plots.why[kinds[i]] = g_strdup(error->message);
+  }
+  return e;
+}
+
+/* Drops the least recently used entries other than @keep until the cache is within its
+ * bounds. */
+static void
+cache_trim(Serve *s, const CacheEntry *keep)
+{
+  while (g_hash_table_size(s->cache) > SERVE_CACHE_ENTRIES ||
+         s->cache_bytes > SERVE_CACHE_BYTES) {
+    GHashTableIter it;
+    gpointer key, value;
+    const char *oldest_key = NULL;
+    CacheEntry *oldest = NULL;
+    g_hash_table_iter_init(&it, s->cache);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+      CacheEntry *e = value;
+      if (e != keep && (oldest == NULL || e->used < oldest->used)) {
+        oldest = e;
+        oldest_key = key;
+      }
+    }
+    if (oldest == NULL)
+      return; /* only @keep is left: it may exceed the byte bound alone */
+    s->cache_bytes -= oldest->bytes;
+    g_hash_table_remove(s->cache, oldest_key);
+  }
+}
+
+static CacheEntry *
+cache_lookup(Serve *s, const char *key)
+{
+  CacheEntry *e = g_hash_table_lookup(s->cache, key);
+  if (e != NULL)
+    e->used = ++s->tick;
+  return e;
+}
+
+static CacheEntry *
+cache_insert(Serve *s, const char *key, CacheEntry *e)
+{
+  e->used = ++s->tick;
+  g_hash_table_insert(s->cache, g_strdup(key), e);
+  cache_trim(s, e);
+  return e;
+}
+
+/* The plot data of run @id; @loaded (may be NULL) saves loading it again. */
+static CacheEntry *
+cache_for_run(Serve *s, gint64 id, const StoreRun *loaded, GError **error)
+{
+  g_autofree char *key = g_strdup_printf("run/%" G_GINT64_FORMAT, id);
+  CacheEntry *e = cache_lookup(s, key);
+  if (e != NULL)
+    return e;
+  g_autoptr(StoreRun) own = NULL;
+  if (loaded == NULL) {
+    own = store_load_run(s->store, id, error);
+    if (own == NULL)
+      return NULL;
+    loaded = own;
+  }
+  const Scenario *sc = loaded->scenario;
+  PlotData *data = plot_data_new(sc->name, sc->description, FALSE);
+  plot_data_add(data, plot_run_new_from_result(loaded->result,
+                                               (const char *const *) loaded->info->point));
+  return cache_insert(s, key, cache_entry_new(data, run_kinds, G_N_ELEMENTS(run_kinds)));
+}
+
+static CacheEntry *
+cache_for_sweep(Serve *s, const StoreSweepInfo *sweep, const GPtrArray *runs,
+                     GError **error)
+{
+  g_autofree char *key = g_strdup_printf("sweep/%" G_GINT64_FORMAT, sweep->id);
+  CacheEntry *e = cache_lookup(s, key);
+  if (e != NULL)
+    return e;
+  g_autoptr(PlotData) data = NULL;
+  for (guint i = 0; i < runs->len; i++) {
+    const StoreRunInfo *info = g_ptr_array_index(runs, i);
+    g_autoptr(StoreRun) run = store_load_run(s->store, info->id, error);
+    if (run == NULL)
+      return NULL;
+    if (data == NULL)
+      data = plot_data_new(sweep->scenario, run->scenario->description, TRUE);
+    plot_data_add(data, plot_run_new_from_result(run->result,
+                                                 (const char *const *) info->point));
+  }
+  if (data == NULL)
+    data = plot_data_new(sweep->scenario, NULL, TRUE);
+  return cache_insert(
+      s, key, cache_entry_new(g_steal_pointer(&data), sweep_kinds, G_N_ELEMENTS(sweep_kinds)));
+}
+
+/* The plot data of sweep @id, loaded from the store only when it is not cached. */
+static CacheEntry *
+cache_for_sweep_id(Serve *s, gint64 id, GError **error)
+{
+  g_autofree char *key = g_strdup_printf("sweep/%" G_GINT64_FORMAT, id);
+  CacheEntry *e = cache_lookup(s, key);
+  if (e != NULL)
+    return e;
+  g_autoptr(StoreSweepInfo) sweep = store_load_sweep(s->store, id, error);
+  if (sweep == NULL)
+    return NULL;
+  g_autoptr(GPtrArray) runs = store_list_runs(s->store, id, NULL, 0, error);
+  if (runs == NULL)
+    return NULL;
+  return cache_for_sweep(s, sweep, runs, error);
+}
+
+/* The picture of @kind from @e, drawn now unless cached. Returns: (transfer full) or NULL with
+ * @error (PLOT_ERROR). */
+static GBytes *
+cache_svg(Serve *s, CacheEntry *e, PlotKind kind, GError **error)
+{
+  if (e->svg[kind] != NULL)
+    return g_bytes_ref(e->svg[kind]);
+  /* The file name is the server's own: nothing from the request reaches it. */
+  g_autofree char *path = g_strdup_printf("%s/plot-%" G_GUINT64_FORMAT ".svg", s->tmpdir,
+                                          ++s->files);
+  PlotOptions options = { .kind = kind, .format = PLOT_FORMAT_SVG, .output = path };
+  gboolean ok = plot_render(e->data, &options, NULL, error);
+  char *contents = NULL;
+  gsize len = 0;
+  if (ok)
+    ok = g_file_get_contents(path, &contents, &len, error);
+  g_unlink(path);
+  if (!ok)
+    return NULL;
+  e->svg[kind] = g_bytes_new_take(contents, len);
+  e->bytes += len;
+  s->cache_bytes += len;
+  cache_trim(s, e);
+  return g_bytes_ref(e->svg[kind]);
+}
+
+/* ---- requests and replies ---- */
+
+typedef struct {
+  enum evhttp_cmd_type method;
+  char **seg;         /* the raw path's segments after the first '/' */
+  guint n;
+  gboolean api;       /* under /api/: errors are JSON */
+  GHashTable *query;  /* decoded name -> value; the first of a repeated name wins */
+} Request;
+
+typedef struct {
+  int status;
+  const char *type;   /* Content-Type */
+  const char *cache;  /* Cache-Control */
+  const char *csp;
+  gboolean allow;     /* add "Allow: GET, HEAD" (405) */
+  GBytes *body;
+} Reply;
+
+static const char *
+reason_phrase(int status)
+{
+  switch (status) {
+  case 200:
+    return "OK";
+  case 400:
+    return "Bad Request";
+  case 404:
+    return "Not Found";
+  case 405:
+    return "Method Not Allowed";
+  case 500:
+    return "Internal Server Error";
+  case 503:
+    return "Service Unavailable";
+  default:
+    return "Error";
+  }
+}
+
+static const char *
+method_name(enum evhttp_cmd_type method)
+{
+  switch (method) {
+  case EVHTTP_REQ_GET:
+    return "GET";
+  case EVHTTP_REQ_POST:
+    return "POST";
+  case EVHTTP_REQ_HEAD:
+    return "HEAD";
+  case EVHTTP_REQ_PUT:
+    return "PUT";
+  case EVHTTP_REQ_DELETE:
+    return "DELETE";
+  case EVHTTP_REQ_OPTIONS:
+    return "OPTIONS";
+  case EVHTTP_REQ_TRACE:
+    return "TRACE";
+  case EVHTTP_REQ_CONNECT:
+    return "CONNECT";
+  case EVHTTP_REQ_PATCH:
+    return "PATCH";
+  default:
+    return "?";
+  }
+}
+
+static void
+reply_set(Reply *out, int status, const char *type, GBytes *body)
+{
+  if (out->body != NULL)
+    g_bytes_unref(out->body);
+  out->status = status;
+  out->type = type;
+  out->body = body;
+  out->csp = PAGE_CSP;
+}
+
+static void
+reply_html(Reply *out, int status, char *page)
+{
+  reply_set(out, status, "text/html; charset=utf-8",
+            g_bytes_new_take(page, strlen(page)));
+}
+
+static void
+reply_json(Reply *out, int status, JsonNode *root)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  json_generator_set_pretty(gen, TRUE);
+  json_generator_set_root(gen, root);
+  gsize len = 0;
+  char *text = json_generator_to_data(gen, &len);
+  reply_set(out, status, "application/json; charset=utf-8", g_bytes_new_take(text, len));
+}
+
+/* An error in the form the request's part of the site speaks: JSON under /api/, else a
+ * page. */
+static void G_GNUC_PRINTF(4, 5)
+reply_error(const Request *rq, Reply *out, int status, const char *format, ...)
+{
+  va_list ap;
+  va_start(ap, format);
+  g_autofree char *message = g_strdup_vprintf(format, ap);
+  va_end(ap);
+  if (rq != NULL && rq->api) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "status");
+    json_builder_add_int_value(b, status);
+    json_builder_set_member_name(b, "error");
+    json_builder_add_string_value(b, message);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    reply_json(out, status, root);
+  } else {
+    reply_html(out, status, serve_html_error(status, reason_phrase(status), message));
+  }
+}
+
+/* A store failure: an unknown id is 404, a locked database 503, anything else 500. */
+static void
+reply_store_error(const Request *rq, Reply *out, const GError *error)
+{
+  int status = 500;
+  if (g_error_matches(error, STORE_ERROR, STORE_ERROR_NOT_FOUND))
+    status = 404;
+  else if (g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY))
+    status = 503;
+  reply_error(rq, out, status, "%s", error->message);
+}
+
+/* Releases the GBytes a reply's buffer referenced, once libevent has written it. */
+static void
+unref_bytes(const void *data, size_t len, void *bytes)
+{
+  (void) data;
+  (void) len;
+  g_bytes_unref(bytes);
+}
+
+/* The one place a reply is sent: exactly once per request. */
+static void
+send_reply(Serve *s, struct evhttp_request *req, Reply *r)
+{
+  struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+  evhttp_add_header(h, "Content-Type", r->type);
+  evhttp_add_header(h, "Cache-Control", r->cache != NULL ? r->cache : "no-cache");
+  evhttp_add_header(h, "Content-Security-Policy", r->csp != NULL ? r->csp : PAGE_CSP);
+  evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+  evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+  if (r->allow)
+    evhttp_add_header(h, "Allow", "GET, HEAD");
+  gsize len = 0;
+  const void *data = g_bytes_get_data(r->body, &len);
+  g_autoptr(evbuffer) buf = evbuffer_new();
+  enum evhttp_cmd_type method = evhttp_request_get_command(req);
+  /* The length always, since libevent leaves it out for HEAD and CONNECT: a client that
+   * sent CONNECT would otherwise not know where the reply ends (libevent also keeps such a
+   * connection open, as a tunnel). For HEAD, the length of the GET and no body: libevent
+   * would send any body it is given. */
+  g_autofree char *length = g_strdup_printf("%" G_GSIZE_FORMAT, len);
+  evhttp_add_header(h, "Content-Length", length);
+  if (method != EVHTTP_REQ_HEAD && len > 0)
+    evbuffer_add_reference(buf, data, len, unref_bytes, g_bytes_ref(r->body));
+  /* The request is freed by libevent once its reply is out: log first. */
+  if (s->log != NULL)
+    s->log(method_name(method), evhttp_request_get_uri(req), r->status,
+           method == EVHTTP_REQ_HEAD ? 0 : len, s->log_data);
+  evhttp_send_reply(req, r->status, reason_phrase(r->status), buf);
+}
+
+/* Decodes the query string into @rq->query. Returns FALSE with a message for a value that
+ * does not decode to UTF-8 text without NUL bytes. */
+static gboolean
+parse_query(const char *query, Request *rq, char **message)
+{
+  rq->query = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  if (query == NULL || *query == '\0')
+    return TRUE;
+  if (strlen(query) > QUERY_MAX_PARAMS * QUERY_MAX_LENGTH) {
+    *message = g_strdup("the query string is too long");
+    return FALSE;
+  }
+  g_auto(GStrv) pairs = g_strsplit(query, "&", QUERY_MAX_PARAMS + 1);
+  if (g_strv_length(pairs) > QUERY_MAX_PARAMS) {
+    *message = g_strdup("too many query parameters");
+    return FALSE;
+  }
+  for (char **p = pairs; *p != NULL; p++) {
+    if (**p == '\0')
+      continue;
+    char *eq = strchr(*p, '=');
+    g_autofree char *raw_name = g_strndup(*p, eq != NULL ? (gsize) (eq - *p) : strlen(*p));
+    const char *raw_value = eq != NULL ? eq + 1 : "";
+    char *parts[2] = { NULL, NULL };
+    const char *raw[2] = { raw_name, raw_value };
+    gboolean ok = TRUE;
+    for (int k = 0; k < 2; k++) {
+      size_t size = 0;
+      parts[k] = evhttp_uridecode(raw[k], 1, &size);
+      /* A "%00" would end the C string early; refuse it rather than read past it. */
+      if (parts[k] == NULL || size != strlen(parts[k]) || size > QUERY_MAX_LENGTH ||
+          !g_utf8_validate(parts[k], -1, NULL))
+        ok = FALSE;
+    }
+    if (ok && !g_hash_table_contains(rq->query, parts[0]))
+      g_hash_table_insert(rq->query, g_strdup(parts[0]), g_strdup(parts[1]));
+    free(parts[0]);
+    free(parts[1]);
+    if (!ok) {
+      *message = g_strdup("a query parameter is not text (a NUL byte, invalid UTF-8, or longer "
+                          "than 256 bytes)");
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static const char *
+query_get(const Request *rq, const char *name)
+{
+  return g_hash_table_lookup(rq->query, name);
+}
+
+/* ---- JSON ---- */
+
+static void
+json_add_double(JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name(b, name);
+  if (isfinite(v))
+    json_builder_add_double_value(b, v);
+  else
+    json_builder_add_null_value(b);
+}
+
+static void
+json_add_string(JsonBuilder *b, const char *name, const char *v)
+{
+  json_builder_set_member_name(b, name);
+  if (v != NULL)
+    json_builder_add_string_value(b, v);
+  else
+    json_builder_add_null_value(b);
+}
+
+static void
+json_add_int(JsonBuilder *b, const char *name, gint64 v)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_add_int_value(b, v);
+}
+
+static void
+json_add_strv(JsonBuilder *b, const char *name, char **strv)
+{
+  json_builder_set_member_name(b, name);
+  if (strv == NULL) {
+    json_builder_add_null_value(b);
+    return;
+  }
+  json_builder_begin_array(b);
+  for (char **p = strv; *p != NULL; p++)
+    json_builder_add_string_value(b, *p);
+  json_builder_end_array(b);
+}
+
+static void
+json_add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_begin_object(b);
+  json_add_double(b, "mean", s->mean);
+  json_add_double(b, "sd", s->sd);
+  json_add_double(b, "lo", s->lo);
+  json_add_double(b, "hi", s->hi);
+  json_builder_end_object(b);
+}
+
+/* A stored run without its replications: what it is and every metric's summary, named as in
+ * report_json_node(). */
+static void
+json_add_run_info(JsonBuilder *b, const StoreRunInfo *r)
+{
+  json_builder_begin_object(b);
+  json_add_int(b, "id", r->id);
+  g_autofree char *url = g_strdup_printf("/runs/%" G_GINT64_FORMAT, r->id);
+  json_add_string(b, "url", url);
+  json_add_string(b, "created", r->created);
+  json_add_string(b, "scenario", r->scenario);
+  json_add_string(b, "path", r->path);
+  json_add_string(b, "policy", r->policy);
+  json_add_int(b, "instances", r->instances);
+  json_add_int(b, "replications", r->replications);
+  /* As report_json_node() writes it: the seed's bit pattern. */
+  json_add_int(b, "seed", (gint64) r->seed);
+  json_add_double(b, "horizon_s", r->horizon_s);
+  json_add_string(b, "version", r->version);
+  json_add_int(b, "events", (gint64) r->events);
+  json_add_double(b, "wall_s", r->wall_s);
+  json_add_strv(b, "overrides", r->overrides);
+  json_builder_set_member_name(b, "sweep_id");
+  if (r->sweep_id > 0)
+    json_builder_add_int_value(b, r->sweep_id);
+  else
+    json_builder_add_null_value(b);
+  json_add_strv(b, "point", r->point);
+  for (int m = 0; m < RUN_METRIC_COUNT; m++)
+    json_add_summary(b, run_metric_name((RunMetric) m), &r->summary[m]);
+  json_builder_set_member_name(b, "downtime_by_cause_s");
+  json_builder_begin_object(b);
+  for (int c = 0; c < CAUSE_COUNT; c++)
+    json_add_summary(b, model_cause_name((ModelCause) c), &r->cause_summary[c]);
+  json_builder_end_object(b);
+  json_builder_end_object(b);
+}
+
+static void
+json_add_sweep_info(JsonBuilder *b, const StoreSweepInfo *sw)
+{
+  json_add_int(b, "id", sw->id);
+  g_autofree char *url = g_strdup_printf("/sweeps/%" G_GINT64_FORMAT, sw->id);
+  json_add_string(b, "url", url);
+  json_add_string(b, "kind", sw->kind);
+  json_add_string(b, "created", sw->created);
+  json_add_string(b, "scenario", sw->scenario);
+  json_add_string(b, "path", sw->path);
+  json_add_strv(b, "overrides", sw->overrides);
+  json_add_int(b, "runs", sw->runs);
+  json_add_string(b, "version", sw->version);
+  json_builder_set_member_name(b, "axes");
+  json_builder_begin_array(b);
+  for (guint a = 0; a < sw->axes->len; a++) {
+    const ScenarioSweepAxis *axis = g_ptr_array_index(sw->axes, a);
+    json_builder_begin_object(b);
+    json_add_string(b, "key", axis->key);
+    json_builder_set_member_name(b, "values");
+    json_builder_begin_array(b);
+    for (guint v = 0; v < axis->values->len; v++)
+      json_builder_add_string_value(b, g_ptr_array_index(axis->values, v));
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+}
+
+/* The plot URLs of a page, for the API. */
+static void
+json_add_plots(JsonBuilder *b, const char *what, gint64 id, const CacheEntry *e)
+{
+  json_builder_set_member_name(b, "plots");
+  json_builder_begin_array(b);
+  for (guint k = 0; e != NULL && k < PLOT_KIND_COUNT; k++) {
+    if (!(e->plots.applies & (1u << k)))
+      continue;
+    g_autofree char *url = g_strdup_printf("/%s/%" G_GINT64_FORMAT "/plot/%s.svg", what, id,
+                                           plot_kind_name((PlotKind) k));
+    json_builder_add_string_value(b, url);
+  }
+  json_builder_end_array(b);
+}
+
+/* ---- handlers: each fills *out once; send_reply() sends it ---- */
+
+static void
+handle_css(Reply *out)
+{
+  const char *css = serve_html_css();
+  reply_set(out, 200, "text/css; charset=utf-8", g_bytes_new_static(css, strlen(css)));
+  out->cache = "max-age=3600";
+}
+
+static void
+handle_index(Serve *s, const Request *rq, Reply *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = store_list_runs(s->store, 0, NULL, SERVE_INDEX_RUNS + 1, &error);
+  if (runs == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  gboolean more = runs->len > SERVE_INDEX_RUNS;
+  if (more)
+    g_ptr_array_set_size(runs, SERVE_INDEX_RUNS);
+  g_autoptr(GPtrArray) sweeps = store_list_sweeps(s->store, SERVE_INDEX_RUNS, &error);
+  if (sweeps == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  reply_html(out, 200, serve_html_index(s->db_path, runs, more, sweeps));
+}
+
+/* The [expect] verdicts of @run, or a note saying why there are none. */
+static GPtrArray *
+run_outcomes(const StoreRun *run, char **note)
+{
+  if (run->scenario->expects->len == 0) {
+    *note = g_strdup("The scenario has no [expect] section.");
+    return NULL;
+  }
+  g_autoptr(GError) error = NULL;
+  GPtrArray *outcomes = check_expectations(run->result, &error);
+  if (outcomes == NULL)
+    *note = g_strdup(error->message);
+  return outcomes;
+}
+
+/* A run's page or JSON, made from the loaded @run. */
+static void
+run_reply(Serve *s, const Request *rq, const StoreRun *run, const CacheEntry *e, Reply *out)
+{
+  gint64 id = run->info->id;
+  g_autofree char *note = NULL;
+  g_autoptr(GPtrArray) outcomes = run_outcomes(run, &note);
+  if (!rq->api) {
+    reply_html(out, 200, serve_html_run(s->db_path, run, outcomes, note, &e->plots));
+    return;
+  }
+  g_autoptr(JsonNode) root = report_json_node(run->result);
+  JsonObject *o = json_node_get_object(root);
+  const StoreRunInfo *info = run->info;
+  json_object_set_int_member(o, "id", info->id);
+  json_object_set_string_member(o, "created", info->created);
+  json_object_set_string_member(o, "path", info->path);
+  json_object_set_string_member(o, "version", info->version);
+  json_object_set_string_member(o, "scenario_sha256", info->scenario_sha256);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_add_strv(b, "overrides", info->overrides);
+  json_builder_set_member_name(b, "sweep_id");
+  if (info->sweep_id > 0)
+    json_builder_add_int_value(b, info->sweep_id);
+  else
+    json_builder_add_null_value(b);
+  json_add_strv(b, "point", info->point);
+  json_builder_set_member_name(b, "expectations");
+  if (outcomes == NULL) {
+    json_builder_add_null_value(b);
+  } else {
+    json_builder_begin_array(b);
+    for (guint i = 0; i < outcomes->len; i++) {
+      const CheckOutcome *c = g_ptr_array_index(outcomes, i);
+      json_builder_begin_object(b);
+      json_add_string(b, "label", c->label);
+      json_add_string(b, "metric", c->metric >= 0 ? run_metric_name((RunMetric) c->metric)
+                                                  : NULL);
+      json_builder_set_member_name(b, "passed");
+      json_builder_add_boolean_value(b, c->passed);
+      json_add_double(b, "judged", c->judged);
+      json_add_double(b, "threshold", c->threshold);
+      json_add_string(b, "detail", c->detail);
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+  }
+  json_add_plots(b, "runs", id, e);
+  json_builder_end_object(b);
+  /* Copies the extra members over: report_json_node()'s object stays as it is, plus these. */
+  g_autoptr(JsonNode) extra = json_builder_get_root(b);
+  JsonObject *eo = json_node_get_object(extra);
+  g_autoptr(GList) names = json_object_get_members(eo);
+  for (GList *l = names; l != NULL; l = l->next)
+    json_object_set_member(o, l->data, json_object_dup_member(eo, l->data));
+  reply_json(out, 200, root);
+}
+
+static void
+handle_run(Serve *s, const Request *rq, gint64 id, Reply *out)
+{
+  int which = rq->api ? PAGE_JSON : PAGE_HTML;
+  const char *type = rq->api ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
+  g_autofree char *key = g_strdup_printf("run/%" G_GINT64_FORMAT, id);
+  CacheEntry *e = cache_lookup(s, key);
+  if (e != NULL && e->page[which] != NULL) {
+    reply_set(out, 200, type, g_bytes_ref(e->page[which]));
+    return;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreRun) run = store_load_run(s->store, id, &error);
+  if (run == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  e = cache_for_run(s, id, run, &error);
+  g_assert(e != NULL); /* the run is loaded: nothing left to fail */
+  run_reply(s, rq, run, e, out);
+  e->page[which] = g_bytes_ref(out->body);
+  e->bytes += g_bytes_get_size(out->body);
+  s->cache_bytes += g_bytes_get_size(out->body);
+  cache_trim(s, e);
+}
+
+static void
+handle_api_runs(Serve *s, const Request *rq, Reply *out)
+{
+  gint64 limit = SERVE_API_RUNS_DEFAULT;
+  const char *limit_text = query_get(rq, "limit");
+  if (limit_text != NULL &&
+      (!serve_parse_id(limit_text, &limit) || limit > SERVE_API_RUNS_MAX)) {
+    reply_error(rq, out, 400, "limit is a number from 1 to %d", SERVE_API_RUNS_MAX);
+    return;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = store_list_runs(s->store, 0, query_get(rq, "scenario"),
+                                              (guint) limit + 1, &error);
+  if (runs == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  gboolean more = runs->len > (guint) limit;
+  if (more)
+    g_ptr_array_set_size(runs, (guint) limit);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "runs");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < runs->len; i++)
+    json_add_run_info(b, g_ptr_array_index(runs, i));
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "truncated");
+  json_builder_add_boolean_value(b, more);
+  json_builder_end_object(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  reply_json(out, 200, root);
+}
+
+static void
+handle_api_sweeps(Serve *s, const Request *rq, Reply *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sweeps = store_list_sweeps(s->store, 0, &error);
+  if (sweeps == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "sweeps");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < sweeps->len; i++) {
+    json_builder_begin_object(b);
+    json_add_sweep_info(b, g_ptr_array_index(sweeps, i));
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  json_builder_end_object(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  reply_json(out, 200, root);
+}
+
+/* What a sweep page was asked to recommend: ?target=99.95&metric=availability. */
+typedef struct {
+  const char *text;        /* the target as typed; NULL when none was asked for */
+  const char *metric_name; /* the form's value */
+  RunMetric metric;
+  double target;           /* a fraction */
+  char *error;             /* why the query was refused, or NULL */
+} TargetQuery;
+
+static void
+target_query_clear(TargetQuery *q)
+{
+  g_clear_pointer(&q->error, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TargetQuery, target_query_clear)
+
+static void
+target_query_parse(const Request *rq, TargetQuery *q)
+{
+  g_autoptr(GError) error = NULL;
+  q->text = query_get(rq, "target");
+  g_autofree char *stripped = g_strstrip(g_strdup(q->text != NULL ? q->text : ""));
+  if (stripped[0] == '\0')
+    q->text = NULL;
+  q->metric_name = query_get(rq, "metric");
+  if (q->metric_name == NULL || *q->metric_name == '\0')
+    q->metric_name = "availability";
+  SweepTarget which = SWEEP_TARGET_AVAILABILITY;
+  if (!sweep_target_parse(q->metric_name, &which, &error)) {
+    q->error = g_strdup(error->message);
+    q->metric_name = "availability";
+  } else if (q->text != NULL && !serve_parse_target(q->text, &q->target, &error)) {
+    q->error = g_strdup(error->message);
+  }
+  q->metric = sweep_target_metric(which);
+}
+
+static void
+json_add_recommendation(JsonBuilder *b, const TargetQuery *q, const GPtrArray *series)
+{
+  json_builder_set_member_name(b, "recommendation");
+  if (series == NULL) {
+    json_builder_add_null_value(b);
+    return;
+  }
+  json_builder_begin_object(b);
+  json_add_string(b, "metric", run_metric_name(q->metric));
+  json_add_double(b, "target", q->target);
+  json_builder_set_member_name(b, "series");
+  json_builder_begin_array(b);
+  for (guint k = 0; k < series->len; k++) {
+    const ServeSeries *ser = g_ptr_array_index(series, k);
+    json_builder_begin_object(b);
+    json_add_string(b, "series", ser->label);
+    json_builder_set_member_name(b, "run");
+    if (ser->answer < 0) {
+      json_builder_add_null_value(b);
+    } else {
+      const StoreRunInfo *r = g_ptr_array_index(ser->runs, (guint) ser->answer);
+      json_builder_add_int_value(b, r->id);
+      json_add_int(b, "instances", r->instances);
+      json_add_double(b, "lower_bound", r->summary[q->metric].lo);
+    }
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  json_builder_end_object(b);
+}
+
+static void
+handle_sweep(Serve *s, const Request *rq, gint64 id, Reply *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreSweepInfo) sweep = store_load_sweep(s->store, id, &error);
+  if (sweep == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  g_autoptr(GPtrArray) runs = store_list_runs(s->store, id, NULL, 0, &error);
+  if (runs == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  g_auto(TargetQuery) q = { 0 };
+  target_query_parse(rq, &q);
+  g_autoptr(GPtrArray) series = NULL;
+  if (q.text != NULL && q.error == NULL)
+    series = serve_recommend(runs, q.metric, q.target);
+
+  if (rq->api) {
+    if (q.error != NULL) {
+      reply_error(rq, out, 400, "%s", q.error);
+      return;
+    }
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_add_sweep_info(b, sweep);
+    json_builder_set_member_name(b, "points");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < runs->len; i++)
+      json_add_run_info(b, g_ptr_array_index(runs, i));
+    json_builder_end_array(b);
+    /* Loading every run for the plots may fail for an old run; the figures do not need it. */
+    json_add_plots(b, "sweeps", id, cache_for_sweep(s, sweep, runs, NULL));
+    json_add_recommendation(b, &q, series);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    reply_json(out, 200, root);
+    return;
+  }
+
+  ServePlots failed = { 0 };
+  CacheEntry *e = cache_for_sweep(s, sweep, runs, &error);
+  if (e == NULL) {
+    /* The table still shows what the store holds; the plots say why they are missing. */
+    for (guint i = 0; i < G_N_ELEMENTS(sweep_kinds); i++)
+      failed.why[sweep_kinds[i]] = g_strdup(error->message);
+  }
+  ServeSweepPage page = {
+    .sweep = sweep,
+    .runs = runs,
+    .plots = e != NULL ? &e->plots : &failed,
+    .target_text = q.text,
+    .metric = q.metric,
+    .metric_name = q.metric_name,
+    .target = q.target,
+    .series = series,
+    .target_error = q.error,
+  };
+  /* A refused target is the user's to correct: the page says why, with the form. */
+  reply_html(out, q.error != NULL ? 400 : 200, serve_html_sweep(s->db_path, &page));
+  for (guint k = 0; k < PLOT_KIND_COUNT; k++)
+    g_free(failed.why[k]);
+}
+
+static void
+handle_plot(Serve *s, const Request *rq, gboolean sweep, gint64 id, const char *file,
+            Reply *out)
+{
+  int kind = -1;
+  if (g_str_has_suffix(file, ".svg")) {
+    g_autofree char *name = g_strndup(file, strlen(file) - 4);
+    kind = plot_kind_lookup(name);
+  }
+  const PlotKind *kinds = sweep ? sweep_kinds : run_kinds;
+  guint n_kinds = sweep ? G_N_ELEMENTS(sweep_kinds) : G_N_ELEMENTS(run_kinds);
+  gboolean offered = FALSE;
+  for (guint i = 0; i < n_kinds; i++)
+    offered = offered || (int) kinds[i] == kind;
+  if (!offered) {
+    reply_error(rq, out, 404, "no such plot; a %s has %s", sweep ? "sweep" : "run",
+                sweep ? "availability.svg, cost.svg, timeline.svg and outages.svg"
+                      : "timeline.svg, outages.svg and heatmap.svg");
+    return;
+  }
+
+  g_autoptr(GError) error = NULL;
+  CacheEntry *e = sweep ? cache_for_sweep_id(s, id, &error) : cache_for_run(s, id, NULL, &error);
+  if (e == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  if (!(e->plots.applies & (1u << kind))) {
+    reply_error(rq, out, 404, "%s", e->plots.why[kind]);
+    return;
+  }
+  g_autoptr(GBytes) svg = cache_svg(s, e, (PlotKind) kind, &error);
+  if (svg == NULL) {
+    int status = g_error_matches(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT) ? 503 : 500;
+    reply_error(rq, out, status, "%s", error->message);
+    return;
+  }
+  reply_set(out, 200, "image/svg+xml", g_steal_pointer(&svg));
+  out->csp = SVG_CSP;
+  out->cache = "max-age=300";
+}
+
+/* Routes on the raw path: ids and kinds must be plain text as sent, never decoded. */
+static void
+route(Serve *s, const Request *rq, Reply *out)
+{
+  char **seg = rq->seg;
+  guint n = rq->n;
+  gint64 id = 0;
+  if (n == 0) {
+    handle_index(s, rq, out);
+    return;
+  }
+  if (n == 1 && g_str_equal(seg[0], "style.css")) {
+    handle_css(out);
+    return;
+  }
+
+  gboolean api = rq->api;
+  char **rest = api ? seg + 1 : seg;
+  guint m = api ? n - 1 : n;
+  if (m >= 1 && (g_str_equal(rest[0], "runs") || g_str_equal(rest[0], "sweeps"))) {
+    gboolean sweep = rest[0][0] == 's';
+    if (api && m == 1) {
+      if (sweep)
+        handle_api_sweeps(s, rq, out);
+      else
+        handle_api_runs(s, rq, out);
+      return;
+    }
+    /* "/runs/" (an empty id) is no page, like any other unknown path. */
+    if ((m == 2 || (!api && m == 4 && g_str_equal(rest[2], "plot"))) && rest[1][0] != '\0') {
+      if (!serve_parse_id(rest[1], &id)) {
+        g_autofree char *shown = g_utf8_make_valid(rest[1], MIN(strlen(rest[1]), 40));
+        reply_error(rq, out, 400,
+                    "'%s' is not a %s id: an id is a positive number of at most %d digits",
+                    shown, sweep ? "sweep" : "run", SERVE_ID_MAX_DIGITS);
+        return;
+      }
+      if (m == 4) {
+        handle_plot(s, rq, sweep, id, rest[3], out);
+        return;
+      }
+      if (sweep)
+        handle_sweep(s, rq, id, out);
+      else
+        handle_run(s, rq, id, out);
+      return;
+    }
+  }
+  reply_error(rq, out, 404, "There is nothing at this address. The dashboard starts at /%s.",
+              api ? "; the API has /api/runs, /api/runs/ID, /api/sweeps and /api/sweeps/ID"
+                  : "");
+}
+
+static void
+on_request(struct evhttp_request *req, void *user_data)
+{
+  Serve *s = user_data;
+  Reply reply = { 0 };
+  Request rq = { 0 };
+  g_autofree char *message = NULL;
+  const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+  const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+  if (path == NULL || *path == '\0')
+    path = "/";
+  rq.method = evhttp_request_get_command(req);
+  rq.api = g_str_has_prefix(path, "/api/") || g_str_equal(path, "/api");
+
+  if (rq.method != EVHTTP_REQ_GET && rq.method != EVHTTP_REQ_HEAD) {
+    reply_error(&rq, &reply, 405,
+                "Only GET and HEAD are served here: the dashboard is read-only.");
+    reply.allow = TRUE;
+  } else if (path[0] != '/') {
+    reply_error(&rq, &reply, 400, "The request's path must start with '/'.");
+  } else if (!parse_query(uri != NULL ? evhttp_uri_get_query(uri) : NULL, &rq, &message)) {
+    reply_error(&rq, &reply, 400, "Bad query: %s.", message);
+  } else {
+    /* At most 6 pieces: anything deeper ends in the last one and matches no route. */
+    rq.seg = g_strsplit(path + 1, "/", 6);
+    rq.n = g_strv_length(rq.seg);
+    route(s, &rq, &reply);
+  }
+  g_assert(reply.body != NULL);
+  send_reply(s, req, &reply);
+  g_bytes_unref(reply.body);
+  g_strfreev(rq.seg);
+  if (rq.query != NULL)
+    g_hash_table_unref(rq.query);
+}
+
+/* ---- the server ---- */
+
+/* A listening socket on @host:@port. Returns: the socket, or -1 with @error. */
+static evutil_socket_t
+listen_on(Serve *s, const char *host, guint16 port, GError **error)
+{
+  struct addrinfo hints = { 0 };
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  char service[8];
+  g_snprintf(service, sizeof service, "%u", port);
+  struct addrinfo *res = NULL;
+  int rc = getaddrinfo(host, service, &hints, &res);
+  if (rc != 0) {
+    g_set_error(error, SERVE_ERROR, SERVE_ERROR_ADDRESS, "cannot use the address '%s': %s",
+                host, gai_strerror(rc));
+    return -1;
+  }
+  int saved = 0;
+  evutil_socket_t fd = -1;
+  for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+      saved = errno;
+      continue;
+    }
+    /* A restarted server can take its port back while old connections linger in TIME_WAIT. */
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    /* Headers and body leave in separate writes; without this, Nagle's algorithm holds the
+     * body's last segment until the client's delayed ACK, 40 ms later. Linux hands the option
+     * on to the accepted connections. */
+    if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6)
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+      saved = errno;
+      close(fd);
+      fd = -1;
+      continue;
+    }
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof addr;
+    char name[NI_MAXHOST], serv[NI_MAXSERV];
+    if (getsockname(fd, (struct sockaddr *) &addr, &len) == 0 &&
+        getnameinfo((struct sockaddr *) &addr, len, name, sizeof name, serv, sizeof serv,
+                    NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+      s->host = g_strdup(name);
+      s->port = (guint16) atoi(serv);
+      s->ipv6 = addr.ss_family == AF_INET6;
+    } else {
+      s->host = g_strdup(host);
+      s->port = port;
+    }
+  }
+  freeaddrinfo(res);
+  if (fd < 0) {
+    g_set_error(error, SERVE_ERROR, SERVE_ERROR_BIND, "cannot listen on %s port %u: %s%s",
+                host, port, g_strerror(saved),
+                saved == EADDRINUSE ? " (another server uses it: choose another with --port)"
+                                    : "");
+  }
+  return fd;
+}
+
+Serve *
+serve_new(struct event_base *base, const ServeOptions *options, GError **error)
+{
+  g_autoptr(Store) store = store_open(options->db_path, STORE_OPEN_READ_ONLY, error);
+  if (store == NULL)
+    return NULL;
+  g_autoptr(Serve) s = g_new0(Serve, 1);
+  s->base = base;
+  s->store = g_steal_pointer(&store);
+  s->db_path = g_strdup(options->db_path);
+  s->log = options->log;
+  s->log_data = options->log_data;
+  s->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                   (GDestroyNotify) cache_entry_free);
+  g_autoptr(GError) local = NULL;
+  s->tmpdir = g_dir_make_tmp("zdsim-serve-XXXXXX", &local);
+  if (s->tmpdir == NULL) {
+    g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED,
+                "cannot make a temporary directory for plots: %s", local->message);
+    return NULL;
+  }
+  s->http = evhttp_new(base);
+  if (s->http == NULL) {
+    g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED, "libevent cannot start an HTTP server");
+    return NULL;
+  }
+  evhttp_set_allowed_methods(s->http, KNOWN_METHODS);
+  evhttp_set_max_headers_size(s->http, SERVE_MAX_HEADERS_SIZE);
+  evhttp_set_max_body_size(s->http, SERVE_MAX_BODY_SIZE);
+  evhttp_set_timeout(s->http, SERVE_TIMEOUT_S);
+  evhttp_set_gencb(s->http, on_request, s);
+
+  const char *host = options->bind != NULL ? options->bind : SERVE_DEFAULT_BIND;
+  evutil_socket_t fd = listen_on(s, host, options->port, error);
+  if (fd < 0)
+    return NULL;
+  if (evhttp_accept_socket_with_handle(s->http, fd) == NULL) {
+    close(fd);
+    g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED,
+                "libevent cannot accept connections on %s port %u", host, s->port);
+    return NULL;
+  }
+  return g_steal_pointer(&s);
+}
+
+void
+serve_free(Serve *s)
+{
+  if (s == NULL)
+    return;
+  if (s->http != NULL)
+    evhttp_free(s->http);
+  store_close(s->store);
+  if (s->cache != NULL)
+    g_hash_table_unref(s->cache);
+  if (s->tmpdir != NULL) {
+    /* Only the server's own plot-N.svg files can be there (left by a failed gnuplot). */
+    g_autoptr(GDir) dir = g_dir_open(s->tmpdir, 0, NULL);
+    const char *name;
+    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+      g_autofree char *path = g_build_filename(s->tmpdir, name, NULL);
+      g_unlink(path);
+    }
+    g_rmdir(s->tmpdir);
+  }
+  g_free(s->tmpdir);
+  g_free(s->db_path);
+  g_free(s->host);
+  g_free(s);
+}
+
+guint16
+serve_get_port(const Serve *s)
+{
+  return s->port;
+}
+
+char *
+serve_get_url(const Serve *s)
+{
+  return s->ipv6 ? g_strdup_printf("http://[%s]:%u/", s->host, s->port)
+                 : g_strdup_printf("http://%s:%u/", s->host, s->port);
+}
