@@ -13,7 +13,7 @@ OPT      := -O1 -fno-omit-frame-pointer
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 endif
 
-PKGS         = glib-2.0 gthread-2.0 json-glib-1.0 libevent sqlite3
+PKGS         = glib-2.0 gthread-2.0 gio-2.0 json-glib-1.0 libevent sqlite3
 DEB_PACKAGES = libglib2.0-dev libevent-dev libsqlite3-dev libjson-glib-dev gnuplot-nox \
                pkg-config tzdata
 
