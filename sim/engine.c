@@ -12,11 +12,11 @@ typedef struct {
   guint32 kind;
   guint32 subject;
   gint64 data;
-  guint32 heap_pos;  /* position in the heap, or SLOT_FREE */
-  guint32 gen;       /* bumped whenever the slot is freed, so old handles go stale */
+  gboolean live;     /* pending and not cancelled */
+  guint32 gen;       /* bumped whenever the event runs or is cancelled: old handles go stale */
 } Slot;
 
-#define SLOT_FREE G_MAXUINT32
+#define SLOT_NONE G_MAXUINT32
 #define SEQ_BITS 56
 #define SEQ_MASK ((G_GUINT64_CONSTANT(1) << SEQ_BITS) - 1)
 
@@ -28,24 +28,18 @@ struct Engine {
   guint64 events;
   gboolean stopped;
   HeapEntry *heap;
-  guint32 n_heap;
+  guint32 n_heap;      /* entries, cancelled ones included */
+  guint32 n_live;      /* pending events */
   guint32 cap_heap;
   Slot *slots;
-  guint32 n_slots;     /* slots ever handed out */
-  guint32 free_head;   /* free list threaded through Slot.kind, SLOT_FREE at the end */
+  guint32 n_slots;
+  guint32 free_head;   /* free list threaded through Slot.kind */
 };
 
 static inline gboolean
 entry_before(const HeapEntry *a, const HeapEntry *b)
 {
   return a->time < b->time || (a->time == b->time && a->order < b->order);
-}
-
-static inline void
-heap_put(Engine *engine, guint32 pos, HeapEntry entry)
-{
-  engine->heap[pos] = entry;
-  engine->slots[entry.slot].heap_pos = pos;
 }
 
 static void
@@ -56,10 +50,10 @@ sift_up(Engine *engine, guint32 pos)
     guint32 parent = (pos - 1) / 2;
     if (!entry_before(&entry, &engine->heap[parent]))
       break;
-    heap_put(engine, pos, engine->heap[parent]);
+    engine->heap[pos] = engine->heap[parent];
     pos = parent;
   }
-  heap_put(engine, pos, entry);
+  engine->heap[pos] = entry;
 }
 
 static void
@@ -75,30 +69,57 @@ sift_down(Engine *engine, guint32 pos)
       child++;
     if (!entry_before(&engine->heap[child], &entry))
       break;
-    heap_put(engine, pos, engine->heap[child]);
+    engine->heap[pos] = engine->heap[child];
     pos = child;
   }
-  heap_put(engine, pos, entry);
+  engine->heap[pos] = entry;
 }
 
-/* Removes the heap entry at @pos and returns its slot to the free list. */
 static void
-heap_remove(Engine *engine, guint32 pos)
+slot_release(Engine *engine, guint32 slot)
 {
-  guint32 slot = engine->heap[pos].slot;
-  guint32 last = --engine->n_heap;
-  if (pos != last) {
-    HeapEntry moved = engine->heap[last];
-    heap_put(engine, pos, moved);
-    if (pos > 0 && entry_before(&moved, &engine->heap[(pos - 1) / 2]))
-      sift_up(engine, pos);
-    else
-      sift_down(engine, pos);
-  }
-  engine->slots[slot].heap_pos = SLOT_FREE;
-  engine->slots[slot].gen++;
   engine->slots[slot].kind = engine->free_head;
   engine->free_head = slot;
+}
+
+/* Removes the earliest entry; its slot goes back to the free list. */
+static void
+heap_pop(Engine *engine)
+{
+  guint32 slot = engine->heap[0].slot;
+  guint32 last = --engine->n_heap;
+  if (last > 0) {
+    engine->heap[0] = engine->heap[last];
+    sift_down(engine, 0);
+  }
+  slot_release(engine, slot);
+}
+
+/* Cancelled entries stay in the heap until they reach the top; drop them there, so that the
+ * top is always a pending event. */
+static void
+drop_cancelled(Engine *engine)
+{
+  while (engine->n_heap > 0 && !engine->slots[engine->heap[0].slot].live)
+    heap_pop(engine);
+}
+
+/* Drops every cancelled entry and restores the heap bottom-up (Floyd): O(n). The order of
+ * events does not change, since it is the order of their (time, order) keys. */
+static void
+compact(Engine *engine)
+{
+  guint32 n = 0;
+  for (guint32 i = 0; i < engine->n_heap; i++) {
+    HeapEntry e = engine->heap[i];
+    if (engine->slots[e.slot].live)
+      engine->heap[n++] = e;
+    else
+      slot_release(engine, e.slot);
+  }
+  engine->n_heap = n;
+  for (guint32 i = n / 2; i-- > 0;)
+    sift_down(engine, i);
 }
 
 Engine *
@@ -107,7 +128,7 @@ engine_new(EngineDispatch dispatch, void *ctx)
   Engine *engine = g_new0(Engine, 1);
   engine->dispatch = dispatch;
   engine->ctx = ctx;
-  engine->free_head = SLOT_FREE;
+  engine->free_head = SLOT_NONE;
   return engine;
 }
 
@@ -124,16 +145,15 @@ engine_free(Engine *engine)
 void
 engine_reset(Engine *engine)
 {
-  /* Every slot goes back to the free list with a new generation, so handles from the previous
-   * replication are stale in this one. */
-  engine->free_head = SLOT_FREE;
+  engine->free_head = SLOT_NONE;
   for (guint32 i = engine->n_slots; i-- > 0;) {
-    engine->slots[i].heap_pos = SLOT_FREE;
-    engine->slots[i].gen++;
-    engine->slots[i].kind = engine->free_head;
-    engine->free_head = i;
+    if (engine->slots[i].live)
+      engine->slots[i].gen++;
+    engine->slots[i].live = FALSE;
+    slot_release(engine, i);
   }
   engine->n_heap = 0;
+  engine->n_live = 0;
   engine->now = 0;
   engine->seq = 0;
   engine->events = 0;
@@ -143,13 +163,12 @@ engine_reset(Engine *engine)
 static guint32
 slot_take(Engine *engine)
 {
-  if (engine->free_head != SLOT_FREE) {
+  if (engine->free_head != SLOT_NONE) {
     guint32 slot = engine->free_head;
     engine->free_head = engine->slots[slot].kind;
     return slot;
   }
   if (engine->n_slots == engine->cap_heap) {
-    /* Heap and slot table grow together: there are never more slots than heap places. */
     guint32 cap = engine->cap_heap ? engine->cap_heap * 2 : 64;
     g_assert(cap > engine->cap_heap);
     engine->heap = g_renew(HeapEntry, engine->heap, cap);
@@ -171,14 +190,16 @@ engine_schedule(Engine *engine, gint64 time, guint8 priority, guint32 kind, guin
   s->kind = kind;
   s->subject = subject;
   s->data = data;
+  s->live = TRUE;
   HeapEntry entry = {
     .time = time,
     .order = ((guint64) priority << SEQ_BITS) | engine->seq++,
     .slot = slot,
   };
   guint32 pos = engine->n_heap++;
-  heap_put(engine, pos, entry);
+  engine->heap[pos] = entry;
   sift_up(engine, pos);
+  engine->n_live++;
   return ((guint64) s->gen << 32) | slot;
 }
 
@@ -190,9 +211,16 @@ engine_cancel(Engine *engine, EngineHandle handle)
   if (handle == 0 || slot >= engine->n_slots)
     return FALSE;
   Slot *s = &engine->slots[slot];
-  if (s->gen != gen || s->heap_pos == SLOT_FREE)
+  if (s->gen != gen || !s->live)
     return FALSE;
-  heap_remove(engine, s->heap_pos);
+  s->live = FALSE;
+  s->gen++;
+  engine->n_live--;
+  drop_cancelled(engine);
+  /* Cancelled entries deep in the heap wait for their time; when they outnumber the pending
+   * events, rebuild the heap without them, so memory stays within twice what is pending. */
+  if (engine->n_heap - engine->n_live > engine->n_live + 64)
+    compact(engine);
   return TRUE;
 }
 
@@ -203,15 +231,18 @@ engine_run(Engine *engine, gint64 until)
   engine->stopped = FALSE;
   while (engine->n_heap > 0 && engine->heap[0].time < until && !engine->stopped) {
     const HeapEntry top = engine->heap[0];
-    const Slot *s = &engine->slots[top.slot];
+    Slot *s = &engine->slots[top.slot];
     EngineEvent event = {
       .time = top.time,
       .kind = s->kind,
       .subject = s->subject,
       .data = s->data,
     };
-    /* Remove before dispatching: the handler may schedule into the freed slot. */
-    heap_remove(engine, 0);
+    s->live = FALSE;
+    s->gen++;
+    engine->n_live--;
+    heap_pop(engine);
+    drop_cancelled(engine);
     engine->now = event.time;
     engine->events++;
     engine->dispatch(engine->ctx, &event);
@@ -242,7 +273,7 @@ engine_events(const Engine *engine)
 guint
 engine_pending(const Engine *engine)
 {
-  return engine->n_heap;
+  return engine->n_live;
 }
 
 gint64

@@ -9,11 +9,12 @@
  *
  * The data structure.
  *   The pending events live in an array-based binary heap of 24-byte entries ordered by
- *   (time, priority, sequence); the payloads live in a slot table with a free list, and each
- *   slot remembers its heap position so that cancelling is O(log n) too. Arrays only grow, so
- *   once warm (after the largest number of pending events has been seen) scheduling,
- *   cancelling and dispatching allocate nothing; engine_reset() keeps the arrays for the next
- *   replication.
+ *   (time, priority, sequence); the payloads live in a slot table with a free list. Cancelling
+ *   marks the slot and leaves its entry in the heap until the entry reaches the top, where it
+ *   is dropped (lazy deletion), so sifting moves heap entries only and never writes into the
+ *   slot table, and the earliest entry is always a pending event. Arrays only grow, so once
+ *   warm (after the largest number of entries has been seen) scheduling, cancelling and
+ *   dispatching allocate nothing; engine_reset() keeps the arrays for the next replication.
  *
  * Errors.
  *   Scheduling in the past or cancelling with a stale handle are programming errors: the first
