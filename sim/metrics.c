@@ -28,39 +28,63 @@ is_up(const Model *model)
   return model->serving > 0 && model->db_up;
 }
 
+/* Whether the counts the figures depend on differ from those of the last accounting time. */
+static gboolean
+counts_changed(const Model *model)
+{
+  return model->serving != model->acc_serving || model->bad_routes != model->acc_bad_routes ||
+         model->alive != model->acc_alive || model->db_up != model->acc_db_up ||
+         model->index0_serving != model->acc_index0_serving ||
+         model->starting != model->acc_starting;
+}
+
+static void
+remember_counts(Model *model)
+{
+  model->acc_serving = model->serving;
+  model->acc_bad_routes = model->bad_routes;
+  model->acc_alive = model->alive;
+  model->acc_db_up = model->db_up;
+  model->acc_index0_serving = model->index0_serving;
+  model->acc_starting = model->starting;
+}
+
 void
 metrics_advance(Model *model, gint64 now)
 {
   gint64 a = model->acc_time;
   if (now <= a)
     return;
+  /* The state has been constant since the last accounting time (metrics_after_event runs at
+   * every change), so each figure is its rate times the elapsed time. */
   ModelResult *r = &model->result;
   gint64 dt = now - a;
-  gboolean up = is_up(model);
+  guint serving = model->acc_serving, bad_routes = model->acc_bad_routes;
+  gboolean db_up = model->acc_db_up;
+  gboolean up = serving > 0 && db_up;
   gint64 inside = 0;
   double offered = traffic_offered(model, a, now, &inside);
   double secs_in = (double) inside / (double) DIST_USEC_PER_SEC;
   double secs_out = (double) (dt - inside) / (double) DIST_USEC_PER_SEC;
 
   r->offered += offered;
-  r->container_us += (double) model->alive * (double) dt;
+  r->container_us += (double) model->acc_alive * (double) dt;
   if (up) {
     r->up_time += dt;
     r->business_up_time += inside;
   } else {
     r->down_outside_portal += dt - calendar_overlap(model->cal->portal, a, now);
   }
-  if (!model->db_up)
+  if (!db_up)
     r->db_down_time += dt;
-  else if (model->serving == 0)
+  else if (serving == 0)
     r->zero_instance_time += dt;
-  if (model->db_up && model->index0_serving > 0)
+  if (db_up && model->acc_index0_serving > 0)
     r->reported_up_time += dt;
 
   if (up) {
-    double capacity = model->serving * model->sc->capacity_rps;
-    double ok = 1.0 - all_attempts_bad(model->serving, model->bad_routes,
-                                       model->sc->router_attempts);
+    double capacity = serving * model->sc->capacity_rps;
+    double ok = 1.0 - all_attempts_bad(serving, bad_routes, model->sc->router_attempts);
     double peak = traffic_peak_rps(model), off = traffic_offpeak_rps(model);
     r->served += secs_in * MIN(peak * ok, capacity) + secs_out * MIN(off * ok, capacity);
     gint64 cap_ok = (capacity >= peak ? inside : 0) + (capacity >= off ? dt - inside : 0);
@@ -113,6 +137,7 @@ void
 metrics_start(Model *model)
 {
   model->acc_time = 0;
+  remember_counts(model);
   model->was_up = is_up(model);
   if (!model->was_up) {
     model->outage_start = 0;
@@ -124,6 +149,12 @@ metrics_start(Model *model)
 void
 metrics_after_event(Model *model)
 {
+  /* Most events (a cell without the app recreated, a poll with nothing to do) change none of
+   * the counts, and then there is nothing to integrate, open or close (make bench). */
+  if (!counts_changed(model))
+    return;
+  metrics_advance(model, model_now(model));
+  remember_counts(model);
   gboolean up = is_up(model);
   if (model->was_up && !up) {
     model->outage_start = model->acc_time;

@@ -333,7 +333,6 @@ static void
 dispatch(void *ctx, const EngineEvent *event)
 {
   Model *model = ctx;
-  metrics_advance(model, event->time);
   switch ((ModelEventKind) event->kind) {
   case EV_PLACE:
   case EV_HEALTHY:

@@ -133,9 +133,21 @@ typedef struct {
   gboolean keep_timeline;
   const volatile gint *cancel;
   gint done;
+  GMutex lock;       /* with wake: the caller sleeps until a replication finishes */
+  GCond wake;
   guint64 *events;   /* per replication */
   guint64 *updates;
 } Job;
+
+/* Counts a replication as done and wakes the caller. */
+static void
+finish(Job *job)
+{
+  g_mutex_lock(&job->lock);
+  g_atomic_int_inc(&job->done);
+  g_cond_signal(&job->wake);
+  g_mutex_unlock(&job->lock);
+}
 
 static void
 replicate(gpointer data, gpointer user_data)
@@ -147,7 +159,7 @@ replicate(gpointer data, gpointer user_data)
     model->cancel = job->cancel;
     model_run(model);
     if (model_cancelled(model)) {
-      g_atomic_int_inc(&job->done);
+      finish(job);
       return;
     }
     RunResult *res = job->result;
@@ -162,7 +174,7 @@ replicate(gpointer data, gpointer user_data)
       res->updates_spans = g_array_ref(model->result.updates_spans);
     }
   }
-  g_atomic_int_inc(&job->done);
+  finish(job);
 }
 
 void
@@ -202,6 +214,9 @@ run_execute(const Scenario *scenario, const RunOptions *options, GError **error)
     .updates = updates,
   };
 
+  g_mutex_init(&job.lock);
+  g_cond_init(&job.wake);
+
   if (jobs == 1) {
     /* No thread at all: simplest to debug and profile, and the same results. */
     for (guint r = 0; r < n; r++) {
@@ -213,24 +228,36 @@ run_execute(const Scenario *scenario, const RunOptions *options, GError **error)
     GThreadPool *pool = g_thread_pool_new(replicate, &job, (gint) MIN(jobs, n), TRUE, error);
     if (pool == NULL) {
       g_prefix_error(error, "cannot start %u worker threads: ", jobs);
+      g_mutex_clear(&job.lock);
+      g_cond_clear(&job.wake);
       return NULL;
     }
     for (guint r = 0; r < n; r++)
       g_thread_pool_push(pool, GUINT_TO_POINTER(r + 1), NULL);
+    /* Woken by every finished replication, and every 20 ms for the progress bar: the run
+     * ends when its last replication does, not at the next tick. */
     guint last = 0;
+    g_mutex_lock(&job.lock);
     while ((guint) g_atomic_int_get(&job.done) < n) {
-      g_usleep(20000);
+      g_cond_wait_until(&job.wake, &job.lock, g_get_monotonic_time() + 20000);
       guint done = (guint) g_atomic_int_get(&job.done);
-      if (options->progress != NULL && done != last)
+      if (options->progress != NULL && done != last) {
+        g_mutex_unlock(&job.lock);
         options->progress(done, n, options->progress_data);
+        g_mutex_lock(&job.lock);
+      }
       last = done;
     }
+    g_mutex_unlock(&job.lock);
     /* GThreadPool has no autoptr: free it by hand (STYLE.md); every job has finished. */
     g_thread_pool_free(pool, FALSE, TRUE);
     if (options->progress != NULL && last != n)
       options->progress(n, n, options->progress_data);
   }
 
+  /* Every replication has finished: nobody uses the lock any more. */
+  g_mutex_clear(&job.lock);
+  g_cond_clear(&job.wake);
   if (options->cancel != NULL && g_atomic_int_get(options->cancel)) {
     g_set_error(error, RUN_ERROR, RUN_ERROR_CANCELLED, "interrupted");
     return NULL;

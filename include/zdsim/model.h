@@ -244,6 +244,10 @@ struct Model {
 
   /* Accounting. */
   gint64 acc_time;
+  /* The counts the books were last brought up to date with (metrics.c): the figures are
+   * integrated only when one of them changes, not at every event. */
+  guint acc_serving, acc_bad_routes, acc_alive, acc_index0_serving, acc_starting;
+  gboolean acc_db_up;
   gboolean was_up;
   gint64 outage_start;
   ModelCause outage_cause;
@@ -348,9 +352,10 @@ void model_index_running(Model *model, guint32 index);
 void model_container_gone(Model *model, guint32 cell);
 
 /* metrics.c: accounting. */
-/* Integrates the current state from the last accounting time to now. */
+/* Integrates the state of the last accounting time from then to now. */
 void metrics_advance(Model *model, gint64 now);
-/* Notes an up/down change after an event (opens or closes outages). */
+/* After an event: when the counts changed, integrates up to now and notes an up/down change
+ * (opens or closes outages); otherwise does nothing. */
 void metrics_after_event(Model *model);
 /* Opens the books at time 0, after the initial placement. */
 void metrics_start(Model *model);
