@@ -330,12 +330,32 @@ zone_new(const char *name)
   return g_time_zone_new_identifier(name);
 }
 
+gboolean
+calendar_zone_name_is_valid(const char *name)
+{
+  /* IANA names are ASCII words joined by '/' ("America/Argentina/Buenos_Aires", "Etc/GMT+5").
+   * GLib also takes a file path or a POSIX TZ string; a path would let a scenario open any
+   * file (a FIFO blocks for ever), so neither is accepted. */
+  if (name == NULL || !g_ascii_isalpha(name[0]) || strlen(name) > 64 ||
+      strstr(name, "..") != NULL)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum(*p) && strchr("/_+-.", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 parse_zone(const char *tok, char **out, GError **error)
 {
   if (g_ascii_strcasecmp(tok, "UTC") == 0) {
     *out = NULL;
     return TRUE;
+  }
+  if (!calendar_zone_name_is_valid(tok)) {
+    g_set_error(error, CALENDAR_ERROR, CALENDAR_ERROR_PARSE,
+                "unknown time zone '%s' (" ZONE_EXPECTED ")", tok);
+    return FALSE;
   }
   /* g_time_zone_new_identifier() returns NULL for unknown names since GLib 2.68. */
   g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(tok);
@@ -624,8 +644,28 @@ check_time(const LocalTime *t, const char *text, GError **error)
   return TRUE;
 }
 
+static GDateTime *parse_datetime(const char *text, GError **error);
+
 GDateTime *
 calendar_parse_datetime(const char *text, GError **error)
+{
+  GDateTime *dt = parse_datetime(text, error);
+  if (dt == NULL)
+    return NULL;
+  /* GDateTime holds years 1 to 9999 in local time; the same instant in UTC can fall outside
+   * them ("0001-01-01T00:00:00+01:00"), and then nothing can print or compare it in UTC. */
+  g_autoptr(GDateTime) utc = g_date_time_to_utc(dt);
+  if (utc == NULL) {
+    g_set_error(error, CALENDAR_ERROR, CALENDAR_ERROR_PARSE,
+                "date-time '%s' is out of range (years 1 to 9999 in UTC)", text);
+    g_date_time_unref(dt);
+    return NULL;
+  }
+  return dt;
+}
+
+static GDateTime *
+parse_datetime(const char *text, GError **error)
 {
   g_autofree char *s = g_strstrip(g_strdup(text != NULL ? text : ""));
   LocalTime t;
@@ -673,7 +713,8 @@ calendar_parse_datetime(const char *text, GError **error)
         return NULL;
       if (g_ascii_strcasecmp(sp, "UTC") == 0)
         return g_date_time_new_utc(t.year, t.month, t.day, t.hour, t.minute, t.second);
-      g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(sp);
+      g_autoptr(GTimeZone) tz =
+          calendar_zone_name_is_valid(sp) ? g_time_zone_new_identifier(sp) : NULL;
       if (tz == NULL) {
         g_set_error(error, CALENDAR_ERROR, CALENDAR_ERROR_PARSE,
                     "unknown time zone '%s' (" ZONE_EXPECTED ")", sp);
@@ -745,6 +786,10 @@ calendar_expand(const CalendarWindow *window, GDateTime *start, gint64 horizon)
   /* The zone was checked when the window was parsed. */
   g_assert(tz != NULL);
   g_autoptr(GDateTime) local = g_date_time_to_timezone(start, tz);
+  /* The start's local day can lie outside GDateTime's years 1 to 9999 (0001-01-01T00:00Z in
+   * New York); the start's own day is at most a day off, which the week before covers. */
+  if (local == NULL)
+    local = g_date_time_ref(start);
   int y, m, d;
   g_date_time_get_ymd(local, &y, &m, &d);
 
@@ -758,7 +803,8 @@ calendar_expand(const CalendarWindow *window, GDateTime *start, gint64 horizon)
   g_date_clear(&last_day, 1);
   g_date_set_dmy(&last_day, 31, G_DATE_DECEMBER, 9999);
   gint64 n_days = horizon / USEC_PER_DAY + 1 + 2 * 7;
-  gint64 room = (gint64) g_date_get_julian(&last_day) - (gint64) g_date_get_julian(&day) + 7;
+  /* Days from a week before the start's day to 9999-12-31, both included. */
+  gint64 room = (gint64) g_date_get_julian(&last_day) - (gint64) g_date_get_julian(&day) + 8;
   n_days = MIN(n_days, room);
   if (g_date_get_julian(&day) > 7)
     g_date_subtract_days(&day, 7);

@@ -637,7 +637,9 @@ parse_rate_body(const char *text, double *out_per_s, GError **error)
   /* In µs, where the units are exact integers: "1/12w" is 1e6 / 7257600e6, the correctly
    * rounded 1 / 7257600. */
   per_s = count * 1e6 / (periods * (double) unit->us);
-  if (!isfinite(per_s)) {
+  /* dist_format_rate() writes the count per week, which this parser multiplies by 1e6
+   * again: a rate whose weekly count times 1e6 overflows could not be read back. */
+  if (!isfinite(per_s) || !isfinite(per_s * DIST_SECONDS_PER_WEEK * 1e6)) {
     g_set_error(error, DIST_ERROR, DIST_ERROR_PARSE, "too large; " RATE_EXPECTED);
     return FALSE;
   }

@@ -23,6 +23,7 @@ G_DEFINE_QUARK(scenario-error-quark, scenario_error)
 /* Bounds that only protect memory and run time; no platform documents such limits. */
 #define MAX_COUNT 100000
 #define MAX_SWEEP_POINTS 100000
+#define MAX_SWEEP_VALUES 1000
 #define MAX_REPORTED 100
 #define NO_LIMIT G_MAXDOUBLE
 
@@ -444,7 +445,13 @@ closest(const char *word, const char *const *names, gsize n_names)
   guint limit = MAX(2, (guint) strlen(word) / 3);
   const char *best = NULL;
   guint best_distance = G_MAXUINT;
+  gsize n = strlen(word);
   for (gsize i = 0; i < n_names; i++) {
+    /* The distance is at least the difference in length: skip the table when that alone
+     * is over the limit (a long unknown word would cost n x m integers per name). */
+    gsize m = strlen(names[i]);
+    if ((n > m ? n - m : m - n) > limit)
+      continue;
     guint distance = edit_distance(word, names[i]);
     if (distance <= limit && distance < best_distance) {
       best = names[i];
@@ -895,8 +902,10 @@ spec_parse(const KeySpec *spec, const char *raw, Scenario *s, char **detail)
       return TRUE;
     }
     case KEY_ZONE: {
+      if (!calendar_zone_name_is_valid(raw) && g_ascii_strcasecmp(raw, "UTC") != 0)
+        return FALSE;
       GTimeZone *zone = g_time_zone_new_identifier(raw);
-      if (zone == NULL || has_control(raw))
+      if (zone == NULL)
         return FALSE;
       g_time_zone_unref(zone);
       char **out = field;
@@ -1030,21 +1039,6 @@ get_value(GKeyFile *kf, const char *group, const char *key)
 
 /* ---- splitting lists (sweep values) ---- */
 
-static gboolean
-has_top_level_comma(const char *text)
-{
-  int depth = 0;
-  for (const char *p = text; *p != '\0'; p++) {
-    if (*p == '(')
-      depth++;
-    else if (*p == ')')
-      depth--;
-    else if (*p == ',' && depth == 0)
-      return TRUE;
-  }
-  return FALSE;
-}
-
 /* Splits a sweep list: on '|' when there is one (windows contain commas), else on the
  * commas outside parentheses ("uniform(1s,2s), exp(5s)" is two values). Returns NULL when a
  * value is empty. */
@@ -1095,7 +1089,8 @@ section_name(Ctx *ctx, const Origin *origin, const char *line)
     return NULL;
   }
   g_autofree char *name = g_strstrip(g_strndup(line + 1, (gsize) (close - line - 1)));
-  if (*name == '\0' || has_control(name)) {
+  /* GKeyFile refuses every control character in a group name, tabs included. */
+  if (*name == '\0' || has_control(name) || strchr(name, '\t') != NULL) {
     report(ctx, origin, "expected a section name between [ and ], got '%s'", line);
     return NULL;
   }
@@ -1598,6 +1593,7 @@ resolve_sweep(Ctx *ctx, GKeyFile *kf, Scenario *s)
 {
   g_auto(GStrv) keys = g_key_file_get_keys(kf, "sweep", NULL, NULL);
   double points = 1;
+  guint n_values = 0;
   for (char **key = keys; key != NULL && *key != NULL; key++) {
     g_autofree char *raw = get_value(kf, "sweep", *key);
     const Origin *origin = origin_get(ctx, "sweep", *key);
@@ -1608,10 +1604,16 @@ resolve_sweep(Ctx *ctx, GKeyFile *kf, Scenario *s)
       continue;
     }
     points *= values->len;
+    n_values += values->len;
     ScenarioSweepAxis *axis = g_new0(ScenarioSweepAxis, 1);
     axis->key = g_strdup(*key);
     axis->values = values;
     g_ptr_array_add(s->sweep, axis);
+  }
+  /* Each value is checked by resolving the whole scenario once. */
+  if (n_values > MAX_SWEEP_VALUES) {
+    report(ctx, origin_get(ctx, "sweep", ""), "[sweep]: expected at most %d values in all, "
+           "got %u", MAX_SWEEP_VALUES, n_values);
   }
   if (points > MAX_SWEEP_POINTS) {
     report(ctx, origin_get(ctx, "sweep", ""), "[sweep]: expected at most %d points, got %.0f",
@@ -1622,7 +1624,7 @@ resolve_sweep(Ctx *ctx, GKeyFile *kf, Scenario *s)
 /* Every key with its value or default, then the checks across keys, the actions, [expect]
  * and [sweep]. Always returns a scenario; ctx->problems says whether it is any good. */
 static Scenario *
-resolve(Ctx *ctx, GKeyFile *kf)
+resolve(Ctx *ctx, GKeyFile *kf, gboolean with_sweep)
 {
   Scenario *s = scenario_new_empty();
   gboolean ok[G_N_ELEMENTS(key_specs)];
@@ -1655,7 +1657,10 @@ resolve(Ctx *ctx, GKeyFile *kf)
   g_ptr_array_sort(s->actions, action_compare);
 
   resolve_expects(ctx, kf, s);
-  resolve_sweep(ctx, kf, s);
+  /* A sweep value is checked by resolving everything but the sweep itself, which would
+   * make the check grow with the square of the number of values. */
+  if (with_sweep)
+    resolve_sweep(ctx, kf, s);
   return s;
 }
 
@@ -1680,7 +1685,7 @@ check_sweep_values(Ctx *ctx, GKeyFile *kf, const Scenario *s)
     for (guint v = 0; v < axis->values->len; v++) {
       g_key_file_set_value(kf, spec->section, spec->key, g_ptr_array_index(axis->values, v));
       g_hash_table_insert(ctx->origins, g_strdup(okey), origin_new(line, NULL));
-      scenario_free(resolve(ctx, kf));
+      scenario_free(resolve(ctx, kf, FALSE));
     }
 
     if (old_value != NULL)
@@ -1718,7 +1723,7 @@ scenario_load_data(const char *text, gsize length, const char *path,
       report(&ctx, NULL, "not a scenario file: %s", local->message);
     } else {
       apply_overrides(&ctx, kf, overrides);
-      s = resolve(&ctx, kf);
+      s = resolve(&ctx, kf, TRUE);
       if (ctx.problems->len == 0)
         check_sweep_values(&ctx, kf, s);
     }
@@ -1819,11 +1824,17 @@ scenario_to_string(const Scenario *scenario)
     g_string_append(out, "\n[sweep]\n");
   for (guint i = 0; i < s->sweep->len; i++) {
     const ScenarioSweepAxis *axis = g_ptr_array_index(s->sweep, i);
-    gboolean bars = FALSE;
-    for (guint v = 0; v < axis->values->len; v++)
-      bars = bars || has_top_level_comma(g_ptr_array_index(axis->values, v));
-    g_autofree char *values = join((const char *const *) axis->values->pdata, axis->values->len,
-                                   bars ? " | " : ", ");
+    /* Commas when they split back into the same values, else bars ("a) | (b, c" joined by
+     * commas would read back as "a), (b" and "c"). Values never contain '|'. */
+    g_autofree char *commas = join((const char *const *) axis->values->pdata, axis->values->len,
+                                   ", ");
+    g_autoptr(GPtrArray) back = split_list(commas);
+    gboolean bars = back == NULL || back->len != axis->values->len;
+    for (guint v = 0; !bars && v < back->len; v++)
+      bars = !g_str_equal(g_ptr_array_index(back, v), g_ptr_array_index(axis->values, v));
+    g_autofree char *values = bars ? join((const char *const *) axis->values->pdata,
+                                          axis->values->len, " | ")
+                                   : g_steal_pointer(&commas);
     g_string_append_printf(out, "%s = %s\n", axis->key, values);
   }
 

@@ -69,6 +69,11 @@ gboolean calendar_parse_window(const char *text, CalendarWindow *out, GError **e
  * instants = TRUE. Ownership and errors as for calendar_parse_window(). */
 gboolean calendar_parse_schedule(const char *text, CalendarWindow *out, GError **error);
 
+/* Whether @name has the form of an IANA zone name (ASCII letters, digits and "/_+-.",
+ * starting with a letter, no ".."), which is all a zone in a scenario may be: GLib would
+ * also read a file path or a POSIX TZ string. Says nothing about whether the zone exists. */
+gboolean calendar_zone_name_is_valid(const char *name);
+
 /* Frees what a parse allocated (the zone name) and empties the window; the struct may be
  * parsed into again. */
 void calendar_window_clear(CalendarWindow *window);
