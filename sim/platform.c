@@ -160,7 +160,7 @@ platform_check_drained(Model *model, guint32 cell)
   foundation_set_cell_state(model, cell, CELL_RECREATING);
   gint64 recreate = dist_sample(&model->sc->cell_recreate, &model->rng_platform);
   engine_schedule(model->engine, model_now(model) + recreate, PRIO_NORMAL, EV_RECREATE_DONE,
-                  cell, 0);
+                  cell, c->timer_gen);
 }
 
 static void
@@ -169,7 +169,7 @@ cell_watch(Model *model, guint32 cell)
   /* Back and taking work during the watch time (DESIGN §10.9). */
   foundation_set_cell_state(model, cell, CELL_WATCHING);
   engine_schedule(model->engine, model_now(model) + model->sc->watch_time, PRIO_NORMAL,
-                  EV_WATCH_DONE, cell, 0);
+                  EV_WATCH_DONE, cell, model->cells[cell].timer_gen);
 }
 
 void
@@ -182,6 +182,9 @@ platform_fail_cell(Model *model, guint32 cell, ModelCause cause, gint64 back_aft
   engine_cancel(model->engine, c->poll_ev);
   engine_cancel(model->engine, c->timeout_ev);
   c->poll_ev = c->timeout_ev = 0;
+  /* A recreate or watch under way is void: a watch that started again after the cell came
+   * back must not end at the old watch's time. */
+  c->timer_gen++;
   foundation_set_cell_state(model, cell, CELL_FAILED);
   gint64 detected = model_tick_at_or_after(model, now + PRESENCE_TTL);
   for (guint32 id = c->head; id != MODEL_NONE;) {
@@ -228,11 +231,11 @@ platform_handle(Model *model, const EngineEvent *event)
     platform_check_drained(model, cell);
     break;
   case EV_RECREATE_DONE:
-    if (c->state == CELL_RECREATING)
+    if (c->state == CELL_RECREATING && event->data == c->timer_gen)
       cell_watch(model, cell);
     break;
   case EV_WATCH_DONE:
-    if (c->state != CELL_WATCHING)
+    if (c->state != CELL_WATCHING || event->data != c->timer_gen)
       break;
     foundation_set_cell_state(model, cell, CELL_UP);
     if (c->in_update) {

@@ -130,6 +130,8 @@ typedef struct {
   EngineHandle poll_ev, timeout_ev;
   EngineHandle failure_ev;  /* the next random failure (platform.cell_failure_mtbf) */
   guint32 bucket_pos;       /* place in its zone's bucket, when it takes work */
+  guint32 timer_gen;        /* bumped when the cell vanishes: its recreate and watch events
+                               (which carry it as data) go stale */
 } Cell;
 
 /* The auction's index of one zone: the cells that take work, bucketed by how many of the
