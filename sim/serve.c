@@ -65,7 +65,8 @@ struct Serve {
   char *host;     /* numeric, as bound */
   gboolean ipv6;
   guint16 port;
-  char *tmpdir;   /* gnuplot writes here; the server names every file */
+  char *tmpdir;   /* gnuplot writes here; the server names every file (NULL with no_plots) */
+  gboolean no_plots;
   guint64 files;
   ServeLogFunc log;
   void *log_data;
@@ -328,6 +329,12 @@ cache_svg(Serve *s, CacheEntry *e, PlotKind kind, GError **error)
 {
   if (e->svg[kind] != NULL)
     return g_bytes_ref(e->svg[kind]);
+  if (s->no_plots) {
+    /* Answered as a missing gnuplot is: 503, the page itself still works. */
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT,
+                "plots are turned off on this server");
+    return NULL;
+  }
   /* The file name is the server's own: nothing from the request reaches it. */
   g_autofree char *path = g_strdup_printf("%s/plot-%" G_GUINT64_FORMAT ".svg", s->tmpdir,
                                           ++s->files);
@@ -357,14 +364,13 @@ typedef struct {
   GHashTable *query;  /* decoded name -> value; the first of a repeated name wins */
 } Request;
 
-typedef struct {
-  int status;
-  const char *type;   /* Content-Type */
-  const char *cache;  /* Cache-Control */
-  const char *csp;
-  gboolean allow;     /* add "Allow: GET, HEAD" (405) */
-  GBytes *body;
-} Reply;
+void
+serve_response_clear(ServeResponse *response)
+{
+  if (response->body != NULL)
+    g_bytes_unref(response->body);
+  *response = (ServeResponse){ 0 };
+}
 
 static const char *
 reason_phrase(int status)
@@ -380,6 +386,8 @@ reason_phrase(int status)
     return "Method Not Allowed";
   case 500:
     return "Internal Server Error";
+  case 501:
+    return "Not Implemented";
   case 503:
     return "Service Unavailable";
   default:
@@ -415,25 +423,25 @@ method_name(enum evhttp_cmd_type method)
 }
 
 static void
-reply_set(Reply *out, int status, const char *type, GBytes *body)
+reply_set(ServeResponse *out, int status, const char *type, GBytes *body)
 {
   if (out->body != NULL)
     g_bytes_unref(out->body);
   out->status = status;
-  out->type = type;
+  out->content_type = type;
   out->body = body;
   out->csp = PAGE_CSP;
 }
 
 static void
-reply_html(Reply *out, int status, char *page)
+reply_html(ServeResponse *out, int status, char *page)
 {
   reply_set(out, status, "text/html; charset=utf-8",
             g_bytes_new_take(page, strlen(page)));
 }
 
 static void
-reply_json(Reply *out, int status, JsonNode *root)
+reply_json(ServeResponse *out, int status, JsonNode *root)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new();
   json_generator_set_pretty(gen, TRUE);
@@ -446,7 +454,7 @@ reply_json(Reply *out, int status, JsonNode *root)
 /* An error in the form the request's part of the site speaks: JSON under /api/, else a
  * page. */
 static void G_GNUC_PRINTF(4, 5)
-reply_error(const Request *rq, Reply *out, int status, const char *format, ...)
+reply_error(const Request *rq, ServeResponse *out, int status, const char *format, ...)
 {
   va_list ap;
   va_start(ap, format);
@@ -469,7 +477,7 @@ reply_error(const Request *rq, Reply *out, int status, const char *format, ...)
 
 /* A store failure: an unknown id is 404, a locked database 503, anything else 500. */
 static void
-reply_store_error(const Request *rq, Reply *out, const GError *error)
+reply_store_error(const Request *rq, ServeResponse *out, const GError *error)
 {
   int status = 500;
   if (g_error_matches(error, STORE_ERROR, STORE_ERROR_NOT_FOUND))
@@ -488,18 +496,19 @@ unref_bytes(const void *data, size_t len, void *bytes)
   g_bytes_unref(bytes);
 }
 
-/* The one place a reply is sent: exactly once per request. */
+/* The one place a reply is sent: exactly once per request, with the headers of @r (complete:
+ * respond_to() fills them all). */
 static void
-send_reply(Serve *s, struct evhttp_request *req, Reply *r)
+send_reply(Serve *s, struct evhttp_request *req, const ServeResponse *r)
 {
   struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-  evhttp_add_header(h, "Content-Type", r->type);
-  evhttp_add_header(h, "Cache-Control", r->cache != NULL ? r->cache : "no-cache");
-  evhttp_add_header(h, "Content-Security-Policy", r->csp != NULL ? r->csp : PAGE_CSP);
+  evhttp_add_header(h, "Content-Type", r->content_type);
+  evhttp_add_header(h, "Cache-Control", r->cache_control);
+  evhttp_add_header(h, "Content-Security-Policy", r->csp);
   evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
   evhttp_add_header(h, "Referrer-Policy", "no-referrer");
-  if (r->allow)
-    evhttp_add_header(h, "Allow", "GET, HEAD");
+  if (r->allow != NULL)
+    evhttp_add_header(h, "Allow", r->allow);
   gsize len = 0;
   const void *data = g_bytes_get_data(r->body, &len);
   g_autoptr(evbuffer) buf = evbuffer_new();
@@ -516,7 +525,7 @@ send_reply(Serve *s, struct evhttp_request *req, Reply *r)
   if (s->log != NULL)
     s->log(method_name(method), evhttp_request_get_uri(req), r->status,
            method == EVHTTP_REQ_HEAD ? 0 : len, s->log_data);
-  evhttp_send_reply(req, r->status, reason_phrase(r->status), buf);
+  evhttp_send_reply(req, r->status, r->reason, buf);
 }
 
 /* Decodes the query string into @rq->query. Returns FALSE with a message for a value that
@@ -713,15 +722,15 @@ json_add_plots(JsonBuilder *b, const char *what, gint64 id, const CacheEntry *e)
 /* ---- handlers: each fills *out once; send_reply() sends it ---- */
 
 static void
-handle_css(Reply *out)
+handle_css(ServeResponse *out)
 {
   const char *css = serve_html_css();
   reply_set(out, 200, "text/css; charset=utf-8", g_bytes_new_static(css, strlen(css)));
-  out->cache = "max-age=3600";
+  out->cache_control = "max-age=3600";
 }
 
 static void
-handle_index(Serve *s, const Request *rq, Reply *out)
+handle_index(Serve *s, const Request *rq, ServeResponse *out)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) runs = store_list_runs(s->store, 0, NULL, SERVE_INDEX_RUNS + 1, &error);
@@ -757,7 +766,8 @@ run_outcomes(const StoreRun *run, char **note)
 
 /* A run's page or JSON, made from the loaded @run. */
 static void
-run_reply(Serve *s, const Request *rq, const StoreRun *run, const CacheEntry *e, Reply *out)
+run_reply(Serve *s, const Request *rq, const StoreRun *run, const CacheEntry *e,
+          ServeResponse *out)
 {
   gint64 id = run->info->id;
   g_autofree char *note = NULL;
@@ -815,7 +825,7 @@ run_reply(Serve *s, const Request *rq, const StoreRun *run, const CacheEntry *e,
 }
 
 static void
-handle_run(Serve *s, const Request *rq, gint64 id, Reply *out)
+handle_run(Serve *s, const Request *rq, gint64 id, ServeResponse *out)
 {
   int which = rq->api ? PAGE_JSON : PAGE_HTML;
   const char *type = rq->api ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
@@ -841,7 +851,7 @@ handle_run(Serve *s, const Request *rq, gint64 id, Reply *out)
 }
 
 static void
-handle_api_runs(Serve *s, const Request *rq, Reply *out)
+handle_api_runs(Serve *s, const Request *rq, ServeResponse *out)
 {
   gint64 limit = SERVE_API_RUNS_DEFAULT;
   const char *limit_text = query_get(rq, "limit");
@@ -875,7 +885,7 @@ handle_api_runs(Serve *s, const Request *rq, Reply *out)
 }
 
 static void
-handle_api_sweeps(Serve *s, const Request *rq, Reply *out)
+handle_api_sweeps(Serve *s, const Request *rq, ServeResponse *out)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sweeps = store_list_sweeps(s->store, 0, &error);
@@ -968,7 +978,7 @@ json_add_recommendation(JsonBuilder *b, const TargetQuery *q, const GPtrArray *s
 }
 
 static void
-handle_sweep(Serve *s, const Request *rq, gint64 id, Reply *out)
+handle_sweep(Serve *s, const Request *rq, gint64 id, ServeResponse *out)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StoreSweepInfo) sweep = store_load_sweep(s->store, id, &error);
@@ -1035,7 +1045,7 @@ handle_sweep(Serve *s, const Request *rq, gint64 id, Reply *out)
 
 static void
 handle_plot(Serve *s, const Request *rq, gboolean sweep, gint64 id, const char *file,
-            Reply *out)
+            ServeResponse *out)
 {
   int kind = -1;
   if (g_str_has_suffix(file, ".svg")) {
@@ -1072,12 +1082,12 @@ handle_plot(Serve *s, const Request *rq, gboolean sweep, gint64 id, const char *
   }
   reply_set(out, 200, "image/svg+xml", g_steal_pointer(&svg));
   out->csp = SVG_CSP;
-  out->cache = "max-age=300";
+  out->cache_control = "max-age=300";
 }
 
 /* Routes on the raw path: ids and kinds must be plain text as sent, never decoded. */
 static void
-route(Serve *s, const Request *rq, Reply *out)
+route(Serve *s, const Request *rq, ServeResponse *out)
 {
   char **seg = rq->seg;
   guint n = rq->n;
@@ -1128,40 +1138,101 @@ route(Serve *s, const Request *rq, Reply *out)
                   : "");
 }
 
+/* Fills the parts of @out that every reply has: the reason phrase and, where a handler left
+ * them out, Cache-Control and the Content-Security-Policy. */
 static void
-on_request(struct evhttp_request *req, void *user_data)
+reply_finish(ServeResponse *out)
 {
-  Serve *s = user_data;
-  Reply reply = { 0 };
+  g_assert(out->body != NULL && out->content_type != NULL);
+  out->reason = reason_phrase(out->status);
+  if (out->cache_control == NULL)
+    out->cache_control = "no-cache";
+  if (out->csp == NULL)
+    out->csp = PAGE_CSP;
+}
+
+/* The answer to @method on @uri as evhttp parsed it (NULL is taken as the path "/"): what
+ * on_request() sends and serve_respond() returns. */
+static void
+respond_to(Serve *s, enum evhttp_cmd_type method, const struct evhttp_uri *uri,
+           ServeResponse *out)
+{
   Request rq = { 0 };
   g_autofree char *message = NULL;
-  const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
   const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
   if (path == NULL || *path == '\0')
     path = "/";
-  rq.method = evhttp_request_get_command(req);
+  rq.method = method;
   rq.api = g_str_has_prefix(path, "/api/") || g_str_equal(path, "/api");
 
   if (rq.method != EVHTTP_REQ_GET && rq.method != EVHTTP_REQ_HEAD) {
-    reply_error(&rq, &reply, 405,
-                "Only GET and HEAD are served here: the dashboard is read-only.");
-    reply.allow = TRUE;
+    reply_error(&rq, out, 405, "Only GET and HEAD are served here: the dashboard is read-only.");
+    out->allow = "GET, HEAD";
   } else if (path[0] != '/') {
-    reply_error(&rq, &reply, 400, "The request's path must start with '/'.");
+    reply_error(&rq, out, 400, "The request's path must start with '/'.");
   } else if (!parse_query(uri != NULL ? evhttp_uri_get_query(uri) : NULL, &rq, &message)) {
-    reply_error(&rq, &reply, 400, "Bad query: %s.", message);
+    reply_error(&rq, out, 400, "Bad query: %s.", message);
   } else {
     /* At most 6 pieces: anything deeper ends in the last one and matches no route. */
     rq.seg = g_strsplit(path + 1, "/", 6);
     rq.n = g_strv_length(rq.seg);
-    route(s, &rq, &reply);
+    route(s, &rq, out);
   }
-  g_assert(reply.body != NULL);
-  send_reply(s, req, &reply);
-  g_bytes_unref(reply.body);
+  reply_finish(out);
   g_strfreev(rq.seg);
   if (rq.query != NULL)
     g_hash_table_unref(rq.query);
+}
+
+static void
+on_request(struct evhttp_request *req, void *user_data)
+{
+  Serve *s = user_data;
+  g_auto(ServeResponse) reply = { 0 };
+  respond_to(s, evhttp_request_get_command(req), evhttp_request_get_evhttp_uri(req), &reply);
+  send_reply(s, req, &reply);
+}
+
+/* Whether libevent parses @method and passes it on (KNOWN_METHODS, one of them). */
+static gboolean
+method_known(enum evhttp_cmd_type method)
+{
+  return !g_str_equal(method_name(method), "?");
+}
+
+/* @target parsed as evhttp_parse_request_line() parses a request line's target (libevent
+ * 2.1.12, http.c): a CONNECT's with evhttp_uri_parse_authority(), which reads an authority up to
+ * the first '/', '?' or '#', ignores the rest and leaves the path empty; any other with
+ * evhttp_uri_parse_with_flags(EVHTTP_URI_NONCONFORMANT). The former is libevent's own (not
+ * exported); an authority after "//" with nothing behind it takes the same parse_authority()
+ * path in evhttp_uri_parse_with_flags(), and its path is empty too. Returns: (transfer full)
+ * or NULL where evhttp refuses the request line. */
+static struct evhttp_uri *
+parse_target(enum evhttp_cmd_type method, const char *target)
+{
+  if (method != EVHTTP_REQ_CONNECT)
+    return evhttp_uri_parse_with_flags(target, EVHTTP_URI_NONCONFORMANT);
+  g_autofree char *authority = g_strdup_printf("//%.*s", (int) strcspn(target, "/?#"), target);
+  return evhttp_uri_parse_with_flags(authority, EVHTTP_URI_NONCONFORMANT);
+}
+
+void
+serve_respond(Serve *s, enum evhttp_cmd_type method, const char *target, ServeResponse *out)
+{
+  *out = (ServeResponse){ 0 };
+  g_autoptr(evhttp_uri) uri = NULL;
+  /* What evhttp answers itself, before on_request() would see the request. */
+  if (!method_known(method)) {
+    reply_error(NULL, out, 501, "The server does not know this method.");
+  } else if (strlen(target) > SERVE_MAX_HEADERS_SIZE) {
+    reply_error(NULL, out, 400, "The request line is too long.");
+  } else if ((uri = parse_target(method, target)) == NULL) {
+    reply_error(NULL, out, 400, "The request target is not a URI.");
+  } else {
+    respond_to(s, method, uri, out);
+    return;
+  }
+  reply_finish(out);
 }
 
 /* ---- the server ---- */
@@ -1230,19 +1301,19 @@ listen_on(Serve *s, const char *host, guint16 port, GError **error)
 }
 
 Serve *
-serve_new(struct event_base *base, const ServeOptions *options, GError **error)
+serve_new_unbound(const ServeOptions *options, GError **error)
 {
   g_autoptr(Store) store = store_open(options->db_path, STORE_OPEN_READ_ONLY, error);
   if (store == NULL)
     return NULL;
   g_autoptr(Serve) s = g_new0(Serve, 1);
-  s->base = base;
   s->store = g_steal_pointer(&store);
   s->db_path = g_strdup(options->db_path);
-  s->log = options->log;
-  s->log_data = options->log_data;
+  s->no_plots = options->no_plots;
   s->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                    (GDestroyNotify) cache_entry_free);
+  if (s->no_plots)
+    return g_steal_pointer(&s);
   g_autoptr(GError) local = NULL;
   s->tmpdir = g_dir_make_tmp("zdsim-serve-XXXXXX", &local);
   if (s->tmpdir == NULL) {
@@ -1250,6 +1321,18 @@ serve_new(struct event_base *base, const ServeOptions *options, GError **error)
                 "cannot make a temporary directory for plots: %s", local->message);
     return NULL;
   }
+  return g_steal_pointer(&s);
+}
+
+Serve *
+serve_new(struct event_base *base, const ServeOptions *options, GError **error)
+{
+  g_autoptr(Serve) s = serve_new_unbound(options, error);
+  if (s == NULL)
+    return NULL;
+  s->base = base;
+  s->log = options->log;
+  s->log_data = options->log_data;
   s->http = evhttp_new(base);
   if (s->http == NULL) {
     g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED, "libevent cannot start an HTTP server");
@@ -1309,6 +1392,8 @@ serve_get_port(const Serve *s)
 char *
 serve_get_url(const Serve *s)
 {
+  if (s->host == NULL)
+    return NULL;
   return s->ipv6 ? g_strdup_printf("http://[%s]:%u/", s->host, s->port)
                  : g_strdup_printf("http://%s:%u/", s->host, s->port);
 }

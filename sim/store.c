@@ -23,6 +23,7 @@ struct Store {
   sqlite3 *db;
   char *path;
   gboolean read_only;
+  int version; /* the schema version being read and written */
   guint busy_ms;
 };
 
@@ -355,11 +356,151 @@ migrate_to_v1(Store *s, GError **error)
   return exec(s, sql, "cannot create the version-1 tables", error);
 }
 
+/* Version 2 (issue 8: storing took 14 % of a 1,000-replication run, most of it spent on
+ * 22,000 one-value rows): one row per replication in `replications`, a column per metric named
+ * as in the JSON, and one per cause named "downtime_by_cause_s.CAUSE" as in `summaries` and
+ * --csv; the values of version 1's `metrics` and `downtime_by_cause` move there. Those two
+ * names become views with version 1's columns, so that queries written for version 1 still
+ * work. Like migrate_to_v1 this is the record of its version: a change is a version 3 with
+ * its own migration, never an edit here. */
+static gboolean
+migrate_to_v2(Store *s, GError **error)
+{
+  static const char sql[] =
+      "CREATE TABLE replications ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  replication INTEGER NOT NULL,"
+      "  availability REAL,"
+      "  request_availability REAL,"
+      "  business_hours_availability REAL,"
+      "  capacity_availability REAL,"
+      "  reported_availability REAL,"
+      "  downtime_per_year_s REAL,"
+      "  downtime_outside_portal_window_per_year_s REAL,"
+      "  outages_per_year REAL,"
+      "  mean_outage_s REAL,"
+      "  max_outage_s REAL,"
+      "  outage_p95_s REAL,"
+      "  zero_instance_time_per_year_s REAL,"
+      "  evacuations_per_year REAL,"
+      "  crashes_per_year REAL,"
+      "  instance_hours_per_year REAL,"
+      "  \"downtime_by_cause_s.platform-update\" REAL,"
+      "  \"downtime_by_cause_s.crash\" REAL,"
+      "  \"downtime_by_cause_s.db-maintenance\" REAL,"
+      "  \"downtime_by_cause_s.db-failure\" REAL,"
+      "  \"downtime_by_cause_s.environment-maintenance\" REAL,"
+      "  \"downtime_by_cause_s.action\" REAL,"
+      "  \"downtime_by_cause_s.capacity\" REAL,"
+      "  PRIMARY KEY (run, replication)"
+      ") WITHOUT ROWID;"
+      /* Every (run, replication) of either version-1 table; a value it lacked stays NULL (read
+       * back as NaN, as NULL always was). Each subquery is one seek in the primary key. */
+      "INSERT INTO replications SELECT k.run, k.replication,"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'availability'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'request_availability'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'business_hours_availability'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'capacity_availability'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'reported_availability'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'downtime_per_year_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'downtime_outside_portal_window_per_year_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'outages_per_year'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'mean_outage_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'max_outage_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'outage_p95_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'zero_instance_time_per_year_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'evacuations_per_year'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'crashes_per_year'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'instance_hours_per_year'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'platform-update'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'crash'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'db-maintenance'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'db-failure'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'environment-maintenance'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'action'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'capacity')"
+      "  FROM (SELECT run, replication FROM metrics"
+      "        UNION SELECT run, replication FROM downtime_by_cause) k"
+      "  ORDER BY k.run, k.replication;"
+      "DROP TABLE metrics;"
+      "DROP TABLE downtime_by_cause;"
+      "CREATE VIEW metrics (run, replication, metric, value) AS"
+      "  SELECT run, replication, 'availability',"
+      "    availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'request_availability',"
+      "    request_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'business_hours_availability',"
+      "    business_hours_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity_availability',"
+      "    capacity_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'reported_availability',"
+      "    reported_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'downtime_per_year_s',"
+      "    downtime_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'downtime_outside_portal_window_per_year_s',"
+      "    downtime_outside_portal_window_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'outages_per_year',"
+      "    outages_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'mean_outage_s',"
+      "    mean_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'max_outage_s',"
+      "    max_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'outage_p95_s', outage_p95_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'zero_instance_time_per_year_s',"
+      "    zero_instance_time_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'evacuations_per_year',"
+      "    evacuations_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'crashes_per_year',"
+      "    crashes_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'instance_hours_per_year',"
+      "    instance_hours_per_year FROM replications;"
+      "CREATE VIEW downtime_by_cause (run, replication, cause, seconds_per_year) AS"
+      "  SELECT run, replication, 'platform-update',"
+      "    \"downtime_by_cause_s.platform-update\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'crash',"
+      "    \"downtime_by_cause_s.crash\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'db-maintenance',"
+      "    \"downtime_by_cause_s.db-maintenance\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'db-failure',"
+      "    \"downtime_by_cause_s.db-failure\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'environment-maintenance',"
+      "    \"downtime_by_cause_s.environment-maintenance\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'action',"
+      "    \"downtime_by_cause_s.action\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity',"
+      "    \"downtime_by_cause_s.capacity\" FROM replications;";
+  return exec(s, sql, "cannot move the per-replication values to the version-2 table", error);
+}
+
 typedef gboolean (*Migration)(Store *s, GError **error);
 
-/* migrations[v] takes a database from version v to v + 1. */
+/* migrations[v] takes a database from version v to v + 1; a new database runs them all, so it
+ * ends with exactly the schema of an upgraded one. */
 static const Migration migrations[] = {
   migrate_to_v1,
+  migrate_to_v2,
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == STORE_SCHEMA_VERSION);
 
@@ -522,7 +663,10 @@ store_open(const char *path, StoreOpenFlags flags, GError **error)
   s->path = g_strdup(path);
   s->read_only = read_only;
   s->busy_ms = STORE_BUSY_TIMEOUT_MS;
-  int open_flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  /* No mutex: a Store is used from one thread at a time (store.h), and SQLite's serialised
+   * mode would lock and unlock around every bind and step of a save. */
+  int open_flags = SQLITE_OPEN_NOMUTEX |
+                   (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path, &s->db, open_flags, NULL);
   if (rc != SQLITE_OK) {
     fail(s, error, read_only ? "cannot open the database" : "cannot open or create the database");
@@ -537,17 +681,15 @@ store_open(const char *path, StoreOpenFlags flags, GError **error)
   if (!read_header(s, &h, error) || !check_header(s, &h, error))
     return NULL;
   int version = h.version;
-  if (read_only && version < STORE_SCHEMA_VERSION) {
-    if (version == 0)
-      g_set_error(error, STORE_ERROR, STORE_ERROR_TOO_OLD,
-                  "%s: holds no zdsim data yet (nothing has been stored there)", path);
-    else
-      g_set_error(error, STORE_ERROR, STORE_ERROR_TOO_OLD,
-                  "%s: written by an older zdsim (schema version %d); a command that stores "
-                  "(zdsim run) upgrades it to version %d",
-                  path, version, STORE_SCHEMA_VERSION);
+  if (read_only && version == 0) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_TOO_OLD,
+                "%s: holds no zdsim data yet (nothing has been stored there)", path);
     return NULL;
   }
+  /* Read-only, an older version is read as it is (load_values() knows version 1), since
+   * upgrading means writing: list, show, check and serve work on it unchanged, and the first
+   * command that stores upgrades it. */
+  s->version = version;
 
   if (!read_only) {
     /* WAL lets readers and one writer work at once; it is a property of the file and a no-op
@@ -558,6 +700,7 @@ store_open(const char *path, StoreOpenFlags flags, GError **error)
       return NULL;
     if (version < STORE_SCHEMA_VERSION && !migrate(s, error))
       return NULL;
+    s->version = STORE_SCHEMA_VERSION;
   }
   if (!exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", error))
     return NULL;
@@ -581,43 +724,140 @@ cause_lookup(const char *name)
   return -1;
 }
 
-static const char *
-metric_name(guint m)
+/* The version-2 column of value @k of a replication (replications): the metrics by their
+ * JSON names, then the causes as "downtime_by_cause_s.CAUSE". Quoted, since cause names hold
+ * '-'; the names are this program's constants, never input. */
+static void
+append_value_column(GString *sql, guint k)
 {
-  return run_metric_name((RunMetric) m);
+  if (k < RUN_METRIC_COUNT)
+    g_string_append_printf(sql, "\"%s\"", run_metric_name((RunMetric) k));
+  else
+    g_string_append_printf(sql, "\"downtime_by_cause_s.%s\"", cause_name(k - RUN_METRIC_COUNT));
 }
 
-/* order[0..n) = 0..n-1 sorted by @name (an insertion sort: n is at most 15). */
+/* Values per replication: the metrics, then the causes. */
+#define VALUE_COLUMNS (RUN_METRIC_COUNT + CAUSE_COUNT)
+
+/* Rows per INSERT statement. Past a few dozen the per-statement work is paid off; more only
+ * makes the statement longer to prepare. */
+#define INSERT_BATCH_ROWS 64
+
+/* Writes the rows of one table with multi-row INSERTs ("VALUES (?, ?), (?, ?), ..."): one
+ * statement step per INSERT_BATCH_ROWS rows instead of per row saves SQLite's per-statement
+ * work (reset, halt, statement journal) on each of the thousands of rows of a run. Every value
+ * is a bound parameter. Use: inserter_init(), then per row ins_begin(), one ins_*() per
+ * column and ins_end(); exactly the announced number of rows. */
+typedef struct {
+  const Store *s;
+  const char *head;   /* "INSERT INTO t (a, b) VALUES " */
+  const char *what;   /* for errors: "cannot store an outage" */
+  guint cols;
+  guint batch;        /* rows of a full statement */
+  guint left;         /* rows announced and not yet ended */
+  sqlite3_stmt *full; /* the statement of @batch rows, prepared once and reused */
+  sqlite3_stmt *tail; /* the last, shorter one */
+  sqlite3_stmt *st;   /* the statement being filled (full or tail), or NULL */
+  guint rows;         /* rows @st takes */
+  guint row;          /* rows of @st ended so far */
+  int param;          /* @st's next parameter */
+  int rc;             /* the first bind failure of the row */
+} Inserter;
+
 static void
-by_name(guint *order, guint n, const char *(*name)(guint))
+inserter_clear(Inserter *in)
 {
-  for (guint i = 0; i < n; i++) {
-    guint j = i;
-    for (; j > 0 && strcmp(name(order[j - 1]), name(i)) > 0; j--)
-      order[j] = order[j - 1];
-    order[j] = i;
+  sqlite3_finalize(in->full);
+  sqlite3_finalize(in->tail);
+  in->full = in->tail = in->st = NULL;
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Inserter, inserter_clear)
+
+static void
+inserter_init(Inserter *in, const Store *s, const char *head, guint cols, guint rows,
+              const char *what)
+{
+  *in = (Inserter) { .s = s, .head = head, .what = what, .cols = cols, .left = rows };
+  /* SQLite allows at most this many parameters per statement (32766 by default). */
+  int limit = sqlite3_limit(s->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+  in->batch = CLAMP((guint) MAX(limit, 1) / cols, 1, INSERT_BATCH_ROWS);
+}
+
+static sqlite3_stmt *
+prepare_insert(const Inserter *in, guint rows, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new(in->head);
+  for (guint r = 0; r < rows; r++) {
+    g_string_append(sql, r == 0 ? "(?" : ", (?");
+    for (guint c = 1; c < in->cols; c++)
+      g_string_append(sql, ", ?");
+    g_string_append_c(sql, ')');
   }
+  return prepare(in->s, sql->str, error);
 }
 
 static gboolean
-save_summary(const Store *s, sqlite3_stmt *st, gint64 run, const char *metric,
-             const StatsSummary *sum, GError **error)
+ins_begin(Inserter *in, GError **error)
 {
-  sqlite3_reset(st);
-  int rc = sqlite3_bind_int64(st, 1, run);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_bind_text(st, 2, metric, -1, SQLITE_TRANSIENT);
-  if (rc == SQLITE_OK)
-    rc = bind_double(st, 3, sum->mean);
-  if (rc == SQLITE_OK)
-    rc = bind_double(st, 4, sum->sd);
-  if (rc == SQLITE_OK)
-    rc = bind_double(st, 5, sum->lo);
-  if (rc == SQLITE_OK)
-    rc = bind_double(st, 6, sum->hi);
-  if (rc != SQLITE_OK)
-    return fail(s, error, "cannot store a summary");
-  return step(s, st, "cannot store a summary", error) >= 0;
+  g_assert(in->left > 0);
+  if (in->st == NULL) {
+    in->rows = MIN(in->batch, in->left);
+    if (in->rows == in->batch) {
+      if (in->full == NULL && (in->full = prepare_insert(in, in->rows, error)) == NULL)
+        return FALSE;
+      in->st = in->full;
+    } else {
+      sqlite3_finalize(in->tail);
+      if ((in->tail = prepare_insert(in, in->rows, error)) == NULL)
+        return FALSE;
+      in->st = in->tail;
+    }
+    in->row = 0;
+    in->param = 1;
+  }
+  in->rc = SQLITE_OK;
+  return TRUE;
+}
+
+static void
+ins_int(Inserter *in, gint64 v)
+{
+  int rc = sqlite3_bind_int64(in->st, in->param++, v);
+  if (in->rc == SQLITE_OK)
+    in->rc = rc;
+}
+
+static void
+ins_double(Inserter *in, double v)
+{
+  int rc = bind_double(in->st, in->param++, v);
+  if (in->rc == SQLITE_OK)
+    in->rc = rc;
+}
+
+/* @v must live until the row's statement has run (SQLITE_STATIC): a constant. */
+static void
+ins_text(Inserter *in, const char *v)
+{
+  int rc = sqlite3_bind_text(in->st, in->param++, v, -1, SQLITE_STATIC);
+  if (in->rc == SQLITE_OK)
+    in->rc = rc;
+}
+
+/* Ends a row; runs the statement once it is full. */
+static gboolean
+ins_end(Inserter *in, GError **error)
+{
+  g_assert(in->param == (int) ((in->row + 1) * in->cols + 1));
+  if (in->rc != SQLITE_OK)
+    return fail(in->s, error, in->what);
+  in->left--;
+  if (++in->row < in->rows)
+    return TRUE;
+  int rc = step(in->s, in->st, in->what, error);
+  sqlite3_reset(in->st);
+  in->st = NULL;
+  return rc >= 0;
 }
 
 /* The rows of one run, inside the caller's transaction. Returns the run id or 0. */
@@ -682,154 +922,112 @@ save_run_rows(const Store *s, const RunResult *r, gint64 sweep_id, const char *c
     return 0;
   gint64 run = sqlite3_last_insert_rowid(s->db);
 
-  g_autoptr(sqlite3_stmt) metric = prepare(
-      s, "INSERT INTO metrics (run, replication, metric, value) VALUES (?1, ?2, ?3, ?4)", error);
-  g_autoptr(sqlite3_stmt) cause = prepare(
-      s,
-      "INSERT INTO downtime_by_cause (run, replication, cause, seconds_per_year) "
-      "VALUES (?1, ?2, ?3, ?4)",
-      error);
-  g_autoptr(sqlite3_stmt) outage = prepare(
-      s,
-      "INSERT INTO outages (run, replication, seq, start_s, end_s, cause) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-      error);
-  if (metric == NULL || cause == NULL || outage == NULL)
-    return 0;
-  /* In primary-key order (run, metric name, replication), so every row lands at the end of
-   * its table's b-tree: the cheapest insert SQLite has. */
-  guint order[RUN_METRIC_COUNT + CAUSE_COUNT];
-  by_name(order, RUN_METRIC_COUNT, metric_name);
-  for (guint k = 0; k < RUN_METRIC_COUNT; k++) {
-    guint m = order[k];
-    for (guint rep = 0; rep < r->replications; rep++) {
-      sqlite3_reset(metric);
-      rc = sqlite3_bind_int64(metric, 1, run);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(metric, 2, rep);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(metric, 3, run_metric_name(m), -1, SQLITE_STATIC);
-      if (rc == SQLITE_OK)
-        rc = bind_double(metric, 4, r->values[(gsize) rep * RUN_METRIC_COUNT + m]);
-      if (rc != SQLITE_OK) {
-        fail(s, error, "cannot store a metric");
-        return 0;
-      }
-      if (step(s, metric, "cannot store a metric", error) < 0)
-        return 0;
-    }
+  /* Every table is written in primary-key order, so each row lands at the end of its b-tree:
+   * the cheapest insert SQLite has. */
+  g_autoptr(GString) head = g_string_new("INSERT INTO replications (run, replication");
+  for (guint k = 0; k < VALUE_COLUMNS; k++) {
+    g_string_append(head, ", ");
+    append_value_column(head, k);
   }
-  by_name(order, CAUSE_COUNT, cause_name);
-  for (guint k = 0; k < CAUSE_COUNT; k++) {
-    guint c = order[k];
-    for (guint rep = 0; rep < r->replications; rep++) {
-      sqlite3_reset(cause);
-      rc = sqlite3_bind_int64(cause, 1, run);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(cause, 2, rep);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(cause, 3, cause_name(c), -1, SQLITE_STATIC);
-      if (rc == SQLITE_OK)
-        rc = bind_double(cause, 4, r->by_cause[(gsize) rep * CAUSE_COUNT + c]);
-      if (rc != SQLITE_OK) {
-        fail(s, error, "cannot store the downtime by cause");
-        return 0;
-      }
-      if (step(s, cause, "cannot store the downtime by cause", error) < 0)
-        return 0;
-    }
-  }
+  g_string_append(head, ") VALUES ");
+  g_auto(Inserter) values = { 0 };
+  inserter_init(&values, s, head->str, 2 + VALUE_COLUMNS, r->replications,
+                "cannot store the per-replication values");
   for (guint rep = 0; rep < r->replications; rep++) {
-    const GArray *outages = g_ptr_array_index(r->outages, rep);
-    for (guint i = 0; i < outages->len; i++) {
-      const ModelInterval *o = &g_array_index(outages, ModelInterval, i);
-      sqlite3_reset(outage);
-      rc = sqlite3_bind_int64(outage, 1, run);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(outage, 2, rep);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(outage, 3, i);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_double(outage, 4, to_seconds(o->start));
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_double(outage, 5, to_seconds(o->end));
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(outage, 6, cause_name(o->cause), -1, SQLITE_STATIC);
-      if (rc != SQLITE_OK) {
-        fail(s, error, "cannot store an outage");
+    if (!ins_begin(&values, error))
+      return 0;
+    ins_int(&values, run);
+    ins_int(&values, rep);
+    for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+      ins_double(&values, r->values[(gsize) rep * RUN_METRIC_COUNT + m]);
+    for (guint c = 0; c < CAUSE_COUNT; c++)
+      ins_double(&values, r->by_cause[(gsize) rep * CAUSE_COUNT + c]);
+    if (!ins_end(&values, error))
+      return 0;
+  }
+
+  guint outages = 0;
+  for (guint rep = 0; rep < r->replications; rep++)
+    outages += ((const GArray *) g_ptr_array_index(r->outages, rep))->len;
+  g_auto(Inserter) outage = { 0 };
+  inserter_init(&outage, s,
+                "INSERT INTO outages (run, replication, seq, start_s, end_s, cause) VALUES ", 6,
+                outages, "cannot store an outage");
+  for (guint rep = 0; rep < r->replications; rep++) {
+    const GArray *list = g_ptr_array_index(r->outages, rep);
+    for (guint i = 0; i < list->len; i++) {
+      const ModelInterval *o = &g_array_index(list, ModelInterval, i);
+      if (!ins_begin(&outage, error))
         return 0;
-      }
-      if (step(s, outage, "cannot store an outage", error) < 0)
+      ins_int(&outage, run);
+      ins_int(&outage, rep);
+      ins_int(&outage, i);
+      ins_double(&outage, to_seconds(o->start));
+      ins_double(&outage, to_seconds(o->end));
+      ins_text(&outage, cause_name(o->cause));
+      if (!ins_end(&outage, error))
         return 0;
     }
   }
 
-  g_autoptr(sqlite3_stmt) summary = prepare(
-      s, "INSERT INTO summaries (run, metric, mean, sd, lo, hi) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-      error);
-  if (summary == NULL)
-    return 0;
-  for (guint m = 0; m < RUN_METRIC_COUNT; m++)
-    if (!save_summary(s, summary, run, run_metric_name(m), &r->summary[m], error))
+  /* The summaries' names for the causes, alive until their statement has run. */
+  g_autoptr(GPtrArray) cause_metric = g_ptr_array_new_with_free_func(g_free);
+  for (guint c = 0; c < CAUSE_COUNT; c++)
+    g_ptr_array_add(cause_metric, g_strconcat("downtime_by_cause_s.", cause_name(c), NULL));
+  g_auto(Inserter) summary = { 0 };
+  inserter_init(&summary, s, "INSERT INTO summaries (run, metric, mean, sd, lo, hi) VALUES ", 6,
+                VALUE_COLUMNS, "cannot store a summary");
+  for (guint k = 0; k < VALUE_COLUMNS; k++) {
+    const StatsSummary *sum = k < RUN_METRIC_COUNT ? &r->summary[k]
+                                                   : &r->cause_summary[k - RUN_METRIC_COUNT];
+    if (!ins_begin(&summary, error))
       return 0;
-  for (guint c = 0; c < CAUSE_COUNT; c++) {
-    g_autofree char *name = g_strconcat("downtime_by_cause_s.", cause_name(c), NULL);
-    if (!save_summary(s, summary, run, name, &r->cause_summary[c], error))
+    ins_int(&summary, run);
+    ins_text(&summary, k < RUN_METRIC_COUNT ? run_metric_name((RunMetric) k)
+                                            : g_ptr_array_index(cause_metric,
+                                                                k - RUN_METRIC_COUNT));
+    ins_double(&summary, sum->mean);
+    ins_double(&summary, sum->sd);
+    ins_double(&summary, sum->lo);
+    ins_double(&summary, sum->hi);
+    if (!ins_end(&summary, error))
       return 0;
   }
 
   if (r->timeline != NULL) {
-    g_autoptr(sqlite3_stmt) sample = prepare(
-        s,
-        "INSERT INTO timeline (run, seq, t_s, serving, starting, containers, db_up) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        error);
-    if (sample == NULL)
-      return 0;
+    g_auto(Inserter) sample = { 0 };
+    inserter_init(&sample, s,
+                  "INSERT INTO timeline (run, seq, t_s, serving, starting, containers, db_up) "
+                  "VALUES ",
+                  7, r->timeline->len, "cannot store the timeline");
     for (guint i = 0; i < r->timeline->len; i++) {
       const ModelSample *x = &g_array_index(r->timeline, ModelSample, i);
-      sqlite3_reset(sample);
-      rc = sqlite3_bind_int64(sample, 1, run);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(sample, 2, i);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_double(sample, 3, to_seconds(x->time));
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(sample, 4, x->serving);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(sample, 5, x->starting);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(sample, 6, x->containers);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(sample, 7, x->db_up ? 1 : 0);
-      if (rc != SQLITE_OK) {
-        fail(s, error, "cannot store the timeline");
+      if (!ins_begin(&sample, error))
         return 0;
-      }
-      if (step(s, sample, "cannot store the timeline", error) < 0)
+      ins_int(&sample, run);
+      ins_int(&sample, i);
+      ins_double(&sample, to_seconds(x->time));
+      ins_int(&sample, x->serving);
+      ins_int(&sample, x->starting);
+      ins_int(&sample, x->containers);
+      ins_int(&sample, x->db_up ? 1 : 0);
+      if (!ins_end(&sample, error))
         return 0;
     }
   }
   if (r->updates_spans != NULL) {
-    g_autoptr(sqlite3_stmt) span = prepare(
-        s, "INSERT INTO update_spans (run, seq, start_s, end_s) VALUES (?1, ?2, ?3, ?4)", error);
-    if (span == NULL)
-      return 0;
+    g_auto(Inserter) span = { 0 };
+    inserter_init(&span, s, "INSERT INTO update_spans (run, seq, start_s, end_s) VALUES ", 4,
+                  r->updates_spans->len, "cannot store the platform updates");
     for (guint i = 0; i < r->updates_spans->len; i++) {
       const ModelInterval *x = &g_array_index(r->updates_spans, ModelInterval, i);
-      sqlite3_reset(span);
-      rc = sqlite3_bind_int64(span, 1, run);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(span, 2, i);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_double(span, 3, to_seconds(x->start));
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_double(span, 4, to_seconds(x->end));
-      if (rc != SQLITE_OK) {
-        fail(s, error, "cannot store the platform updates");
+      if (!ins_begin(&span, error))
         return 0;
-      }
-      if (step(s, span, "cannot store the platform updates", error) < 0)
+      ins_int(&span, run);
+      ins_int(&span, i);
+      ins_double(&span, to_seconds(x->start));
+      ins_double(&span, to_seconds(x->end));
+      if (!ins_end(&span, error))
         return 0;
     }
   }

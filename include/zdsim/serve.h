@@ -26,6 +26,10 @@
  * one function sends it. Pages carry a Content-Security-Policy that allows nothing but the
  * server's own style sheet and images (the pages have no JavaScript).
  *
+ * Without a socket. serve_respond() answers a method and a request target as the server
+ * would, from a server that listens (serve_new()) or one that does not (serve_new_unbound()),
+ * so tests and the fuzz target reach routing and every handler directly.
+ *
  * Threads. A Serve lives on one event_base and is used from the thread that runs it; plots
  * are drawn synchronously in that thread (gnuplot takes a fraction of a second per picture,
  * once per picture thanks to the cache). The caller must ignore SIGPIPE (a client that goes
@@ -96,6 +100,9 @@ typedef struct {
   guint16 port;         /* 0 = a free port chosen by the system (serve_get_port() says which) */
   ServeLogFunc log;     /* may be NULL */
   void *log_data;
+  gboolean no_plots;    /* never start gnuplot: every picture is 503 Service Unavailable
+                           ("plots are turned off"), as when gnuplot is missing; pages still
+                           link them. For the fuzz target, where gnuplot per input is too slow */
 } ServeOptions;
 
 typedef struct Serve Serve;
@@ -105,15 +112,60 @@ typedef struct Serve Serve;
  * Returns: (transfer full) the server, or NULL with @error: STORE_ERROR when the database
  * cannot be opened, SERVE_ERROR_ADDRESS or SERVE_ERROR_BIND naming the address and port. */
 Serve *serve_new(struct event_base *base, const ServeOptions *options, GError **error);
+/* A server that listens nowhere and needs no event_base: the store opened read-only as by
+ * serve_new() (options.bind, .port, .log and .log_data are not used), for serve_respond()
+ * alone: tests and the fuzz target (tests/fuzz/fuzz-serve.c) ask it without a socket.
+ * Returns: (transfer full) the server, or NULL with @error: STORE_ERROR when the database
+ * cannot be opened, SERVE_ERROR_FAILED when the temporary plot directory cannot be made. */
+Serve *serve_new_unbound(const ServeOptions *options, GError **error);
 /* Stops listening, closes the store and removes the temporary plot directory. Open
  * connections are closed. NULL is allowed. Free it before its event_base. */
 void serve_free(Serve *serve);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Serve, serve_free)
 
-/* The port the server listens on (the one chosen when options.port was 0). */
+/* The port the server listens on (the one chosen when options.port was 0); 0 for a server
+ * from serve_new_unbound(). */
 guint16 serve_get_port(const Serve *serve);
-/* "http://127.0.0.1:8642/" ("http://[::1]:8642/" for IPv6). Returns: (transfer full). */
+/* "http://127.0.0.1:8642/" ("http://[::1]:8642/" for IPv6). Returns: (transfer full), or NULL
+ * for a server from serve_new_unbound(). */
 char *serve_get_url(const Serve *serve);
+
+/* ---- answering a request ---- */
+
+/* An answer as the server sends it. Every string is static. On the wire the reply also
+ * carries "X-Content-Type-Options: nosniff", "Referrer-Policy: no-referrer" and
+ * Content-Length (the length of @body, for HEAD too), which never vary. */
+typedef struct {
+  int status;                /* 200, 400, 404, 405, 500 (a store failure), 501, 503 */
+  const char *reason;        /* the reason phrase: "Not Found" */
+  const char *content_type;  /* "text/html; charset=utf-8", "application/json; ...", ... */
+  const char *cache_control; /* "no-cache" unless the resource never changes */
+  const char *csp;           /* Content-Security-Policy */
+  const char *allow;         /* "GET, HEAD" with 405, else NULL (no Allow header) */
+  GBytes *body;              /* never NULL, never empty for an error; for HEAD the body of
+                                the GET, of which the wire carries only the length */
+} ServeResponse;
+
+/* Releases @response's body and zeroes it; a zeroed ServeResponse is allowed. */
+void serve_response_clear(ServeResponse *response);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ServeResponse, serve_response_clear)
+
+/* Answers @method on the request target @target ("/runs/3?x=1", as it stands in the request
+ * line) into @out (overwritten; clear it with serve_response_clear()) exactly as the server
+ * answers that request line on the wire: @target is parsed as evhttp parses it (a CONNECT's
+ * as an authority, any other with evhttp_uri_parse_with_flags(EVHTTP_URI_NONCONFORMANT)),
+ * then the same query parsing, routing and handler run as for a request that arrives on the
+ * socket (the server's request callback is this function without the parse). Where evhttp
+ * itself refuses a request line before the server sees it, the status is evhttp's and the
+ * body the dashboard's own error page: a method that is none of the nine libevent knows is
+ * 501; a target evhttp's parser refuses, or one longer than SERVE_MAX_HEADERS_SIZE (evhttp
+ * counts the method and version too, so on the wire the limit is a few bytes lower), is 400.
+ * What only headers and a body decide (their size limits, the timeout) is not modelled.
+ * Answers fill the server's cache as requests do, so a request may be answered from what an
+ * earlier one built. Works on a server from serve_new() (in its thread) or
+ * serve_new_unbound(); needs no event loop and does not log. */
+void serve_respond(Serve *serve, enum evhttp_cmd_type method, const char *target,
+                   ServeResponse *out);
 
 /* ---- parsing what a request says ---- */
 

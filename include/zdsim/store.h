@@ -5,30 +5,39 @@
  * The database.
  *   Plain SQLite, readable with the sqlite3 shell. The schema is versioned with
  *   PRAGMA user_version (STORE_SCHEMA_VERSION) and marked as zdsim's with PRAGMA
- *   application_id; opening a database for writing migrates it, one function per version.
+ *   application_id; opening a database for writing migrates it, one function per version
+ *   (all in one transaction). Opened read-only, an older version is read as it is (version 1
+ *   through its own tables) and never written.
  *   Tables (times in seconds; "per year" figures per 365 days):
  *     sweeps (id, kind, scenario, path, scenario_text, scenario_sha256, overrides, axes,
  *             created, version)
  *     runs (id, created, scenario, path, scenario_text, scenario_sha256, overrides, seed,
  *           replications, policy, instances, horizon_s, version, events, updates, wall_s,
  *           sweep_id, point)
- *     metrics (run, replication, metric, value): every metric of run.h per replication
- *     downtime_by_cause (run, replication, cause, seconds_per_year)
+ *     replications (run, replication, then a column per metric of run.h named as in the
+ *           JSON, "availability" ... "instance_hours_per_year", and one per cause named
+ *           "downtime_by_cause_s.CAUSE"): one row per replication (version 2)
  *     summaries (run, metric, mean, sd, lo, hi): the 95 % intervals over the replications,
  *           metric "downtime_by_cause_s.CAUSE" for the causes (derived; kept for queries)
  *     outages (run, replication, seq, start_s, end_s, cause)
  *     timeline (run, seq, t_s, serving, starting, containers, db_up): replication 0 only
  *     update_spans (run, seq, start_s, end_s): replication 0's platform updates
+ *   Views (version 1's tables, one value per row, derived from replications):
+ *     metrics (run, replication, metric, value)
+ *     downtime_by_cause (run, replication, cause, seconds_per_year)
  *   overrides and point are JSON arrays of "section.key=value"; axes is a JSON array of
  *   {"key", "values"}; created is ISO 8601 UTC; seed is the guint64 seed's bit pattern.
+ *   NaN is stored as NULL.
  *
  * Concurrency and failures.
  *   WAL mode, a busy timeout (STORE_BUSY_TIMEOUT_MS) and foreign keys. A run is written in one
  *   transaction, a sweep with all its runs in one transaction, so a process killed in the
- *   middle leaves only whole runs. Nothing existing is ever deleted or recreated: a file that
- *   is not a zdsim database, or one written by a newer zdsim, is refused and left as it was.
- *   Every SQLite failure becomes a GError in STORE_ERROR whose message names the file and
- *   carries sqlite3_errmsg(). A Store is one connection: use it from one thread at a time. */
+ *   middle leaves only whole runs. No stored value is ever deleted (an upgrade moves values
+ *   inside its transaction); a file that is not a zdsim database, or one written by a newer
+ *   zdsim, is refused and left as it was. Every SQLite failure becomes a GError in STORE_ERROR
+ *   whose message names the file and carries sqlite3_errmsg(). A Store is one connection,
+ *   opened without SQLite's own locking (SQLITE_OPEN_NOMUTEX): use it from one thread at a
+ *   time. */
 #pragma once
 
 #include <glib.h>
@@ -40,7 +49,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 /* PRAGMA application_id of a zdsim database: "zdsi" in ASCII. */
 #define STORE_APPLICATION_ID 0x7a647369
 /* How long a write waits for another process's write to finish. */
@@ -53,7 +62,7 @@ typedef enum {
   STORE_ERROR_CANNOT_OPEN,  /* missing, unreadable or unwritable file or directory */
   STORE_ERROR_NOT_DATABASE, /* not an SQLite database, a corrupt one, or not zdsim's */
   STORE_ERROR_TOO_NEW,      /* written by a newer zdsim (user_version > STORE_SCHEMA_VERSION) */
-  STORE_ERROR_TOO_OLD,      /* an older schema opened read-only (it cannot be migrated) */
+  STORE_ERROR_TOO_OLD,      /* opened read-only before any zdsim has written to it */
   STORE_ERROR_BUSY,         /* locked by another process beyond the busy timeout */
   STORE_ERROR_NOT_FOUND,    /* no run or sweep with that id */
   STORE_ERROR_FAILED,       /* any other SQLite failure, or a stored scenario that no longer

@@ -14,8 +14,8 @@
 #   values    dist_parse, dist_parse_duration, dist_parse_rate, dist_parse_percent,
 #             calendar_parse_window, calendar_parse_schedule, calendar_parse_datetime, their
 #             text round trips and calendar_expand
-# The dashboard's request routing has no target yet: when sim/serve.c offers a routing
-# function of (method, URI), add tests/fuzz/fuzz-serve.c and "serve" to FUZZ_TARGETS.
+#   serve     serve_respond on a small store (no socket, no gnuplot): the request target's
+#             parse, the query, routing, every handler, the cache, escaping
 #
 # The simulator's sources are compiled again with -fsanitize=fuzzer-no-link,address,undefined
 # (coverage counters and sanitizers in every object), so build/libzdsim.a is not used. A run
@@ -38,14 +38,17 @@ FUZZ_MK := $(lastword $(MAKEFILE_LIST))
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 300
 FUZZ_BUILD    ?= build/fuzz
-FUZZ_TARGETS  ?= scenario values
+FUZZ_TARGETS  ?= scenario values serve
 FUZZ_DEB_PACKAGES ?= clang libclang-rt-dev
 
 # Inputs are text; longer ones only repeat structure. A scenario file of 4 KiB has room for
-# every section, several actions and a sweep. One input takes about a millisecond; 10 s means
-# a hang (loop or quadratic blow-up), which is a finding.
+# every section, several actions and a sweep. A serve input is a few request lines; 4608
+# bytes hold one whose query is just over serve.c's 4096-byte limit (16 parameters of 256
+# bytes) beside a few short ones. One input takes about a millisecond; 10 s means a hang
+# (loop or quadratic blow-up), which is a finding.
 FUZZ_MAX_LEN_scenario ?= 4096
 FUZZ_MAX_LEN_values   ?= 512
+FUZZ_MAX_LEN_serve    ?= 4608
 FUZZ_TIMEOUT          ?= 10
 FUZZ_RSS_MB           ?= 2048
 FUZZ_OPTIONS          ?= -print_final_stats=1
