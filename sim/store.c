@@ -366,7 +366,7 @@ migrate_to_v1(Store *s, GError **error)
 static gboolean
 migrate_to_v2(Store *s, GError **error)
 {
-  static const char sql[] =
+  static const char create[] =
       "CREATE TABLE replications ("
       "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
       "  replication INTEGER NOT NULL,"
@@ -393,7 +393,15 @@ migrate_to_v2(Store *s, GError **error)
       "  \"downtime_by_cause_s.action\" REAL,"
       "  \"downtime_by_cause_s.capacity\" REAL,"
       "  PRIMARY KEY (run, replication)"
-      ") WITHOUT ROWID;"
+      ") WITHOUT ROWID;";
+  /* Version 1 took rows of any name (a load skipped the ones it did not know); the new table
+   * has columns for this version's names only. Refuse rather than lose a value. */
+  static const char unknown[] =
+      "SELECT name FROM (SELECT metric AS name FROM metrics"
+      "  UNION SELECT 'downtime_by_cause_s.' || cause FROM downtime_by_cause)"
+      " WHERE name NOT IN (SELECT name FROM pragma_table_info('replications') WHERE cid >= 2)"
+      " LIMIT 1";
+  static const char move[] =
       /* Every (run, replication) of either version-1 table; a value it lacked stays NULL (read
        * back as NaN, as NULL always was). Each subquery is one seek in the primary key. */
       "INSERT INTO replications SELECT k.run, k.replication,"
@@ -491,7 +499,24 @@ migrate_to_v2(Store *s, GError **error)
       "    \"downtime_by_cause_s.action\" FROM replications UNION ALL"
       "  SELECT run, replication, 'capacity',"
       "    \"downtime_by_cause_s.capacity\" FROM replications;";
-  return exec(s, sql, "cannot move the per-replication values to the version-2 table", error);
+  if (!exec(s, create, "cannot create the version-2 table", error))
+    return FALSE;
+  g_autoptr(sqlite3_stmt) st = prepare(s, unknown, error);
+  if (st == NULL)
+    return FALSE;
+  int rc = step(s, st, "cannot read the version-1 values", error);
+  if (rc < 0)
+    return FALSE;
+  if (rc == SQLITE_ROW) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED,
+                "%s: holds per-replication values named \"%s\", which this zdsim does not "
+                "know and could not keep; the file stays at version 1 (use the zdsim that "
+                "wrote them, or another file with --db or ZDSIM_DB)",
+                s->path, (const char *) sqlite3_column_text(st, 0));
+    return FALSE;
+  }
+  g_clear_pointer(&st, sqlite3_finalize); /* no statement may read a table being dropped */
+  return exec(s, move, "cannot move the per-replication values to the version-2 table", error);
 }
 
 typedef gboolean (*Migration)(Store *s, GError **error);
@@ -741,7 +766,7 @@ append_value_column(GString *sql, guint k)
 
 /* Rows per INSERT statement. Past a few dozen the per-statement work is paid off; more only
  * makes the statement longer to prepare. */
-#define INSERT_BATCH_ROWS 64
+#define INSERT_BATCH_ROWS 32
 
 /* Writes the rows of one table with multi-row INSERTs ("VALUES (?, ?), (?, ?), ..."): one
  * statement step per INSERT_BATCH_ROWS rows instead of per row saves SQLite's per-statement
@@ -1324,12 +1349,13 @@ load_info(Store *s, gint64 id, char **scenario_text, GError **error)
   return info;
 }
 
-/* Reads the per-replication values of a run into @r; every one must be there. */
+/* Version 1's per-replication values, one per row in `metrics` and `downtime_by_cause` (a
+ * version-1 database opened read-only). Every one must be there. */
 static gboolean
-load_values(Store *s, gint64 id, RunResult *r, GError **error)
+load_values_v1(Store *s, gint64 id, RunResult *r, GError **error)
 {
   guint n = r->replications;
-  g_autofree guint8 *seen = g_new0(guint8, (gsize) n * (RUN_METRIC_COUNT + CAUSE_COUNT));
+  g_autofree guint8 *seen = g_new0(guint8, (gsize) n * VALUE_COLUMNS);
   static const char *const sql[2] = {
     "SELECT replication, metric, value FROM metrics WHERE run = ?1",
     "SELECT replication, cause, seconds_per_year FROM downtime_by_cause WHERE run = ?1",
@@ -1350,7 +1376,7 @@ load_values(Store *s, gint64 id, RunResult *r, GError **error)
         continue; /* a figure this zdsim does not know */
       if (rep < 0 || rep >= n)
         return corrupt(s, error, "a value of a replication it does not have", id, NULL);
-      gsize slot = (gsize) rep * (RUN_METRIC_COUNT + CAUSE_COUNT) +
+      gsize slot = (gsize) rep * VALUE_COLUMNS +
                    (table == 0 ? (gsize) k : RUN_METRIC_COUNT + (gsize) k);
       if (!seen[slot]) {
         seen[slot] = 1;
@@ -1364,7 +1390,49 @@ load_values(Store *s, gint64 id, RunResult *r, GError **error)
     if (rc < 0)
       return FALSE;
   }
-  if (found != n * (RUN_METRIC_COUNT + CAUSE_COUNT))
+  if (found != n * VALUE_COLUMNS)
+    return corrupt(s, error, "some of its per-replication values are missing", id, NULL);
+  return TRUE;
+}
+
+/* Reads the per-replication values of a run into @r: one row per replication, every one
+ * there. */
+static gboolean
+load_values(Store *s, gint64 id, RunResult *r, GError **error)
+{
+  if (s->version < 2)
+    return load_values_v1(s, id, r, error);
+  g_autoptr(GString) sql = g_string_new("SELECT replication");
+  for (guint k = 0; k < VALUE_COLUMNS; k++) {
+    g_string_append(sql, ", ");
+    append_value_column(sql, k);
+  }
+  g_string_append(sql, " FROM replications WHERE run = ?1 ORDER BY replication");
+  g_autoptr(sqlite3_stmt) st = prepare(s, sql->str, error);
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+    return fail(s, error, "cannot read the run's values");
+  guint n = r->replications, found = 0;
+  int rc;
+  while ((rc = step(s, st, "cannot read the run's values", error)) == SQLITE_ROW) {
+    sqlite3_int64 rep = sqlite3_column_int64(st, 0);
+    /* Rows come in replication order and (run, replication) is the primary key, so a whole
+     * run is replications 0, 1, ..., n - 1 exactly. */
+    if (rep < 0 || rep >= n)
+      return corrupt(s, error, "a value of a replication it does not have", id, NULL);
+    if (rep != (sqlite3_int64) found)
+      break; /* a replication is missing */
+    for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+      r->values[(gsize) rep * RUN_METRIC_COUNT + m] = column_double(st, 1 + (int) m);
+    for (guint c = 0; c < CAUSE_COUNT; c++)
+      r->by_cause[(gsize) rep * CAUSE_COUNT + c] =
+          column_double(st, 1 + RUN_METRIC_COUNT + (int) c);
+    found++;
+  }
+  if (rc < 0)
+    return FALSE;
+  if (found != n)
     return corrupt(s, error, "some of its per-replication values are missing", id, NULL);
   return TRUE;
 }

@@ -225,20 +225,50 @@ test_schema(void)
   g_assert_cmpint(raw_int(db, "PRAGMA application_id", -1), ==, STORE_APPLICATION_ID);
   g_autofree char *mode = raw_text(db, "PRAGMA journal_mode");
   g_assert_cmpstr(mode, ==, "wal");
-  static const char *const tables[] = { "runs",     "sweeps",  "metrics",  "downtime_by_cause",
-                                        "summaries", "outages", "timeline", "update_spans" };
+  /* The tables and views of store.h, and nothing else. */
+  static const struct {
+    const char *name, *type;
+  } objects[] = {
+    { "runs", "table" },      { "sweeps", "table" },    { "replications", "table" },
+    { "summaries", "table" }, { "outages", "table" },   { "timeline", "table" },
+    { "update_spans", "table" }, { "metrics", "view" }, { "downtime_by_cause", "view" },
+  };
   sqlite3_stmt *st = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(db,
-                                     "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-                                     "AND name = ?1",
+  g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT type FROM sqlite_master WHERE name = ?1", -1,
+                                     &st, NULL),
+                  ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS(objects); i++) {
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, objects[i].name, -1, SQLITE_STATIC);
+    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+    g_assert_cmpstr((const char *) sqlite3_column_text(st, 0), ==, objects[i].type);
+  }
+  sqlite3_finalize(st);
+  g_assert_cmpint(raw_int(db,
+                          "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view')",
+                          -1),
+                  ==, G_N_ELEMENTS(objects));
+
+  /* replications has run, replication, then a column per metric under its JSON name and one
+   * per cause under its summaries name, in the order of run.h and model.h. */
+  g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('replications') "
+                                         "ORDER BY cid",
                                      -1, &st, NULL),
                   ==, SQLITE_OK);
-  for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, tables[i], -1, SQLITE_STATIC);
-    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
-    g_assert_cmpint(sqlite3_column_int(st, 0), ==, 1);
+  g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(want, g_strdup("run"));
+  g_ptr_array_add(want, g_strdup("replication"));
+  for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+    g_ptr_array_add(want, g_strdup(run_metric_name(m)));
+  for (guint c = 0; c < CAUSE_COUNT; c++)
+    g_ptr_array_add(want, g_strconcat("downtime_by_cause_s.", model_cause_name(c), NULL));
+  guint n = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    g_assert_cmpuint(n, <, want->len);
+    g_assert_cmpstr((const char *) sqlite3_column_text(st, 0), ==, g_ptr_array_index(want, n));
+    n++;
   }
+  g_assert_cmpuint(n, ==, want->len);
   sqlite3_finalize(st);
   sqlite3_close(db);
 
@@ -255,8 +285,117 @@ test_schema(void)
   rm_rf(dir);
 }
 
-/* A database made from tests/data/store-v1.sql opens, ends with the schema a new database
- * has, and its run reads back with exactly the stored values. */
+static void
+assert_intervals_equal(const GArray *a, const GArray *b)
+{
+  g_assert_cmpuint(a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++) {
+    const ModelInterval *x = &g_array_index(a, ModelInterval, i);
+    const ModelInterval *y = &g_array_index(b, ModelInterval, i);
+    g_assert_cmpint(x->start, ==, y->start);
+    g_assert_cmpint(x->end, ==, y->end);
+    g_assert_cmpint(x->cause, ==, y->cause);
+  }
+}
+
+static void
+assert_samples_equal(const GArray *a, const GArray *b)
+{
+  g_assert_cmpuint(a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++) {
+    const ModelSample *x = &g_array_index(a, ModelSample, i);
+    const ModelSample *y = &g_array_index(b, ModelSample, i);
+    g_assert_cmpint(x->time, ==, y->time);
+    g_assert_cmpuint(x->serving, ==, y->serving);
+    g_assert_cmpuint(x->starting, ==, y->starting);
+    g_assert_cmpuint(x->containers, ==, y->containers);
+    g_assert_cmpint(!!x->db_up, ==, !!y->db_up);
+  }
+}
+
+/* The per-replication values of a version-1 database, read with plain SQL before zdsim opens
+ * it: v1_value(runs, run, rep, k) for metric k, then cause k - RUN_METRIC_COUNT, as stored;
+ * NULL (a NaN) is NAN and `is_null` is set. */
+typedef struct {
+  guint runs, replications;
+  double *value;
+  gboolean *is_null;
+} V1Values;
+
+static gsize
+v1_slot(const V1Values *v, guint run, guint rep, guint k)
+{
+  return (((gsize) (run - 1) * v->replications) + rep) * (RUN_METRIC_COUNT + CAUSE_COUNT) + k;
+}
+
+static void
+v1_values_read(sqlite3 *db, guint runs, guint replications, V1Values *v)
+{
+  gsize n = (gsize) runs * replications * (RUN_METRIC_COUNT + CAUSE_COUNT);
+  *v = (V1Values) { runs, replications, g_new(double, n), g_new0(gboolean, n) };
+  static const char *const sql[2] = {
+    "SELECT run, replication, metric, value FROM metrics",
+    "SELECT run, replication, cause, seconds_per_year FROM downtime_by_cause",
+  };
+  guint rows = 0;
+  for (int table = 0; table < 2; table++) {
+    sqlite3_stmt *st = NULL;
+    g_assert_cmpint(sqlite3_prepare_v2(db, sql[table], -1, &st, NULL), ==, SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      guint run = (guint) sqlite3_column_int(st, 0), rep = (guint) sqlite3_column_int(st, 1);
+      const char *name = (const char *) sqlite3_column_text(st, 2);
+      int k = table == 0 ? run_metric_lookup(name) : -1;
+      for (guint c = 0; table == 1 && c < CAUSE_COUNT; c++)
+        if (g_str_equal(model_cause_name(c), name))
+          k = RUN_METRIC_COUNT + (int) c;
+      g_assert_cmpint(k, >=, 0);
+      g_assert_cmpuint(run, >=, 1);
+      g_assert_cmpuint(run, <=, runs);
+      g_assert_cmpuint(rep, <, replications);
+      gsize i = v1_slot(v, run, rep, (guint) k);
+      v->is_null[i] = sqlite3_column_type(st, 3) == SQLITE_NULL;
+      v->value[i] = v->is_null[i] ? NAN : sqlite3_column_double(st, 3);
+      rows++;
+    }
+    sqlite3_finalize(st);
+  }
+  g_assert_cmpuint(rows, ==, n); /* every value once */
+}
+
+static void
+v1_values_clear(V1Values *v)
+{
+  g_free(v->value);
+  g_free(v->is_null);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(V1Values, v1_values_clear)
+
+/* Run @id of @store holds exactly the version-1 values: bit for bit, NULL as NaN. */
+static void
+assert_v1_values(Store *store, gint64 id, const V1Values *v)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreRun) run = store_load_run(store, id, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(run->result->replications, ==, v->replications);
+  for (guint rep = 0; rep < v->replications; rep++)
+    for (guint k = 0; k < RUN_METRIC_COUNT + CAUSE_COUNT; k++) {
+      gsize i = v1_slot(v, (guint) id, rep, k);
+      const double *got = k < RUN_METRIC_COUNT
+                              ? &run->result->values[rep * RUN_METRIC_COUNT + k]
+                              : &run->result->by_cause[rep * CAUSE_COUNT + k - RUN_METRIC_COUNT];
+      if (v->is_null[i])
+        g_assert_true(isnan(*got));
+      else
+        g_assert_true(same_doubles(got, &v->value[i], 1));
+    }
+}
+
+/* A database made from tests/data/store-v1.sql, plus a second run copied from its run with
+ * two values NULL (NaN): opened read-only it is read as version 1 and left byte for byte as
+ * it was; opened for writing it is upgraded to the schema a new database has, and every value
+ * of both runs reads back as the version-1 tables held it, through the store and through the
+ * version-1 names (now views) with plain SQL. */
 static void
 test_migrate_v1(void)
 {
@@ -271,8 +410,54 @@ test_migrate_v1(void)
   sqlite3 *db = raw_open(old);
   raw_exec(db, sql);
   g_assert_cmpint(raw_int(db, "PRAGMA user_version", -1), ==, 1);
+  raw_exec(db,
+           "BEGIN;"
+           "INSERT INTO runs SELECT 2, created, scenario, path, scenario_text, scenario_sha256,"
+           "  overrides, seed, replications, policy, instances, horizon_s, version, events,"
+           "  updates, wall_s, sweep_id, point FROM runs WHERE id = 1;"
+           "INSERT INTO metrics SELECT 2, replication, metric,"
+           "  CASE WHEN metric = 'mean_outage_s' AND replication = 1 THEN NULL ELSE value END"
+           "  FROM metrics WHERE run = 1;"
+           "INSERT INTO downtime_by_cause SELECT 2, replication, cause,"
+           "  CASE WHEN cause = 'platform-update' AND replication = 0 THEN NULL"
+           "  ELSE seconds_per_year END FROM downtime_by_cause WHERE run = 1;"
+           "COMMIT");
+  g_auto(V1Values) v1 = { 0 };
+  v1_values_read(db, 2, 2, &v1);
+  g_assert_true(v1.is_null[v1_slot(&v1, 2, 1, RUN_MEAN_OUTAGE)]);
+  g_assert_true(v1.is_null[v1_slot(&v1, 2, 0, RUN_METRIC_COUNT + CAUSE_PLATFORM_UPDATE)]);
+  gint64 outages = raw_int(db, "SELECT count(*) FROM outages", -1);
+  gint64 samples = raw_int(db, "SELECT count(*) FROM timeline", -1);
+  gint64 spans = raw_int(db, "SELECT count(*) FROM update_spans", -1);
+  gint64 summaries = raw_int(db, "SELECT count(*) FROM summaries", -1);
+  g_assert_cmpint(outages, >, 0);
+  g_assert_cmpint(samples, >, 0);
+  g_assert_cmpint(spans, >, 0);
   sqlite3_close(db);
 
+  /* Read-only: read as version 1, and never written. */
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true(g_file_get_contents(old, &bytes, &len, NULL));
+  g_autoptr(StoreRun) before = NULL;
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Store) ro = store_open(old, STORE_OPEN_READ_ONLY, &error);
+    g_assert_no_error(error);
+    assert_v1_values(ro, 1, &v1);
+    assert_v1_values(ro, 2, &v1);
+    g_autoptr(GPtrArray) runs = store_list_runs(ro, 0, NULL, 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(runs->len, ==, 2);
+    before = store_load_run(ro, 1, &error);
+    g_assert_no_error(error);
+  }
+  g_autofree char *after_ro = NULL;
+  gsize after_len = 0;
+  g_assert_true(g_file_get_contents(old, &after_ro, &after_len, NULL));
+  g_assert_cmpmem(bytes, len, after_ro, after_len);
+
+  /* For writing: upgraded to exactly a new database's schema. */
   g_autoptr(Store) store = open_store(old);
   store_close(open_store(fresh));
   g_autofree char *migrated = schema_of(old);
@@ -280,6 +465,8 @@ test_migrate_v1(void)
   g_assert_cmpstr(migrated, ==, created);
 
   g_autoptr(GError) error = NULL;
+  assert_v1_values(store, 1, &v1);
+  assert_v1_values(store, 2, &v1);
   g_autoptr(StoreRun) run = store_load_run(store, 1, &error);
   g_assert_no_error(error);
   g_assert_cmpstr(run->info->scenario, ==, "store-fixture");
@@ -290,54 +477,67 @@ test_migrate_v1(void)
   /* The stored scenario's hash is the SHA-256 of its stored text. */
   g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, run->scenario_text, -1);
   g_assert_cmpstr(hash, ==, run->info->scenario_sha256);
+  /* The same run as read before the upgrade: summaries, outages, timeline, report. */
+  for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+    g_assert_true(same_summary(&run->info->summary[m], &before->info->summary[m]));
+  for (guint c = 0; c < CAUSE_COUNT; c++)
+    g_assert_true(same_summary(&run->info->cause_summary[c], &before->info->cause_summary[c]));
+  for (guint i = 0; i < 2; i++)
+    assert_intervals_equal(g_ptr_array_index(run->result->outages, i),
+                           g_ptr_array_index(before->result->outages, i));
+  assert_samples_equal(run->result->timeline, before->result->timeline);
+  assert_intervals_equal(run->result->updates_spans, before->result->updates_spans);
+  g_autofree char *text_before = report_text(before->result, TRUE);
+  g_autofree char *text = report_text(run->result, TRUE);
+  g_assert_cmpstr(text, ==, text_before);
+  g_assert_nonnull(strstr(text, "store-fixture: 1 instance, policy stop-start"));
 
-  /* Every value as the fixture holds it. */
+  /* With plain SQL: one row per replication, the version-1 names give the version-1 rows, and
+   * nothing else moved. */
   db = raw_open(old);
-  sqlite3_stmt *st = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT replication, metric, value FROM metrics",
-                                     -1, &st, NULL),
-                  ==, SQLITE_OK);
-  guint n = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    int rep = sqlite3_column_int(st, 0);
-    int m = run_metric_lookup((const char *) sqlite3_column_text(st, 1));
-    g_assert_cmpint(m, >=, 0);
-    double v = sqlite3_column_double(st, 2);
-    g_assert_true(same_doubles(&v, &run->result->values[rep * RUN_METRIC_COUNT + m], 1));
-    n++;
-  }
-  sqlite3_finalize(st);
-  g_assert_cmpuint(n, ==, 2 * RUN_METRIC_COUNT);
-  gint64 outages = raw_int(db, "SELECT count(*) FROM outages", -1);
-  g_assert_cmpint(outages, >, 0);
-  g_assert_cmpint(outages, ==,
-                  (gint64) (((GArray *) g_ptr_array_index(run->result->outages, 0))->len +
-                            ((GArray *) g_ptr_array_index(run->result->outages, 1))->len));
-  g_assert_nonnull(run->result->timeline);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM timeline", -1), ==,
-                  run->result->timeline->len);
+  g_assert_cmpint(raw_int(db, "PRAGMA user_version", -1), ==, STORE_SCHEMA_VERSION);
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM replications", -1), ==, 2 * 2);
+  g_auto(V1Values) views = { 0 };
+  v1_values_read(db, 2, 2, &views);
+  gsize n = (gsize) 2 * 2 * (RUN_METRIC_COUNT + CAUSE_COUNT);
+  g_assert_cmpmem(views.is_null, n * sizeof(gboolean), v1.is_null, n * sizeof(gboolean));
+  for (gsize i = 0; i < n; i++)
+    g_assert_true(v1.is_null[i] || same_doubles(&views.value[i], &v1.value[i], 1));
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM outages", -1), ==, outages);
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM timeline", -1), ==, samples);
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM update_spans", -1), ==, spans);
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM summaries", -1), ==, summaries);
   sqlite3_close(db);
 
-  /* The report of the stored run can be printed, and a new run stored beside it. */
-  g_autofree char *text = report_text(run->result, TRUE);
-  g_assert_nonnull(strstr(text, "store-fixture: 1 instance, policy stop-start"));
+  /* A new run is stored beside them. */
   g_autoptr(RunResult) again = execute(run->scenario, FALSE);
-  g_assert_cmpint(store_save_run(store, again, &error), ==, 2);
+  g_assert_cmpint(store_save_run(store, again, &error), ==, 3);
   g_assert_no_error(error);
-  rm_rf(dir);
-}
 
-static void
-assert_intervals_equal(const GArray *a, const GArray *b)
-{
-  g_assert_cmpuint(a->len, ==, b->len);
-  for (guint i = 0; i < a->len; i++) {
-    const ModelInterval *x = &g_array_index(a, ModelInterval, i);
-    const ModelInterval *y = &g_array_index(b, ModelInterval, i);
-    g_assert_cmpint(x->start, ==, y->start);
-    g_assert_cmpint(x->end, ==, y->end);
-    g_assert_cmpint(x->cause, ==, y->cause);
-  }
+  /* A version-1 value of a name version 2 has no column for is not dropped: the upgrade is
+   * refused and the file stays at version 1, readable read-only. */
+  g_autofree char *odd = g_build_filename(dir, "odd.db", NULL);
+  db = raw_open(odd);
+  raw_exec(db, sql);
+  raw_exec(db, "INSERT INTO downtime_by_cause VALUES (1, 0, 'meteor', 12.5)");
+  sqlite3_close(db);
+  g_autoptr(Store) refused = store_open(odd, STORE_OPEN_DEFAULT, &error);
+  g_assert_null(refused);
+  g_assert_error(error, STORE_ERROR, STORE_ERROR_FAILED);
+  g_test_message("%s", error->message);
+  g_assert_nonnull(strstr(error->message, odd));
+  g_assert_nonnull(strstr(error->message, "downtime_by_cause_s.meteor"));
+  g_clear_error(&error);
+  db = raw_open(odd);
+  g_assert_cmpint(raw_int(db, "PRAGMA user_version", -1), ==, 1);
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'replications'",
+                          -1),
+                  ==, 0);
+  sqlite3_close(db);
+  g_autoptr(Store) odd_ro = store_open(odd, STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error(error);
+  assert_v1_values(odd_ro, 1, &v1);
+  rm_rf(dir);
 }
 
 /* A run saved and loaded is the same run: every per-replication value bit for bit, every
@@ -371,16 +571,7 @@ test_roundtrip(void)
     total_outages += ((GArray *) g_ptr_array_index(r->outages, i))->len;
   }
   g_assert_cmpuint(total_outages, >, 0);
-  g_assert_cmpuint(b->timeline->len, ==, r->timeline->len);
-  for (guint i = 0; i < r->timeline->len; i++) {
-    const ModelSample *x = &g_array_index(r->timeline, ModelSample, i);
-    const ModelSample *y = &g_array_index(b->timeline, ModelSample, i);
-    g_assert_cmpint(x->time, ==, y->time);
-    g_assert_cmpuint(x->serving, ==, y->serving);
-    g_assert_cmpuint(x->starting, ==, y->starting);
-    g_assert_cmpuint(x->containers, ==, y->containers);
-    g_assert_cmpint(!!x->db_up, ==, !!y->db_up);
-  }
+  assert_samples_equal(b->timeline, r->timeline);
   assert_intervals_equal(b->updates_spans, r->updates_spans);
   g_assert_cmpuint(b->events, ==, r->events);
   g_assert_true(same_doubles(&b->wall_s, &r->wall_s, 1));
@@ -415,6 +606,124 @@ test_roundtrip(void)
   g_autoptr(GPtrArray) none = store_list_runs(store, 0, "other", 0, &error);
   g_assert_cmpuint(none->len, ==, 0);
   g_assert_cmpint(assert_whole(path), ==, 1);
+  rm_rf(dir);
+}
+
+/* The first column of @sql with ?1 = @run and ?2 = @rep, as a double; NULL is NaN. */
+static double
+raw_double(sqlite3 *db, const char *sql, gint64 run, gint64 rep)
+{
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64(st, 1, run);
+  sqlite3_bind_int64(st, 2, rep);
+  g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+  double v = sqlite3_column_type(st, 0) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Made-up runs whose row counts fall on either side of any batch size a multi-row INSERT may
+ * use (1, 31, 32, 33, 64, 65, 100 rows), stored and read back bit for bit, NaN included;
+ * their values by name with plain SQL, in the table and through the views; and a run missing
+ * a replication's row refused as incomplete. */
+static void
+test_rows(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *path = g_build_filename(dir, "rows.db", NULL);
+  g_autoptr(Store) store = open_store(path);
+  g_autoptr(Scenario) sc = load_text(quick_ini, "quick.ini", NULL);
+  const struct {
+    guint replications, outages_each, samples;
+  } cases[] = {
+    { 1, 0, 1 }, { 31, 1, 31 }, { 32, 1, 32 }, { 33, 2, 33 }, { 64, 1, 64 }, { 65, 1, 100 },
+  };
+  sqlite3 *db = raw_open(path);
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    guint n = cases[i].replications;
+    g_autoptr(RunResult) r = run_result_new(sc, n);
+    /* Sevenths and thirds have no short binary form: any rounding on the way would show. */
+    for (guint j = 0; j < n * RUN_METRIC_COUNT; j++)
+      r->values[j] = j % 11 == 5 ? NAN : (j + 1) / 7.0;
+    for (guint rep = 0; rep < n && cases[i].outages_each == 0; rep++)
+      r->values[rep * RUN_METRIC_COUNT + RUN_OUTAGES_PER_YEAR] = 0; /* as assert_whole wants */
+    for (guint j = 0; j < n * CAUSE_COUNT; j++)
+      r->by_cause[j] = j % 13 == 4 ? NAN : j / 3.0;
+    for (guint rep = 0; rep < n; rep++)
+      for (guint o = 0; o < cases[i].outages_each; o++) {
+        ModelInterval x = { .start = 1000003 * (rep + 1) + 7 * o,
+                            .end = 1000003 * (rep + 1) + 7 * o + 5,
+                            .cause = (ModelCause) ((rep + o) % CAUSE_COUNT) };
+        g_array_append_val(g_ptr_array_index(r->outages, rep), x);
+      }
+    r->timeline = g_array_new(FALSE, FALSE, sizeof(ModelSample));
+    r->updates_spans = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
+    for (guint j = 0; j < cases[i].samples; j++) {
+      ModelSample x = { .time = 999983 * (gint64) j, .serving = (guint16) (j % 3),
+                        .starting = (guint16) (j % 2), .containers = (guint16) (j % 5),
+                        .db_up = j % 4 != 0 };
+      g_array_append_val(r->timeline, x);
+      ModelInterval span = { .start = 60000000 * (gint64) j, .end = 60000000 * (gint64) j + 1,
+                             .cause = CAUSE_PLATFORM_UPDATE };
+      g_array_append_val(r->updates_spans, span);
+    }
+    r->events = 1000 + i;
+    r->wall_s = 0.5 + i;
+    run_result_summarize(r);
+
+    g_autoptr(GError) error = NULL;
+    gint64 id = store_save_run(store, r, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(id, ==, i + 1);
+    g_autoptr(StoreRun) back = store_load_run(store, id, &error);
+    g_assert_no_error(error);
+    const RunResult *b = back->result;
+    for (guint j = 0; j < n * RUN_METRIC_COUNT; j++)
+      g_assert_true(isnan(r->values[j]) ? isnan(b->values[j])
+                                        : same_doubles(&b->values[j], &r->values[j], 1));
+    for (guint j = 0; j < n * CAUSE_COUNT; j++)
+      g_assert_true(isnan(r->by_cause[j]) ? isnan(b->by_cause[j])
+                                          : same_doubles(&b->by_cause[j], &r->by_cause[j], 1));
+    for (guint rep = 0; rep < n; rep++)
+      assert_intervals_equal(g_ptr_array_index(b->outages, rep),
+                             g_ptr_array_index(r->outages, rep));
+    assert_samples_equal(b->timeline, r->timeline);
+    assert_intervals_equal(b->updates_spans, r->updates_spans);
+
+    /* By name, as a user would: the last replication's downtime per year and platform-update
+     * downtime, from the table and from the views. */
+    gint64 last = n - 1;
+    const double *want = &r->values[last * RUN_METRIC_COUNT + RUN_DOWNTIME_PER_YEAR];
+    const double *cause = &r->by_cause[last * CAUSE_COUNT + CAUSE_PLATFORM_UPDATE];
+    static const char *const metric_sql[] = {
+      "SELECT downtime_per_year_s FROM replications WHERE run = ?1 AND replication = ?2",
+      "SELECT value FROM metrics WHERE run = ?1 AND replication = ?2 "
+      "AND metric = 'downtime_per_year_s'",
+    };
+    static const char *const cause_sql[] = {
+      "SELECT \"downtime_by_cause_s.platform-update\" FROM replications "
+      "WHERE run = ?1 AND replication = ?2",
+      "SELECT seconds_per_year FROM downtime_by_cause WHERE run = ?1 AND replication = ?2 "
+      "AND cause = 'platform-update'",
+    };
+    for (guint q = 0; q < 2; q++) {
+      double got = raw_double(db, metric_sql[q], id, last);
+      g_assert_true(isnan(*want) ? isnan(got) : same_doubles(&got, want, 1));
+      got = raw_double(db, cause_sql[q], id, last);
+      g_assert_true(isnan(*cause) ? isnan(got) : same_doubles(&got, cause, 1));
+    }
+  }
+  g_assert_cmpint(assert_whole(path), ==, G_N_ELEMENTS(cases));
+
+  /* A run with a replication's row gone is refused, not read with zeros. */
+  raw_exec(db, "DELETE FROM replications WHERE run = 2 AND replication = 30");
+  sqlite3_close(db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreRun) partial = store_load_run(store, 2, &error);
+  g_assert_null(partial);
+  g_assert_error(error, STORE_ERROR, STORE_ERROR_FAILED);
+  g_assert_nonnull(strstr(error->message, "missing"));
   rm_rf(dir);
 }
 
@@ -1071,8 +1380,8 @@ file_size(const char *path)
 
 /* A sweep killed with SIGKILL leaves the database sound and holding only whole runs: once
  * while it computes (0.3 s in), once while it writes (as soon as its write-ahead log grows;
- * on a fast machine the kill may come after the commit, and then the sweep is there whole).
- * SIGTERM in between stops it cleanly, storing nothing. */
+ * the kill may land after the commit, and then the sweep is there whole, even though the
+ * process died). SIGTERM in between stops it cleanly, storing nothing. */
 static void
 test_killed_sweep(void)
 {
@@ -1125,7 +1434,9 @@ test_killed_sweep(void)
       status = exit_code(st);
       break;
     }
-    if (file_size(wal) > base + 256 * 1024)
+    /* The sweep's rows fit SQLite's page cache, so its log is written at the commit: kill
+     * at its first pages. */
+    if (file_size(wal) > base + 8192)
       break;
     g_usleep(1000);
   }
@@ -1135,19 +1446,21 @@ test_killed_sweep(void)
   } else {
     g_spawn_close_pid(pid);
   }
-  g_test_message("wide sweep: status %d (%s)", status,
-                 exited ? "finished before the kill" : "killed while writing");
   gint64 runs = assert_whole(path);
   sqlite3 *db = raw_open(path);
   gint64 sweeps = raw_int(db, "SELECT count(*) FROM sweeps", -1);
   sqlite3_close(db);
-  if (status == 0) {
+  g_test_message("wide sweep: status %d (%s), %s", status,
+                 exited ? "finished before the kill" : "killed while writing",
+                 sweeps == 1 ? "stored whole" : "nothing stored");
+  /* All of the sweep or none of it, whenever the kill came; all of it when it finished. */
+  if (sweeps == 1)
     g_assert_cmpint(runs, ==, 1 + 4);
-    g_assert_cmpint(sweeps, ==, 1);
-  } else {
+  else
     g_assert_cmpint(runs, ==, 1);
-    g_assert_cmpint(sweeps, ==, 0);
-  }
+  g_assert_cmpint(sweeps, <=, 1);
+  if (status == 0)
+    g_assert_cmpint(sweeps, ==, 1);
 
   /* The database still takes runs. */
   g_auto(Spawned) after = { 0 };
@@ -1164,6 +1477,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/schema", test_schema);
   g_test_add_func("/zdsim/store/migrate-v1", test_migrate_v1);
   g_test_add_func("/zdsim/store/roundtrip", test_roundtrip);
+  g_test_add_func("/zdsim/store/rows", test_rows);
   g_test_add_func("/zdsim/store/refused", test_refused);
   g_test_add_func("/zdsim/store/cannot-open", test_cannot_open);
   g_test_add_func("/zdsim/store/locked", test_locked);
