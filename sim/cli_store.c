@@ -103,21 +103,6 @@ table_free_to_string(Table *t)
 
 /* ---- zdsim list ---- */
 
-static char *
-axes_text(const GPtrArray *axes)
-{
-  GString *out = g_string_new(NULL);
-  for (guint a = 0; a < axes->len; a++) {
-    const ScenarioSweepAxis *axis = g_ptr_array_index(axes, a);
-    if (a > 0)
-      g_string_append(out, " x ");
-    g_string_append_printf(out, "%s = ", axis->key);
-    for (guint v = 0; v < axis->values->len; v++)
-      g_string_append_printf(out, "%s%s", v > 0 ? "," : "",
-                             (const char *) g_ptr_array_index(axis->values, v));
-  }
-  return g_string_free(out, FALSE);
-}
 
 int
 cli_list(const CliCommand *cmd, int argc, char **argv)
@@ -232,7 +217,7 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
     table_add(&t, g_strdup(s->kind));
     table_add(&t, g_strdup(s->scenario));
     table_add(&t, g_strdup_printf("%u", s->runs));
-    table_add(&t, axes_text(s->axes));
+    table_add(&t, sweep_axes_text(s->axes, " x "));
   }
   g_autofree char *text = table_free_to_string(&t);
   fputs(text, stdout);

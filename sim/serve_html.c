@@ -274,21 +274,6 @@ when_cell(GString *out, const char *iso)
   put(out, "</time></td>");
 }
 
-static char *
-axes_text(const GPtrArray *axes)
-{
-  GString *out = g_string_new(NULL);
-  for (guint a = 0; a < axes->len; a++) {
-    const ScenarioSweepAxis *axis = g_ptr_array_index(axes, a);
-    if (a > 0)
-      g_string_append(out, " × ");
-    g_string_append_printf(out, "%s = ", axis->key);
-    for (guint v = 0; v < axis->values->len; v++)
-      g_string_append_printf(out, "%s%s", v > 0 ? ", " : "",
-                             (const char *) g_ptr_array_index(axis->values, v));
-  }
-  return g_string_free(out, FALSE);
-}
 
 /* The value @point gives @key, or "". */
 static const char *
@@ -389,7 +374,7 @@ serve_html_index(const char *db_path, const GPtrArray *runs, gboolean more_runs,
              "<th>Swept</th><th class=\"num\">Runs</th></tr></thead>\n<tbody>\n");
     for (guint i = 0; i < sweeps->len; i++) {
       const StoreSweepInfo *sw = g_ptr_array_index(sweeps, i);
-      g_autofree char *axes = axes_text(sw->axes);
+      g_autofree char *axes = sweep_axes_text(sw->axes, " × ");
       put(out, "<tr>");
       link_cell(out, "sweeps", sw->id);
       when_cell(out, sw->created);
@@ -814,7 +799,7 @@ serve_html_sweep(const char *db_path, const ServeSweepPage *page)
   put(out, " <small>");
   textf(out, "%s %" G_GINT64_FORMAT " · %u points", sw->kind, sw->id, page->runs->len);
   put(out, "</small></h1>\n<dl class=\"facts\">\n");
-  g_autofree char *axes = axes_text(sw->axes);
+  g_autofree char *axes = sweep_axes_text(sw->axes, " × ");
   fact(out, "Swept", axes);
   g_autofree char *when = format_when(sw->created);
   fact(out, "Run at", when);

@@ -413,3 +413,19 @@ sweep_comparison_text(const RunResult *a, const RunResult *b, const SweepCompari
                          c->worse, RUN_METRIC_COUNT);
   return g_string_free(out, FALSE);
 }
+
+char *
+sweep_axes_text(const GPtrArray *axes, const char *times)
+{
+  GString *out = g_string_new(NULL);
+  for (guint a = 0; a < axes->len; a++) {
+    const ScenarioSweepAxis *axis = g_ptr_array_index(axes, a);
+    if (a > 0)
+      g_string_append(out, times);
+    g_string_append_printf(out, "%s = ", axis->key);
+    for (guint v = 0; v < axis->values->len; v++)
+      g_string_append_printf(out, "%s%s", v > 0 ? ", " : "",
+                             (const char *) g_ptr_array_index(axis->values, v));
+  }
+  return g_string_free(out, FALSE);
+}

@@ -28,6 +28,10 @@ Scenario *sweep_point_scenario(const Scenario *base, const char *const *point, G
 /* "app.instances=2 policy.evacuation=rolling": a point for people. Returns: (transfer full). */
 char *sweep_point_label(const char *const *point);
 
+/* The axes of a sweep for people: "app.instances = 1, 2, 3 x policy.evacuation = rolling,
+ * stop-start", with @times between the axes (" x " or " × "). Returns: (transfer full). */
+char *sweep_axes_text(const GPtrArray *axes, const char *times);
+
 /* The runs of a sweep or a recommendation, point by point. */
 typedef struct {
   GPtrArray *axes;      /* ScenarioSweepAxis*: a reference to the base scenario's [sweep] for
