@@ -405,6 +405,59 @@ test_jobs_identical(void)
   g_assert_cmpstr(jb, ==, jc);
 }
 
+/* A cell vanishes at T = 3600 s (a convergence tick): its instance dies at once, its route
+ * lingers until BBS notices (rep presence TTL 15 s, then the next 30 s tick: 3630 s), when
+ * the index is placed elsewhere and starts (20 s). One outage [3600, 3650), the action's. */
+static void
+test_cell_failure(void)
+{
+  const char *sections = "[action boom]\nat = 2027-01-04T01:00:00Z\naction = cell-failure\n"
+                         "cell = 0\n";
+  g_autoptr(Scenario) sc = load_full("scenario.horizon=1d platform.cells=2 platform.azs=1 "
+                                     "platform.cell_recreate=1m",
+                                     sections, NULL);
+  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
+  g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
+  model_start(model);
+  /* Put the instance on cell 0 whatever the auction chose at time 0. */
+  if (model->containers[model->index[0].ordinary].cell != 0) {
+    const char *swap = "[action boom]\nat = 2027-01-04T01:00:00Z\naction = cell-failure\n"
+                       "cell = 1\n";
+    scenario_free(g_steal_pointer(&sc));
+    sc = load_full("scenario.horizon=1d platform.cells=2 platform.azs=1 "
+                   "platform.cell_recreate=1m", swap, NULL);
+    model_free(g_steal_pointer(&model));
+    model = model_new(sc, cal, 0, FALSE);
+    model_start(model);
+  }
+  engine_run(model->engine, sc->horizon);
+  metrics_finish(model);
+  GArray *out = model->result.outages;
+  g_assert_cmpuint(out->len, ==, 1);
+  const ModelInterval *o = &g_array_index(out, ModelInterval, 0);
+  g_assert_cmpint(o->start, ==, S(3600));
+  g_assert_cmpint(o->end, ==, S(3650));
+  g_assert_cmpint(o->cause, ==, CAUSE_ACTION);
+}
+
+/* cf restart --strategy rolling on one instance: the new one starts while the old serves, and
+ * the old stops the moment the new is RUNNING (20 s); with route lags of 0 there is no gap,
+ * and for those 20 s two containers run (the cost surge). */
+static void
+test_rolling_restart(void)
+{
+  const char *sections = "[action roll]\nat = 2027-01-04T01:00:00Z\naction = rolling-restart\n";
+  g_autoptr(Scenario) sc = load_full("scenario.horizon=1d", sections, NULL);
+  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
+  g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
+  model_run(model);
+  g_assert_cmpuint(model->result.outages->len, ==, 0);
+  /* 1 day of one container, plus 20 s of the second, plus its stop (5 s proxy drain + 4 s). */
+  double expected = 86400.0 + 20.0 + 5.0 + 4.0;
+  g_assert_cmpfloat_with_epsilon(model->result.container_us / 1e6, expected, 1e-6);
+  g_assert_cmpuint(model->index[0].crash_count, ==, 0);
+}
+
 /* A cell that vanishes during its watch time and comes back watches again from the start:
  * the old watch must not end the new one. Update at T = 1 h on three cells, one per zone;
  * cell 0 recreates in 5 min and watches 10 min; zone 0 fails at T + 6 min for 2 min, so cell
@@ -570,6 +623,8 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/model/db-outage-during-start", test_db_outage_during_start);
   g_test_add_func("/zdsim/model/jobs-identical", test_jobs_identical);
   g_test_add_func("/zdsim/model/limits", test_limits);
+  g_test_add_func("/zdsim/model/cell-failure", test_cell_failure);
+  g_test_add_func("/zdsim/model/rolling-restart", test_rolling_restart);
   g_test_add_func("/zdsim/platform/watch-restarts-after-failure",
                   test_watch_restarts_after_failure);
   g_test_add_func("/zdsim/foundation/auction-reference", test_auction_reference);
