@@ -151,6 +151,23 @@ if has_command serve && [ -n "$sweep" ]; then
       "$dir/bench-http" --id "serve.${page%% *}" --label "GET ${page#* }" --seconds 0.5 \
         --repeat 3 "$url" "${page#* }" >> "$rows"
     done
+    # Issue 7's figure: the index and a run page at 64 connections with wrk (Debian's wrk;
+    # installed here when missing and root, as make deps does for the build).
+    if ! command -v wrk > /dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk \
+        > /dev/null 2>&1 || true
+    fi
+    for page in "root /" "run /runs/1"; do
+      if ! command -v wrk > /dev/null 2>&1; then
+        row "serve.wrk.${page%% *}" "GET ${page#* } (wrk, 64 connections)" "n/a (wrk not installed)" req/s
+        continue
+      fi
+      wrk -t2 -c64 -d3s "$url${page#* /}" > "$tmp/wrk" 2>&1 || true
+      rps=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk")
+      errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/[^0-9 ]/, " "); n += $1 + $2 + $3 + $4 } END { print n + 0 }' "$tmp/wrk")
+      row "serve.wrk.${page%% *}" "GET ${page#* } (wrk, 64 connections)" "${rps:-n/a}" req/s \
+        "wrk -t2 -c64 -d3s; $errors errors or non-2xx responses"
+    done
   fi
   kill "$server" 2> /dev/null || true
   wait "$server" 2> /dev/null || true
