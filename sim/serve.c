@@ -72,6 +72,8 @@ struct Serve {
   void *log_data;
   GHashTable *cache; /* "run/ID" or "sweep/ID" -> CacheEntry* */
   gsize cache_bytes;
+  guint cache_max_entries; /* ServeOptions.cache_entries and .cache_bytes, 0 replaced */
+  gsize cache_max_bytes;
   guint64 tick;
 };
 
@@ -219,8 +221,8 @@ cache_entry_new(PlotData *data, const PlotKind *kinds, guint n_kinds)
 static void
 cache_trim(Serve *s, const CacheEntry *keep)
 {
-  while (g_hash_table_size(s->cache) > SERVE_CACHE_ENTRIES ||
-         s->cache_bytes > SERVE_CACHE_BYTES) {
+  while (g_hash_table_size(s->cache) > s->cache_max_entries ||
+         s->cache_bytes > s->cache_max_bytes) {
     GHashTableIter it;
     gpointer key, value;
     const char *oldest_key = NULL;
@@ -1221,13 +1223,17 @@ serve_respond(Serve *s, enum evhttp_cmd_type method, const char *target, ServeRe
 {
   *out = (ServeResponse){ 0 };
   g_autoptr(evhttp_uri) uri = NULL;
-  /* What evhttp answers itself, before on_request() would see the request. */
-  if (!method_known(method)) {
-    reply_error(NULL, out, 501, "The server does not know this method.");
-  } else if (strlen(target) > SERVE_MAX_HEADERS_SIZE) {
+  /* What evhttp answers itself, before on_request() would see the request, in its order:
+   * evhttp_parse_firstline_() refuses a line longer than the header limit, then
+   * evhttp_parse_request_line() a target it cannot parse (whatever the method), then
+   * evhttp_handle_request() a method that is not allowed with 501. */
+  gsize line = strlen(method_name(method)) + 1 + strlen(target) + strlen(" HTTP/1.1");
+  if (line > SERVE_MAX_HEADERS_SIZE) {
     reply_error(NULL, out, 400, "The request line is too long.");
   } else if ((uri = parse_target(method, target)) == NULL) {
     reply_error(NULL, out, 400, "The request target is not a URI.");
+  } else if (!method_known(method)) {
+    reply_error(NULL, out, 501, "The server does not know this method.");
   } else {
     respond_to(s, method, uri, out);
     return;
@@ -1310,6 +1316,9 @@ serve_new_unbound(const ServeOptions *options, GError **error)
   s->store = g_steal_pointer(&store);
   s->db_path = g_strdup(options->db_path);
   s->no_plots = options->no_plots;
+  s->cache_max_entries = options->cache_entries > 0 ? options->cache_entries
+                                                    : SERVE_CACHE_ENTRIES;
+  s->cache_max_bytes = options->cache_bytes > 0 ? options->cache_bytes : SERVE_CACHE_BYTES;
   s->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                    (GDestroyNotify) cache_entry_free);
   if (s->no_plots)

@@ -15,6 +15,7 @@
 
 #define ZDSIM_FUZZ_NO_MAIN
 #include "fuzz/fuzz-scenario.c"
+#include "fuzz/fuzz-serve.c"
 #include "fuzz/fuzz-values.c"
 
 typedef int (*FuzzTarget)(const guint8 *data, gsize size);
@@ -25,6 +26,7 @@ static const struct {
   FuzzTarget run;
 } targets[] = {
   { "scenario", fuzz_scenario_one },
+  { "serve", fuzz_serve_one },
   { "values", fuzz_values_one },
 };
 

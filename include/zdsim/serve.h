@@ -103,6 +103,8 @@ typedef struct {
   gboolean no_plots;    /* never start gnuplot: every picture is 503 Service Unavailable
                            ("plots are turned off"), as when gnuplot is missing; pages still
                            link them. For the fuzz target, where gnuplot per input is too slow */
+  guint cache_entries;  /* the cache's bounds; 0 = SERVE_CACHE_ENTRIES, SERVE_CACHE_BYTES. */
+  gsize cache_bytes;    /* Tiny ones make the fuzz target reach eviction. */
 } ServeOptions;
 
 typedef struct Serve Serve;
@@ -157,12 +159,14 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ServeResponse, serve_response_clear)
  * then the same query parsing, routing and handler run as for a request that arrives on the
  * socket (the server's request callback is this function without the parse). Where evhttp
  * itself refuses a request line before the server sees it, the status is evhttp's and the
- * body the dashboard's own error page: a method that is none of the nine libevent knows is
- * 501; a target evhttp's parser refuses, or one longer than SERVE_MAX_HEADERS_SIZE (evhttp
- * counts the method and version too, so on the wire the limit is a few bytes lower), is 400.
- * What only headers and a body decide (their size limits, the timeout) is not modelled.
+ * body the dashboard's own error page: 400 when the request line "METHOD TARGET HTTP/1.1" is
+ * longer than SERVE_MAX_HEADERS_SIZE (evhttp counts the request line and the header lines
+ * against that limit together, so this is the answer to a request without headers; a method
+ * libevent does not know counts as one character) or when evhttp's parser refuses the
+ * target; else 501 for a method that is none of the nine libevent knows. What only headers
+ * and a body decide (their size limits, the timeout) is not modelled.
  * Answers fill the server's cache as requests do, so a request may be answered from what an
- * earlier one built. Works on a server from serve_new() (in its thread) or
+ * earlier one built (the same answer). Works on a server from serve_new() (in its thread) or
  * serve_new_unbound(); needs no event loop and does not log. */
 void serve_respond(Serve *serve, enum evhttp_cmd_type method, const char *target,
                    ServeResponse *out);
