@@ -226,24 +226,12 @@ crumbs(GString *out, const char *here)
   put(out, "</nav>\n");
 }
 
-/* The availability cell: the mean and its interval. */
+/* A table cell with a metric's mean and its 95 % interval, shown as @show says. */
 static void
-availability_cell(GString *out, const StatsSummary *s)
+summary_cell(GString *out, Show show, const StatsSummary *s)
 {
-  g_autofree char *mean = format_value(SHOW_PERCENT, s->mean);
-  g_autofree char *ci = format_interval(SHOW_PERCENT, s);
-  put(out, "<td class=\"num\">");
-  text(out, mean);
-  put(out, " <span class=\"ci\">");
-  text(out, ci);
-  put(out, "</span></td>");
-}
-
-static void
-minutes_cell(GString *out, const StatsSummary *s)
-{
-  g_autofree char *mean = format_value(SHOW_MINUTES, s->mean);
-  g_autofree char *ci = format_interval(SHOW_MINUTES, s);
+  g_autofree char *mean = format_value(show, s->mean);
+  g_autofree char *ci = format_interval(show, s);
   put(out, "<td class=\"num\">");
   text(out, mean);
   put(out, " <span class=\"ci\">");
@@ -406,8 +394,8 @@ serve_html_index(const char *db_path, const GPtrArray *runs, gboolean more_runs,
       g_autofree char *n = g_strdup_printf("%u", r->instances);
       cell(out, "num", n);
       cell(out, NULL, r->policy);
-      availability_cell(out, &r->summary[RUN_AVAILABILITY]);
-      minutes_cell(out, &r->summary[RUN_DOWNTIME_PER_YEAR]);
+      summary_cell(out, SHOW_PERCENT, &r->summary[RUN_AVAILABILITY]);
+      summary_cell(out, SHOW_MINUTES, &r->summary[RUN_DOWNTIME_PER_YEAR]);
       if (r->sweep_id > 0)
         link_cell(out, "sweeps", r->sweep_id);
       else
@@ -768,8 +756,8 @@ sweep_table(GString *out, const ServeSweepPage *page)
       const ScenarioSweepAxis *axis = g_ptr_array_index(axes, a);
       cell(out, NULL, point_value(r->point, axis->key));
     }
-    availability_cell(out, &r->summary[RUN_AVAILABILITY]);
-    minutes_cell(out, &r->summary[RUN_DOWNTIME_PER_YEAR]);
+    summary_cell(out, SHOW_PERCENT, &r->summary[RUN_AVAILABILITY]);
+    summary_cell(out, SHOW_MINUTES, &r->summary[RUN_DOWNTIME_PER_YEAR]);
     g_autofree char *outages = format_value(SHOW_COUNT, r->summary[RUN_OUTAGES_PER_YEAR].mean);
     cell(out, "num", outages);
     g_autofree char *hours = format_value(SHOW_HOURS,
