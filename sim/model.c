@@ -5,10 +5,14 @@
 
 static const char *const cause_names[CAUSE_COUNT] = {
   [CAUSE_PLATFORM_UPDATE] = "platform-update",
+  [CAUSE_PLATFORM_RESTART] = "platform-restart",
   [CAUSE_CRASH] = "crash",
+  [CAUSE_CELL_FAILURE] = "cell-failure",
   [CAUSE_DB_MAINTENANCE] = "db-maintenance",
+  [CAUSE_DB_ENGINE_UPGRADE] = "db-engine-upgrade",
   [CAUSE_DB_FAILURE] = "db-failure",
   [CAUSE_ENVIRONMENT_MAINTENANCE] = "environment-maintenance",
+  [CAUSE_DEPLOY] = "deploy",
   [CAUSE_ACTION] = "action",
   [CAUSE_CAPACITY] = "capacity",
 };
@@ -60,8 +64,9 @@ model_calendar_new(const Scenario *sc)
   if (sc->align_to_portal) {
     /* What-if: the RDS window, with its own length, at the start of the portal window
      * (DESIGN §10.12). */
-    gint64 len = (gint64) calendar_window_minutes_per_week(&sc->db_maintenance_window) * 60 *
-                 DIST_USEC_PER_SEC;
+    gint64 minutes = sc->db_region != NULL
+                         ? 30 : calendar_window_minutes_per_week(&sc->db_maintenance_window);
+    gint64 len = minutes * 60 * DIST_USEC_PER_SEC;
     cal->db_window = g_array_new(FALSE, FALSE, sizeof(CalendarInterval));
     for (guint i = 0; i < cal->portal->len; i++) {
       CalendarInterval iv = g_array_index(cal->portal, CalendarInterval, i);
@@ -71,8 +76,8 @@ model_calendar_new(const Scenario *sc)
   } else {
     cal->db_window = calendar_expand(&sc->db_maintenance_window, sc->start, sc->horizon);
   }
-  if (sc->updates == SCENARIO_UPDATES_CALENDAR)
-    cal->updates = calendar_expand(&sc->updates_schedule, sc->start, sc->horizon);
+  if (sc->updates.kind == SCENARIO_UPDATES_CALENDAR)
+    cal->updates = calendar_expand(&sc->updates.calendar, sc->start, sc->horizon);
   else
     cal->updates = g_array_new(FALSE, FALSE, sizeof(CalendarInterval));
   return cal;

@@ -28,7 +28,7 @@ static void
 schedule_next_arrival(Model *model)
 {
   const Scenario *sc = model->sc;
-  gint64 t = calendar_poisson_next(sc->updates_rate, model_now(model), &model->rng_platform);
+  gint64 t = calendar_poisson_next(sc->updates.rate, model_now(model), &model->rng_platform);
   if (t < sc->horizon)
     engine_schedule(model->engine, t, PRIO_NORMAL, EV_UPDATE_ARRIVAL, 0, 0);
 }
@@ -37,9 +37,9 @@ void
 platform_init(Model *model)
 {
   const Scenario *sc = model->sc;
-  if (sc->updates == SCENARIO_UPDATES_RATE) {
+  if (sc->updates.kind == SCENARIO_UPDATES_RATE) {
     schedule_next_arrival(model);
-  } else if (sc->updates == SCENARIO_UPDATES_CALENDAR) {
+  } else if (sc->updates.kind == SCENARIO_UPDATES_CALENDAR) {
     for (guint i = 0; i < model->cal->updates->len; i++) {
       const CalendarInterval *iv = &g_array_index(model->cal->updates, CalendarInterval, i);
       engine_schedule(model->engine, iv->start, PRIO_NORMAL, EV_UPDATE_ARRIVAL, 1, 0);

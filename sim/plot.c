@@ -331,6 +331,9 @@ plot_run_set_windows(PlotRun *run, const Scenario *sc)
   run->portal_text = window_text(&sc->portal_window);
   if (sc->align_to_portal)
     run->db_text = g_strdup("moved to the start of the portal window");
+  else if (sc->db_region != NULL)
+    run->db_text = g_strdup_printf("AWS's default for %s, drawn per replication",
+                                   sc->db_region->name);
   else
     run->db_text = window_text(&sc->db_maintenance_window);
 }

@@ -284,9 +284,9 @@ run_estimate(const Scenario *sc, guint jobs, RunEstimate *out)
 {
   double horizon_s = (double) sc->horizon / DIST_USEC_PER_SEC;
   double weeks = horizon_s / DIST_SECONDS_PER_WEEK;
-  double updates = sc->updates == SCENARIO_UPDATES_RATE ? sc->updates_rate * horizon_s
-                   : sc->updates == SCENARIO_UPDATES_CALENDAR
-                       ? weeks * sc->updates_schedule.n_slots * 7
+  double updates = sc->updates.kind == SCENARIO_UPDATES_RATE ? sc->updates.rate * horizon_s
+                   : sc->updates.kind == SCENARIO_UPDATES_CALENDAR
+                       ? weeks * sc->updates.calendar.n_slots * 7
                        : 0.0;
   /* Events per replication, as the model spends them (measured on the examples: about
    * 2.5 events a cell and 19 an instance per update): an update drains, recreates and watches
@@ -311,7 +311,7 @@ run_estimate(const Scenario *sc, guint jobs, RunEstimate *out)
    * instances and their containers, the pending events), and per replication its metrics and
    * outages (about one an update for a single instance). */
   guint live = MIN(jobs > 0 ? jobs : g_get_num_processors(), sc->replications);
-  double intervals = weeks * (sc->business_hours.n_slots * 7 + 2 + 7 * sc->updates_schedule.n_slots);
+  double intervals = weeks * (sc->business_hours.n_slots * 7 + 2 + 7 * sc->updates.calendar.n_slots);
   double model = 100.0 * sc->cells + 400.0 * sc->instances + 24.0 * 4 * sc->instances;
   double per_rep_result = 8.0 * (RUN_METRIC_COUNT + CAUSE_COUNT) + 24.0 * (updates + weeks);
   out->bytes = 16.0 * intervals + live * model + sc->replications * per_rep_result;

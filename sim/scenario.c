@@ -27,7 +27,8 @@ G_DEFINE_QUARK(scenario-error-quark, scenario_error)
 #define MAX_REPORTED 100
 #define NO_LIMIT G_MAXDOUBLE
 
-/* Horizontal scaling needs Mendix 7 or later on Mendix Cloud v4 (domain-facts §9). */
+/* Horizontal scaling needs Mendix 7 or later on Mendix Cloud v4 (Mendix docs, Scale
+ * Environment). */
 #define MENDIX_SCALING_VERSION 7
 
 typedef enum {
@@ -45,7 +46,8 @@ typedef enum {
   KEY_HEALTH_CHECK,     /* ScenarioHealthCheck */
   KEY_PROFILE,          /* ScenarioTraffic */
   KEY_WINDOW,           /* CalendarWindow; lo/hi in minutes with FLAG_UTC_ONE_SLOT */
-  KEY_UPDATES,          /* ScenarioUpdates, with updates_rate and updates_schedule */
+  KEY_SCHEDULE,         /* ScenarioSchedule: none, a rate or weekly instants */
+  KEY_DB_WINDOW,        /* database.maintenance_window: `region NAME` or a KEY_WINDOW */
   KEY_POLICY,           /* char *, a name policy_lookup() knows */
   KEY_ZONE,             /* char *, an IANA zone GTimeZone knows */
 } KeyType;
@@ -89,6 +91,8 @@ typedef struct {
     "a date-time with a zone such as 2027-01-04T00:00:00Z or 2027-01-04 09:00 Europe/Amsterdam") \
   X(scenario, horizon, DURATION, "365d", horizon, 0, NO_LIMIT, FLAG_LOW_OPEN, \
     "a positive duration such as 365d") \
+  X(scenario, warmup, DURATION, "0s", warmup, 0, NO_LIMIT, 0, \
+    "a duration of 0 or more, shorter than scenario.horizon, such as 7d") \
   X(scenario, replications, UINT, "100", replications, 1, 1000000, 0, \
     "an integer from 1 to 1000000 (at least 1)") \
   X(scenario, seed, UINT64, "1", seed, 0, 0, 0, "a non-negative 64-bit integer such as 1") \
@@ -108,6 +112,8 @@ typedef struct {
     "a distribution of durations such as uniform(2s,10s)") \
   X(app, crash_mtbf, DIST, "none", crash_mtbf, 0, 0, FLAG_MAY_BE_NONE, \
     "none or a distribution of durations such as exp(30d)") \
+  X(app, deploys, SCHEDULE, "none", deploys, 0, NO_LIMIT, 0, \
+    "none, a rate such as 1/w, or weekly instants such as 'tue 20:00 Europe/Amsterdam'") \
   X(app, needs_db_to_start, BOOL, "true", needs_db_to_start, 0, 0, 0, "true or false") \
   X(app, db_loss_crash_after, DURATION_OR_NONE, "none", db_loss_crash_after, 0, NO_LIMIT, 0, \
     "none or a duration such as 5m") \
@@ -120,8 +126,10 @@ typedef struct {
     "a slot count from 1 to 100000") \
   X(platform, cell_utilization, FRACTION, "0.7", cell_utilization, 0, 1, FLAG_HIGH_OPEN, \
     "a fraction in [0, 1) such as 0.7 or 70%") \
-  X(platform, updates, UPDATES, "3/w", updates, 0, NO_LIMIT, 0, \
+  X(platform, updates, SCHEDULE, "3/w", updates, 0, NO_LIMIT, 0, \
     "none, a rate such as 3/w, or weekly instants such as 'tue 02:00, thu 02:00 UTC'") \
+  X(platform, restarts, SCHEDULE, "1/4w", restarts, 0, NO_LIMIT, 0, \
+    "none, a rate such as 1/4w, or weekly instants such as 'sat 22:00 UTC'") \
   X(platform, max_in_flight, UINT, "1", max_in_flight, 1, MAX_COUNT, 0, \
     "a cell count from 1 to 100000 (at least 1)") \
   X(platform, canaries, UINT, "1", canaries, 0, MAX_COUNT, 0, "a cell count from 0 to 100000") \
@@ -148,11 +156,12 @@ typedef struct {
   X(platform, max_health_check_timeout, DURATION, "180s", max_health_check_timeout, 0, \
     NO_LIMIT, FLAG_LOW_OPEN, "a positive duration such as 180s") \
   X(policy, evacuation, POLICY, "rolling", evacuation, 0, 0, 0, NULL) \
-  X(database, multi_az, BOOL, "true", multi_az, 0, 0, 0, "true or false") \
-  X(database, maintenance_window, WINDOW, "sun 05:00-05:30", db_maintenance_window, 30, \
+  X(database, multi_az, BOOL, "false", multi_az, 0, 0, 0, "true or false") \
+  X(database, maintenance_window, DB_WINDOW, "region eu-west-1", db_maintenance_window, 30, \
     NO_LIMIT, FLAG_UTC_ONE_SLOT, \
-    "one weekly slot in UTC of at least 30 minutes such as sun 05:00-05:30 " \
-    "(RDS windows are UTC and 30 min or longer, domain-facts §8)") \
+    "region NAME, or one weekly slot in UTC of at least 30 minutes such as " \
+    "sun 05:00-05:30 (RDS windows are UTC and 30 min or longer: AWS RDS API, " \
+    "PreferredMaintenanceWindow)") \
   X(database, maintenance_rate, RATE, "1/12w", maintenance_rate, 0, NO_LIMIT, 0, \
     "a rate such as 1/12w") \
   X(database, failover, DIST, "uniform(60s,120s)", failover, 0, 0, 0, \
@@ -169,7 +178,7 @@ typedef struct {
   X(portal, maintenance_window, WINDOW, "sun 01:00-04:00", portal_window, 180, 180, \
     FLAG_UTC_ONE_SLOT, \
     "one weekly slot in UTC of exactly 3 hours such as sun 01:00-04:00 " \
-    "(Mendix's preferred maintenance window is a 3-hour range, domain-facts §9)") \
+    "(Mendix's preferred maintenance window is a 3-hour range: Mendix docs, Maintenance Windows)") \
   X(portal, environment_maintenance_rate, RATE, "1/26w", environment_maintenance_rate, 0, \
     NO_LIMIT, 0, "a rate such as 1/26w") \
   X(traffic, profile, PROFILE, "business-hours", traffic, 0, 0, 0, \
@@ -749,18 +758,15 @@ parse_window(const KeySpec *spec, const char *raw, CalendarWindow *out, char **d
 }
 
 static gboolean
-parse_updates(const char *raw, Scenario *s, char **detail)
+parse_schedule(const char *raw, ScenarioSchedule *out, char **detail)
 {
   g_autoptr(GError) local = NULL;
+  ScenarioSchedule parsed = { .kind = SCENARIO_UPDATES_NONE };
   if (g_str_equal(raw, "none") || g_str_equal(raw, "0")) {
-    s->updates = SCENARIO_UPDATES_NONE;
-    s->updates_rate = 0;
-    calendar_window_clear(&s->updates_schedule);
-    return TRUE;
-  }
-  /* A rate starts with its count ("3/w"); a schedule starts with a day and may end in a zone
-   * that contains '/' too ("tue 02:00 Europe/Amsterdam"). */
-  if (g_ascii_isdigit(*raw) || *raw == '.' || *raw == '-' || *raw == '+') {
+    /* off */
+  } else if (g_ascii_isdigit(*raw) || *raw == '.' || *raw == '-' || *raw == '+') {
+    /* A rate starts with its count ("3/w"); a schedule starts with a day and may end in a
+     * zone that contains '/' too ("tue 02:00 Europe/Amsterdam"). */
     double rate;
     if (!dist_parse_rate(raw, &rate, &local))
       return fail_with(detail, local);
@@ -768,19 +774,94 @@ parse_updates(const char *raw, Scenario *s, char **detail)
       *detail = g_strdup("a rate cannot be negative");
       return FALSE;
     }
-    /* A rate of 0 switches updates off (DESIGN.md §3), and is written back as "none". */
-    s->updates = rate > 0 ? SCENARIO_UPDATES_RATE : SCENARIO_UPDATES_NONE;
-    s->updates_rate = rate;
-    calendar_window_clear(&s->updates_schedule);
+    /* A rate of 0 switches the mechanism off (DESIGN.md §3), and is written back as "none". */
+    parsed.kind = rate > 0 ? SCENARIO_UPDATES_RATE : SCENARIO_UPDATES_NONE;
+    parsed.rate = rate;
+  } else {
+    if (!calendar_parse_schedule(raw, &parsed.calendar, &local))
+      return fail_with(detail, local);
+    parsed.kind = SCENARIO_UPDATES_CALENDAR;
+  }
+  calendar_window_clear(&out->calendar);
+  *out = parsed;
+  return TRUE;
+}
+
+/* AWS assigns a default RDS maintenance window from an 8-hour UTC block per region. Each row
+ * names the edition of the AWS RDS User Guide that lists it: the current page "Amazon RDS
+ * maintenance window" (Concepts.DBMaintenance), or the older "Adjusting the Preferred
+ * Maintenance Window" (AdjustingTheMaintenanceWindow), which alone lists eu-west-1,
+ * ap-southeast-1 and ap-northeast-1. Regions of the current page whose rows could not be read
+ * are left out rather than guessed; ElastiCache's and MemoryDB's tables differ from RDS's and
+ * are not used. */
+#define RDS_CURRENT "AWS RDS User Guide, Amazon RDS maintenance window (Concepts.DBMaintenance)"
+#define RDS_OLDER "AWS RDS User Guide, Adjusting the Preferred Maintenance Window (older edition)"
+static const ScenarioRdsRegion rds_regions[] = {
+  { "us-east-1", 3 * 60, 480, RDS_CURRENT },
+  { "us-east-2", 3 * 60, 480, RDS_CURRENT },
+  { "us-west-1", 6 * 60, 480, RDS_CURRENT },
+  { "us-west-2", 6 * 60, 480, RDS_CURRENT },
+  { "af-south-1", 3 * 60, 480, RDS_CURRENT },
+  { "ap-east-1", 6 * 60, 480, RDS_CURRENT },
+  { "ap-south-2", 6 * 60 + 30, 480, RDS_CURRENT },
+  { "ap-southeast-3", 8 * 60, 480, RDS_CURRENT },
+  { "ap-southeast-4", 11 * 60, 480, RDS_CURRENT },
+  { "ap-southeast-5", 9 * 60, 480, RDS_CURRENT },
+  { "eu-west-1", 22 * 60, 480, RDS_OLDER },
+  { "ap-southeast-1", 14 * 60, 480, RDS_OLDER },
+  { "ap-northeast-1", 17 * 60, 480, RDS_OLDER },
+};
+
+const ScenarioRdsRegion *
+scenario_rds_regions(guint *n_regions)
+{
+  *n_regions = G_N_ELEMENTS(rds_regions);
+  return rds_regions;
+}
+
+const ScenarioRdsRegion *
+scenario_rds_region(const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(rds_regions); i++)
+    if (g_str_equal(rds_regions[i].name, name))
+      return &rds_regions[i];
+  return NULL;
+}
+
+static char *
+rds_region_list(void)
+{
+  GString *list = g_string_new(NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS(rds_regions); i++)
+    g_string_append_printf(list, "%s%s", i > 0 ? ", " : "", rds_regions[i].name);
+  return g_string_free(list, FALSE);
+}
+
+/* database.maintenance_window: `region NAME`, or a fixed weekly UTC window. */
+static gboolean
+parse_db_window(const KeySpec *spec, const char *raw, Scenario *s, char **detail)
+{
+  if (g_str_has_prefix(raw, "region")) {
+    const char *name = raw + strlen("region");
+    if (!g_ascii_isspace(*name)) {
+      *detail = g_strdup("write `region NAME`, such as region eu-west-1");
+      return FALSE;
+    }
+    while (g_ascii_isspace(*name))
+      name++;
+    const ScenarioRdsRegion *region = scenario_rds_region(name);
+    if (region == NULL) {
+      g_autofree char *list = rds_region_list();
+      *detail = g_strdup_printf("the regions with a known RDS block are %s", list);
+      return FALSE;
+    }
+    calendar_window_clear(&s->db_maintenance_window);
+    s->db_region = region;
     return TRUE;
   }
-  CalendarWindow schedule = { 0 };
-  if (!calendar_parse_schedule(raw, &schedule, &local))
-    return fail_with(detail, local);
-  s->updates = SCENARIO_UPDATES_CALENDAR;
-  s->updates_rate = 0;
-  calendar_window_clear(&s->updates_schedule);
-  s->updates_schedule = schedule;
+  if (!parse_window(spec, raw, &s->db_maintenance_window, detail))
+    return FALSE;
+  s->db_region = NULL;
   return TRUE;
 }
 
@@ -891,8 +972,10 @@ spec_parse(const KeySpec *spec, const char *raw, Scenario *s, char **detail)
     }
     case KEY_WINDOW:
       return parse_window(spec, raw, field, detail);
-    case KEY_UPDATES:
-      return parse_updates(raw, s, detail);
+    case KEY_SCHEDULE:
+      return parse_schedule(raw, field, detail);
+    case KEY_DB_WINDOW:
+      return parse_db_window(spec, raw, s, detail);
     case KEY_POLICY: {
       if (policy_lookup(raw) == NULL)
         return FALSE;
@@ -999,16 +1082,22 @@ spec_to_string(const KeySpec *spec, const Scenario *s)
       calendar_window_clear(&copy);
       return text;
     }
-    case KEY_UPDATES:
-      switch (s->updates) {
+    case KEY_SCHEDULE: {
+      const ScenarioSchedule *schedule = field;
+      switch (schedule->kind) {
         case SCENARIO_UPDATES_RATE:
-          return dist_format_rate(s->updates_rate);
+          return dist_format_rate(schedule->rate);
         case SCENARIO_UPDATES_CALENDAR:
-          return calendar_window_to_string(&s->updates_schedule);
+          return calendar_window_to_string(&schedule->calendar);
         case SCENARIO_UPDATES_NONE:
         default:
           return g_strdup("none");
       }
+    }
+    case KEY_DB_WINDOW:
+      if (s->db_region != NULL)
+        return g_strdup_printf("region %s", s->db_region->name);
+      return calendar_window_to_string(field);
     default:
       g_assert_not_reached();
   }
@@ -1326,7 +1415,7 @@ check_across_keys(Ctx *ctx, Scenario *s, const gboolean *ok)
       s->instances > 1 && s->mendix_version < MENDIX_SCALING_VERSION) {
     report(ctx, blame(ctx, "app", "instances", "app", "mendix_version"),
            "app.instances: expected 1 with app.mendix_version = %u: horizontal scaling needs "
-           "Mendix 7 or later (domain-facts §9), got '%u'", s->mendix_version, s->instances);
+           "Mendix 7 or later (Mendix docs, Scale Environment), got '%u'", s->mendix_version, s->instances);
   }
   if (key_ok(ok, "app", "health_check_timeout") &&
       key_ok(ok, "platform", "max_health_check_timeout") &&
@@ -1340,6 +1429,14 @@ check_across_keys(Ctx *ctx, Scenario *s, const gboolean *ok)
   if (key_ok(ok, "platform", "azs") && key_ok(ok, "platform", "cells") && s->azs > s->cells) {
     report(ctx, blame(ctx, "platform", "azs", "platform", "cells"),
            "platform.azs: expected 1 <= azs <= platform.cells = %u, got '%u'", s->cells, s->azs);
+  }
+  if (key_ok(ok, "scenario", "warmup") && key_ok(ok, "scenario", "horizon") &&
+      s->warmup >= s->horizon) {
+    g_autofree char *horizon = dist_format_duration(s->horizon);
+    g_autofree char *got = dist_format_duration(s->warmup);
+    report(ctx, blame(ctx, "scenario", "warmup", "scenario", "horizon"),
+           "scenario.warmup: expected less than scenario.horizon = %s (metrics count only "
+           "after the warm-up), got '%s'", horizon, got);
   }
   if (key_ok(ok, "scenario", "start") && key_ok(ok, "scenario", "horizon")) {
     g_autoptr(GDateTime) end = g_date_time_add(s->start, s->horizon);
@@ -1452,7 +1549,7 @@ resolve_action(Ctx *ctx, GKeyFile *kf, const char *group, const Scenario *s,
         } else if (action->instances > 1 && key_ok(ok, "app", "mendix_version") &&
                    s->mendix_version < MENDIX_SCALING_VERSION) {
           report(ctx, origin, "%s.instances: expected 1 with app.mendix_version = %u: "
-                 "horizontal scaling needs Mendix 7 or later (domain-facts §9), got '%s'",
+                 "horizontal scaling needs Mendix 7 or later (Mendix docs, Scale Environment), got '%s'",
                  group, s->mendix_version, value);
           good = FALSE;
         }
@@ -1769,7 +1866,9 @@ scenario_free(Scenario *scenario)
   g_free(scenario->name);
   g_free(scenario->description);
   g_clear_pointer(&scenario->start, g_date_time_unref);
-  calendar_window_clear(&scenario->updates_schedule);
+  calendar_window_clear(&scenario->updates.calendar);
+  calendar_window_clear(&scenario->restarts.calendar);
+  calendar_window_clear(&scenario->deploys.calendar);
   g_free(scenario->evacuation);
   calendar_window_clear(&scenario->db_maintenance_window);
   calendar_window_clear(&scenario->portal_window);

@@ -519,6 +519,45 @@ migrate_to_v2(Store *s, GError **error)
   return exec(s, move, "cannot move the per-replication values to the version-2 table", error);
 }
 
+/* Version 3 (model v2, DESIGN §11.7): every downtime second has exactly one cause, and four
+ * causes are new: platform-restart (infrastructure maintenance), cell-failure,
+ * db-engine-upgrade and deploy. Runs stored before have NULL there (read back as NaN: those
+ * runs did not tell the causes apart). The version-1 view of the causes lists them too. */
+static gboolean
+migrate_to_v3(Store *s, GError **error)
+{
+  static const char sql[] =
+      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.platform-restart\" REAL;"
+      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.cell-failure\" REAL;"
+      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.db-engine-upgrade\" REAL;"
+      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.deploy\" REAL;"
+      "DROP VIEW downtime_by_cause;"
+      "CREATE VIEW downtime_by_cause (run, replication, cause, seconds_per_year) AS"
+      "  SELECT run, replication, 'platform-update',"
+      "    \"downtime_by_cause_s.platform-update\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'platform-restart',"
+      "    \"downtime_by_cause_s.platform-restart\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'crash',"
+      "    \"downtime_by_cause_s.crash\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'cell-failure',"
+      "    \"downtime_by_cause_s.cell-failure\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'db-maintenance',"
+      "    \"downtime_by_cause_s.db-maintenance\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'db-engine-upgrade',"
+      "    \"downtime_by_cause_s.db-engine-upgrade\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'db-failure',"
+      "    \"downtime_by_cause_s.db-failure\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'environment-maintenance',"
+      "    \"downtime_by_cause_s.environment-maintenance\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'deploy',"
+      "    \"downtime_by_cause_s.deploy\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'action',"
+      "    \"downtime_by_cause_s.action\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity',"
+      "    \"downtime_by_cause_s.capacity\" FROM replications;";
+  return exec(s, sql, "cannot add the version-3 causes", error);
+}
+
 typedef gboolean (*Migration)(Store *s, GError **error);
 
 /* migrations[v] takes a database from version v to v + 1; a new database runs them all, so it
@@ -526,6 +565,7 @@ typedef gboolean (*Migration)(Store *s, GError **error);
 static const Migration migrations[] = {
   migrate_to_v1,
   migrate_to_v2,
+  migrate_to_v3,
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == STORE_SCHEMA_VERSION);
 
@@ -763,6 +803,34 @@ append_value_column(GString *sql, guint k)
 
 /* Values per replication: the metrics, then the causes. */
 #define VALUE_COLUMNS (RUN_METRIC_COUNT + CAUSE_COUNT)
+
+/* The schema version that first stored value @k of a replication: a run stored before has
+ * no value there (it reads as NaN, as NULL always did). */
+static int
+value_since_version(guint k)
+{
+  if (k < RUN_METRIC_COUNT)
+    return 1;
+  switch ((ModelCause) (k - RUN_METRIC_COUNT)) {
+    case CAUSE_PLATFORM_RESTART:
+    case CAUSE_CELL_FAILURE:
+    case CAUSE_DB_ENGINE_UPGRADE:
+    case CAUSE_DEPLOY:
+      return 3;
+    default:
+      return 1;
+  }
+}
+
+/* How many values of a replication a database of @version holds. */
+static guint
+value_columns_in(int version)
+{
+  guint n = 0;
+  for (guint k = 0; k < VALUE_COLUMNS; k++)
+    n += value_since_version(k) <= version;
+  return n;
+}
 
 /* Rows per INSERT statement. Past a few dozen the per-statement work is paid off; more only
  * makes the statement longer to prepare. */
@@ -1356,6 +1424,10 @@ load_values_v1(Store *s, gint64 id, RunResult *r, GError **error)
 {
   guint n = r->replications;
   g_autofree guint8 *seen = g_new0(guint8, (gsize) n * VALUE_COLUMNS);
+  for (guint rep = 0; rep < n; rep++)
+    for (guint c = 0; c < CAUSE_COUNT; c++)
+      if (value_since_version(RUN_METRIC_COUNT + c) > s->version)
+        r->by_cause[(gsize) rep * CAUSE_COUNT + c] = NAN;
   static const char *const sql[2] = {
     "SELECT replication, metric, value FROM metrics WHERE run = ?1",
     "SELECT replication, cause, seconds_per_year FROM downtime_by_cause WHERE run = ?1",
@@ -1390,7 +1462,7 @@ load_values_v1(Store *s, gint64 id, RunResult *r, GError **error)
     if (rc < 0)
       return FALSE;
   }
-  if (found != n * VALUE_COLUMNS)
+  if (found != n * value_columns_in(s->version))
     return corrupt(s, error, "some of its per-replication values are missing", id, NULL);
   return TRUE;
 }
@@ -1405,7 +1477,10 @@ load_values(Store *s, gint64 id, RunResult *r, GError **error)
   g_autoptr(GString) sql = g_string_new("SELECT replication");
   for (guint k = 0; k < VALUE_COLUMNS; k++) {
     g_string_append(sql, ", ");
-    append_value_column(sql, k);
+    if (value_since_version(k) <= s->version)
+      append_value_column(sql, k);
+    else
+      g_string_append(sql, "NULL");
   }
   g_string_append(sql, " FROM replications WHERE run = ?1 ORDER BY replication");
   g_autoptr(sqlite3_stmt) st = prepare(s, sql->str, error);

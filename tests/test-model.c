@@ -246,7 +246,7 @@ record_crash_counts(Model *model, gint64 until, gint64 *times, guint max)
   }
 }
 
-/* The BBS restart calculator (domain-facts §2): counts 1-2 restart at once; count n in 3..199
+/* The BBS restart calculator (bbs models/restart_calculator.go): counts 1-2 restart at once; count n in 3..199
  * waits min(30 s 2^(n-3), 960 s), picked up by the first 30 s convergence tick at or after;
  * 200 stays crashed. Every start fails here (start_failure = 1) and crashes at placement +
  * the 10 s start timeout, so crash n+1 comes 10 s after restart n. The RUNNING instance of

@@ -113,8 +113,8 @@ test_defaults(void)
   g_assert_cmpuint(s->azs, ==, 3);
   g_assert_cmpuint(s->cell_capacity, ==, 40);
   assert_close(s->cell_utilization, 0.7, PARSE_TOL);
-  g_assert_cmpint(s->updates, ==, SCENARIO_UPDATES_RATE);
-  assert_close(s->updates_rate, 3.0 / SECONDS_PER_WEEK, RATE_TOL);
+  g_assert_cmpint(s->updates.kind, ==, SCENARIO_UPDATES_RATE);
+  assert_close(s->updates.rate, 3.0 / SECONDS_PER_WEEK, RATE_TOL);
   g_assert_cmpuint(s->max_in_flight, ==, 1);
   g_assert_cmpuint(s->canaries, ==, 1);
   assert_dist(&s->cell_recreate, DIST_UNIFORM, 180e6, 480e6, PARSE_TOL);
@@ -132,11 +132,14 @@ test_defaults(void)
   /* [policy] */
   g_assert_cmpstr(s->evacuation, ==, "rolling");
 
-  /* [database]: window sun 05:00-05:30 UTC, 1/12w, uniform(60s,120s), uniform(3m,10m) */
-  g_assert_true(s->multi_az);
-  g_assert_cmpuint(s->db_maintenance_window.n_slots, ==, 1);
-  assert_slot(&s->db_maintenance_window, 0, SUN, 5 * 60, 5 * 60 + 30, 0);
-  g_assert_null(s->db_maintenance_window.zone);
+  /* [database]: Single-AZ (Mendix standard plans), AWS's default window for eu-west-1
+   * (22:00-06:00 UTC block), 1/12w, uniform(60s,120s), uniform(3m,10m) */
+  g_assert_false(s->multi_az);
+  g_assert_nonnull(s->db_region);
+  g_assert_cmpstr(s->db_region->name, ==, "eu-west-1");
+  g_assert_cmpuint(s->db_region->start_minute, ==, 22 * 60);
+  g_assert_cmpuint(s->db_region->length_minutes, ==, 8 * 60);
+  g_assert_cmpuint(s->db_maintenance_window.n_slots, ==, 0);
   assert_close(s->maintenance_rate, 1.0 / (12 * SECONDS_PER_WEEK), RATE_TOL);
   assert_dist(&s->failover, DIST_UNIFORM, 60e6, 120e6, PARSE_TOL);
   assert_dist(&s->single_az_outage, DIST_UNIFORM, 180e6, 600e6, PARSE_TOL);
@@ -197,10 +200,10 @@ test_values(void)
   /* 09:00 CET (UTC+1 in March before the switch on the 28th) is 08:00 UTC. */
   g_autoptr(GDateTime) start = g_date_time_new_utc(2027, 3, 1, 8, 0, 0);
   g_assert_true(g_date_time_equal(a->start, start));
-  g_assert_cmpint(a->updates, ==, SCENARIO_UPDATES_CALENDAR);
-  g_assert_true(a->updates_schedule.instants);
-  g_assert_cmpuint(a->updates_schedule.n_slots, ==, 2);
-  g_assert_cmpstr(a->updates_schedule.zone, ==, "Europe/Amsterdam");
+  g_assert_cmpint(a->updates.kind, ==, SCENARIO_UPDATES_CALENDAR);
+  g_assert_true(a->updates.calendar.instants);
+  g_assert_cmpuint(a->updates.calendar.n_slots, ==, 2);
+  g_assert_cmpstr(a->updates.calendar.zone, ==, "Europe/Amsterdam");
   g_assert_cmpfloat(a->cell_utilization, <=, 0);
   /* A window crossing midnight: one slot starting on one day, 30 minutes. */
   assert_slot(&a->db_maintenance_window, 0, 1u << 5, 23 * 60 + 45, 15, 1);
@@ -210,16 +213,16 @@ test_values(void)
 
   g_autoptr(Scenario) b = load_ok("[platform]\nupdates = 2/d\n[app]\nneeds_db_to_start = yes\n"
                                   "[database]\nmulti_az = 0\n", NULL);
-  g_assert_cmpint(b->updates, ==, SCENARIO_UPDATES_RATE);
-  assert_close(b->updates_rate, 2.0 / 86400.0, RATE_TOL);
+  g_assert_cmpint(b->updates.kind, ==, SCENARIO_UPDATES_RATE);
+  assert_close(b->updates.rate, 2.0 / 86400.0, RATE_TOL);
   g_assert_true(b->needs_db_to_start);
   g_assert_false(b->multi_az);
 
   g_autoptr(Scenario) c = load_ok("[platform]\nupdates = none\n", NULL);
-  g_assert_cmpint(c->updates, ==, SCENARIO_UPDATES_NONE);
+  g_assert_cmpint(c->updates.kind, ==, SCENARIO_UPDATES_NONE);
   /* A rate of 0 switches updates off like none (DESIGN.md §3). */
   g_autoptr(Scenario) c0 = load_ok("[platform]\nupdates = 0/w\n", NULL);
-  g_assert_cmpint(c0->updates, ==, SCENARIO_UPDATES_NONE);
+  g_assert_cmpint(c0->updates.kind, ==, SCENARIO_UPDATES_NONE);
 
   /* Comments, blank lines, indentation, CRLF line ends and spaces around '=' are fine. */
   g_autoptr(Scenario) d = load_ok("# a scenario\r\n\r\n  [app]  \r\n\tinstances=4\r\n"
@@ -317,9 +320,9 @@ test_known_keys(void)
     g_autoptr(Scenario) t = load_ok(swept, NULL);
     g_assert_cmpuint(t->sweep->len, ==, 1);
   }
-  /* DESIGN.md §3's table: scenario 6, app 11, platform 18, policy 1, database 9, portal 2,
-   * traffic 5 keys. */
-  g_assert_cmpuint(n, ==, 6 + 11 + 18 + 1 + 9 + 2 + 5);
+  /* DESIGN.md §3's table: scenario 7 (warmup), app 12 (deploys), platform 19 (restarts),
+   * policy 1, database 9, portal 2, traffic 5 keys. */
+  g_assert_cmpuint(n, ==, 7 + 12 + 19 + 1 + 9 + 2 + 5);
   g_assert_true(g_hash_table_contains(seen, "app.instances"));
   g_assert_true(g_hash_table_contains(seen, "platform.max_health_check_timeout"));
   g_assert_true(g_hash_table_contains(seen, "traffic.offpeak_rps"));
@@ -384,14 +387,14 @@ static const BadCase bad_cases[] = {
   { "[scenario]\nname =\n", 0, NULL, 2, "scenario.name: expected a non-empty name" },
   /* windows and zones */
   { "[database]\nmaintenance_window = sun 06:00-05:30\n", 0, NULL, 2,
-    "database.maintenance_window: expected one weekly slot in UTC" },
+    "database.maintenance_window: expected region NAME, or one weekly slot in UTC" },
   { "[traffic]\ntimezone = Europe/Atlantis\n", 0, NULL, 2,
     "traffic.timezone: expected an IANA time zone" },
   { "[platform]\nupdates = tue 02:00 Mars/Olympus\n", 0, NULL, 2,
     "platform.updates: expected none, a rate" },
   { "[database]\nmaintenance_window = sun 05:00-05:20\n", 0, NULL, 2,
-    "at least 30 minutes such as sun 05:00-05:30 (RDS windows are UTC and 30 min or longer, "
-    "domain-facts §8) (it is 20 minutes long)" },
+    "at least 30 minutes such as sun 05:00-05:30 (RDS windows are UTC and 30 min or longer: "
+    "AWS RDS API, PreferredMaintenanceWindow) (it is 20 minutes long)" },
   { "[database]\nmaintenance_window = sun 05:00-05:30 Europe/Amsterdam\n", 0, NULL, 2,
     "(it names the zone Europe/Amsterdam; write it in UTC, without a zone)" },
   { "[database]\nmaintenance_window = sun 05:00-05:30, wed 05:00-05:30\n", 0, NULL, 2,
@@ -412,7 +415,7 @@ static const BadCase bad_cases[] = {
   { "[platform]\nmax_health_check_timeout = 60s\n", 0, NULL, 2,
     "expected at most platform.max_health_check_timeout = 1m" },
   { "[app]\nmendix_version = 6\ninstances = 2\n", 0, NULL, 3,
-    "horizontal scaling needs Mendix 7 or later (domain-facts §9)" },
+    "horizontal scaling needs Mendix 7 or later (Mendix docs, Scale Environment)" },
   { "[platform]\ncells = 2\nazs = 3\n", 0, NULL, 3,
     "platform.azs: expected 1 <= azs <= platform.cells = 2, got '3'" },
   { "[platform]\nazs = 0\n", 0, NULL, 2, "platform.azs: expected a zone count" },
@@ -756,9 +759,9 @@ assert_scenarios_equal(const Scenario *a, const Scenario *b)
   g_assert_cmpuint(a->azs, ==, b->azs);
   g_assert_cmpuint(a->cell_capacity, ==, b->cell_capacity);
   assert_close(b->cell_utilization, a->cell_utilization, PARSE_TOL);
-  g_assert_cmpint(a->updates, ==, b->updates);
-  assert_close(b->updates_rate, a->updates_rate, RATE_TOL);
-  assert_window_equal(&a->updates_schedule, &b->updates_schedule);
+  g_assert_cmpint(a->updates.kind, ==, b->updates.kind);
+  assert_close(b->updates.rate, a->updates.rate, RATE_TOL);
+  assert_window_equal(&a->updates.calendar, &b->updates.calendar);
   g_assert_cmpuint(a->max_in_flight, ==, b->max_in_flight);
   g_assert_cmpuint(a->canaries, ==, b->canaries);
   assert_dist_equal(&a->cell_recreate, &b->cell_recreate);

@@ -19,14 +19,19 @@ G_BEGIN_DECLS
 
 #define MODEL_NONE G_MAXUINT32
 
-/* Causes of downtime (DESIGN.md §2); the order is the order of reports. */
+/* Causes of downtime (DESIGN.md §2 and §11.7); the order is the order of reports. Every
+ * second of downtime has exactly one. */
 typedef enum {
-  CAUSE_PLATFORM_UPDATE,
+  CAUSE_PLATFORM_UPDATE,         /* a Diego cell roll (evacuation) */
+  CAUSE_PLATFORM_RESTART,        /* infrastructure maintenance: stop-first restart per index */
   CAUSE_CRASH,
+  CAUSE_CELL_FAILURE,            /* a cell vanished without draining */
   CAUSE_DB_MAINTENANCE,
+  CAUSE_DB_ENGINE_UPGRADE,
   CAUSE_DB_FAILURE,
   CAUSE_ENVIRONMENT_MAINTENANCE,
-  CAUSE_ACTION,
+  CAUSE_DEPLOY,                  /* the team's own deploys (app.deploys) */
+  CAUSE_ACTION,                  /* a scheduled [action] without a cause of its own */
   CAUSE_CAPACITY,
   CAUSE_COUNT
 } ModelCause;

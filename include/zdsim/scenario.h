@@ -29,9 +29,17 @@ typedef enum {
 
 typedef enum {
   SCENARIO_UPDATES_NONE,
-  SCENARIO_UPDATES_RATE,     /* Poisson, updates_rate */
-  SCENARIO_UPDATES_CALENDAR, /* instants of updates_schedule */
+  SCENARIO_UPDATES_RATE,     /* Poisson arrivals at ScenarioSchedule.rate */
+  SCENARIO_UPDATES_CALENDAR, /* the weekly instants of ScenarioSchedule.calendar */
 } ScenarioUpdates;
+
+/* When something recurs: none, a Poisson rate or weekly instants. Platform updates,
+ * infrastructure restarts and the team's own deploys all take this form. */
+typedef struct {
+  ScenarioUpdates kind;
+  double rate;               /* per second, when SCENARIO_UPDATES_RATE */
+  CalendarWindow calendar;   /* instants (zero-length slots), when SCENARIO_UPDATES_CALENDAR */
+} ScenarioSchedule;
 
 typedef enum {
   SCENARIO_TRAFFIC_CONSTANT,       /* peak_rps all the time */
@@ -75,6 +83,21 @@ typedef struct {
   gint line;
 } ScenarioExpect;
 
+/* An AWS region's block of time from which RDS assigns a default maintenance window: a
+ * 30-minute slot on a random day, starting at random inside the block (AWS RDS User Guide,
+ * "Amazon RDS maintenance window"). */
+typedef struct {
+  const char *name;        /* "eu-west-1" */
+  guint start_minute;      /* of the block, UTC, 0..1439 */
+  guint length_minutes;    /* 480 */
+  const char *source;      /* the edition of the User Guide that lists it */
+} ScenarioRdsRegion;
+
+/* The regions whose block has a source, in table order, and their count. */
+const ScenarioRdsRegion *scenario_rds_regions(guint *n_regions);
+/* The region called @name, or NULL. */
+const ScenarioRdsRegion *scenario_rds_region(const char *name);
+
 typedef struct {
   char *key;               /* "section.key" */
   GPtrArray *values;       /* of char*, in file order */
@@ -89,6 +112,7 @@ typedef struct {
   char *description;
   GDateTime *start;
   gint64 horizon;
+  gint64 warmup;           /* [0, warmup) runs but counts in no metric (DESIGN §11.10) */
   guint replications;
   guint64 seed;
 
@@ -101,6 +125,7 @@ typedef struct {
   gint64 health_check_timeout;
   Dist graceful_shutdown;
   Dist crash_mtbf;
+  ScenarioSchedule deploys;    /* the team's own deploys (cause "deploy") */
   gboolean needs_db_to_start;
   gint64 db_loss_crash_after;  /* -1 = none */
   double capacity_rps;
@@ -110,9 +135,9 @@ typedef struct {
   guint azs;
   guint cell_capacity;
   double cell_utilization;
-  ScenarioUpdates updates;
-  double updates_rate;         /* per second, when SCENARIO_UPDATES_RATE */
-  CalendarWindow updates_schedule;
+  ScenarioSchedule updates;    /* routine updates that roll the Diego cells (evacuation) */
+  ScenarioSchedule restarts;   /* infrastructure maintenance: every index restarted, stop
+                                  first, one at a time (cause "platform-restart") */
   guint max_in_flight;
   guint canaries;
   Dist cell_recreate;
@@ -132,7 +157,9 @@ typedef struct {
 
   /* [database] */
   gboolean multi_az;
-  CalendarWindow db_maintenance_window;
+  CalendarWindow db_maintenance_window; /* a fixed window; empty when db_region is set */
+  const ScenarioRdsRegion *db_region;   /* `region NAME`: each replication draws AWS's default
+                                           window for the region; NULL for a fixed window */
   double maintenance_rate;     /* per second */
   Dist failover;
   Dist single_az_outage;
