@@ -33,6 +33,19 @@ typedef struct {
   gint64 data;
 } EngineEvent;
 
+/* "Never": the time of something that does not happen. */
+#define ENGINE_NEVER G_MAXINT64
+
+/* @t + @dt for @dt >= 0, saturating at ENGINE_NEVER instead of overflowing: a sample from a
+ * heavy-tailed distribution added to the clock means "never", not a time in the past. */
+static inline gint64
+engine_time_add(gint64 t, gint64 dt)
+{
+  if (dt < 0)
+    return t;
+  return t > ENGINE_NEVER - dt ? ENGINE_NEVER : t + dt;
+}
+
 /* A handle to a pending event; 0 is never a valid handle. */
 typedef guint64 EngineHandle;
 

@@ -166,6 +166,9 @@ typedef struct {
   gint64 db_down_time;
   gint64 zero_instance_time;   /* no serving instance while the database was up */
   gint64 capacity_ok_time;     /* database up and serving capacity >= demand */
+  gint64 capacity_short_time;  /* up, but routable capacity below demand (not downtime) */
+  gint64 tenant_slot_wait;     /* slot-microseconds other tenants' slots waited for a cell
+                                  (DESIGN §11.4); a foundation figure */
   gint64 reported_up_time;     /* instance 0 serving and database up */
   gint64 business_time;        /* length of business hours within the horizon */
   gint64 business_up_time;
