@@ -73,15 +73,9 @@ typedef struct {
   const char *expected; /* what a message says is expected; NULL: built at run time */
 } KeySpec;
 
-/* Every key of DESIGN.md §3 with the default of its table, which comes from domain-facts.md:
- * health_check_timeout 180 s because the Mendix buildpack pushes with -t 180 (§9; Cloud
- * Foundry's own default is 60 s, its maximum 180 s, §3); evacuation_timeout 600 s and
- * evacuation_poll 10 s (diego rep spec, §1); convergence_interval 30 s (bbs spec, §2);
- * proxy_drain 5 s (Envoy reload, §4); router_attempts 3 (gorouter max_attempts, §4);
- * max_in_flight 1 and canaries 1 (cf-deployment update block, §6); failover 60-120 s (RDS
- * Multi-AZ, §8); the RDS window is UTC and at least 30 min (§8); the portal window is a
- * 3-hour UTC range (§9); updates "several times a week" (§6). Sizes (cells, capacity,
- * utilization), outage lengths and rates not in domain-facts.md are the design's choices.
+/* Every key of DESIGN.md §3 with its default. Where each default comes from — a document,
+ * an assumption with its range, or the user's own setting — is the table key_sources below,
+ * one row per key, which `zdsim help keys` prints.
  *
  * X(section, key, type, default, field, lo, hi, flags, expected) */
 #define SCENARIO_KEYS(X) \
@@ -1415,7 +1409,8 @@ check_across_keys(Ctx *ctx, Scenario *s, const gboolean *ok)
       s->instances > 1 && s->mendix_version < MENDIX_SCALING_VERSION) {
     report(ctx, blame(ctx, "app", "instances", "app", "mendix_version"),
            "app.instances: expected 1 with app.mendix_version = %u: horizontal scaling needs "
-           "Mendix 7 or later (Mendix docs, Scale Environment), got '%u'", s->mendix_version, s->instances);
+           "Mendix 7 or later (Mendix docs, Scale Environment), got '%u'", s->mendix_version,
+           s->instances);
   }
   if (key_ok(ok, "app", "health_check_timeout") &&
       key_ok(ok, "platform", "max_health_check_timeout") &&
@@ -1549,7 +1544,8 @@ resolve_action(Ctx *ctx, GKeyFile *kf, const char *group, const Scenario *s,
         } else if (action->instances > 1 && key_ok(ok, "app", "mendix_version") &&
                    s->mendix_version < MENDIX_SCALING_VERSION) {
           report(ctx, origin, "%s.instances: expected 1 with app.mendix_version = %u: "
-                 "horizontal scaling needs Mendix 7 or later (Mendix docs, Scale Environment), got '%s'",
+                 "horizontal scaling needs Mendix 7 or later (Mendix docs, Scale Environment), "
+                 "got '%s'",
                  group, s->mendix_version, value);
           good = FALSE;
         }
@@ -1976,4 +1972,224 @@ scenario_known_keys(void)
 {
   static const char *const keys[] = { SCENARIO_KEYS(KEY_FULL_NAME) NULL };
   return keys;
+}
+/* ---- where each default comes from ---- */
+
+#define DOC SCENARIO_SOURCE_DOCUMENT
+#define ASSUME SCENARIO_SOURCE_ASSUMPTION
+#define SETTING SCENARIO_SOURCE_SETTING
+
+typedef struct {
+  const char *key;
+  const char *meaning;
+  ScenarioSourceKind kind;
+  const char *source;
+  const char *low, *high;
+  ScenarioRangeKind range;
+} KeySource;
+
+/* One row per key of SCENARIO_KEYS, in its order (a test checks both). The assumptions and
+ * their ranges are those of DESIGN §11.11; change one only with a reason in the commit. */
+static const KeySource key_sources[] = {
+  { "scenario.name", "shown in reports and plots", SETTING,
+    "yours: the file's base name by default",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "scenario.description", "one line shown under the name", SETTING, "yours",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "scenario.start", "the calendar instant of simulated time 0", SETTING,
+    "yours: a Monday at midnight UTC by default, so weeks line up with the windows",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "scenario.horizon", "simulated time per replication", SETTING, "yours: a year by default",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "scenario.warmup", "simulated time at the start of each replication that no metric counts",
+    SETTING, "yours: the model starts in its steady state, so none is needed by default",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "scenario.replications", "independent replications (more narrow the intervals)", SETTING,
+    "yours", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "scenario.seed", "master seed: replication r draws from stream (seed, r)", SETTING, "yours",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "app.instances", "desired instance count", SETTING,
+    "yours (Mendix docs, Scale Environment: more than one needs Mendix 7 or later)",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "app.mendix_version", "the app's Mendix major version", SETTING, "yours",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "app.startup", "time from container start to a healthy runtime", ASSUME,
+    "app-specific; Mendix documents only point figures (cf-mendix-buildpack README: pushed "
+    "with -t 180 for the database sync)", "20s", "90s", SCENARIO_RANGE_MEDIAN },
+  { "app.start_failure", "probability that a start never becomes healthy", ASSUME,
+    "Mendix docs, Behavior of Your App: new-before-old works \"in the majority of cases\"",
+    "0.001", "0.02", SCENARIO_RANGE_VALUE },
+  { "app.health_check", "port, process or http", DOC,
+    "Cloud Foundry docs, Using App Health Checks: port is the default type",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "app.health_check_timeout", "a start not healthy by then crashes", ASSUME,
+    "Mendix Cloud's per-app setting is not documented; the cf-mendix-buildpack README pushes "
+    "with -t 180, Cloud Foundry's default is 60 s (capi-release cloud_controller_ng spec)",
+    "1m", "3m", SCENARIO_RANGE_VALUE },
+  { "app.graceful_shutdown", "time the app needs after SIGTERM", SETTING,
+    "the app's own; Diego sends SIGKILL at 10 s (diego-release rep spec, "
+    "graceful_shutdown_interval_in_seconds)", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "app.crash_mtbf", "time RUNNING until a crash", SETTING,
+    "the app's own: none by default; measure it from your logs", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "app.deploys", "the team's own deploys: stop all, database sync, start all", SETTING,
+    "yours: none by default", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "app.needs_db_to_start", "a start cannot become healthy while the database is down", DOC,
+    "cf-mendix-buildpack buildpack/start.py: nginx binds $PORT only once the runtime is up, "
+    "and the runtime needs its database", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "app.db_loss_crash_after", "a RUNNING instance crashes after the database is down this long",
+    SETTING, "the app's own: none by default", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "app.capacity_rps", "requests per second one instance serves", SETTING, "the app's own",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.cells", "Diego cells", SETTING,
+    "your foundation's size; Mendix does not publish Mendix Cloud's",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.azs", "availability zones the cells spread over", SETTING,
+    "your foundation's; AWS regions have three or more", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.cell_capacity", "instance slots per cell", SETTING,
+    "your foundation's; diego-release rep spec caps a cell at 250 containers",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.cell_utilization", "share of the slots other tenants take", ASSUME,
+    "other tenants' load is unknown to the app owner", "0.5", "0.9", SCENARIO_RANGE_VALUE },
+  { "platform.updates", "routine updates that roll the Diego cells (evacuation)", ASSUME,
+    "Mendix docs, Behavior of Your App: \"several times a week\" is a maximum", "1/w", "5/w",
+    SCENARIO_RANGE_VALUE },
+  { "platform.restarts", "infrastructure maintenance: each instance restarted, stop first",
+    ASSUME, "Mendix docs, Maintenance Windows: it \"may occur outside your preferred window\"; "
+    "no frequency is given", "1/26w", "1/w", SCENARIO_RANGE_VALUE },
+  { "platform.max_in_flight", "cells updated at once per zone", DOC,
+    "cf-deployment.yml update block: max_in_flight 1", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.canaries", "canary cells updated first", DOC,
+    "cf-deployment.yml update block: canaries 1", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.cell_recreate", "VM recreate after the drain", ASSUME,
+    "foundation-specific VM times", "2m", "15m", SCENARIO_RANGE_SCALE },
+  { "platform.watch_time", "wait after a cell is back", DOC,
+    "cf-deployment.yml update block: canary_watch_time from 30000 ms",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.evacuation_timeout", "a drain ends here whatever is left", DOC,
+    "diego-release rep spec: evacuation_timeout_in_seconds 600", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.evacuation_poll", "a draining cell sees its replacements at this interval", DOC,
+    "diego-release rep spec: evacuation_polling_interval_in_seconds 10",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.convergence_interval", "delayed restarts and placement retries", DOC,
+    "diego-release bbs spec: convergence repeat_interval_in_seconds 30",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.proxy_drain", "route gone, app not yet signalled", DOC,
+    "diego-release rep spec: containers.proxy.configuration_reload_duration 5 s",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.registration_lag", "route table update after RUNNING", ASSUME,
+    "inferred from route-emitter behaviour (emits on the BBS event)", "0.05s", "3s",
+    SCENARIO_RANGE_SCALE },
+  { "platform.unregistration_lag", "route table update after a stop", ASSUME,
+    "inferred from route-emitter behaviour (emits on the BBS event)", "0.05s", "3s",
+    SCENARIO_RANGE_SCALE },
+  { "platform.router_attempts", "attempts per request across instances", DOC,
+    "routing-release gorouter spec: router.backends.max_attempts 3",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.cell_failure_mtbf", "cells that vanish without draining", SETTING,
+    "your foundation's: none by default", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "platform.max_health_check_timeout", "the largest start timeout allowed", DOC,
+    "capi-release cloud_controller_ng spec: maximum_health_check_timeout 180",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "policy.evacuation", "how a draining cell moves the app: rolling, recreate, stop-start", DOC,
+    "bbs models/desired_lrp.proto: ROLLING is the default update strategy",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "database.multi_az", "a standby in a second zone (failover instead of an outage)", DOC,
+    "Mendix docs, Mendix Cloud: standard plans run a Single-AZ database, Premium adds the "
+    "Multi-AZ fallback", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "database.maintenance_window", "the RDS window, UTC: fixed, or AWS's default for a region",
+    DOC, "AWS RDS User Guide, Amazon RDS maintenance window: a 30-minute slot at random in the "
+    "region's 8-hour block, on a random day", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "database.maintenance_rate", "chance a given week's RDS window is used", ASSUME,
+    "AWS RDS User Guide, Maintaining a DB instance: \"once every few months\"", "1/26w",
+    "1/4w", SCENARIO_RANGE_VALUE },
+  { "database.failover", "outage of a Multi-AZ failover", ASSUME,
+    "AWS RDS User Guide, Multi-AZ failover: \"typically 60-120 seconds\"", "30s", "3m",
+    SCENARIO_RANGE_SCALE },
+  { "database.single_az_outage", "outage of Single-AZ maintenance or failure", ASSUME,
+    "AWS re:Post, RDS required maintenance: \"a few minutes\"", "2m", "15m",
+    SCENARIO_RANGE_SCALE },
+  { "database.engine_upgrade_rate", "chance a given week brings an engine upgrade", SETTING,
+    "yours: 0 by default (Mendix schedules PostgreSQL upgrades as environment maintenance)",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "database.engine_upgrade_outage", "outage of an engine upgrade, Multi-AZ too", DOC,
+    "AWS RDS User Guide, Upgrading the PostgreSQL DB engine: both copies, \"several minutes\"",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "database.failure_mtbf", "up time between random database failures", SETTING,
+    "yours: none by default", NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "database.align_to_portal", "what-if: move the RDS work into the portal window", SETTING,
+    "a what-if: false is how Mendix Cloud runs (the two windows are set independently)",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "portal.maintenance_window", "the weekly 3-hour window chosen in the Developer Portal, UTC",
+    SETTING, "yours (Mendix docs, Maintenance Windows: a 3-hour range)",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "portal.environment_maintenance_rate", "chance a given week's portal window is used",
+    ASSUME, "Mendix gives no figure", "1/52w", "1/4w", SCENARIO_RANGE_VALUE },
+  { "traffic.profile", "constant or business-hours demand", SETTING, "yours",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "traffic.business_hours", "weekly business hours, in traffic.timezone", SETTING, "yours",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "traffic.timezone", "the zone of the business hours", SETTING, "yours",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "traffic.peak_rps", "demand inside business hours", SETTING, "yours",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+  { "traffic.offpeak_rps", "demand outside business hours", SETTING, "yours",
+    NULL, NULL, SCENARIO_RANGE_VALUE },
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(key_sources) == G_N_ELEMENTS(key_specs));
+
+#undef DOC
+#undef ASSUME
+#undef SETTING
+
+static ScenarioKeyInfo *key_infos;
+
+static void
+key_infos_init(void)
+{
+  static gsize once = 0;
+  if (g_once_init_enter(&once)) {
+    ScenarioKeyInfo *infos = g_new0(ScenarioKeyInfo, G_N_ELEMENTS(key_specs));
+    for (gsize i = 0; i < G_N_ELEMENTS(key_specs); i++) {
+      const KeySpec *spec = &key_specs[i];
+      const KeySource *src = &key_sources[i];
+      g_assert(g_str_equal(spec->full, src->key));
+      infos[i] = (ScenarioKeyInfo) {
+        .key = spec->full,
+        .default_text = spec->def,
+        /* Built once and kept for the life of the program, like the table itself. */
+        .form = spec->expected != NULL ? spec->expected : spec_expected(spec),
+        .meaning = src->meaning,
+        .kind = src->kind,
+        .source = src->source,
+        .low = src->low,
+        .high = src->high,
+        .range = src->range,
+      };
+    }
+    key_infos = infos;
+    g_once_init_leave(&once, 1);
+  }
+}
+
+guint
+scenario_key_count(void)
+{
+  return G_N_ELEMENTS(key_specs);
+}
+
+const ScenarioKeyInfo *
+scenario_key_info_at(guint i)
+{
+  g_return_val_if_fail(i < G_N_ELEMENTS(key_specs), NULL);
+  key_infos_init();
+  return &key_infos[i];
+}
+
+const ScenarioKeyInfo *
+scenario_key_info(const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(key_specs); i++)
+    if (g_str_equal(key_specs[i].full, key))
+      return scenario_key_info_at(i);
+  return NULL;
 }

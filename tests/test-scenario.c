@@ -1006,6 +1006,85 @@ test_load_file(void)
   g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
+/* Every key names where its default comes from (DESIGN §11.11): a document, an assumption
+ * with a range, or the user's own setting. The assumptions are exactly the twelve rows of
+ * DESIGN §11.11's table (the two route lags share a row), and each end of each range is a
+ * value the key accepts: the value itself, or for a "(scale)" or median range a duration. */
+static void
+test_key_sources(void)
+{
+  static const char *const assumptions[] = {
+    "platform.restarts", "platform.updates", "platform.cell_recreate",
+    "platform.cell_utilization", "platform.registration_lag", "platform.unregistration_lag",
+    "app.start_failure", "app.startup", "app.health_check_timeout",
+    "database.maintenance_rate", "database.single_az_outage", "database.failover",
+    "portal.environment_maintenance_rate",
+  };
+  guint n_assumptions = 0;
+  g_assert_cmpuint(scenario_key_count(), ==, g_strv_length((char **) scenario_known_keys()));
+  for (guint i = 0; i < scenario_key_count(); i++) {
+    const ScenarioKeyInfo *info = scenario_key_info_at(i);
+    g_assert_cmpstr(info->key, ==, scenario_known_keys()[i]);
+    g_assert_true(scenario_key_info(info->key) == info);
+    g_assert_nonnull(info->form);
+    g_assert_cmpstr(info->meaning, !=, "");
+    g_assert_cmpstr(info->source, !=, "");
+    g_assert_null(strstr(info->source, "domain-facts"));
+    gboolean listed = g_strv_contains(assumptions, info->key);
+    g_assert_cmpint(info->kind == SCENARIO_SOURCE_ASSUMPTION, ==, listed);
+    if (info->kind != SCENARIO_SOURCE_ASSUMPTION) {
+      g_assert_null(info->low);
+      g_assert_null(info->high);
+      continue;
+    }
+    n_assumptions++;
+    const char *ends[2] = { info->low, info->high };
+    for (int e = 0; e < 2; e++) {
+      g_assert_nonnull(ends[e]);
+      if (info->range == SCENARIO_RANGE_VALUE) {
+        g_autofree char *set = g_strdup_printf("%s=%s", info->key, ends[e]);
+        const char *const overrides[] = { set, NULL };
+        g_autoptr(Scenario) sc = load_ok("[scenario]\n", overrides);
+        g_assert_nonnull(sc);
+      } else {
+        gint64 us = 0;
+        g_autoptr(GError) error = NULL;
+        g_assert_true(dist_parse_duration(ends[e], &us, &error));
+        g_assert_cmpint(us, >, 0);
+      }
+    }
+  }
+  g_assert_cmpuint(n_assumptions, ==, G_N_ELEMENTS(assumptions));
+  g_assert_null(scenario_key_info("app.no_such_key"));
+}
+
+/* database.maintenance_window = region NAME: the regions with a sourced block, and the error
+ * for one without (it lists the known ones). */
+static void
+test_rds_regions(void)
+{
+  guint n = 0;
+  const ScenarioRdsRegion *regions = scenario_rds_regions(&n);
+  g_assert_cmpuint(n, >=, 13);
+  for (guint i = 0; i < n; i++) {
+    /* Every block AWS documents for RDS is 8 hours (AWS RDS User Guide). */
+    g_assert_cmpuint(regions[i].length_minutes, ==, 480);
+    g_assert_cmpuint(regions[i].start_minute, <, 1440);
+    g_assert_nonnull(strstr(regions[i].source, "AWS RDS User Guide"));
+    g_autofree char *text = g_strdup_printf("[database]\nmaintenance_window = region %s\n",
+                                            regions[i].name);
+    g_autoptr(Scenario) sc = load_ok(text, NULL);
+    g_assert_true(sc->db_region == &regions[i]);
+    g_autofree char *round = scenario_to_string(sc);
+    g_autofree char *want = g_strdup_printf("maintenance_window = region %s\n", regions[i].name);
+    g_assert_nonnull(strstr(round, want));
+  }
+  const ScenarioRdsRegion *us = scenario_rds_region("us-east-1");
+  g_assert_nonnull(us);
+  g_assert_cmpuint(us->start_minute, ==, 3 * 60);
+  g_assert_null(scenario_rds_region("mars-north-1"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1023,5 +1102,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/scenario/sweep", test_sweep);
   g_test_add_func("/zdsim/scenario/round-trip", test_round_trip);
   g_test_add_func("/zdsim/scenario/load-file", test_load_file);
+  g_test_add_func("/zdsim/scenario/key-sources", test_key_sources);
+  g_test_add_func("/zdsim/scenario/rds-regions", test_rds_regions);
   return g_test_run();
 }

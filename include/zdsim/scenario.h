@@ -208,4 +208,38 @@ GPtrArray *scenario_sweep_points(const Scenario *scenario);
 /* The names of every known "section.key", for messages and completion. NULL-terminated. */
 const char *const *scenario_known_keys(void);
 
+/* Where a key's default comes from (DESIGN §11.11). */
+typedef enum {
+  SCENARIO_SOURCE_DOCUMENT,   /* a platform document or source file, named in `source` */
+  SCENARIO_SOURCE_ASSUMPTION, /* nobody documents it: uncertain over [low, high] */
+  SCENARIO_SOURCE_SETTING,    /* the user's own choice about the app, platform size or run */
+} ScenarioSourceKind;
+
+/* How an assumption's range applies to its key. */
+typedef enum {
+  SCENARIO_RANGE_VALUE,  /* low and high are values of the key itself */
+  SCENARIO_RANGE_SCALE,  /* a distribution, scaled so that its mean spans low..high */
+  SCENARIO_RANGE_MEDIAN, /* a distribution, scaled so that its median spans low..high */
+} ScenarioRangeKind;
+
+/* Everything known about one key, for `zdsim help keys`, the man page and sensitivity. */
+typedef struct {
+  const char *key;          /* "section.key" */
+  const char *default_text; /* the default as a scenario file writes it; NULL for
+                               scenario.name (the file's base name) */
+  const char *form;         /* what a value looks like, as error messages say it */
+  const char *meaning;      /* one line */
+  ScenarioSourceKind kind;
+  const char *source;       /* DOCUMENT: the document and section; ASSUMPTION: why it is
+                               uncertain; SETTING: whose choice it is */
+  const char *low, *high;   /* ASSUMPTION: the range, in the key's own units; else NULL */
+  ScenarioRangeKind range;
+} ScenarioKeyInfo;
+
+/* The number of keys, and key @i's information (0 <= @i < count), in the table's order. */
+guint scenario_key_count(void);
+const ScenarioKeyInfo *scenario_key_info_at(guint i);
+/* The information of "section.key", or NULL for an unknown key. */
+const ScenarioKeyInfo *scenario_key_info(const char *key);
+
 G_END_DECLS
