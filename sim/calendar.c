@@ -3,6 +3,7 @@
  * look-ups (calendar_overlap, calendar_contains) and Poisson arrival times. */
 #include "zdsim/calendar.h"
 
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 
@@ -644,12 +645,14 @@ check_time(const LocalTime *t, const char *text, GError **error)
   return TRUE;
 }
 
-static GDateTime *parse_datetime(const char *text, GError **error);
+static GDateTime *parse_datetime(const char *text, char **note, GError **error);
 
 GDateTime *
-calendar_parse_datetime(const char *text, GError **error)
+calendar_parse_datetime(const char *text, char **note, GError **error)
 {
-  GDateTime *dt = parse_datetime(text, error);
+  if (note != NULL)
+    *note = NULL;
+  GDateTime *dt = parse_datetime(text, note, error);
   if (dt == NULL)
     return NULL;
   /* GDateTime holds years 1 to 9999 in local time; the same instant in UTC can fall outside
@@ -664,8 +667,55 @@ calendar_parse_datetime(const char *text, GError **error)
   return dt;
 }
 
+/* The instant local time @t means in @tz: refused when a daylight-saving change skips it,
+ * the first of the two when a change repeats it (with a note). GLib's g_date_time_new()
+ * would move a skipped time silently and pick the second of a repeated one. */
 static GDateTime *
-parse_datetime(const char *text, GError **error)
+local_in_zone(GTimeZone *tz, const LocalTime *t, const char *text, char **note, GError **error)
+{
+  g_autoptr(GDateTime) wall = g_date_time_new_utc(t->year, t->month, t->day, t->hour,
+                                                  t->minute, t->second);
+  if (wall == NULL) {
+    g_set_error(error, CALENDAR_ERROR, CALENDAR_ERROR_PARSE,
+                "date-time '%s' is out of range (years 1 to 9999)", text);
+    return NULL;
+  }
+  gint64 local = g_date_time_to_unix(wall);
+  gint dst = g_time_zone_find_interval(tz, G_TIME_TYPE_DAYLIGHT, local);
+  gint std = g_time_zone_find_interval(tz, G_TIME_TYPE_STANDARD, local);
+  if (dst < 0 && std < 0) {
+    g_set_error(error, CALENDAR_ERROR, CALENDAR_ERROR_PARSE,
+                "'%s' does not exist: the clocks skip that time for daylight saving (write a "
+                "time after the change, or give an offset such as +01:00)", text);
+    return NULL;
+  }
+  gint first = dst >= 0 ? dst : std;
+  if (dst >= 0 && std >= 0 && dst != std) {
+    /* Repeated: the earlier instant is the one with the larger offset (summer time). */
+    gint32 off_d = g_time_zone_get_offset(tz, dst);
+    gint32 off_s = g_time_zone_get_offset(tz, std);
+    first = off_d >= off_s ? dst : std;
+    gint other = first == dst ? std : dst;
+    if (note != NULL) {
+      gint32 off = g_time_zone_get_offset(tz, first), off2 = g_time_zone_get_offset(tz, other);
+      *note = g_strdup_printf(
+          "'%s' happens twice (a daylight-saving change repeats it); read as the first, "
+          "%s (UTC%+03d:%02d); write UTC%+03d:%02d as an offset for the second", text,
+          g_time_zone_get_abbreviation(tz, first), off / 3600, abs(off % 3600) / 60,
+          off2 / 3600, abs(off2 % 3600) / 60);
+    }
+  }
+  gint32 offset = g_time_zone_get_offset(tz, first);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(local - offset);
+  GDateTime *dt = utc != NULL ? g_date_time_to_timezone(utc, tz) : NULL;
+  if (dt == NULL)
+    g_set_error(error, CALENDAR_ERROR, CALENDAR_ERROR_PARSE,
+                "date-time '%s' is out of range (years 1 to 9999)", text);
+  return dt;
+}
+
+static GDateTime *
+parse_datetime(const char *text, char **note, GError **error)
 {
   g_autofree char *s = g_strstrip(g_strdup(text != NULL ? text : ""));
   LocalTime t;
@@ -720,11 +770,7 @@ parse_datetime(const char *text, GError **error)
                     "unknown time zone '%s' (" ZONE_EXPECTED ")", sp);
         return NULL;
       }
-      dt = g_date_time_new(tz, t.year, t.month, t.day, t.hour, t.minute, t.second);
-      if (dt == NULL)
-        g_set_error(error, CALENDAR_ERROR, CALENDAR_ERROR_PARSE,
-                    "date-time '%s' is out of range (years 1 to 9999)", s);
-      return dt;
+      return local_in_zone(tz, &t, s, note, error);
     }
   }
   /* Say which part is wrong when the date itself is impossible. */

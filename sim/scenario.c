@@ -12,9 +12,15 @@
  * problem is collected and the caller gets them all at once, one per line, in line order. */
 #include "zdsim/scenario.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "zdsim/policy.h"
 
@@ -26,6 +32,12 @@ G_DEFINE_QUARK(scenario-error-quark, scenario_error)
 #define MAX_SWEEP_VALUES 1000
 #define MAX_REPORTED 100
 #define NO_LIMIT G_MAXDOUBLE
+/* Names and descriptions are shown in tables, plot titles and pages: long enough to say what a
+ * scenario is, short enough to leave the table's other columns in view. */
+#define MAX_NAME_CHARS 64
+/* A scenario file is a few kilobytes; this bounds what a wrong path can make us read. */
+#define MAX_FILE_BYTES (16 << 20)
+#define MAX_DESCRIPTION_CHARS 500
 
 /* Horizontal scaling needs Mendix 7 or later on Mendix Cloud v4 (Mendix docs, Scale
  * Environment). */
@@ -79,8 +91,10 @@ typedef struct {
  *
  * X(section, key, type, default, field, lo, hi, flags, expected) */
 #define SCENARIO_KEYS(X) \
-  X(scenario, name, TEXT, NULL, name, 0, 0, 0, "a non-empty name on one line") \
-  X(scenario, description, TEXT, "", description, 0, 0, FLAG_MAY_BE_EMPTY, "one line of text") \
+  X(scenario, name, TEXT, NULL, name, 0, MAX_NAME_CHARS, 0, \
+    "a non-empty name on one line of at most 64 characters") \
+  X(scenario, description, TEXT, "", description, 0, MAX_DESCRIPTION_CHARS, FLAG_MAY_BE_EMPTY, \
+    "one line of text of at most 500 characters") \
   X(scenario, start, DATETIME, "2027-01-04T00:00:00Z", start, 0, 0, 0, \
     "a date-time with a zone such as 2027-01-04T00:00:00Z or 2027-01-04 09:00 Europe/Amsterdam") \
   X(scenario, horizon, DURATION, "365d", horizon, 0, NO_LIMIT, FLAG_LOW_OPEN, \
@@ -334,6 +348,24 @@ origin_get(const Ctx *ctx, const char *group, const char *key)
 
 static void report(Ctx *ctx, const Origin *origin, const char *format, ...) G_GNUC_PRINTF(3, 4);
 
+/* @text shortened to @max_chars characters for a message. */
+static char *
+excerpt_chars(const char *text, glong max_chars)
+{
+  if (g_utf8_strlen(text, -1) <= max_chars)
+    return g_strdup(text);
+  const char *cut = g_utf8_offset_to_pointer(text, max_chars);
+  g_autofree char *head = g_strndup(text, (gsize) (cut - text));
+  return g_strconcat(head, "...", NULL);
+}
+
+/* A line or value shortened for a message. */
+static char *
+excerpt(const char *text)
+{
+  return excerpt_chars(text, 60);
+}
+
 /* Records one problem, prefixed with "FILE:LINE: " or "--set OVERRIDE: ". */
 static void
 report(Ctx *ctx, const Origin *origin, const char *format, ...)
@@ -347,7 +379,9 @@ report(Ctx *ctx, const Origin *origin, const char *format, ...)
   problem->seq = ctx->problems->len;
   if (origin != NULL && origin->set != NULL) {
     problem->line = G_MAXINT;
-    problem->text = g_strdup_printf("--set %s: %s", origin->set, what);
+    /* The override holds the value, which the message may quote again: keep it short. */
+    g_autofree char *shown = excerpt(origin->set);
+    problem->text = g_strdup_printf("--set %s: %s", shown, what);
   } else if (origin != NULL && origin->line > 0) {
     problem->line = origin->line;
     problem->text = g_strdup_printf("%s:%d: %s", ctx->path, origin->line, what);
@@ -394,26 +428,23 @@ problems_to_string(Ctx *ctx)
   return g_string_free(out, FALSE);
 }
 
+/* Control characters, and the Unicode bidirectional overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069), which would make a name read differently on a terminal or a web page from
+ * what it is. */
 static gboolean
 has_control(const char *text)
 {
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++) {
     if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
       return TRUE;
+    if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
+      return TRUE;
+    if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+      return TRUE;
+  }
   return FALSE;
 }
 
-/* A line shortened for a message. */
-static char *
-excerpt(const char *text)
-{
-  const glong max_chars = 60;
-  if (g_utf8_strlen(text, -1) <= max_chars)
-    return g_strdup(text);
-  const char *cut = g_utf8_offset_to_pointer(text, max_chars);
-  g_autofree char *head = g_strndup(text, (gsize) (cut - text));
-  return g_strconcat(head, "...", NULL);
-}
 
 /* Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
 static guint
@@ -871,15 +902,24 @@ spec_parse(const KeySpec *spec, const char *raw, Scenario *s, char **detail)
     case KEY_TEXT: {
       if ((*raw == '\0' && !(spec->flags & FLAG_MAY_BE_EMPTY)) || has_control(raw))
         return FALSE;
+      glong chars = g_utf8_strlen(raw, -1);
+      if (spec->hi > 0 && chars > spec->hi) {
+        *detail = g_strdup_printf("it is %ld characters long", chars);
+        return FALSE;
+      }
       char **out = field;
       g_free(*out);
       *out = g_strdup(raw);
       return TRUE;
     }
     case KEY_DATETIME: {
-      GDateTime *when = calendar_parse_datetime(raw, &local);
+      char *note = NULL;
+      GDateTime *when = calendar_parse_datetime(raw, &note, &local);
       if (when == NULL)
         return fail_with(detail, local);
+      if (note != NULL)
+        g_ptr_array_add(s->notes, g_strdup_printf("%s: %s", spec->full, note));
+      g_free(note);
       GDateTime **out = field;
       g_clear_pointer(out, g_date_time_unref);
       *out = when;
@@ -1179,6 +1219,12 @@ section_name(Ctx *ctx, const Origin *origin, const char *line)
   }
   if (g_str_has_prefix(name, "action") && (name[6] == ' ' || name[6] == '\t')) {
     const char *action = g_strstrip(name + 6);
+    if (g_utf8_strlen(action, -1) > MAX_NAME_CHARS) {
+      g_autofree char *shown = excerpt(action);
+      report(ctx, origin, "expected an action name of at most %d characters, got '%s' (%ld "
+             "characters)", MAX_NAME_CHARS, shown, g_utf8_strlen(action, -1));
+      return NULL;
+    }
     return g_strconcat("action ", action, NULL);
   }
   return g_steal_pointer(&name);
@@ -1381,7 +1427,24 @@ scenario_new_empty(void)
   s->actions = g_ptr_array_new_with_free_func(action_free);
   s->expects = g_ptr_array_new_with_free_func(expect_free);
   s->sweep = g_ptr_array_new_with_free_func(axis_free);
+  s->notes = g_ptr_array_new_with_free_func(g_free);
   return s;
+}
+
+/* Adds @what (transfer full) to the scenario's notes, placed like a problem report. */
+static void
+add_note(Ctx *ctx, Scenario *s, const Origin *origin, char *what)
+{
+  char *text;
+  g_autofree char *set = origin != NULL && origin->set != NULL ? excerpt(origin->set) : NULL;
+  if (set != NULL)
+    text = g_strdup_printf("--set %s: %s", set, what);
+  else if (origin != NULL && origin->line > 0)
+    text = g_strdup_printf("%s:%d: %s", ctx->path, origin->line, what);
+  else
+    text = g_strdup_printf("%s: %s", ctx->path, what);
+  g_free(what);
+  g_ptr_array_add(s->notes, text);
 }
 
 static gboolean
@@ -1460,7 +1523,7 @@ parse_count(const char *text, guint lo, guint *out)
 
 /* One [action NAME] section into an action; NULL after reporting its problems. */
 static ScenarioAction *
-resolve_action(Ctx *ctx, GKeyFile *kf, const char *group, const Scenario *s,
+resolve_action(Ctx *ctx, GKeyFile *kf, const char *group, Scenario *s,
                const gboolean *ok)
 {
   const Origin *header = origin_get(ctx, group, "");
@@ -1501,7 +1564,10 @@ resolve_action(Ctx *ctx, GKeyFile *kf, const char *group, const Scenario *s,
   } else {
     const Origin *origin = origin_get(ctx, group, "at");
     g_autoptr(GError) local = NULL;
-    g_autoptr(GDateTime) at = calendar_parse_datetime(at_text, &local);
+    g_autofree char *note = NULL;
+    g_autoptr(GDateTime) at = calendar_parse_datetime(at_text, &note, &local);
+    if (note != NULL)
+      add_note(ctx, s, origin, g_strdup_printf("%s.at: %s", group, note));
     if (at == NULL) {
       report(ctx, origin, "%s.at: expected a date-time with a zone such as "
              "2027-01-05T10:00:00Z (%s), got '%s'", group, local->message, at_text);
@@ -1692,9 +1758,20 @@ resolve_sweep(Ctx *ctx, GKeyFile *kf, Scenario *s)
     const Origin *origin = origin_get(ctx, "sweep", *key);
     GPtrArray *values = split_list(raw);
     if (values == NULL) {
+      g_autofree char *shown = excerpt(raw);
       report(ctx, origin, "sweep.%s: expected a list of values separated by commas (or by | "
-             "for windows, which contain commas), got '%s'", *key, raw);
+             "for windows, which contain commas), got '%s'", *key, shown);
       continue;
+    }
+    /* A value twice would run the same point twice and list it twice. */
+    const char *twice = NULL;
+    for (guint i = 0; i < values->len && twice == NULL; i++)
+      for (guint j = 0; j < i && twice == NULL; j++)
+        if (g_str_equal(g_ptr_array_index(values, i), g_ptr_array_index(values, j)))
+          twice = g_ptr_array_index(values, i);
+    if (twice != NULL) {
+      g_autofree char *shown = excerpt(twice);
+      report(ctx, origin, "sweep.%s: expected each value once, got '%s' twice", *key, shown);
     }
     points *= values->len;
     n_values += values->len;
@@ -1728,12 +1805,21 @@ resolve(Ctx *ctx, GKeyFile *kf, gboolean with_sweep)
     if (raw == NULL)
       raw = spec->def != NULL ? g_strdup(spec->def) : default_name(ctx->path);
     g_autofree char *detail = NULL;
+    guint notes = s->notes->len;
     ok[i] = spec_parse(spec, raw, s, &detail);
+    /* A note spec_parse left says what a value means: place it like a problem. */
+    if (s->notes->len > notes) {
+      char *what = g_ptr_array_steal_index(s->notes, notes);
+      add_note(ctx, s, origin_get(ctx, spec->section, spec->key), what);
+    }
     if (!ok[i]) {
       g_autofree char *expected = spec_expected(spec);
-      g_autofree char *note = detail ? g_strdup_printf(" (%s)", detail) : NULL;
+      /* A detail may quote the value again: keep both short, whatever the value's size. */
+      g_autofree char *short_detail = detail ? excerpt_chars(detail, 200) : NULL;
+      g_autofree char *note = detail ? g_strdup_printf(" (%s)", short_detail) : NULL;
+      g_autofree char *shown = excerpt(raw);
       report(ctx, origin_get(ctx, spec->section, spec->key), "%s: expected %s%s, got '%s'",
-             spec->full, expected, note ? note : "", raw);
+             spec->full, expected, note ? note : "", shown);
     }
   }
   check_across_keys(ctx, s, ok);
@@ -1837,18 +1923,69 @@ scenario_load_data(const char *text, gsize length, const char *path,
   return s;
 }
 
+/* Reads all of @fd (at most MAX_FILE_BYTES). */
+static gboolean
+read_all(int fd, const char *name, GString *out, GError **error)
+{
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      int saved = errno;
+      g_set_error(error, SCENARIO_ERROR, SCENARIO_ERROR_IO, "cannot read %s: %s", name,
+                  g_strerror(saved));
+      return FALSE;
+    }
+    if (n == 0)
+      return TRUE;
+    if (out->len + (gsize) n > MAX_FILE_BYTES) {
+      g_set_error(error, SCENARIO_ERROR, SCENARIO_ERROR_IO,
+                  "cannot read %s: larger than %d MiB, which no scenario needs", name,
+                  MAX_FILE_BYTES >> 20);
+      return FALSE;
+    }
+    g_string_append_len(out, buffer, n);
+  }
+}
+
 Scenario *
 scenario_load(const char *path, const char *const *overrides, GError **error)
 {
-  g_autofree char *text = NULL;
-  gsize length = 0;
-  g_autoptr(GError) local = NULL;
-  if (!g_file_get_contents(path, &text, &length, &local)) {
+  g_autoptr(GString) text = g_string_new(NULL);
+  if (g_str_equal(path, "-")) {
+    if (!read_all(STDIN_FILENO, "standard input", text, error))
+      return NULL;
+    return scenario_load_data(text->str, text->len, "<stdin>", overrides, error);
+  }
+  /* Opened without blocking and checked before reading: a FIFO without a writer, a device or
+   * a directory would hang or fail oddly, and none of them is a scenario file. */
+  int fd = g_open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0) {
+    int saved = errno;
     g_set_error(error, SCENARIO_ERROR, SCENARIO_ERROR_IO, "cannot read %s: %s", path,
-                local->message);
+                g_strerror(saved));
     return NULL;
   }
-  return scenario_load_data(text, length, path, overrides, error);
+  struct stat st;
+  gboolean ok = fstat(fd, &st) == 0;
+  if (ok && !S_ISREG(st.st_mode)) {
+    g_set_error(error, SCENARIO_ERROR, SCENARIO_ERROR_IO,
+                "cannot read %s: not a regular file (a scenario is a file, or - for standard "
+                "input)", path);
+    ok = FALSE;
+  } else if (!ok) {
+    int saved = errno;
+    g_set_error(error, SCENARIO_ERROR, SCENARIO_ERROR_IO, "cannot read %s: %s", path,
+                g_strerror(saved));
+  } else {
+    ok = read_all(fd, path, text, error); /* O_NONBLOCK does not apply to regular files */
+  }
+  close(fd);
+  if (!ok)
+    return NULL;
+  return scenario_load_data(text->str, text->len, path, overrides, error);
 }
 
 void
@@ -1866,6 +2003,7 @@ scenario_free(Scenario *scenario)
   calendar_window_clear(&scenario->restarts.calendar);
   calendar_window_clear(&scenario->deploys.calendar);
   g_free(scenario->evacuation);
+  g_clear_pointer(&scenario->notes, g_ptr_array_unref);
   calendar_window_clear(&scenario->db_maintenance_window);
   calendar_window_clear(&scenario->portal_window);
   calendar_window_clear(&scenario->business_hours);

@@ -585,16 +585,15 @@ test_datetime(void)
     { "2027-01-15T09:00:30 Europe/Amsterdam", 2027, 1, 15, 8, 0, 30 },
     { "2027-01-04", 2027, 1, 4, 0, 0, 0 },
     { "  2027-07-01 12:00 UTC  ", 2027, 7, 1, 12, 0, 0 },
-    /* Skipped local time: moved to 03:00 CEST = 01:00 UTC (calendar.h). */
-    { "2027-03-28 02:30 Europe/Amsterdam", 2027, 3, 28, 1, 0, 0 },
-    /* Repeated local time: taken in CET, 01:30 UTC. */
-    { "2027-10-31 02:30 Europe/Amsterdam", 2027, 10, 31, 1, 30, 0 },
+    /* Repeated local time (EU summer time ends 2027-10-31 at 03:00 CEST, the clocks go back to
+     * 02:00 CET): the first 02:30 is CEST, UTC+2, so 00:30 UTC (calendar.h). */
+    { "2027-10-31 02:30 Europe/Amsterdam", 2027, 10, 31, 0, 30, 0 },
     /* New York in July is EDT, UTC-4. */
     { "2027-07-01 12:00 America/New_York", 2027, 7, 1, 16, 0, 0 },
   };
   for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GDateTime) dt = calendar_parse_datetime(good[i].text, &error);
+    g_autoptr(GDateTime) dt = calendar_parse_datetime(good[i].text, NULL, &error);
     g_assert_no_error(error);
     g_assert_nonnull(dt);
     g_autoptr(GDateTime) want =
@@ -612,20 +611,42 @@ test_datetime(void)
     { "2027-01-04 25:00 Europe/Amsterdam", "no such time 25:00:00" },
     { "next tuesday", "'next tuesday' is not a date-time (expected" },
     { "04/01/2027", "is not a date-time" },
+    /* EU summer time starts 2027-03-28 at 02:00 CET: the clocks jump to 03:00 CEST, so
+     * 02:30 never happens that day. */
+    { "2027-03-28 02:30 Europe/Amsterdam", "does not exist: the clocks skip that time" },
   };
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GDateTime) dt = calendar_parse_datetime(bad[i].text, &error);
+    g_autoptr(GDateTime) dt = calendar_parse_datetime(bad[i].text, NULL, &error);
     g_assert_null(dt);
     g_assert_error(error, CALENDAR_ERROR, CALENDAR_ERROR_PARSE);
     assert_message(bad[i].text, error->message, bad[i].fragment);
   }
 
+  /* A repeated local time comes with a note naming the reading and the other offset; an
+   * ordinary one has none. */
+  {
+    g_autofree char *note = NULL;
+    g_autoptr(GDateTime) dt =
+        calendar_parse_datetime("2027-10-31 02:30 Europe/Amsterdam", &note, NULL);
+    g_assert_nonnull(dt);
+    g_assert_nonnull(note);
+    g_assert_nonnull(strstr(note, "happens twice"));
+    g_assert_nonnull(strstr(note, "CEST (UTC+02:00)"));
+    g_assert_nonnull(strstr(note, "UTC+01:00"));
+    g_autofree char *none = NULL;
+    g_autoptr(GDateTime) plain = calendar_parse_datetime("2027-10-31 09:30 Europe/Amsterdam",
+                                                         &none, NULL);
+    g_assert_nonnull(plain);
+    g_assert_null(none);
+  }
+
   /* Simulation time: 2027-03-28 09:00 CEST is 07:00 UTC on day 83; an hour before the start
    * is negative. */
   g_autoptr(GDateTime) start = default_start();
-  g_autoptr(GDateTime) later = calendar_parse_datetime("2027-03-28 09:00 Europe/Amsterdam", NULL);
-  g_autoptr(GDateTime) earlier = calendar_parse_datetime("2027-01-03T23:00Z", NULL);
+  g_autoptr(GDateTime) later =
+      calendar_parse_datetime("2027-03-28 09:00 Europe/Amsterdam", NULL, NULL);
+  g_autoptr(GDateTime) earlier = calendar_parse_datetime("2027-01-03T23:00Z", NULL, NULL);
   g_assert_cmpint(calendar_time_of(start, later), ==, MARCH_28 * DAY + 7 * HOUR);
   g_assert_cmpint(calendar_time_of(start, earlier), ==, -HOUR);
 }

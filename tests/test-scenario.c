@@ -3,6 +3,7 @@
  * scenario_to_string round trip. Expected values come from DESIGN.md §3, not from output. */
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -395,6 +396,22 @@ static const BadCase bad_cases[] = {
   { "[database]\nmaintenance_window = sun 05:00-05:20\n", 0, NULL, 2,
     "at least 30 minutes such as sun 05:00-05:30 (RDS windows are UTC and 30 min or longer: "
     "AWS RDS API, PreferredMaintenanceWindow) (it is 20 minutes long)" },
+  /* Names fit a table column: 64 characters at most (65 here); descriptions 500. */
+  { "[scenario]\nname = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 0,
+    NULL, 2, "scenario.name: expected a non-empty name on one line of at most 64 characters "
+    "(it is 65 characters long)" },
+  { "[action aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n"
+    "action = restart\nat = 2027-01-05T10:00:00Z\n", 0, NULL, 1,
+    "expected an action name of at most 64 characters" },
+  /* A right-to-left override (U+202E) would make the name read backwards on a terminal. */
+  { "[scenario]\nname = abc\xe2\x80\xaetxt.exe\n", 0, NULL, 2, "scenario.name: expected" },
+  { "[scenario]\nname = abc\xe2\x81\xa6x\n", 0, NULL, 2, "scenario.name: expected" },
+  /* A sweep value twice would run and list the same point twice. */
+  { "[sweep]\napp.instances = 1, 2, 1\n", 0, NULL, 2,
+    "sweep.app.instances: expected each value once, got '1' twice" },
+  /* EU summer time starts 2027-03-28 at 02:00 CET: 02:30 does not exist that day. */
+  { "[scenario]\nstart = 2027-03-28 02:30 Europe/Amsterdam\n", 0, NULL, 2,
+    "does not exist: the clocks skip that time" },
   { "[database]\nmaintenance_window = sun 05:00-05:30 Europe/Amsterdam\n", 0, NULL, 2,
     "(it names the zone Europe/Amsterdam; write it in UTC, without a zone)" },
   { "[database]\nmaintenance_window = sun 05:00-05:30, wed 05:00-05:30\n", 0, NULL, 2,
@@ -1085,6 +1102,63 @@ test_rds_regions(void)
   g_assert_null(scenario_rds_region("mars-north-1"));
 }
 
+/* A bad value of any size is quoted short: a 1 MB value gives a message of a few hundred
+ * bytes, whether it comes from the file or from --set. */
+static void
+test_huge_value(void)
+{
+  g_autofree char *big = g_strnfill(1 << 20, 'x');
+  g_autofree char *text = g_strdup_printf("[app]\nstartup = %s\n", big);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Scenario) s = load(text, NULL, &error);
+  g_assert_null(s);
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_INVALID);
+  g_assert_cmpuint(strlen(error->message), <, 1000);
+  g_autofree char *set = g_strdup_printf("app.startup=%s", big);
+  const char *const overrides[] = { set, NULL };
+  g_autoptr(GError) error2 = NULL;
+  g_autoptr(Scenario) s2 = load("[scenario]\n", overrides, &error2);
+  g_assert_null(s2);
+  g_assert_cmpuint(strlen(error2->message), <, 1000);
+}
+
+/* A FIFO (or anything not a regular file) is refused at once instead of waiting for a writer;
+ * a 64-character name and a repeated local time are accepted, the latter with a note that
+ * names its line. */
+static void
+test_files_and_notes(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("zdsim-scenario-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename(dir, "s.ini", NULL);
+  g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Scenario) none = scenario_load(fifo, NULL, &error);
+  g_assert_null(none);
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_IO);
+  g_assert_nonnull(strstr(error->message, "not a regular file"));
+  g_autoptr(GError) dir_error = NULL;
+  g_autoptr(Scenario) none2 = scenario_load(dir, NULL, &dir_error);
+  g_assert_null(none2);
+  g_assert_error(dir_error, SCENARIO_ERROR, SCENARIO_ERROR_IO);
+  g_unlink(fifo);
+  g_rmdir(dir);
+
+  g_autoptr(Scenario) named = load_ok(
+      "[scenario]\nname = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", NULL);
+  g_assert_cmpuint(strlen(named->name), ==, 64);
+  g_assert_cmpuint(named->notes->len, ==, 0);
+
+  /* EU summer time ends 2027-10-31 at 03:00 CEST: 02:30 happens twice; the first is CEST. */
+  g_autoptr(Scenario) twice =
+      load_ok("[scenario]\nstart = 2027-10-31 02:30 Europe/Amsterdam\n", NULL);
+  g_assert_cmpuint(twice->notes->len, ==, 1);
+  const char *note = g_ptr_array_index(twice->notes, 0);
+  g_assert_true(g_str_has_prefix(note, PATH ":2: scenario.start: "));
+  g_assert_nonnull(strstr(note, "happens twice"));
+  g_autoptr(GDateTime) want = g_date_time_new_utc(2027, 10, 31, 0, 30, 0);
+  g_assert_cmpint(g_date_time_difference(twice->start, want), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1104,5 +1178,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/scenario/load-file", test_load_file);
   g_test_add_func("/zdsim/scenario/key-sources", test_key_sources);
   g_test_add_func("/zdsim/scenario/rds-regions", test_rds_regions);
+  g_test_add_func("/zdsim/scenario/huge-value", test_huge_value);
+  g_test_add_func("/zdsim/scenario/files-and-notes", test_files_and_notes);
   return g_test_run();
 }

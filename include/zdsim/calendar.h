@@ -95,10 +95,12 @@ gint calendar_window_minutes_per_week(const CalendarWindow *window);
 /* Parses an ISO 8601 date-time with a zone ("2027-01-04T00:00:00Z",
  * "2027-03-28T02:30:00+02:00") or a date-time followed by an IANA zone
  * ("2027-03-28 09:00 Europe/Amsterdam", "2027-03-28T09:00:30 Europe/Amsterdam"), or a bare
- * date "2027-01-04" meaning 00:00 UTC. A local time that a daylight-saving change skips or
- * repeats is resolved as in calendar_expand(). Returns: (transfer full) or NULL with @error
- * (CALENDAR_ERROR_PARSE). */
-GDateTime *calendar_parse_datetime(const char *text, GError **error);
+ * date "2027-01-04" meaning 00:00 UTC. A local time that a daylight-saving change skips
+ * ("2027-03-28 02:30 Europe/Amsterdam") does not exist and is refused; one that it repeats
+ * ("2027-10-31 02:30 Europe/Amsterdam") is read as its first occurrence, and *@note (when
+ * @note is not NULL) says so in a sentence for the user (transfer full; NULL when there is
+ * nothing to say). Returns: (transfer full) or NULL with @error (CALENDAR_ERROR_PARSE). */
+GDateTime *calendar_parse_datetime(const char *text, char **note, GError **error);
 
 /* Expands @window into the sorted, merged intervals (overlaps joined) that intersect
  * [0, horizon) for a run whose time 0 is @start. Intervals are clipped to [0, horizon).

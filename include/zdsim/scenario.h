@@ -182,6 +182,8 @@ typedef struct {
   GPtrArray *actions;          /* of ScenarioAction*, sorted by time */
   GPtrArray *expects;          /* of ScenarioExpect*, in file order */
   GPtrArray *sweep;            /* of ScenarioSweepAxis*, in file order; empty when none */
+  GPtrArray *notes;            /* of char*: how a value was read where it needs saying, placed
+                                  like an error ("FILE:LINE: key: ..."); the CLI prints them */
 } Scenario;
 
 /* Loads and validates @path, then applies @overrides ("section.key=value", may be NULL).

@@ -390,7 +390,7 @@ static GDateTime *
 fuzz_values_datetime(const char *text)
 {
   g_autoptr(GError) error = NULL;
-  GDateTime *dt = calendar_parse_datetime(text, &error);
+  GDateTime *dt = calendar_parse_datetime(text, NULL, &error);
   fuzz_values_check_result("calendar_parse_datetime", dt != NULL, error, CALENDAR_ERROR, text);
   if (dt == NULL)
     return NULL;
@@ -402,7 +402,7 @@ fuzz_values_datetime(const char *text)
                      "years 1 to 9999 in UTC)", text, NULL);
   g_autofree char *iso = g_date_time_format_iso8601(utc);
   g_autoptr(GError) back_error = NULL;
-  g_autoptr(GDateTime) back = iso != NULL ? calendar_parse_datetime(iso, &back_error) : NULL;
+  g_autoptr(GDateTime) back = iso != NULL ? calendar_parse_datetime(iso, NULL, &back_error) : NULL;
   if (back == NULL || !g_date_time_equal(back, dt)) {
     g_autofree char *detail = g_strdup_printf("'%s': %s", iso ? iso : "(null)",
                                               back_error ? back_error->message : "differs");
