@@ -17,6 +17,7 @@ static const char *const quiet_base[] = {
   "app.startup=20s",
   "app.graceful_shutdown=4s",
   "platform.updates=none",
+  "platform.restarts=none",
   "platform.registration_lag=0s",
   "platform.unregistration_lag=0s",
   "database.maintenance_rate=0",
@@ -126,8 +127,10 @@ walk_evacuations(double pi[3])
 }
 
 /* stop-start under Poisson updates (3/w), one instance, one cell per zone. Each evacuation is
- * an outage of proxy drain (5 s) + shutdown (4 s) + startup (20 s, a health-poll instant) =
- * 29 s, since the index is auctioned the moment its container is gone and placed at once.
+ * an outage of proxy drain (5 s) + shutdown (4 s) + startup (20 s) rounded up to the start's
+ * health-poll grid (polls at placement + phi + 2 s k, k >= 0, phi uniform in [0, 2 s): the
+ * first poll at or after 20 s is 20 s + phi) = 29 s + phi, since the index is auctioned the
+ * moment its container is gone and placed at once. Mean 30 s.
  * The walk above gives 1/3 + 1/2 + 3/4 evacuations for the first update (time 0 places the
  * instance uniformly) and exactly 2 per update in the stationary regime (pi = (2/3, 1/3, 0)
  * at each update's start). */
@@ -158,14 +161,21 @@ test_stop_start_walk(void)
   g_assert_cmpfloat(e->lo, <=, expected);
   g_assert_cmpfloat(expected, <=, e->hi);
 
-  /* Per replication, downtime is evacuations x 29 s exactly, but for an outage the horizon
-   * may cut short (at most one, at most 29 s). */
+  /* Per replication, downtime lies in [29 s, 31 s) per evacuation, but for an outage the
+   * horizon may cut short (at most one, at most 31 s); pooled, the phases average 1 s
+   * (standard error 0.58 s / sqrt(~90,000 evacuations) = 0.002 s). */
+  double excess = 0, evacs = 0;
   for (guint rep = 0; rep < r->replications; rep++) {
     double down = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
     double evac = rep_value(r, rep, RUN_EVACUATIONS_PER_YEAR);
-    g_assert_cmpfloat(fabs(down - 29.0 * evac), <=, 29.0 + 1e-6);
-    g_assert_cmpfloat(rep_value(r, rep, RUN_MAX_OUTAGE), <=, 29.0 + 1e-9);
+    g_assert_cmpfloat(down - 29.0 * evac, >=, -31.0 - 1e-6);
+    g_assert_cmpfloat(down - 29.0 * evac, <, 2.0 * evac + 1e-6);
+    g_assert_cmpfloat(rep_value(r, rep, RUN_MAX_OUTAGE), <, 31.0);
+    excess += down - 29.0 * evac;
+    evacs += evac;
   }
+  g_test_message("mean health-poll phase %.4f s, expected 1 s", excess / evacs);
+  g_assert_cmpfloat(fabs(excess / evacs - 1.0), <, 0.02);
   /* All of it is the platform update's. */
   g_assert_cmpfloat_with_epsilon(r->cause_summary[CAUSE_PLATFORM_UPDATE].mean,
                                  r->summary[RUN_DOWNTIME_PER_YEAR].mean, 1e-6);
@@ -173,10 +183,14 @@ test_stop_start_walk(void)
 
 /* rolling with a replacement that always becomes healthy (startup 20 s, no failures): the old
  * instance serves until the evacuation poll that sees the replacement RUNNING. The
- * replacement is placed at drain start and RUNNING at +20 s, which is a poll instant (polls
- * at +10 s k, after every other event of the instant), so the old copy stops at the moment
- * the new one runs. The only gap is routing: new route at RUNNING + registration lag, old
- * route gone at stop + unregistration lag, gap = max(0, reg - unreg) per evacuation. */
+ * replacement is placed at drain start D and RUNNING at R = D + 20 s + phi (its health polls
+ * at D + phi + 2 s k); the drain's polls fall at D + psi + 10 s k (k >= 1, after every other
+ * event of the instant), so the old copy stops at the first poll P >= R, and U = P - R =
+ * (psi - phi) mod 10 s is uniform on [0, 10 s) since psi is. The only gap is routing: new
+ * route at R + reg, old route gone at P + unreg, so an evacuation costs
+ * gap = max(0, reg - unreg - U): an outage with probability p = d / 10 s (d = reg - unreg > 0)
+ * and a mean gap of d^2 / 20 s, at most d. For d = 0.9 s: p = 0.09, mean 0.0405 s, and
+ * E[gap^2] = d^3 / 30 s, so the gap's sd is 0.1505 s. */
 static void
 test_rolling_routing_gap(void)
 {
@@ -184,7 +198,7 @@ test_rolling_routing_gap(void)
                       "platform.cell_recreate=5m";
   static const struct {
     const char *reg, *unreg;
-    double gap_s;
+    double d;
   } cases[] = {
     { "1s", "100ms", 0.9 },
     { "500ms", "500ms", 0.0 },
@@ -196,19 +210,34 @@ test_rolling_routing_gap(void)
     const char *const o[] = { "scenario.replications=50", reg, unreg, NULL };
     g_autoptr(Scenario) sc = load(extra, o);
     g_autoptr(RunResult) r = run(sc, 2);
+    double d = cases[i].d, down = 0, evacs = 0, outages = 0;
     for (guint rep = 0; rep < r->replications; rep++) {
-      double down = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
+      double rd = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
       double evac = rep_value(r, rep, RUN_EVACUATIONS_PER_YEAR);
       g_assert_cmpfloat(evac, >, 0);
-      g_assert_cmpfloat(fabs(down - cases[i].gap_s * evac), <=, cases[i].gap_s + 1e-6);
+      g_assert_cmpfloat(rd, <=, d * evac + 1e-6);
+      down += rd;
+      evacs += evac;
+      outages += rep_value(r, rep, RUN_OUTAGES_PER_YEAR);
     }
+    double mean_gap = d * d / 20.0, p = d / 10.0;
+    double sd_gap = sqrt(d * d * d / 30.0 - mean_gap * mean_gap);
+    g_test_message("d=%.1f s: gap per evacuation %.4f s (formula %.4f), outages per "
+                   "evacuation %.4f (formula %.4f)", d, down / evacs, mean_gap,
+                   outages / evacs, p);
+    /* Within 4 standard errors of the formula (the horizon cuts nothing here: the yearly
+     * figures are per 365 days of a 365-day horizon). */
+    g_assert_cmpfloat(fabs(down / evacs - mean_gap), <=, 4 * sd_gap / sqrt(evacs) + 1e-9);
+    g_assert_cmpfloat(fabs(outages / evacs - p), <=, 4 * sqrt(p * (1 - p) / evacs) + 1e-9);
   }
 }
 
-/* health_check = process makes the replacement RUNNING at the first 2 s poll, long before the
- * app answers (startup 20 s). The evacuation poll at drain + 10 s sees it RUNNING and stops
- * the old instance, so every evacuation costs startup - 10 s = 10 s of no serving instance
- * (the new route is there, but the app refuses connections: a dial error on every attempt). */
+/* health_check = process makes the replacement RUNNING at its first health poll, D + phi
+ * (phi < 2 s), long before the app answers (startup 20 s, at D + 20 s). The drain's first
+ * poll, at D + psi + 10 s, sees it RUNNING and stops the old instance, so every evacuation
+ * costs 20 s - 10 s - psi = 10 s - psi of no serving instance (the new route is there, but the
+ * app refuses connections: a dial error on every attempt): in (0, 10 s], mean 5 s, sd
+ * 10 s / sqrt(12) = 2.89 s. */
 static void
 test_rolling_process_health_check(void)
 {
@@ -217,12 +246,17 @@ test_rolling_process_health_check(void)
   const char *const o[] = { "scenario.replications=50", NULL };
   g_autoptr(Scenario) sc = load(extra, o);
   g_autoptr(RunResult) r = run(sc, 2);
+  double down = 0, evacs = 0;
   for (guint rep = 0; rep < r->replications; rep++) {
-    double down = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
+    double rd = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
     double evac = rep_value(r, rep, RUN_EVACUATIONS_PER_YEAR);
     g_assert_cmpfloat(evac, >, 0);
-    g_assert_cmpfloat(fabs(down - 10.0 * evac), <=, 10.0 + 1e-6);
+    g_assert_cmpfloat(rd, <=, 10.0 * evac + 1e-6);
+    down += rd;
+    evacs += evac;
   }
+  g_test_message("process check: %.3f s per evacuation, formula 5 s", down / evacs);
+  g_assert_cmpfloat(fabs(down / evacs - 5.0), <=, 4 * (10.0 / sqrt(12.0)) / sqrt(evacs));
   /* With the port check the same updates cost nothing (routing lags are 0 here). */
   const char *const port[] = { "scenario.replications=50", "app.health_check=port", NULL };
   g_autoptr(Scenario) sc2 = load(extra, port);
@@ -316,8 +350,9 @@ test_crash_count_reset(void)
 /* A full foundation: one cell of one slot. Draining it, the rolling replacement finds no
  * place, so the old instance serves until the evacuation timeout (600 s), then stops; the
  * cell recreates (5 min), the waiting index is re-auctioned on the next convergence tick
- * strictly after the cell takes work again, and starts (20 s). With the update at T = 3600 s:
- * outage from T + 600 to tick_after(T + 600 + 5 + 2 + 300) + 20 = 4530 + 20 = 4550 s. */
+ * strictly after the cell takes work again, and starts (20 s, healthy at the first health poll
+ * at or after it: 20 s + phi, phi in [0, 2 s)). With the update at T = 3600 s: outage from
+ * T + 600 to tick_after(T + 600 + 5 + 2 + 300) + 20 + phi = 4530 + 20 + phi = 4550 s + phi. */
 static void
 test_full_foundation(void)
 {
@@ -336,7 +371,8 @@ test_full_foundation(void)
   gint64 back = stop + sc->proxy_drain + S(2) + S(300);
   gint64 tick = (back / S(30) + 1) * S(30);
   g_assert_cmpint(o0->start, ==, stop);
-  g_assert_cmpint(o0->end, ==, tick + S(20));
+  g_assert_cmpint(o0->end, >=, tick + S(20));
+  g_assert_cmpint(o0->end, <, tick + S(22));
   g_assert_cmpint(o0->cause, ==, CAUSE_PLATFORM_UPDATE);
 }
 
@@ -348,9 +384,10 @@ test_full_foundation(void)
  *   start 2 at 3787, crash at 3967 (count 2, at once)
  *   start 3 at 3967, crash at 4147 (count 3: 30 s, next tick at or after 4177 is 4200)
  *   start 4 at 4200, crash at 4380 (count 4: 60 s, tick at or after 4440 is 4440)
- *   start 5 at 4440, database up since 4400: healthy at the first poll >= 4440 + 20 = 4460.
- * The outage runs from the database going down at 3540 to 4460: 60 s longer than the
- * database's. */
+ *   start 5 at 4440, database up since 4400: healthy at the first poll >= 4440 + 20 = 4460,
+ *   which is 4460 + phi (polls at 4440 + phi + 2 s k, phi in [0, 2 s)).
+ * The outage runs from the database going down at 3540 to 4460 + phi: 60-62 s longer than
+ * the database's. */
 static void
 test_db_outage_during_start(void)
 {
@@ -365,7 +402,8 @@ test_db_outage_during_start(void)
   g_assert_cmpuint(out->len, ==, 1);
   const ModelInterval *o0 = &g_array_index(out, ModelInterval, 0);
   g_assert_cmpint(o0->start, ==, S(3540));
-  g_assert_cmpint(o0->end, ==, S(4460));
+  g_assert_cmpint(o0->end, >=, S(4460));
+  g_assert_cmpint(o0->end, <, S(4462));
   g_assert_cmpuint(model->result.crashes, ==, 4);
   g_assert_cmpuint(model->index[0].crash_count, ==, 4);
   /* It began with the database, so it is the action's (a db-failover action). */
@@ -407,7 +445,8 @@ test_jobs_identical(void)
 
 /* A cell vanishes at T = 3600 s (a convergence tick): its instance dies at once, its route
  * lingers until BBS notices (rep presence TTL 15 s, then the next 30 s tick: 3630 s), when
- * the index is placed elsewhere and starts (20 s). One outage [3600, 3650), the action's. */
+ * the index is placed elsewhere and starts (20 s, healthy at 20 s + phi, phi in [0, 2 s)).
+ * One outage [3600, 3650 + phi), a cell failure's (a cell-failure action takes that cause). */
 static void
 test_cell_failure(void)
 {
@@ -436,13 +475,15 @@ test_cell_failure(void)
   g_assert_cmpuint(out->len, ==, 1);
   const ModelInterval *o = &g_array_index(out, ModelInterval, 0);
   g_assert_cmpint(o->start, ==, S(3600));
-  g_assert_cmpint(o->end, ==, S(3650));
-  g_assert_cmpint(o->cause, ==, CAUSE_ACTION);
+  g_assert_cmpint(o->end, >=, S(3650));
+  g_assert_cmpint(o->end, <, S(3652));
+  g_assert_cmpint(o->cause, ==, CAUSE_CELL_FAILURE);
 }
 
 /* cf restart --strategy rolling on one instance: the new one starts while the old serves, and
- * the old stops the moment the new is RUNNING (20 s); with route lags of 0 there is no gap,
- * and for those 20 s two containers run (the cost surge). */
+ * the old stops the moment the new is RUNNING (20 s + phi, phi in [0, 2 s) its health-poll
+ * phase); with route lags of 0 there is no gap, and for those 20 s + phi two containers run
+ * (the cost surge). */
 static void
 test_rolling_restart(void)
 {
@@ -452,9 +493,11 @@ test_rolling_restart(void)
   g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
   model_run(model);
   g_assert_cmpuint(model->result.outages->len, ==, 0);
-  /* 1 day of one container, plus 20 s of the second, plus its stop (5 s proxy drain + 4 s). */
+  /* 1 day of one container, plus 20 s + phi of the second, plus its stop (5 s proxy drain +
+   * 4 s). */
   double expected = 86400.0 + 20.0 + 5.0 + 4.0;
-  g_assert_cmpfloat_with_epsilon(model->result.container_us / 1e6, expected, 1e-6);
+  g_assert_cmpfloat(model->result.container_us / 1e6, >=, expected - 1e-6);
+  g_assert_cmpfloat(model->result.container_us / 1e6, <, expected + 2.0);
   g_assert_cmpuint(model->index[0].crash_count, ==, 0);
 }
 
