@@ -363,7 +363,10 @@ instance_stop(Model *model, guint32 id, ModelCause cause)
   /* Envoy drains for proxy_drain before the app gets SIGTERM, then SIGKILL at 10 s. */
   engine_cancel(model->engine, k->ready_ev);
   k->ready_ev = 0;
-  gint64 shutdown = MIN(dist_sample(&sc->graceful_shutdown, &model->rng), SIGKILL_AFTER);
+  /* One draw, then the cap: MIN() of the call itself would draw twice and return the second,
+   * uncapped draw. */
+  gint64 shutdown = dist_sample(&sc->graceful_shutdown, &model->rng);
+  shutdown = MIN(shutdown, SIGKILL_AFTER);
   k->pending = model_schedule(model, engine_time_add(now, sc->proxy_drain + shutdown),
                               PRIO_NORMAL, EV_GONE, id, 0);
   Index *x = &model->index[k->index];
