@@ -1,6 +1,7 @@
 /* model.c: one replication of the Cloud Foundry model: its state, its start (every instance
- * RUNNING and routable), the event dispatch, scheduled actions and whole-app operations.
- * Not for the lifecycle details (instance.c), updates (platform.c) or accounting (metrics.c). */
+ * RUNNING and routable), the event dispatch, scheduled actions, the team's deploys and
+ * whole-app operations. Not for the lifecycle details (instance.c), updates (platform.c),
+ * infrastructure restarts (restart.c) or accounting (metrics.c). */
 #include "zdsim/model.h"
 
 static const char *const cause_names[CAUSE_COUNT] = {
