@@ -3,15 +3,16 @@
  * (platform.c and the policies) or for counting downtime (metrics.c). */
 #include "zdsim/model.h"
 
-/* Diego's startup health check polls every 2 s (executor
- * unhealthy_monitoring_interval_in_seconds = 2; domain-facts §3). */
+/* Diego's startup health check polls every 2 s (diego-release jobs/rep/spec,
+ * executor unhealthy_monitoring_interval_in_seconds = 2). */
 #define HEALTH_POLL (2 * DIST_USEC_PER_SEC)
-/* SIGKILL follows SIGTERM after graceful_shutdown_interval_in_seconds = 10 s (rep spec;
- * domain-facts §4). */
+/* SIGKILL follows SIGTERM after graceful_shutdown_interval_in_seconds = 10 s
+ * (diego-release jobs/rep/spec; executor depot/steps/run_step.go). */
 #define SIGKILL_AFTER (10 * DIST_USEC_PER_SEC)
-/* BBS CrashResetTimeout: a crash after more than 5 min RUNNING resets the count (§2). */
+/* BBS CrashResetTimeout: a crash after more than 5 min RUNNING resets the count (bbs
+ * models/actual_lrp.go). */
 #define CRASH_RESET (300 * DIST_USEC_PER_SEC)
-/* BBS restart calculator (models/restart_calculator.go; domain-facts §2). */
+/* BBS restart calculator (bbs models/restart_calculator.go). */
 #define IMMEDIATE_RESTARTS 3
 #define MAX_RESTARTS 200
 #define BACKOFF_MIN (30 * DIST_USEC_PER_SEC)
@@ -97,10 +98,27 @@ void
 instance_request_place(Model *model, guint32 index, gint64 at)
 {
   Index *x = &model->index[index];
-  if (x->place_pending)
-    return;
+  if (x->place_pending) {
+    if (x->place_at <= at)
+      return;
+    /* An earlier auction replaces a later retry or back-off (a new instance after an app
+     * restart does not wait for the old one's back-off). */
+    engine_cancel(model->engine, x->place_ev);
+  }
   x->place_pending = TRUE;
-  engine_schedule(model->engine, at, PRIO_NORMAL, EV_PLACE, index, 0);
+  x->place_at = at;
+  x->place_ev = model_schedule(model, at, PRIO_NORMAL, EV_PLACE, index, 0);
+}
+
+void
+instance_cancel_place(Model *model, guint32 index)
+{
+  Index *x = &model->index[index];
+  if (!x->place_pending)
+    return;
+  engine_cancel(model->engine, x->place_ev);
+  x->place_ev = 0;
+  x->place_pending = FALSE;
 }
 
 void
@@ -111,71 +129,75 @@ instance_start_index(Model *model, guint32 index)
   instance_request_place(model, index, model_now(model));
 }
 
-/* The first health poll at or after @t of a container placed at @placed (polls at
- * placed + 2 s * k, k >= 1; DESIGN §10.1). */
+/* The first health poll at or after @t of a start whose polls fall at @first + 2 s k, k >= 0
+ * (@first = placement + the start's phase). Saturates at ENGINE_NEVER. */
 static gint64
-poll_at_or_after(gint64 placed, gint64 t)
+poll_at_or_after(gint64 first, gint64 t)
 {
-  gint64 since = t - placed;
-  gint64 k = since <= 0 ? 1 : (since + HEALTH_POLL - 1) / HEALTH_POLL;
-  return placed + MAX(k, 1) * HEALTH_POLL;
+  if (t <= first)
+    return first;
+  /* ceil((t - first) / 2 s) polls after the first, written so that nothing overflows */
+  gint64 whole = ((t - first - 1) / HEALTH_POLL) * HEALTH_POLL;
+  return engine_time_add(first, engine_time_add(whole, HEALTH_POLL));
 }
 
-/* Starts a container: draws its startup time and whether the start fails, and schedules its
- * first passing health check or its start crash (DESIGN §10.1). */
+/* Starts a container: draws its startup time, whether the start fails and the phase of its
+ * health polls, and schedules its first passing health check or its start crash. Polls fall
+ * at placement + phi + 2 s k (k >= 0), phi uniform in [0, 2 s) drawn per start: the
+ * executor's 2 s poll loop starts when the container does, in no step with anything else
+ * (diego-release jobs/rep/spec unhealthy_monitoring_interval_in_seconds). The instance is
+ * healthy at the first poll at or after its startup; one exactly at the timeout counts. */
 static void
 start_container(Model *model, guint32 id)
 {
   const Scenario *sc = model->sc;
   Container *k = &model->containers[id];
   gint64 now = model_now(model);
-  gint64 deadline = now + sc->health_check_timeout;
+  gint64 deadline = engine_time_add(now, sc->health_check_timeout);
   gint64 startup = dist_sample(&sc->startup, &model->rng);
   gboolean fails = dist_rng_double(&model->rng) < sc->start_failure;
+  gint64 first_poll = now + (gint64) dist_rng_below(&model->rng, HEALTH_POLL);
+  gint64 ready_at = engine_time_add(now, startup);
   k->placed_at = now;
   k->startup = startup;
   k->doomed = fails;
 
   if (sc->health_check == SCENARIO_HEALTH_PROCESS) {
-    /* The process check passes at the first poll, before the app can serve (domain-facts
-     * §3); a start that fails ends the process when the app gives up. */
-    gint64 healthy = now + HEALTH_POLL;
-    if (fails && now + startup <= healthy) {
-      k->pending = engine_schedule(model->engine, now + startup, PRIO_NORMAL, EV_START_CRASH,
-                                   id, 0);
+    /* The process check passes at the first poll, before the app can serve (Cloud Foundry
+     * docs, Health Checks); a start that fails ends the process when the app gives up. */
+    if (fails && ready_at <= first_poll) {
+      k->pending = model_schedule(model, ready_at, PRIO_NORMAL, EV_START_CRASH, id, 0);
       return;
     }
-    k->pending = engine_schedule(model->engine, healthy, PRIO_NORMAL, EV_HEALTHY, id, 0);
+    k->pending = model_schedule(model, first_poll, PRIO_NORMAL, EV_HEALTHY, id, 0);
     return;
   }
 
-  if (fails) {
-    k->pending = engine_schedule(model->engine, deadline, PRIO_NORMAL, EV_START_CRASH, id, 0);
+  if (fails || ready_at > deadline) {
+    k->pending = model_schedule(model, deadline, PRIO_NORMAL, EV_START_CRASH, id, 0);
     return;
   }
-  gint64 healthy = poll_at_or_after(now, now + startup);
+  gint64 healthy = poll_at_or_after(first_poll, ready_at);
   if (sc->needs_db_to_start) {
     /* The Mendix runtime needs its database before nginx binds the port (cf-mendix-buildpack
-     * start.py; domain-facts §9): only a poll with the database up passes. */
+     * buildpack/start.py): only a poll with the database up passes. */
     gint64 outage_end;
     while (healthy <= deadline && !database_up_at(model, healthy, &outage_end))
-      healthy = poll_at_or_after(now, outage_end);
+      healthy = poll_at_or_after(first_poll, outage_end);
   }
   if (healthy > deadline)
-    k->pending = engine_schedule(model->engine, deadline, PRIO_NORMAL, EV_START_CRASH, id, 0);
+    k->pending = model_schedule(model, deadline, PRIO_NORMAL, EV_START_CRASH, id, 0);
   else
-    k->pending = engine_schedule(model->engine, healthy, PRIO_NORMAL, EV_HEALTHY, id, 0);
+    k->pending = model_schedule(model, healthy, PRIO_NORMAL, EV_HEALTHY, id, 0);
 }
 
 static void
 schedule_crash(Model *model, guint32 id)
 {
   const Scenario *sc = model->sc;
-  gint64 now = model_now(model);
   gint64 ttf = dist_sample(&sc->crash_mtbf, &model->rng);
-  if (ttf != DIST_NEVER && now + ttf < sc->horizon)
-    model->containers[id].pending =
-        engine_schedule(model->engine, now + ttf, PRIO_NORMAL, EV_CRASH, id, 0);
+  model->containers[id].pending = model_schedule(
+      model, engine_time_add(model_now(model), ttf), PRIO_NORMAL, EV_CRASH, id, 0);
 }
 
 void
@@ -197,6 +219,7 @@ handle_place(Model *model, guint32 index)
 {
   Index *x = &model->index[index];
   x->place_pending = FALSE;
+  x->place_ev = 0;
   if (index >= model->desired || x->ordinary != MODEL_NONE)
     return;
   if (x->state != INDEX_UNCLAIMED && x->state != INDEX_CRASHED)
@@ -204,8 +227,8 @@ handle_place(Model *model, guint32 index)
   x->state = INDEX_UNCLAIMED;
   guint32 cell = foundation_place(model, index);
   if (cell == MODEL_NONE) {
-    /* Nothing fits: BBS convergence re-auctions unclaimed LRPs on its next tick
-     * (domain-facts §1). */
+    /* Nothing fits: BBS convergence re-auctions unclaimed LRPs on its next tick (bbs
+     * db/sqldb/lrp_convergence.go). */
     instance_request_place(model, index, model_next_tick_after(model, model_now(model)));
     return;
   }
@@ -229,16 +252,16 @@ handle_healthy(Model *model, guint32 id)
   gboolean ready = sc->health_check != SCENARIO_HEALTH_PROCESS || now - k->placed_at >= k->startup;
   set_route(model, id, k->routed, ready, FALSE, CAUSE_CRASH);
   gint64 lag = dist_sample(&sc->registration_lag, &model->rng);
-  k->route_ev = engine_schedule(model->engine, now + lag, PRIO_NORMAL, EV_ROUTE_REGISTER, id, 0);
+  k->route_ev =
+      model_schedule(model, engine_time_add(now, lag), PRIO_NORMAL, EV_ROUTE_REGISTER, id, 0);
+  gint64 ready_at = engine_time_add(k->placed_at, k->startup);
   if (!ready && k->doomed) {
     /* A process-checked app whose start fails runs until it gives up, then exits: a crash
      * of a RUNNING instance, after its startup time. */
-    k->pending = engine_schedule(model->engine, k->placed_at + k->startup, PRIO_NORMAL,
-                                 EV_CRASH, id, 0);
+    k->pending = model_schedule(model, ready_at, PRIO_NORMAL, EV_CRASH, id, 0);
   } else {
     if (!ready)
-      k->ready_ev = engine_schedule(model->engine, k->placed_at + k->startup, PRIO_NORMAL,
-                                    EV_READY, id, 0);
+      k->ready_ev = model_schedule(model, ready_at, PRIO_NORMAL, EV_READY, id, 0);
     schedule_crash(model, id);
   }
   if (!k->evacuating && model->index[k->index].ordinary == id) {
@@ -269,12 +292,15 @@ index_crashed(Model *model, guint32 index, gint64 running_for)
     return;
   }
   x->state = INDEX_CRASHED;
-  if (x->crash_count >= MAX_RESTARTS)
-    return;
-  guint shift = MIN(x->crash_count - IMMEDIATE_RESTARTS, 5u);
-  gint64 backoff = MIN(BACKOFF_MIN << shift, BACKOFF_MAX);
-  /* Delayed restarts are picked up by the next convergence tick (domain-facts §2). */
-  instance_request_place(model, index, model_tick_at_or_after(model, now + backoff));
+  if (x->crash_count < MAX_RESTARTS) {
+    guint shift = MIN(x->crash_count - IMMEDIATE_RESTARTS, 5u);
+    gint64 backoff = MIN(BACKOFF_MIN << shift, BACKOFF_MAX);
+    /* Delayed restarts are picked up by the next convergence tick (bbs
+     * db/sqldb/lrp_convergence.go; diego-release jobs/bbs/spec). */
+    instance_request_place(model, index,
+                           model_tick_at_or_after(model, engine_time_add(now, backoff)));
+  }
+  model_index_crashed(model, index);
 }
 
 void
@@ -302,7 +328,7 @@ instance_crash(Model *model, guint32 id, ModelCause cause)
   Index *x = &model->index[index];
   if (evacuating) {
     /* EvacuateCrashedActualLRP removes the evacuating record; the index has its replacement
-     * already (domain-facts §1). */
+     * already (bbs controllers/evacuation_controller.go). */
     if (x->evacuating == id)
       x->evacuating = MODEL_NONE;
   } else if (x->ordinary == id) {
@@ -326,20 +352,23 @@ instance_stop(Model *model, guint32 id, ModelCause cause)
   k->state = CONTAINER_STOPPING;
   k->stop_cause = cause;
   /* A registration not yet done never happens; a registered route goes after the
-   * unregistration lag (route-emitter on the BBS event; domain-facts §4-5). */
+   * unregistration lag (route-emitter routehandlers/handler.go, on the BBS event). */
   engine_cancel(model->engine, k->route_ev);
   k->route_ev = 0;
   if (k->routed) {
     gint64 lag = dist_sample(&sc->unregistration_lag, &model->rng);
     k->route_ev =
-        engine_schedule(model->engine, now + lag, PRIO_NORMAL, EV_ROUTE_UNREGISTER, id, 0);
+        model_schedule(model, engine_time_add(now, lag), PRIO_NORMAL, EV_ROUTE_UNREGISTER, id, 0);
   }
   /* Envoy drains for proxy_drain before the app gets SIGTERM, then SIGKILL at 10 s. */
   engine_cancel(model->engine, k->ready_ev);
   k->ready_ev = 0;
-  gint64 shutdown = MIN(dist_sample(&sc->graceful_shutdown, &model->rng), SIGKILL_AFTER);
-  k->pending = engine_schedule(model->engine, now + sc->proxy_drain + shutdown, PRIO_NORMAL,
-                               EV_GONE, id, 0);
+  /* One draw, then the cap: MIN() of the call itself would draw twice and return the second,
+   * uncapped draw. */
+  gint64 shutdown = dist_sample(&sc->graceful_shutdown, &model->rng);
+  shutdown = MIN(shutdown, SIGKILL_AFTER);
+  k->pending = model_schedule(model, engine_time_add(now, sc->proxy_drain + shutdown),
+                              PRIO_NORMAL, EV_GONE, id, 0);
   Index *x = &model->index[k->index];
   if (x->ordinary == id)
     x->ordinary = MODEL_NONE;
@@ -354,12 +383,17 @@ instance_kill(Model *model, guint32 id, gint64 route_gone_at, ModelCause cause)
   Container *k = &model->containers[id];
   if (k->state == CONTAINER_FREE || k->dead)
     return;
+  /* A stopping container's route is being removed already (the stop's BBS event reached the
+   * route-emitter); the cell's death does not bring that back. */
+  gboolean unregistering = k->state == CONTAINER_STOPPING && k->route_ev != 0;
   engine_cancel(model->engine, k->pending);
-  engine_cancel(model->engine, k->route_ev);
   engine_cancel(model->engine, k->ready_ev);
   k->pending = 0;
-  k->route_ev = 0;
   k->ready_ev = 0;
+  if (!unregistering) {
+    engine_cancel(model->engine, k->route_ev);
+    k->route_ev = 0;
+  }
   if (k->state == CONTAINER_STARTING)
     model->starting--;
   model->alive--;
@@ -379,11 +413,10 @@ instance_kill(Model *model, guint32 id, gint64 route_gone_at, ModelCause cause)
   set_route(model, id, k->routed, k->ready, TRUE, cause);
   foundation_detach(model, id);
   k->cell = MODEL_NONE;
-  if (k->routed)
-    k->route_ev = engine_schedule(model->engine, route_gone_at, PRIO_NORMAL,
-                                  EV_ROUTE_UNREGISTER, id, 0);
-  else
+  if (!k->routed)
     container_release(model, id);
+  else if (!unregistering)
+    k->route_ev = model_schedule(model, route_gone_at, PRIO_NORMAL, EV_ROUTE_UNREGISTER, id, 0);
   /* BBS learns that the cell is gone when its presence expires and re-auctions its LRPs then
    * (no overlap); a vanished cell is not an evacuation. */
   if (was_ordinary && index < model->desired) {
@@ -394,6 +427,32 @@ instance_kill(Model *model, guint32 id, gint64 route_gone_at, ModelCause cause)
       instance_request_place(model, index, route_gone_at);
     }
   }
+  /* A killed container is gone at once: an app restart waiting for the last one starts all
+   * now (else a restart whose stopping containers die with their cell never ends). */
+  model_container_gone(model, MODEL_NONE);
+}
+
+void
+instance_retire(Model *model, guint32 index, ModelCause cause)
+{
+  Index *x = &model->index[index];
+  if (x->ordinary != MODEL_NONE)
+    instance_stop(model, x->ordinary, cause);
+  instance_cancel_place(model, index);
+  x->start_when_gone = MODEL_NONE;
+  /* A new ActualLRP: its crash count starts again (cf restart-app-instance; bbs
+   * models/actual_lrp.go). */
+  x->crash_count = 0;
+  if (index >= model->desired)
+    return;
+  if (model->restarting) {
+    x->state = INDEX_WAITING;  /* the app restart's "start all" creates it */
+    return;
+  }
+  /* BBS convergence finds the missing index and auctions it on its next tick (bbs
+   * db/sqldb/lrp_convergence.go). */
+  x->state = INDEX_UNCLAIMED;
+  instance_request_place(model, index, model_next_tick_after(model, model_now(model)));
 }
 
 void
@@ -407,7 +466,7 @@ instance_evacuate_running(Model *model, guint32 id)
   x->ordinary = MODEL_NONE;
   if (x->evacuating != MODEL_NONE) {
     /* Only one evacuating copy per index: BBS tells the second cell to delete its container
-     * (evacuation_controller.go; domain-facts §1). */
+     * (bbs controllers/evacuation_controller.go). */
     instance_stop(model, id, CAUSE_PLATFORM_UPDATE);
   } else {
     k->evacuating = TRUE;
@@ -491,7 +550,7 @@ handle_ready(Model *model, guint32 id)
     gint64 outage_end;
     gint64 now = model_now(model);
     if (model->sc->needs_db_to_start && !database_up_at(model, now, &outage_end)) {
-      k->ready_ev = engine_schedule(model->engine, outage_end, PRIO_NORMAL, EV_READY, id, 0);
+      k->ready_ev = model_schedule(model, outage_end, PRIO_NORMAL, EV_READY, id, 0);
       return;
     }
     set_route(model, id, k->routed, TRUE, FALSE, CAUSE_CRASH);

@@ -1,6 +1,7 @@
 /* model.c: one replication of the Cloud Foundry model: its state, its start (every instance
- * RUNNING and routable), the event dispatch, scheduled actions and whole-app operations.
- * Not for the lifecycle details (instance.c), updates (platform.c) or accounting (metrics.c). */
+ * RUNNING and routable), the event dispatch, scheduled actions, the team's deploys and
+ * whole-app operations. Not for the lifecycle details (instance.c), updates (platform.c),
+ * infrastructure restarts (restart.c) or accounting (metrics.c). */
 #include "zdsim/model.h"
 
 static const char *const cause_names[CAUSE_COUNT] = {
@@ -40,6 +41,16 @@ model_now(const Model *model)
   return engine_now(model->engine);
 }
 
+EngineHandle
+model_schedule(Model *model, gint64 time, guint8 priority, ModelEventKind kind, guint32 subject,
+               gint64 data)
+{
+  /* A sum that saturated at ENGINE_NEVER (engine_time_add) lands here too. */
+  if (time >= model->sc->horizon)
+    return 0;
+  return engine_schedule(model->engine, time, priority, kind, subject, data);
+}
+
 gint64
 model_next_tick_after(const Model *model, gint64 t)
 {
@@ -53,6 +64,15 @@ model_tick_at_or_after(const Model *model, gint64 t)
 {
   gint64 iv = model->sc->convergence_interval;
   return ((t + iv - 1) / iv) * iv;
+}
+
+/* The instants of a calendar schedule inside the horizon; empty for a rate or none. */
+static GArray *
+schedule_instants(const ScenarioSchedule *schedule, const Scenario *sc)
+{
+  if (schedule->kind == SCENARIO_UPDATES_CALENDAR)
+    return calendar_expand(&schedule->calendar, sc->start, sc->horizon);
+  return g_array_new(FALSE, FALSE, sizeof(CalendarInterval));
 }
 
 ModelCalendar *
@@ -76,10 +96,9 @@ model_calendar_new(const Scenario *sc)
   } else {
     cal->db_window = calendar_expand(&sc->db_maintenance_window, sc->start, sc->horizon);
   }
-  if (sc->updates.kind == SCENARIO_UPDATES_CALENDAR)
-    cal->updates = calendar_expand(&sc->updates.calendar, sc->start, sc->horizon);
-  else
-    cal->updates = g_array_new(FALSE, FALSE, sizeof(CalendarInterval));
+  cal->updates = schedule_instants(&sc->updates, sc);
+  cal->restarts = schedule_instants(&sc->restarts, sc);
+  cal->deploys = schedule_instants(&sc->deploys, sc);
   return cal;
 }
 
@@ -92,6 +111,8 @@ model_calendar_free(ModelCalendar *cal)
   g_array_unref(cal->portal);
   g_array_unref(cal->db_window);
   g_array_unref(cal->updates);
+  g_array_unref(cal->restarts);
+  g_array_unref(cal->deploys);
   g_free(cal);
 }
 
@@ -112,6 +133,12 @@ model_new(const Scenario *sc, const ModelCalendar *cal, guint replication,
   dist_rng_seed(&model->rng, sc->seed, (guint64) replication * 4);
   dist_rng_seed(&model->rng_db, sc->seed, (guint64) replication * 4 + 1);
   dist_rng_seed(&model->rng_platform, sc->seed, (guint64) replication * 4 + 2);
+  /* Model v2's streams live in a block of their own above 2^32, so the streams above keep
+   * their numbers and adding a mechanism shifts no other mechanism's draws. */
+  guint64 v2 = (G_GUINT64_CONSTANT(1) << 32) + (guint64) replication * 4;
+  dist_rng_seed(&model->rng_restart, sc->seed, v2);
+  dist_rng_seed(&model->rng_deploy, sc->seed, v2 + 1);
+  dist_rng_seed(&model->rng_evac_poll, sc->seed, v2 + 2);
 
   model->n_cells = sc->cells;
   model->cells = g_new0(Cell, sc->cells);
@@ -195,7 +222,9 @@ start_all(Model *model)
 void
 model_restart_app(Model *model, ModelCause cause)
 {
-  /* Stop all, then start all: downtime whatever the instance count (DESIGN §1.7). */
+  /* Stop all, then start all: downtime whatever the instance count (Mendix docs, Maintenance
+   * Windows; Deploy API: stop, then start). "Start all" is one auction per index at the
+   * instant the last container, evacuating copies included, is gone. */
   model->restarting = TRUE;
   model->restart_cause = cause;
   model->rolling_next = MODEL_NONE;
@@ -206,6 +235,9 @@ model_restart_app(Model *model, ModelCause cause)
   }
   for (guint i = 0; i < model->n_index; i++) {
     Index *x = &model->index[i];
+    /* Retries and crash back-offs of the old instances are void: the new ones start at
+     * "start all". */
+    instance_cancel_place(model, i);
     x->stop_old_when_running = FALSE;
     x->start_when_gone = MODEL_NONE;
     x->state = i < model->desired ? INDEX_WAITING : INDEX_ABSENT;
@@ -269,6 +301,7 @@ void
 model_index_running(Model *model, guint32 index)
 {
   Index *x = &model->index[index];
+  restart_index_settled(model, index);
   if (!x->stop_old_when_running)
     return;
   x->stop_old_when_running = FALSE;
@@ -280,12 +313,41 @@ model_index_running(Model *model, guint32 index)
 }
 
 void
+model_index_crashed(Model *model, guint32 index)
+{
+  restart_index_settled(model, index);
+}
+
+void
 model_container_gone(Model *model, guint32 cell)
 {
   if (cell != MODEL_NONE && model->cells[cell].state == CELL_DRAINING)
     platform_check_drained(model, cell);
   if (model->restarting && model->alive == 0)
     start_all(model);
+}
+
+/* The team's own deploys (app.deploys): stop all, database sync, start all, like a deploy
+ * action. Drawn arrivals come from a stream of their own. */
+static void
+schedule_next_deploy(Model *model)
+{
+  gint64 t = calendar_poisson_next(model->sc->deploys.rate, model_now(model), &model->rng_deploy);
+  model_schedule(model, t, PRIO_NORMAL, EV_DEPLOY_ARRIVAL, 0, 0);
+}
+
+static void
+deploys_init(Model *model)
+{
+  const Scenario *sc = model->sc;
+  if (sc->deploys.kind == SCENARIO_UPDATES_RATE) {
+    schedule_next_deploy(model);
+  } else if (sc->deploys.kind == SCENARIO_UPDATES_CALENDAR) {
+    for (guint i = 0; i < model->cal->deploys->len; i++) {
+      const CalendarInterval *iv = &g_array_index(model->cal->deploys, CalendarInterval, i);
+      model_schedule(model, iv->start, PRIO_NORMAL, EV_DEPLOY_ARRIVAL, 1, 0);
+    }
+  }
 }
 
 static void
@@ -296,16 +358,19 @@ run_action(Model *model, guint number)
   gint64 now = model_now(model);
   switch (a->kind) {
   case SCENARIO_ACTION_SCALE:
-    if (a->duration > 0 && now + a->duration < sc->horizon)
-      engine_schedule(model->engine, now + a->duration, PRIO_NORMAL, EV_SCALE_BACK, number,
-                      model->desired);
+    if (a->duration > 0)
+      model_schedule(model, engine_time_add(now, a->duration), PRIO_NORMAL, EV_SCALE_BACK,
+                     number, model->desired);
     model_set_desired(model, a->instances, CAUSE_ACTION);
     break;
   case SCENARIO_ACTION_RESTART:
+    model_restart_app(model, CAUSE_ACTION);
+    break;
   case SCENARIO_ACTION_DEPLOY:
     /* A Mendix deploy is stop all, database sync, start all; the sync runs in the leader's
-     * startup, which app.startup (and the -t 180 start timeout) covers. */
-    model_restart_app(model, CAUSE_ACTION);
+     * startup, which app.startup (and the -t 180 start timeout) covers. An action takes the
+     * cause of its kind where one exists. */
+    model_restart_app(model, CAUSE_DEPLOY);
     break;
   case SCENARIO_ACTION_ROLLING_RESTART:
     if (model->restarting)
@@ -316,7 +381,7 @@ run_action(Model *model, guint number)
     rolling_restart_batch(model);
     break;
   case SCENARIO_ACTION_CELL_FAILURE:
-    platform_fail_cell(model, a->cell, CAUSE_ACTION,
+    platform_fail_cell(model, a->cell, CAUSE_CELL_FAILURE,
                        dist_sample(&sc->cell_recreate, &model->rng_platform));
     break;
   case SCENARIO_ACTION_AZ_OUTAGE:
@@ -371,6 +436,16 @@ dispatch(void *ctx, const EngineEvent *event)
   case EV_SCALE_BACK:
     model_set_desired(model, (guint) event->data, CAUSE_ACTION);
     break;
+  case EV_RESTART_ARRIVAL:
+  case EV_RESTART_NEXT:
+  case EV_RESTART_TIMEOUT:
+    restart_handle(model, event);
+    break;
+  case EV_DEPLOY_ARRIVAL:
+    if (event->subject == 0)
+      schedule_next_deploy(model);
+    model_restart_app(model, CAUSE_DEPLOY);
+    break;
   case EV_KIND_COUNT:
   default:
     g_assert_not_reached();
@@ -398,6 +473,8 @@ model_start(Model *model)
   const Scenario *sc = model->sc;
   database_init(model);
   platform_init(model);
+  restart_init(model);
+  deploys_init(model);
   for (guint i = 0; i < sc->actions->len; i++) {
     const ScenarioAction *a = g_ptr_array_index(sc->actions, i);
     engine_schedule(model->engine, a->at, PRIO_NORMAL, EV_ACTION, i, 0);

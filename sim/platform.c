@@ -18,10 +18,8 @@ schedule_cell_failure(Model *model, guint32 cell)
   if (c->failure_ev != 0)
     return;  /* one pending failure per cell, whatever brought it back */
   gint64 ttf = dist_sample(&sc->cell_failure_mtbf, &model->rng_platform);
-  gint64 now = model_now(model);
-  if (ttf != DIST_NEVER && now + ttf < sc->horizon)
-    c->failure_ev = engine_schedule(model->engine, now + ttf, PRIO_NORMAL, EV_CELL_FAILURE,
-                                    cell, 0);
+  c->failure_ev = model_schedule(model, engine_time_add(model_now(model), ttf), PRIO_NORMAL,
+                                 EV_CELL_FAILURE, cell, 0);
 }
 
 static void
@@ -85,12 +83,17 @@ drain_start(Model *model, guint32 cell)
     platform_check_drained(model, cell);
     return;
   }
-  /* The rep polls every evacuation_polling_interval (10 s) from the drain's start, and gives
-   * up at evacuation_timeout (600 s) (rep spec; domain-facts §1). */
-  c->poll_ev = engine_schedule(model->engine, now + sc->evacuation_poll, PRIO_LATE,
-                               EV_EVAC_POLL, cell, 0);
-  c->timeout_ev = engine_schedule(model->engine, now + sc->evacuation_timeout, PRIO_LATE,
-                                  EV_EVAC_TIMEOUT, cell, 0);
+  /* The rep polls every evacuation_polling_interval (10 s) once evacuating and gives up at
+   * evacuation_timeout (600 s) from the drain's start (diego-release jobs/rep/spec; rep
+   * harmonizer/bulker.go). The polls' phase against the drain's start is not documented and
+   * nothing keeps it in step with the health checks: the assumption is polls at drain start
+   * + psi + 10 s k (k >= 1), psi uniform in [0, 10 s) drawn per drain, from a stream of its
+   * own so that no other draw moves with the number of drains. */
+  gint64 psi = (gint64) dist_rng_below(&model->rng_evac_poll, (guint64) sc->evacuation_poll);
+  c->poll_ev = model_schedule(model, engine_time_add(now, psi + sc->evacuation_poll), PRIO_LATE,
+                              EV_EVAC_POLL, cell, 0);
+  c->timeout_ev = model_schedule(model, engine_time_add(now, sc->evacuation_timeout), PRIO_LATE,
+                                 EV_EVAC_TIMEOUT, cell, 0);
   model->policy->drain_start(model, cell);
   platform_check_drained(model, cell);
 }
@@ -159,8 +162,8 @@ platform_check_drained(Model *model, guint32 cell)
   c->poll_ev = c->timeout_ev = 0;
   foundation_set_cell_state(model, cell, CELL_RECREATING);
   gint64 recreate = dist_sample(&model->sc->cell_recreate, &model->rng_platform);
-  engine_schedule(model->engine, model_now(model) + recreate, PRIO_NORMAL, EV_RECREATE_DONE,
-                  cell, c->timer_gen);
+  model_schedule(model, engine_time_add(model_now(model), recreate), PRIO_NORMAL,
+                 EV_RECREATE_DONE, cell, c->timer_gen);
 }
 
 static void
@@ -168,8 +171,8 @@ cell_watch(Model *model, guint32 cell)
 {
   /* Back and taking work during the watch time (DESIGN §10.9). */
   foundation_set_cell_state(model, cell, CELL_WATCHING);
-  engine_schedule(model->engine, model_now(model) + model->sc->watch_time, PRIO_NORMAL,
-                  EV_WATCH_DONE, cell, model->cells[cell].timer_gen);
+  model_schedule(model, engine_time_add(model_now(model), model->sc->watch_time), PRIO_NORMAL,
+                 EV_WATCH_DONE, cell, model->cells[cell].timer_gen);
 }
 
 void
@@ -186,13 +189,14 @@ platform_fail_cell(Model *model, guint32 cell, ModelCause cause, gint64 back_aft
    * back must not end at the old watch's time. */
   c->timer_gen++;
   foundation_set_cell_state(model, cell, CELL_FAILED);
-  gint64 detected = model_tick_at_or_after(model, now + PRESENCE_TTL);
+  gint64 detected = model_tick_at_or_after(model, engine_time_add(now, PRESENCE_TTL));
   for (guint32 id = c->head; id != MODEL_NONE;) {
     guint32 next = model->containers[id].next;
     instance_kill(model, id, detected, cause);
     id = next;
   }
-  engine_schedule(model->engine, now + MAX(back_after, 0), PRIO_NORMAL, EV_CELL_BACK, cell, 0);
+  model_schedule(model, engine_time_add(now, MAX(back_after, 0)), PRIO_NORMAL, EV_CELL_BACK,
+                 cell, 0);
 }
 
 void
@@ -215,8 +219,8 @@ platform_handle(Model *model, const EngineEvent *event)
       break;
     model->policy->poll(model, cell);
     if (c->state == CELL_DRAINING && !c->drain_timed_out)
-      c->poll_ev = engine_schedule(model->engine, event->time + model->sc->evacuation_poll,
-                                   PRIO_LATE, EV_EVAC_POLL, cell, 0);
+      c->poll_ev = model_schedule(model, engine_time_add(event->time, model->sc->evacuation_poll),
+                                  PRIO_LATE, EV_EVAC_POLL, cell, 0);
     break;
   case EV_EVAC_TIMEOUT:
     c->timeout_ev = 0;
@@ -247,7 +251,7 @@ platform_handle(Model *model, const EngineEvent *event)
     break;
   case EV_CELL_FAILURE:
     c->failure_ev = 0;
-    platform_fail_cell(model, cell, CAUSE_CRASH,
+    platform_fail_cell(model, cell, CAUSE_CELL_FAILURE,
                        dist_sample(&model->sc->cell_recreate, &model->rng_platform));
     break;
   case EV_CELL_BACK:

@@ -4,7 +4,7 @@
  * Vocabulary follows Diego's: an *index* is an ActualLRP instance index of the app (its crash
  * count lives there); a *container* is one running copy of an index on a cell. An index has at
  * most one ordinary container and, while a cell evacuates it, one evacuating copy
- * (domain-facts §1). Not for SQLite, gnuplot or HTTP, and not for the calendar (the run
+ * (bbs controllers/evacuation_controller.go). Not for SQLite, gnuplot or HTTP, and not for the calendar (the run
  * expands calendars once into ModelCalendar before any replication starts). */
 #pragma once
 
@@ -63,6 +63,10 @@ typedef enum {
   EV_ENV_MAINTENANCE,  /* portal window: restart the whole app */
   EV_ACTION,           /* subject = action number */
   EV_SCALE_BACK,       /* data = the desired count to go back to */
+  EV_RESTART_ARRIVAL,  /* infrastructure maintenance arrives (subject 0: drawn, 1: calendar) */
+  EV_RESTART_NEXT,     /* subject = index: its restart begins */
+  EV_RESTART_TIMEOUT,  /* subject = index: 10 min since its restart began */
+  EV_DEPLOY_ARRIVAL,   /* the team deploys (subject 0: drawn, 1: calendar) */
   EV_KIND_COUNT
 } ModelEventKind;
 
@@ -114,6 +118,8 @@ typedef struct {
   gboolean place_pending; /* an EV_PLACE is scheduled */
   gboolean stop_old_when_running; /* rolling restart: stop the copy once this runs */
   guint32 start_when_gone;  /* stop-start: auction again when this container is gone */
+  EngineHandle place_ev;    /* the pending EV_PLACE, when place_pending */
+  gint64 place_at;          /* its time */
 } Index;
 
 typedef enum {
@@ -152,6 +158,8 @@ typedef struct {
   GArray *portal;          /* portal maintenance window */
   GArray *db_window;       /* RDS window (moved into the portal window when aligned) */
   GArray *updates;         /* instants of a calendar update schedule */
+  GArray *restarts;        /* instants of a calendar infrastructure restart schedule */
+  GArray *deploys;         /* instants of a calendar deploy schedule */
 } ModelCalendar;
 
 typedef struct {
@@ -201,9 +209,13 @@ struct Model {
   const ModelCalendar *cal;
   const Policy *policy;
   Engine *engine;
-  DistRng rng;             /* lifecycle: startups, crashes, lags, placement ties */
+  DistRng rng;             /* lifecycle: startups, health-poll phases, crashes, lags,
+                              placement ties */
   DistRng rng_db;          /* database outages and environment maintenance */
   DistRng rng_platform;    /* platform update arrivals, cell recreates and cell failures */
+  DistRng rng_restart;     /* infrastructure restart arrivals */
+  DistRng rng_deploy;      /* the team's deploy arrivals */
+  DistRng rng_evac_poll;   /* each drain's evacuation poll phase */
 
   guint desired;           /* desired instance count now */
   guint n_index;           /* size of index[] (the largest count ever desired) */
@@ -244,6 +256,13 @@ struct Model {
   /* App restart in progress (environment maintenance, restart, deploy). */
   gboolean restarting;
   ModelCause restart_cause;
+
+  /* Infrastructure maintenance restart in progress (restart.c). */
+  gboolean infra_running;
+  guint infra_queued;      /* arrivals waiting for the one running */
+  guint32 infra_index;     /* the index being restarted */
+  gboolean infra_waiting;  /* its new instance is not yet RUNNING or CRASHED */
+  EngineHandle infra_timeout_ev;
 
   /* Rolling restart in progress. */
   guint rolling_next;      /* next index to roll, or MODEL_NONE */
@@ -292,6 +311,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ModelCalendar, model_calendar_free)
 /* ---- verbs the modules and the policies share ---- */
 
 gint64 model_now(const Model *model);
+/* Schedules an event at @time (>= now) unless @time lies at or beyond the horizon (ENGINE_NEVER
+ * included), where nothing of it would be seen. Returns: its handle, or 0 when not scheduled. */
+EngineHandle model_schedule(Model *model, gint64 time, guint8 priority, ModelEventKind kind,
+                            guint32 subject, gint64 data);
 /* The first convergence tick strictly after @t (ticks at k * convergence_interval). */
 gint64 model_next_tick_after(const Model *model, gint64 t);
 /* The first convergence tick at or after @t. */
@@ -312,8 +335,15 @@ gboolean foundation_takes_work(CellState state);
 void foundation_set_cell_state(Model *model, guint32 cell, CellState state);
 
 /* instance.c: the lifecycle. */
-/* Auctions @index now (or at its next retry): schedules an EV_PLACE at @at. */
+/* Auctions @index at @at: schedules an EV_PLACE there, unless one is pending no later. */
 void instance_request_place(Model *model, guint32 index, gint64 at);
+/* Cancels a pending auction of @index (a retry or a crash back-off). */
+void instance_cancel_place(Model *model, guint32 index);
+/* Retires @index whatever its state (cf restart-app-instance): a STARTING or RUNNING
+ * container stops, pending retries and back-offs are cancelled, and the index is auctioned
+ * on the next convergence tick as a new instance with crash count 0 (waiting instead while
+ * the whole app restarts). An evacuating copy of the index is left to its drain. */
+void instance_retire(Model *model, guint32 index, ModelCause cause);
 /* Stops a container: route removed after the unregistration lag, proxy drain, SIGTERM,
  * SIGKILL at 10 s. Detaches it from its index. */
 void instance_stop(Model *model, guint32 container, ModelCause cause);
@@ -347,6 +377,12 @@ void platform_update_arrives(Model *model);
 /* A cell or a zone fails now (fault or action). */
 void platform_fail_cell(Model *model, guint32 cell, ModelCause cause, gint64 back_after);
 
+/* restart.c: infrastructure maintenance, one stop-first restart per index in turn. */
+void restart_init(Model *model);
+void restart_handle(Model *model, const EngineEvent *event);
+/* Called when @index's ordinary container becomes RUNNING or the index becomes CRASHED. */
+void restart_index_settled(Model *model, guint32 index);
+
 /* database.c: outages drawn up front, portal environment maintenance. */
 void database_init(Model *model);
 void database_handle(Model *model, const EngineEvent *event);
@@ -358,8 +394,10 @@ void model_restart_app(Model *model, ModelCause cause);
 void model_set_desired(Model *model, guint desired, ModelCause cause);
 /* Called by the lifecycle when an index's ordinary container becomes RUNNING. */
 void model_index_running(Model *model, guint32 index);
-/* Called when a container is gone (slot freed). */
+/* Called when a container is gone (slot freed), or killed with its cell (@cell MODEL_NONE). */
 void model_container_gone(Model *model, guint32 cell);
+/* Called when an index becomes CRASHED (count >= 3: waiting for its back-off, or for good). */
+void model_index_crashed(Model *model, guint32 index);
 
 /* metrics.c: accounting. */
 /* Integrates the state of the last accounting time from then to now. */
