@@ -287,29 +287,16 @@ difference(const double *a, guint na, const double *b, guint nb, gsize stride, g
   out->has_interval = na >= 2 && nb >= 2;
   if (!out->has_interval)
     return;
-  if (paired) {
-    /* Common random numbers: replication r of both runs drew the same streams, so the
-     * per-replication differences carry the comparison and their spread is small. */
-    g_autofree double *d = g_new(double, na);
-    for (guint r = 0; r < na; r++)
-      d[r] = xb[r] - xa[r];
-    StatsSummary sd;
-    stats_summarize(d, na, &sd);
-    out->diff = sd.mean;
-    out->lo = sd.lo;
-    out->hi = sd.hi;
-    return;
-  }
-  /* Welch's t: unequal variances, Welch-Satterthwaite degrees of freedom rounded down (the
-   * wider, conservative interval). */
-  double va = sa.sd * sa.sd / na, vb = sb.sd * sb.sd / nb;
-  double se = sqrt(va + vb);
-  if (!(se > 0))
-    return; /* no spread at all: the difference is exact */
-  double df = (va + vb) * (va + vb) / (va * va / (na - 1) + vb * vb / (nb - 1));
-  double t = stats_t975((guint) MAX(1.0, floor(df)));
-  out->lo = out->diff - t * se;
-  out->hi = out->diff + t * se;
+  StatsDifference d;
+  /* Common random numbers: replication r of both runs drew the same streams, so the
+   * per-replication differences carry the comparison and their spread is small. */
+  if (paired)
+    stats_paired_interval(xa, xb, na, &d);
+  else
+    stats_welch_interval(&sa, &sb, &d);
+  out->diff = d.diff;
+  out->lo = d.lo;
+  out->hi = d.hi;
 }
 
 void
