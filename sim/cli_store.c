@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "zdsim/cli.h"
+#include "zdsim/compare.h"
 #include "zdsim/report.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
@@ -323,11 +324,11 @@ cli_compare(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(StoreRun) b = store_load_run(store, idb, &error);
   if (b == NULL)
     return cli_error(cmd, error);
-  SweepComparison c;
-  sweep_compare(a->result, b->result, &c);
+  CompareResult c;
+  compare_runs(a->result, b->result, &c);
   g_autofree char *la = run_label(a);
   g_autofree char *lb = run_label(b);
-  g_autofree char *text = sweep_comparison_text(a->result, b->result, &c, la, lb);
+  g_autofree char *text = compare_text(a->result, b->result, &c, la, lb);
   fputs(text, stdout);
   return CLI_OK;
 }

@@ -1,7 +1,7 @@
 /* test-store.c: the run store (schema, migration from the version-1 fixture, a run saved and
  * read back equal, faults refused without touching the file), sweeps and their common random
- * numbers, recommend against a closed form, the comparison of two runs, and the command line
- * over one database: two writers at once, and a sweep killed with SIGKILL. */
+ * numbers, recommend against a closed form, and the command line over one database: two
+ * writers at once, and a sweep killed with SIGKILL. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -1077,66 +1077,6 @@ test_recommend_closed_form(void)
   g_assert_error(error, SWEEP_ERROR, SWEEP_ERROR_INVALID);
 }
 
-/* Comparisons on made-up replications. A has availability 0.990 + 0.001 r (r = 0..4); B adds
- * @shift. Paired (same seed and count): every difference is the shift, so the interval is the
- * shift itself and excludes 0. Welch (different seeds): both samples have variance 2.5e-6, so
- * se = sqrt(2 * 2.5e-6 / 5) = 1e-3 with (2v)^2 / (2 v^2 / 4) = 8 degrees of freedom; the
- * interval is shift -/+ t(0.975, 8) * 1e-3 = shift -/+ 2.306e-3, which holds 0 for a shift of
- * 0.002 and excludes it for 0.004. */
-static void
-test_compare(void)
-{
-  const struct {
-    guint64 seed_b;
-    double shift;
-    gboolean paired;
-    SweepVerdict availability, downtime;
-  } cases[] = {
-    { 1, +0.002, TRUE, SWEEP_BETTER, SWEEP_BETTER },
-    { 1, -0.002, TRUE, SWEEP_WORSE, SWEEP_WORSE },
-    { 1, 0.0, TRUE, SWEEP_NO_DIFFERENCE, SWEEP_NO_DIFFERENCE },
-    { 2, +0.002, FALSE, SWEEP_NO_DIFFERENCE, SWEEP_NO_DIFFERENCE },
-    { 2, +0.004, FALSE, SWEEP_BETTER, SWEEP_BETTER },
-    { 2, -0.004, FALSE, SWEEP_WORSE, SWEEP_WORSE },
-  };
-  const char *const seed1[] = { "scenario.seed=1", NULL };
-  g_autoptr(Scenario) sa = load_text("[scenario]\nname = a\n", "a.ini", seed1);
-  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autofree char *seed = g_strdup_printf("scenario.seed=%" G_GUINT64_FORMAT, cases[i].seed_b);
-    const char *const ob[] = { seed, NULL };
-    g_autoptr(Scenario) sb = load_text("[scenario]\nname = b\n", "b.ini", ob);
-    g_autoptr(RunResult) a = run_result_new(sa, 5);
-    g_autoptr(RunResult) b = run_result_new(sb, 5);
-    for (guint r = 0; r < 5; r++) {
-      double av = 0.990 + 0.001 * r;
-      a->values[r * RUN_METRIC_COUNT + RUN_AVAILABILITY] = av;
-      b->values[r * RUN_METRIC_COUNT + RUN_AVAILABILITY] = av + cases[i].shift;
-      /* Downtime per year follows: (1 - availability) of a year. */
-      a->values[r * RUN_METRIC_COUNT + RUN_DOWNTIME_PER_YEAR] = (1 - av) * RUN_YEAR_S;
-      b->values[r * RUN_METRIC_COUNT + RUN_DOWNTIME_PER_YEAR] =
-          (1 - av - cases[i].shift) * RUN_YEAR_S;
-    }
-    run_result_summarize(a);
-    run_result_summarize(b);
-    SweepComparison c;
-    sweep_compare(a, b, &c);
-    const SweepDifference *d = &c.metric[RUN_AVAILABILITY];
-    g_assert_cmpint(c.paired, ==, cases[i].paired);
-    g_assert_cmpint(d->verdict, ==, cases[i].availability);
-    g_assert_cmpint(c.metric[RUN_DOWNTIME_PER_YEAR].verdict, ==, cases[i].downtime);
-    g_assert_cmpint(c.overall, ==, cases[i].availability);
-    g_assert_cmpfloat_with_epsilon(d->diff, cases[i].shift, 1e-12);
-    double half = cases[i].paired ? 0.0 : stats_t975(8) * 1e-3;
-    g_assert_cmpfloat_with_epsilon(stats_t975(8), 2.306, 1e-9);
-    g_assert_cmpfloat_with_epsilon(d->lo, cases[i].shift - half, 1e-9);
-    g_assert_cmpfloat_with_epsilon(d->hi, cases[i].shift + half, 1e-9);
-    /* Metrics with no difference at all (both all 0) have none. */
-    g_assert_cmpint(c.metric[RUN_CRASHES_PER_YEAR].verdict, ==, SWEEP_NO_DIFFERENCE);
-    g_autofree char *text = sweep_comparison_text(a, b, &c, "A", "B");
-    g_assert_nonnull(strstr(text, cases[i].paired ? "Paired" : "Welch"));
-  }
-}
-
 /* ---- the command line over one database ---- */
 
 /* build/zdsim (or $ZDSIM_BIN) as an absolute path, or NULL (the test is skipped). */
@@ -1484,7 +1424,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/sweep-expansion", test_sweep_expansion);
   g_test_add_func("/zdsim/store/sweep-common-random-numbers", test_sweep_common_random_numbers);
   g_test_add_func("/zdsim/store/recommend-closed-form", test_recommend_closed_form);
-  g_test_add_func("/zdsim/store/compare", test_compare);
   g_test_add_func("/zdsim/store/cli-run-show", test_cli_run_show);
   g_test_add_func("/zdsim/store/cli-sweep-compare", test_cli_sweep_compare);
   g_test_add_func("/zdsim/store/two-writers", test_two_writers);

@@ -1,6 +1,5 @@
-/* sweep.h: many runs of one scenario judged against each other: every point of [sweep],
- * recommend's search for the smallest instance count that meets a target, and the comparison
- * of two runs with a verdict per metric. Every point runs with the same seed, so replication r
+/* sweep.h: many runs of one scenario judged against each other: every point of [sweep] and
+ * recommend's search for the smallest instance count that meets a target. Every point runs with the same seed, so replication r
  * draws the same random numbers at every point (common random numbers: the model seeds
  * replication r's streams from (seed, r), with separate streams for the database and the
  * platform) and differences between points are sharper. Not for storing (store.h) or for the
@@ -84,44 +83,5 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SweepRecommendation, sweep_recommendation_free)
 SweepRecommendation *sweep_recommend(const Scenario *base, RunMetric metric, double target,
                                      guint max_instances, const RunOptions *options,
                                      GError **error);
-
-/* ---- comparing two runs ---- */
-
-typedef enum {
-  SWEEP_NO_DIFFERENCE, /* the 95 % interval of B - A contains 0 (or cannot be computed) */
-  SWEEP_BETTER,        /* the interval excludes 0 on B's better side */
-  SWEEP_WORSE,
-} SweepVerdict;
-
-/* "better", "worse", "no significant difference". */
-const char *sweep_verdict_name(SweepVerdict verdict);
-
-typedef struct {
-  double a, b;         /* means of A and B */
-  double diff;         /* mean of B - A */
-  double lo, hi;       /* its 95 % interval (equal to diff when it has no spread) */
-  gboolean has_interval; /* FALSE when a side has fewer than 2 replications */
-  SweepVerdict verdict;
-} SweepDifference;
-
-typedef struct {
-  /* TRUE: paired differences per replication (A and B share seed and replications: common
-   * random numbers), Student t with n - 1 degrees of freedom. FALSE: Welch's t on the two
-   * samples, with the Welch-Satterthwaite degrees of freedom rounded down. */
-  gboolean paired;
-  SweepDifference metric[RUN_METRIC_COUNT];
-  SweepDifference cause[CAUSE_COUNT];    /* downtime by cause, smaller is better */
-  SweepVerdict overall;   /* the verdict on availability (time up), the headline figure */
-  guint better, worse;    /* metrics (of RUN_METRIC_COUNT) with those verdicts */
-} SweepComparison;
-
-/* Compares B (@b) with A (@a), metric by metric; run_metric_higher_is_better() gives the
- * better side. */
-void sweep_compare(const RunResult *a, const RunResult *b, SweepComparison *out);
-
-/* The comparison as a table for people, @label_a and @label_b naming the runs.
- * Returns: (transfer full). */
-char *sweep_comparison_text(const RunResult *a, const RunResult *b, const SweepComparison *c,
-                            const char *label_a, const char *label_b);
 
 G_END_DECLS
