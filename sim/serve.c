@@ -19,6 +19,7 @@
 #include <json-glib/json-glib.h>
 
 #include "zdsim/check.h"
+#include "zdsim/recommend.h"
 #include "zdsim/report.h"
 
 G_DEFINE_QUARK(zdsim-serve-error-quark, serve_error)
@@ -93,95 +94,6 @@ serve_parse_id(const char *text, gint64 *out)
     return FALSE;
   *out = v;
   return TRUE;
-}
-
-gboolean
-serve_parse_target(const char *text, double *fraction, GError **error)
-{
-  g_autofree char *t = g_strstrip(g_strdup(text));
-  gsize len = strlen(t);
-  /* "99.95 %" and "99.95%" are the same; the sign may be left out in a form. */
-  if (len > 0 && t[len - 1] == '%') {
-    t[--len] = '\0';
-    g_strchomp(t);
-  }
-  char *end = NULL;
-  double v = g_ascii_strtod(t, &end);
-  if (*t == '\0' || end == t || *end != '\0' || !isfinite(v) || v <= 0 || v > 100) {
-    g_set_error(error, SERVE_ERROR, SERVE_ERROR_INVALID,
-                "the target is a percentage above 0 and at most 100, such as 99.95");
-    return FALSE;
-  }
-  *fraction = v / 100;
-  return TRUE;
-}
-
-/* ---- recommending from a stored sweep ---- */
-
-void
-serve_series_free(ServeSeries *series)
-{
-  if (series == NULL)
-    return;
-  g_free(series->label);
-  g_ptr_array_unref(series->runs);
-  g_free(series);
-}
-
-/* The point without its app.instances: what the runs of one series share. */
-static char *
-series_label(char **point)
-{
-  g_autoptr(GPtrArray) rest = g_ptr_array_new();
-  for (char **p = point; p != NULL && *p != NULL; p++)
-    if (!g_str_has_prefix(*p, "app.instances="))
-      g_ptr_array_add(rest, *p);
-  g_ptr_array_add(rest, NULL);
-  return g_strjoinv(" ", (char **) rest->pdata);
-}
-
-static gint
-by_instances(gconstpointer a, gconstpointer b)
-{
-  const StoreRunInfo *ra = *(const StoreRunInfo *const *) a;
-  const StoreRunInfo *rb = *(const StoreRunInfo *const *) b;
-  return (ra->instances > rb->instances) - (ra->instances < rb->instances);
-}
-
-GPtrArray *
-serve_recommend(const GPtrArray *runs, RunMetric metric, double target)
-{
-  GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify) serve_series_free);
-  for (guint i = 0; i < runs->len; i++) {
-    StoreRunInfo *r = g_ptr_array_index(runs, i);
-    g_autofree char *label = series_label(r->point);
-    ServeSeries *series = NULL;
-    for (guint k = 0; k < all->len && series == NULL; k++) {
-      ServeSeries *candidate = g_ptr_array_index(all, k);
-      if (g_str_equal(candidate->label, label))
-        series = candidate;
-    }
-    if (series == NULL) {
-      series = g_new0(ServeSeries, 1);
-      series->label = g_steal_pointer(&label);
-      series->runs = g_ptr_array_new();
-      g_ptr_array_add(all, series);
-    }
-    g_ptr_array_add(series->runs, r);
-  }
-  for (guint k = 0; k < all->len; k++) {
-    ServeSeries *series = g_ptr_array_index(all, k);
-    /* A stable sort: equal counts keep point order. */
-    g_ptr_array_sort(series->runs, by_instances);
-    series->answer = -1;
-    for (guint i = 0; i < series->runs->len && series->answer < 0; i++) {
-      const StoreRunInfo *r = g_ptr_array_index(series->runs, i);
-      /* The rule of `zdsim recommend`: the lower 95 % bound meets the target. */
-      if (r->summary[metric].lo >= target)
-        series->answer = (int) i;
-    }
-  }
-  return all;
 }
 
 /* ---- the cache ---- */
@@ -937,14 +849,13 @@ target_query_parse(const Request *rq, TargetQuery *q)
   q->metric_name = query_get(rq, "metric");
   if (q->metric_name == NULL || *q->metric_name == '\0')
     q->metric_name = "availability";
-  SweepTarget which = SWEEP_TARGET_AVAILABILITY;
-  if (!sweep_target_parse(q->metric_name, &which, &error)) {
+  q->metric = RUN_AVAILABILITY;
+  if (!recommend_parse_metric(q->metric_name, &q->metric, &error)) {
     q->error = g_strdup(error->message);
     q->metric_name = "availability";
-  } else if (q->text != NULL && !serve_parse_target(q->text, &q->target, &error)) {
+  } else if (q->text != NULL && !recommend_parse_target(q->text, &q->target, &error)) {
     q->error = g_strdup(error->message);
   }
-  q->metric = sweep_target_metric(which);
 }
 
 static void
@@ -961,9 +872,9 @@ json_add_recommendation(JsonBuilder *b, const TargetQuery *q, const GPtrArray *s
   json_builder_set_member_name(b, "series");
   json_builder_begin_array(b);
   for (guint k = 0; k < series->len; k++) {
-    const ServeSeries *ser = g_ptr_array_index(series, k);
+    const RecommendSeries *ser = g_ptr_array_index(series, k);
     json_builder_begin_object(b);
-    json_add_string(b, "series", ser->label);
+    json_add_string(b, "series", ser->key);
     json_builder_set_member_name(b, "run");
     if (ser->answer < 0) {
       json_builder_add_null_value(b);
@@ -997,7 +908,7 @@ handle_sweep(Serve *s, const Request *rq, gint64 id, ServeResponse *out)
   target_query_parse(rq, &q);
   g_autoptr(GPtrArray) series = NULL;
   if (q.text != NULL && q.error == NULL)
-    series = serve_recommend(runs, q.metric, q.target);
+    series = recommend_stored(runs, q.metric, q.target);
 
   if (rq->api) {
     if (q.error != NULL) {

@@ -689,12 +689,12 @@ sweep_form(GString *out, const ServeSweepPage *page)
              "</p>\n");
   }
   for (guint k = 0; page->series != NULL && k < page->series->len; k++) {
-    const ServeSeries *series = g_ptr_array_index(page->series, k);
+    const RecommendSeries *series = g_ptr_array_index(page->series, k);
     g_autofree char *target = report_format_percent(page->target);
     put(out, series->answer >= 0 ? "<p class=\"answer ok\">" : "<p class=\"answer bad\">");
-    if (*series->label != '\0') {
+    if (*series->key != '\0') {
       put(out, "<span class=\"series\">");
-      text(out, series->label);
+      text(out, series->key);
       put(out, ":</span> ");
     }
     if (series->answer < 0) {
@@ -723,7 +723,7 @@ static gboolean
 is_answer(const ServeSweepPage *page, const StoreRunInfo *r)
 {
   for (guint k = 0; page->series != NULL && k < page->series->len; k++) {
-    const ServeSeries *series = g_ptr_array_index(page->series, k);
+    const RecommendSeries *series = g_ptr_array_index(page->series, k);
     if (series->answer >= 0 && g_ptr_array_index(series->runs, (guint) series->answer) == r)
       return TRUE;
   }
@@ -749,7 +749,8 @@ sweep_table(GString *out, const ServeSweepPage *page)
   for (guint i = 0; i < page->runs->len; i++) {
     const StoreRunInfo *r = g_ptr_array_index(page->runs, i);
     gboolean answer = is_answer(page, r);
-    gboolean meets = page->series != NULL && r->summary[page->metric].lo >= page->target;
+    gboolean meets =
+        page->series != NULL && recommend_meets(&r->summary[page->metric], page->target);
     put(out, answer ? "<tr class=\"answer\">" : meets ? "<tr class=\"meets\">" : "<tr>");
     link_cell(out, "runs", r->id);
     for (guint a = 0; a < axes->len; a++) {

@@ -1,11 +1,10 @@
-/* sweep.c: the points of a [sweep] run one after another with common random numbers,
- * recommend's instance search. Not for storing (store.c) or the command line (cli_store.c). */
+/* sweep.c: the points of a [sweep] run one after another with common random numbers, and
+ * the running of points that a search (recommend.c) stops when it has its answer. Not for
+ * judging points (recommend.c, compare.c), storing (store.c) or the command line
+ * (cli_store.c). */
 #include "zdsim/sweep.h"
 
 #include <string.h>
-
-
-G_DEFINE_QUARK(zdsim-sweep-error-quark, sweep_error)
 
 Scenario *
 sweep_point_scenario(const Scenario *base, const char *const *point, GError **error)
@@ -46,7 +45,7 @@ sweep_result_free(SweepResult *sweep)
   g_free(sweep);
 }
 
-static SweepResult *
+SweepResult *
 sweep_result_new(GPtrArray *axes)
 {
   SweepResult *sweep = g_new0(SweepResult, 1);
@@ -94,145 +93,58 @@ run_point(SweepResult *sweep, guint i, const RunOptions *options, guint offset, 
   return TRUE;
 }
 
+gboolean
+sweep_add_point(SweepResult *sweep, const Scenario *base, const char *const *point,
+                GError **error)
+{
+  Scenario *sc = sweep_point_scenario(base, point, error);
+  if (sc == NULL)
+    return FALSE;
+  g_ptr_array_add(sweep->points, g_strdupv((char **) point));
+  g_ptr_array_add(sweep->scenarios, sc);
+  return TRUE;
+}
+
+gboolean
+sweep_run_points(SweepResult *sweep, const RunOptions *options, SweepStopFunc stop,
+                 void *user_data, GError **error)
+{
+  guint first = sweep->results->len;
+  guint total = 0;
+  for (guint i = first; i < sweep->scenarios->len; i++)
+    total += ((const Scenario *) g_ptr_array_index(sweep->scenarios, i))->replications;
+  guint offset = 0;
+  gboolean ok = TRUE, stopped = FALSE;
+  for (guint i = first; i < sweep->scenarios->len && ok && !stopped; i++) {
+    ok = run_point(sweep, i, options, offset, total, error);
+    if (ok) {
+      offset += ((const Scenario *) g_ptr_array_index(sweep->scenarios, i))->replications;
+      stopped = stop != NULL && stop(sweep, i, user_data);
+    }
+  }
+  /* Tell the progress bar the work is over even when the search stopped early. */
+  if (ok && options->progress != NULL && offset < total)
+    options->progress(total, total, options->progress_data);
+  /* Only the points that ran stay. */
+  g_ptr_array_set_size(sweep->points, sweep->results->len);
+  g_ptr_array_set_size(sweep->scenarios, sweep->results->len);
+  return ok;
+}
+
 SweepResult *
 sweep_run(const Scenario *base, const RunOptions *options, GError **error)
 {
   g_autoptr(SweepResult) sweep = sweep_result_new(g_ptr_array_ref(base->sweep));
   g_autoptr(GPtrArray) points = scenario_sweep_points(base);
-  guint total = 0;
   /* Every point is loaded first, so a bad value fails before anything runs. */
   for (guint i = 0; i < points->len; i++) {
-    char **point = g_ptr_array_index(points, i);
-    Scenario *sc = sweep_point_scenario(base, (const char *const *) point, error);
-    if (sc == NULL)
+    const char *const *point = g_ptr_array_index(points, i);
+    if (!sweep_add_point(sweep, base, point, error))
       return NULL;
-    g_ptr_array_add(sweep->points, g_strdupv(point));
-    g_ptr_array_add(sweep->scenarios, sc);
-    total += sc->replications;
   }
-  guint offset = 0;
-  for (guint i = 0; i < sweep->scenarios->len; i++) {
-    if (!run_point(sweep, i, options, offset, total, error))
-      return NULL;
-    offset += ((const Scenario *) g_ptr_array_index(sweep->scenarios, i))->replications;
-  }
+  if (!sweep_run_points(sweep, options, NULL, NULL, error))
+    return NULL;
   return g_steal_pointer(&sweep);
-}
-
-/* ---- recommend ---- */
-
-gboolean
-sweep_target_parse(const char *name, SweepTarget *out, GError **error)
-{
-  static const char *const names[] = { "availability", "request", "business-hours" };
-  for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
-    if (g_str_equal(name, names[i])) {
-      *out = (SweepTarget) i;
-      return TRUE;
-    }
-  }
-  g_set_error(error, SWEEP_ERROR, SWEEP_ERROR_INVALID,
-              "unknown metric '%s' (expected availability, request or business-hours)", name);
-  return FALSE;
-}
-
-RunMetric
-sweep_target_metric(SweepTarget target)
-{
-  switch (target) {
-  case SWEEP_TARGET_REQUEST:
-    return RUN_REQUEST_AVAILABILITY;
-  case SWEEP_TARGET_BUSINESS_HOURS:
-    return RUN_BUSINESS_HOURS_AVAILABILITY;
-  case SWEEP_TARGET_AVAILABILITY:
-  default:
-    return RUN_AVAILABILITY;
-  }
-}
-
-void
-sweep_recommendation_free(SweepRecommendation *rec)
-{
-  if (rec == NULL)
-    return;
-  sweep_result_free(rec->sweep);
-  g_free(rec);
-}
-
-static void
-axis_free(ScenarioSweepAxis *axis)
-{
-  g_free(axis->key);
-  g_ptr_array_unref(axis->values);
-  g_free(axis);
-}
-
-SweepRecommendation *
-sweep_recommend(const Scenario *base, RunMetric metric, double target, guint max_instances,
-                const RunOptions *options, GError **error)
-{
-  if (!(target > 0 && target <= 1)) {
-    g_set_error(error, SWEEP_ERROR, SWEEP_ERROR_INVALID,
-                "the target must be a percentage above 0 and at most 100 %%, got %g %%",
-                100 * target);
-    return NULL;
-  }
-  if (max_instances == 0) {
-    g_set_error(error, SWEEP_ERROR, SWEEP_ERROR_INVALID,
-                "the largest instance count to try must be at least 1");
-    return NULL;
-  }
-  GPtrArray *axes = g_ptr_array_new_with_free_func((GDestroyNotify) axis_free);
-  ScenarioSweepAxis *axis = g_new0(ScenarioSweepAxis, 1);
-  axis->key = g_strdup("app.instances");
-  axis->values = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(axes, axis);
-
-  g_autoptr(SweepRecommendation) rec = g_new0(SweepRecommendation, 1);
-  rec->sweep = sweep_result_new(axes);
-  rec->metric = metric;
-  rec->target = target;
-  rec->max_instances = max_instances;
-  rec->answer = -1;
-  SweepResult *sweep = rec->sweep;
-
-  /* Every count is loaded first, so a scenario that refuses one (say, more than one instance
-   * before Mendix 7) fails before anything runs. */
-  guint total = 0;
-  for (guint n = 1; n <= max_instances; n++) {
-    char *point[] = { g_strdup_printf("app.instances=%u", n), NULL };
-    Scenario *sc = sweep_point_scenario(base, (const char *const *) point, error);
-    if (sc == NULL) {
-      g_free(point[0]);
-      return NULL;
-    }
-    g_ptr_array_add(sweep->points, g_strdupv(point));
-    g_ptr_array_add(sweep->scenarios, sc);
-    g_ptr_array_add(axis->values, g_strdup_printf("%u", n));
-    g_free(point[0]);
-    total += sc->replications;
-  }
-
-  guint offset = 0;
-  for (guint i = 0; i < sweep->scenarios->len; i++) {
-    if (!run_point(sweep, i, options, offset, total, error))
-      return NULL;
-    offset += ((const Scenario *) g_ptr_array_index(sweep->scenarios, i))->replications;
-    const RunResult *r = g_ptr_array_index(sweep->results, i);
-    /* Judged on the lower 95 % bound, never the mean (DESIGN.md §3 [expect]). */
-    if (rec->answer < 0 && r->summary[metric].lo >= target)
-      rec->answer = (int) i;
-    else if (rec->answer >= 0)
-      break; /* the count after the answer has run, for comparison */
-  }
-  /* Tell the progress bar the work is over even when the search stopped early. */
-  if (options->progress != NULL && offset < total)
-    options->progress(total, total, options->progress_data);
-  /* The axis lists only the counts that ran. */
-  g_ptr_array_set_size(axis->values, sweep->results->len);
-  g_ptr_array_set_size(sweep->points, sweep->results->len);
-  g_ptr_array_set_size(sweep->scenarios, sweep->results->len);
-  return g_steal_pointer(&rec);
 }
 
 char *

@@ -1,7 +1,7 @@
 /* test-store.c: the run store (schema, migration from the version-1 fixture, a run saved and
  * read back equal, faults refused without touching the file), sweeps and their common random
- * numbers, recommend against a closed form, and the command line over one database: two
- * writers at once, and a sweep killed with SIGKILL. */
+ * numbers, and the command line over one database: two writers at once, and a sweep killed
+ * with SIGKILL. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -1002,81 +1002,6 @@ test_sweep_common_random_numbers(void)
   g_assert_cmpfloat(a->summary[RUN_OUTAGES_PER_YEAR].sd, >, 0);
 }
 
-/* Crash and restart only (tests/test-model.c test_crash_restart_closed_form): one instance is
- * an alternating renewal process with up times exp(720 h) and down times exp(1 h), unavailable
- * a fraction u = (1/720) / (1/720 + 1) = 1/721 = 1.387e-3. N instances fail independently, so
- * all N are down a fraction u^N. Target 99.9 % needs u^N <= 1e-3: N = 1 gives 1.387e-3 (too
- * much), N = 2 gives 1.9e-6. So the answer is 2 instances, and 3 runs for comparison.
- * With 100 replications of a year the standard error of N = 1's unavailability is about
- * sqrt(12 crashes * 2 h^2) / 8760 h / sqrt(100) = 5.6e-5, so its interval sits some 7 standard
- * errors clear of 1e-3; and N = 2's lower bound is far above 99.9 % (overlaps are rare and
- * short). */
-static void
-test_recommend_closed_form(void)
-{
-  const char *const o[] = {
-    "scenario.seed=7",
-    "scenario.replications=100",
-    "app.start_failure=0",
-    "app.startup=exp(1h)",
-    "app.crash_mtbf=exp(720h)",
-    "app.health_check_timeout=1000h",
-    "platform.max_health_check_timeout=1000h",
-    "app.graceful_shutdown=4s",
-    "platform.updates=none",
-    "platform.registration_lag=0s",
-    "platform.unregistration_lag=0s",
-    "database.maintenance_rate=0",
-    "portal.environment_maintenance_rate=0",
-    NULL,
-  };
-  double u = 1.0 / 721.0, target = 0.999;
-  g_assert_cmpfloat(1 - u, <, target);
-  g_assert_cmpfloat(1 - u * u, >=, target);
-
-  g_autoptr(Scenario) base = load_text("[scenario]\nname = crash-restart\n", "crash.ini", o);
-  RunOptions options = { .jobs = 2 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SweepRecommendation) rec =
-      sweep_recommend(base, RUN_AVAILABILITY, target, 6, &options, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(rec->answer, ==, 1);
-  g_assert_cmpuint(rec->sweep->results->len, ==, 3);
-  for (guint i = 0; i < 3; i++) {
-    const RunResult *r = g_ptr_array_index(rec->sweep->results, i);
-    g_assert_cmpuint(r->scenario->instances, ==, i + 1);
-    g_test_message("N=%u: availability %.6f [%.6f, %.6f]; formula 1 - u^N = %.6f", i + 1,
-                   r->summary[RUN_AVAILABILITY].mean, r->summary[RUN_AVAILABILITY].lo,
-                   r->summary[RUN_AVAILABILITY].hi, 1 - pow(u, i + 1));
-  }
-  /* The formula's checks with intervals are test-model's; here the verdicts: N = 1's lower
-   * bound below the target, N = 2's at or above it. */
-  const RunResult *one = g_ptr_array_index(rec->sweep->results, 0);
-  const RunResult *two = g_ptr_array_index(rec->sweep->results, 1);
-  g_assert_cmpfloat(one->summary[RUN_AVAILABILITY].lo, <, target);
-  g_assert_cmpfloat(two->summary[RUN_AVAILABILITY].lo, >=, target);
-  const ScenarioSweepAxis *axis = g_ptr_array_index(rec->sweep->axes, 0);
-  g_assert_cmpstr(axis->key, ==, "app.instances");
-  g_assert_cmpuint(axis->values->len, ==, 3);
-
-  /* Nothing up to 1 instance meets it: no answer, one count run. */
-  g_autoptr(SweepRecommendation) none =
-      sweep_recommend(base, RUN_AVAILABILITY, target, 1, &options, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(none->answer, ==, -1);
-  g_assert_cmpuint(none->sweep->results->len, ==, 1);
-
-  /* Bad targets and metrics. */
-  g_assert_null(sweep_recommend(base, RUN_AVAILABILITY, 1.5, 6, &options, &error));
-  g_assert_error(error, SWEEP_ERROR, SWEEP_ERROR_INVALID);
-  g_clear_error(&error);
-  SweepTarget t;
-  g_assert_true(sweep_target_parse("business-hours", &t, &error));
-  g_assert_cmpint(sweep_target_metric(t), ==, RUN_BUSINESS_HOURS_AVAILABILITY);
-  g_assert_false(sweep_target_parse("uptime", &t, &error));
-  g_assert_error(error, SWEEP_ERROR, SWEEP_ERROR_INVALID);
-}
-
 /* ---- the command line over one database ---- */
 
 /* build/zdsim (or $ZDSIM_BIN) as an absolute path, or NULL (the test is skipped). */
@@ -1423,7 +1348,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/locked", test_locked);
   g_test_add_func("/zdsim/store/sweep-expansion", test_sweep_expansion);
   g_test_add_func("/zdsim/store/sweep-common-random-numbers", test_sweep_common_random_numbers);
-  g_test_add_func("/zdsim/store/recommend-closed-form", test_recommend_closed_form);
   g_test_add_func("/zdsim/store/cli-run-show", test_cli_run_show);
   g_test_add_func("/zdsim/store/cli-sweep-compare", test_cli_sweep_compare);
   g_test_add_func("/zdsim/store/two-writers", test_two_writers);

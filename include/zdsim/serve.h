@@ -43,6 +43,7 @@
 #include <event2/http.h>
 
 #include "zdsim/plot.h"
+#include "zdsim/recommend.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
 #include "zdsim/sweep.h"
@@ -86,7 +87,6 @@ typedef enum {
   SERVE_ERROR_ADDRESS, /* the bind address does not resolve */
   SERVE_ERROR_BIND,    /* the port is taken or not allowed */
   SERVE_ERROR_FAILED,  /* libevent or the temporary directory failed */
-  SERVE_ERROR_INVALID, /* a bad id, target or query value (serve_parse_*) */
 } ServeError;
 
 /* Called once per request after its reply was queued: @method ("GET"), @uri as sent,
@@ -177,32 +177,6 @@ void serve_respond(Serve *serve, enum evhttp_cmd_type method, const char *target
  * space or encoding). Returns: FALSE for anything else. */
 gboolean serve_parse_id(const char *text, gint64 *out);
 
-/* A target availability typed into a form: "99.95", "99.95%" or "99.95 %" (percent; the sign
- * is optional), in (0 %, 100 %]. Returns: FALSE with @error (SERVE_ERROR_INVALID) saying what
- * is expected. */
-gboolean serve_parse_target(const char *text, double *fraction, GError **error);
-
-/* ---- recommending from a stored sweep ---- */
-
-/* A series of a sweep: its runs that differ only in app.instances, by instance count. */
-typedef struct {
-  char *label;       /* the other swept keys ("policy.evacuation=rolling"); "" when only
-                        app.instances was swept */
-  GPtrArray *runs;   /* StoreRunInfo*, borrowed from the caller's array, fewest instances
-                        first */
-  int answer;        /* index in @runs of the smallest count whose lower 95 % bound of the
-                        metric meets the target; -1 when none does */
-} ServeSeries;
-
-void serve_series_free(ServeSeries *series);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ServeSeries, serve_series_free)
-
-/* Groups @runs (StoreRunInfo*, a sweep's runs; they must outlive the result) into series and
- * finds each series' smallest instance count whose summary[@metric].lo >= @target (the rule
- * of `zdsim recommend`). Series keep the order of their first run. Returns: (transfer full) a
- * GPtrArray of ServeSeries that frees them. */
-GPtrArray *serve_recommend(const GPtrArray *runs, RunMetric metric, double target);
-
 /* ---- HTML (sim/serve_html.c) ---- */
 
 /* @text with & < > " ' written as character references, invalid UTF-8 replaced (U+FFFD) and
@@ -241,7 +215,7 @@ typedef struct {
   RunMetric metric;            /* the metric recommended on */
   const char *metric_name;     /* its form value: "availability", "request", "business-hours" */
   double target;               /* a fraction, when @series is set */
-  const GPtrArray *series;     /* ServeSeries* (serve_recommend()), or NULL */
+  const GPtrArray *series;     /* RecommendSeries* (recommend_stored()), or NULL */
   const char *target_error;    /* why the target was refused, or NULL */
 } ServeSweepPage;
 
