@@ -23,34 +23,17 @@ append_escaped(GString *out, const char *text)
   if (text == NULL)
     return;
   g_autofree char *valid = g_utf8_make_valid(text, -1);
-  for (const char *p = valid; *p != '\0'; p++) {
-    switch (*p) {
-    case '&':
-      g_string_append(out, "&amp;");
-      break;
-    case '<':
-      g_string_append(out, "&lt;");
-      break;
-    case '>':
-      g_string_append(out, "&gt;");
-      break;
-    case '"':
-      g_string_append(out, "&quot;");
-      break;
-    case '\'':
-      g_string_append(out, "&#39;");
-      break;
-    case '\t':
-    case '\n':
-      g_string_append_c(out, *p);
-      break;
-    default:
-      /* Control characters have no business on a page (and some break XML parsers). */
-      if ((unsigned char) *p >= 0x20 && *p != 0x7f)
-        g_string_append_c(out, *p);
-      break;
-    }
+  /* Control characters have no business on a page (and some break XML parsers): all but tab
+   * and newline are dropped before GLib escapes the markup characters, which would otherwise
+   * write most of them as character references. */
+  g_autoptr(GString) kept = g_string_sized_new(strlen(valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (c == '\t' || c == '\n' || !g_unichar_iscntrl(c))
+      g_string_append_len(kept, p, g_utf8_next_char(p) - p);
   }
+  g_autofree char *escaped = g_markup_escape_text(kept->str, (gssize) kept->len);
+  g_string_append(out, escaped);
 }
 
 char *

@@ -458,17 +458,24 @@ test_escape(void)
     { "plain", "plain" },
     { "<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;" },
     { "a & b", "a &amp; b" },
-    { "\"double\" 'single'", "&quot;double&quot; &#39;single&#39;" },
+    { "\"double\" 'single'", "&quot;double&quot; &apos;single&apos;" },
     { "&amp;", "&amp;amp;" },
     { "tab\tline\nend", "tab\tline\nend" },
     { "bell\x07 del\x7f esc\x1b", "bell del esc" },
+    { "cr\r nel\xc2\x85 csi\xc2\x9b", "cr nel csi" }, /* CR and the C1 controls U+0085, U+009B */
     { "bad \xff byte", "bad \xef\xbf\xbd byte" }, /* U+FFFD replaces invalid UTF-8 */
     { "99.95 % ≥ 99.9 %", "99.95 % ≥ 99.9 %" },
     { "", "" },
   };
+  /* g_markup_escape_text() writes "'" as &apos; or, in other GLib versions, &#39;: both are
+   * HTML character references. */
+  g_autofree char *apostrophe = g_markup_escape_text("'", -1);
+  g_assert_true(g_str_equal(apostrophe, "&apos;") || g_str_equal(apostrophe, "&#39;"));
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *html = serve_html_escape(cases[i].text);
-    g_assert_cmpstr(html, ==, cases[i].html);
+    g_auto(GStrv) parts = g_strsplit(cases[i].html, "&apos;", -1);
+    g_autofree char *want = g_strjoinv(apostrophe, parts);
+    g_assert_cmpstr(html, ==, want);
   }
   g_autofree char *null_html = serve_html_escape(NULL);
   g_assert_cmpstr(null_html, ==, "");
