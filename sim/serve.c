@@ -275,7 +275,7 @@ typedef struct {
   char **seg;         /* the raw path's segments after the first '/' */
   guint n;
   gboolean api;       /* under /api/: errors are JSON */
-  GHashTable *query;  /* decoded name -> value; the first of a repeated name wins */
+  GHashTable *query;  /* name (as sent) -> decoded value; the first of a repeated name wins */
 } Request;
 
 void
@@ -286,6 +286,8 @@ serve_response_clear(ServeResponse *response)
   *response = (ServeResponse){ 0 };
 }
 
+/* The phrase libevent sends with @status (evhttp_send_reply() with a NULL reason), for the
+ * error page's title and ServeResponse.reason. */
 static const char *
 reason_phrase(int status)
 {
@@ -439,11 +441,15 @@ send_reply(Serve *s, struct evhttp_request *req, const ServeResponse *r)
   if (s->log != NULL)
     s->log(method_name(method), evhttp_request_get_uri(req), r->status,
            method == EVHTTP_REQ_HEAD ? 0 : len, s->log_data);
-  evhttp_send_reply(req, r->status, r->reason, buf);
+  /* NULL: libevent's own phrase for the status, the one r->reason holds. */
+  evhttp_send_reply(req, r->status, NULL, buf);
 }
 
-/* Decodes the query string into @rq->query. Returns FALSE with a message for a value that
- * does not decode to UTF-8 text without NUL bytes. */
+/* Decodes the query string into @rq->query with evhttp_parse_query_str(), which splits it at
+ * '&' into name=value pairs and decodes the values (a '+' is a space) but not the names.
+ * Returns FALSE with a message for a query longer than QUERY_MAX_PARAMS * QUERY_MAX_LENGTH,
+ * more than QUERY_MAX_PARAMS pairs, a pair libevent refuses (no '=', or no name), or a name
+ * or value that is not UTF-8 text without NUL bytes of at most QUERY_MAX_LENGTH bytes. */
 static gboolean
 parse_query(const char *query, Request *rq, char **message)
 {
@@ -454,39 +460,40 @@ parse_query(const char *query, Request *rq, char **message)
     *message = g_strdup("the query string is too long");
     return FALSE;
   }
-  g_auto(GStrv) pairs = g_strsplit(query, "&", QUERY_MAX_PARAMS + 1);
-  if (g_strv_length(pairs) > QUERY_MAX_PARAMS) {
-    *message = g_strdup("too many query parameters");
-    return FALSE;
-  }
-  for (char **p = pairs; *p != NULL; p++) {
-    if (**p == '\0')
-      continue;
-    char *eq = strchr(*p, '=');
-    g_autofree char *raw_name = g_strndup(*p, eq != NULL ? (gsize) (eq - *p) : strlen(*p));
-    const char *raw_value = eq != NULL ? eq + 1 : "";
-    char *parts[2] = { NULL, NULL };
-    const char *raw[2] = { raw_name, raw_value };
-    gboolean ok = TRUE;
-    for (int k = 0; k < 2; k++) {
-      size_t size = 0;
-      parts[k] = evhttp_uridecode(raw[k], 1, &size);
-      /* A "%00" would end the C string early; refuse it rather than read past it. */
-      if (parts[k] == NULL || size != strlen(parts[k]) || size > QUERY_MAX_LENGTH ||
-          !g_utf8_validate(parts[k], -1, NULL))
-        ok = FALSE;
-    }
-    if (ok && !g_hash_table_contains(rq->query, parts[0]))
-      g_hash_table_insert(rq->query, g_strdup(parts[0]), g_strdup(parts[1]));
-    free(parts[0]);
-    free(parts[1]);
-    if (!ok) {
-      *message = g_strdup("a query parameter is not text (a NUL byte, invalid UTF-8, or longer "
-                          "than 256 bytes)");
+  const char *not_text = "a query parameter is not text (a NUL byte, invalid UTF-8, or longer "
+                         "than 256 bytes)";
+  /* libevent decodes "%00" to a NUL that ends the value early, and leaves it in a name as
+   * sent: refuse it in either rather than read a shortened value. */
+  for (const char *p = strchr(query, '%'); p != NULL; p = strchr(p + 1, '%')) {
+    if (p[1] == '0' && p[2] == '0') {
+      *message = g_strdup(not_text);
       return FALSE;
     }
   }
-  return TRUE;
+  struct evkeyvalq pairs;
+  if (evhttp_parse_query_str(query, &pairs) != 0) {
+    *message = g_strdup("a query parameter is not of the form name=value");
+    return FALSE;
+  }
+  guint n = 0;
+  gboolean ok = TRUE;
+  /* keyvalq_struct.h has the list's fields but not sys/queue.h's macros: walked by hand, as
+   * libevent's own sample does. */
+  for (struct evkeyval *kv = pairs.tqh_first; kv != NULL && ok; kv = kv->next.tqe_next) {
+    if (++n > QUERY_MAX_PARAMS) {
+      *message = g_strdup("too many query parameters");
+      ok = FALSE;
+    } else if (strlen(kv->key) > QUERY_MAX_LENGTH || strlen(kv->value) > QUERY_MAX_LENGTH ||
+               !g_utf8_validate(kv->key, -1, NULL) || !g_utf8_validate(kv->value, -1, NULL)) {
+      *message = g_strdup(not_text);
+      ok = FALSE;
+    } else if (!g_hash_table_contains(rq->query, kv->key)) {
+      /* The first of a repeated name wins. */
+      g_hash_table_insert(rq->query, g_strdup(kv->key), g_strdup(kv->value));
+    }
+  }
+  evhttp_clear_headers(&pairs);
+  return ok;
 }
 
 static const char *

@@ -854,6 +854,17 @@ test_hostile(gconstpointer data)
     { "bad target", REQ("GET /sweeps/1?target=1e400"), NULL, 400, 400 },
     { "bad metric", REQ("GET /sweeps/1?target=99&metric=evil"), NULL, 400, 400 },
     { "bad limit", REQ("GET /api/runs?limit=abc"), NULL, 400, 400 },
+    { "query without '='", REQ("GET /api/runs?limit"), NULL, 400, 400 },
+    { "query without a name", REQ("GET /api/runs?=5"), NULL, 400, 400 },
+    { "empty query pair", REQ("GET /api/runs?limit=5&&scenario=x"), NULL, 400, 400 },
+    { "NUL after a literal %", REQ("GET /api/runs?limit=%%00"), NULL, 400, 400 },
+    { "long query value", REQ("GET /api/runs?scenario="
+                              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+      NULL, 400, 400 },
+    { "encoded name, unknown", REQ("GET /api/runs?lim%69t=abc"), NULL, 200, 200 },
     { "too many parameters", NULL, many, 400, 400 },
     { "deep path", REQ("GET /runs/1/plot/a/b/c/d/e/f/g"), NULL, 404, 404 },
     { "unknown path", REQ("GET /admin"), NULL, 404, 404 },

@@ -17,8 +17,10 @@
  *
  * Safety. The database is opened read-only and only read through store.h (bound parameters).
  * Ids are 1 to SERVE_ID_MAX_DIGITS decimal digits and nothing else; routing looks at the raw
- * (still percent-encoded) path, so an encoded byte never reaches an id or a kind; query
- * values are decoded and refused when they hold a NUL or invalid UTF-8. No file name comes
+ * (still percent-encoded) path, so an encoded byte never reaches an id or a kind; the query
+ * is split by evhttp_parse_query_str() (every parameter name=value; names are kept as sent,
+ * values decoded) and refused when a name or value holds a NUL or invalid UTF-8, or when
+ * there are too many or too long. No file name comes
  * from a request: plots are written to a private temporary directory under names the server
  * makes up. Every piece of text on a page goes through serve_html_escape(). Header and body
  * sizes are limited (SERVE_MAX_HEADERS_SIZE, SERVE_MAX_BODY_SIZE), idle connections time out
@@ -139,7 +141,7 @@ char *serve_get_url(const Serve *serve);
  * Content-Length (the length of @body, for HEAD too), which never vary. */
 typedef struct {
   int status;                /* 200, 400, 404, 405, 500 (a store failure), 501, 503 */
-  const char *reason;        /* the reason phrase: "Not Found" */
+  const char *reason;        /* the reason phrase, libevent's own for @status: "Not Found" */
   const char *content_type;  /* "text/html; charset=utf-8", "application/json; ...", ... */
   const char *cache_control; /* "no-cache" unless the resource never changes */
   const char *csp;           /* Content-Security-Policy */
