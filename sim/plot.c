@@ -1,6 +1,7 @@
 /* plot.c: pictures of runs and sweeps through gnuplot: the data of each kind as inline data
  * blocks, the template of plots/<kind>.gp, and gnuplot as a child process fed on its standard
- * input. Not for loading runs (store.c) or for the command line (cli_plot.c).
+ * input. Not for the database (store.c), which it only reads to turn a stored sweep into
+ * plot data, or for the command line (cli_plot.c).
  *
  * Safety of text: every piece of text from a scenario file reaches gnuplot only inside a
  * double-quoted string literal assigned to a variable, escaped by plot_escape(); data blocks
@@ -381,6 +382,27 @@ void
 plot_data_add(PlotData *data, PlotRun *run)
 {
   g_ptr_array_add(data->runs, run);
+}
+
+PlotData *
+plot_data_load_sweep(Store *store, const StoreSweepInfo *sweep, const GPtrArray *runs,
+                     GError **error)
+{
+  g_autoptr(PlotData) data = plot_data_new(sweep->scenario, NULL, TRUE);
+  for (guint i = 0; i < runs->len; i++) {
+    const StoreRunInfo *info = g_ptr_array_index(runs, i);
+    g_autoptr(StoreRun) run = store_load_run(store, info->id, error);
+    if (run == NULL)
+      return NULL;
+    plot_data_add(data, plot_run_new_from_result(run->result,
+                                                 (const char *const *) run->info->point));
+    if (data->description[0] == '\0') {
+      g_free(data->description);
+      data->description = g_strdup(run->scenario->description != NULL
+                                       ? run->scenario->description : "");
+    }
+  }
+  return g_steal_pointer(&data);
 }
 
 void

@@ -195,28 +195,16 @@ cache_for_run(Serve *s, gint64 id, const StoreRun *loaded, GError **error)
 }
 
 static CacheEntry *
-cache_for_sweep(Serve *s, const StoreSweepInfo *sweep, const GPtrArray *runs,
-                     GError **error)
+cache_for_sweep(Serve *s, const StoreSweepInfo *sweep, const GPtrArray *runs, GError **error)
 {
   g_autofree char *key = g_strdup_printf("sweep/%" G_GINT64_FORMAT, sweep->id);
   CacheEntry *e = cache_lookup(s, key);
   if (e != NULL)
     return e;
-  g_autoptr(PlotData) data = NULL;
-  for (guint i = 0; i < runs->len; i++) {
-    const StoreRunInfo *info = g_ptr_array_index(runs, i);
-    g_autoptr(StoreRun) run = store_load_run(s->store, info->id, error);
-    if (run == NULL)
-      return NULL;
-    if (data == NULL)
-      data = plot_data_new(sweep->scenario, run->scenario->description, TRUE);
-    plot_data_add(data, plot_run_new_from_result(run->result,
-                                                 (const char *const *) info->point));
-  }
+  PlotData *data = plot_data_load_sweep(s->store, sweep, runs, error);
   if (data == NULL)
-    data = plot_data_new(sweep->scenario, NULL, TRUE);
-  return cache_insert(
-      s, key, cache_entry_new(g_steal_pointer(&data), sweep_kinds, G_N_ELEMENTS(sweep_kinds)));
+    return NULL;
+  return cache_insert(s, key, cache_entry_new(data, sweep_kinds, G_N_ELEMENTS(sweep_kinds)));
 }
 
 /* The plot data of sweep @id, loaded from the store only when it is not cached. */
