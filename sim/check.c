@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "zdsim/sweep.h"
+#include "zdsim/compare.h"
 
 G_DEFINE_QUARK(zdsim-check-error-quark, check_error)
 
@@ -218,15 +218,15 @@ check_expectations(const RunResult *result, GError **error)
 GPtrArray *
 check_baseline(const RunResult *result, const RunResult *baseline, double tolerance)
 {
-  /* The interval of the difference is `zdsim compare`'s (sweep.h): paired replication by
+  /* The interval of the difference is `zdsim compare`'s (compare.h): paired replication by
    * replication when both runs share seed and replications, Welch's otherwise. */
-  SweepComparison c;
-  sweep_compare(baseline, result, &c);
+  CompareResult c;
+  compare_runs(baseline, result, &c);
   GPtrArray *outcomes = outcomes_new();
   for (int i = 0; i < RUN_METRIC_COUNT; i++) {
     RunMetric m = (RunMetric) i;
     Unit unit = metric_unit(m);
-    const SweepDifference *d = &c.metric[m];
+    const CompareDifference *d = &c.metric[m];
     /* Turned so that positive is worse. */
     gboolean higher = run_metric_higher_is_better(m);
     double worse = higher ? -d->diff : d->diff;
@@ -236,7 +236,7 @@ check_baseline(const RunResult *result, const RunResult *baseline, double tolera
      * 99.99 % would be meaningless, 10 % of its 0.01 % unavailability is not. */
     double scale = unit == UNIT_FRACTION ? 1.0 - base_mean : fabs(base_mean);
     double tol = tolerance * scale;
-    gboolean significant = d->verdict == SWEEP_WORSE;
+    gboolean significant = d->verdict == COMPARE_WORSE;
 
     CheckOutcome *o = g_new0(CheckOutcome, 1);
     o->kind = CHECK_BASELINE;

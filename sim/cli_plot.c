@@ -76,13 +76,7 @@ load_sweep(Store *store, gint64 id, GError **error)
   g_autoptr(GPtrArray) runs = store_list_runs(store, id, NULL, 0, error);
   if (runs == NULL)
     return NULL;
-  g_autoptr(PlotData) data = plot_data_new(info->scenario, NULL, TRUE);
-  for (guint i = 0; i < runs->len; i++) {
-    const StoreRunInfo *r = g_ptr_array_index(runs, i);
-    if (!add_stored_run(store, r->id, data, error))
-      return NULL;
-  }
-  return g_steal_pointer(&data);
+  return plot_data_load_sweep(store, info, runs, error);
 }
 
 int

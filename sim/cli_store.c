@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "zdsim/cli.h"
+#include "zdsim/compare.h"
+#include "zdsim/recommend.h"
 #include "zdsim/report.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
@@ -323,11 +325,11 @@ cli_compare(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(StoreRun) b = store_load_run(store, idb, &error);
   if (b == NULL)
     return cli_error(cmd, error);
-  SweepComparison c;
-  sweep_compare(a->result, b->result, &c);
+  CompareResult c;
+  compare_runs(a->result, b->result, &c);
   g_autofree char *la = run_label(a);
   g_autofree char *lb = run_label(b);
-  g_autofree char *text = sweep_comparison_text(a->result, b->result, &c, la, lb);
+  g_autofree char *text = compare_text(a->result, b->result, &c, la, lb);
   fputs(text, stdout);
   return CLI_OK;
 }
@@ -619,16 +621,15 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
   }
   g_autoptr(GError) error = NULL;
   double target;
-  if (!dist_parse_percent(target_text, &target, &error)) {
+  if (!recommend_parse_target(target_text, &target, &error)) {
     fprintf(stderr, "zdsim recommend: --target: %s\n", error->message);
     return CLI_USAGE;
   }
-  SweepTarget which = SWEEP_TARGET_AVAILABILITY;
-  if (metric_text != NULL && !sweep_target_parse(metric_text, &which, &error)) {
+  RunMetric metric = RUN_AVAILABILITY;
+  if (metric_text != NULL && !recommend_parse_metric(metric_text, &metric, &error)) {
     fprintf(stderr, "zdsim recommend: --metric: %s\n", error->message);
     return CLI_USAGE;
   }
-  RunMetric metric = sweep_target_metric(which);
   g_autoptr(Scenario) base = cli_load_scenario(argv[1], a.sets, a.replications, a.seed, &error);
   if (base == NULL)
     return cli_error(cmd, error);
@@ -657,8 +658,8 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
     .progress_data = &progress,
     .cancel = cli_cancel_flag(),
   };
-  g_autoptr(SweepRecommendation) rec =
-      sweep_recommend(base, metric, target, (guint) max_instances, &options, &error);
+  g_autoptr(RecommendResult) rec =
+      recommend_run(base, metric, target, (guint) max_instances, &options, &error);
   if (rec == NULL)
     return run_failed(cmd, error);
 
@@ -680,7 +681,7 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
     const RunResult *r = g_ptr_array_index(sweep->results, i);
     table_add(&t, g_strdup_printf("%u", r->scenario->instances));
     table_add(&t, format_availability(&r->summary[metric]));
-    table_add(&t, g_strdup(r->summary[metric].lo >= target ? "yes" : "no"));
+    table_add(&t, g_strdup(recommend_meets(&r->summary[metric], target) ? "yes" : "no"));
     table_add(&t, format_minutes(&r->summary[RUN_DOWNTIME_PER_YEAR]));
     table_add(&t, g_strdup_printf("%.0f", r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean));
   }

@@ -1,6 +1,7 @@
 /* plot.c: pictures of runs and sweeps through gnuplot: the data of each kind as inline data
  * blocks, the template of plots/<kind>.gp, and gnuplot as a child process fed on its standard
- * input. Not for loading runs (store.c) or for the command line (cli_plot.c).
+ * input. Not for the database (store.c), which it only reads to turn a stored sweep into
+ * plot data, or for the command line (cli_plot.c).
  *
  * Safety of text: every piece of text from a scenario file reaches gnuplot only inside a
  * double-quoted string literal assigned to a variable, escaped by plot_escape(); data blocks
@@ -18,6 +19,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "zdsim/recommend.h"
 
 G_DEFINE_QUARK(zdsim-plot-error-quark, plot_error)
 
@@ -384,6 +387,27 @@ plot_data_add(PlotData *data, PlotRun *run)
   g_ptr_array_add(data->runs, run);
 }
 
+PlotData *
+plot_data_load_sweep(Store *store, const StoreSweepInfo *sweep, const GPtrArray *runs,
+                     GError **error)
+{
+  g_autoptr(PlotData) data = plot_data_new(sweep->scenario, NULL, TRUE);
+  for (guint i = 0; i < runs->len; i++) {
+    const StoreRunInfo *info = g_ptr_array_index(runs, i);
+    g_autoptr(StoreRun) run = store_load_run(store, info->id, error);
+    if (run == NULL)
+      return NULL;
+    plot_data_add(data, plot_run_new_from_result(run->result,
+                                                 (const char *const *) run->info->point));
+    if (data->description[0] == '\0') {
+      g_free(data->description);
+      data->description = g_strdup(run->scenario->description != NULL
+                                       ? run->scenario->description : "");
+    }
+  }
+  return g_steal_pointer(&data);
+}
+
 void
 plot_data_free(PlotData *data)
 {
@@ -418,10 +442,9 @@ run_outage_count(const PlotRun *run)
   return n;
 }
 
-/* ---- series: runs that differ only in app.instances ---- */
+/* ---- series: runs that differ only in app.instances (recommend.h groups them) ---- */
 
 typedef struct {
-  char *key;         /* what tells the series apart */
   char *label;       /* for legends: "rolling evacuation" */
   GPtrArray *runs;   /* of const PlotRun*, by instance count */
 } Series;
@@ -429,7 +452,6 @@ typedef struct {
 static void
 series_free(Series *series)
 {
-  g_free(series->key);
   g_free(series->label);
   g_ptr_array_unref(series->runs);
   g_free(series);
@@ -452,70 +474,65 @@ append_swept_label(GString *label, const char *assignment)
     g_string_append_printf(label, "%s = %s", key, eq + 1);
 }
 
-static void
-series_key(const PlotRun *run, char **key, char **label)
+static gboolean
+policy_swept(const PlotRun *run)
 {
-  GString *k = g_string_new(NULL), *l = g_string_new(NULL);
-  gboolean policy_swept = FALSE;
+  for (char **s = run->swept; s != NULL && *s != NULL; s++)
+    if (g_str_has_prefix(*s, "policy.evacuation="))
+      return TRUE;
+  return FALSE;
+}
+
+/* What tells @run's series apart: its point without app.instances (recommend_series_key()),
+ * and its policy when the policy was not swept. */
+static char *
+series_key(gconstpointer item)
+{
+  const PlotRun *run = item;
+  g_autofree char *key = recommend_series_key((const char *const *) run->swept);
+  if (policy_swept(run))
+    return g_steal_pointer(&key);
+  /* The policy always names the series, swept or not, since it is what the plots compare. */
+  return g_strdup_printf("%s\n%s", run->policy, key);
+}
+
+/* The series of @run for legends: "rolling evacuation, database.multi_az = false".
+ * Returns: (transfer full). */
+static char *
+series_label(const PlotRun *run)
+{
+  GString *l = g_string_new(NULL);
+  if (!policy_swept(run))
+    g_string_append_printf(l, "%s evacuation", run->policy);
   for (char **s = run->swept; s != NULL && *s != NULL; s++) {
     if (g_str_has_prefix(*s, "app.instances="))
       continue;
-    if (g_str_has_prefix(*s, "policy.evacuation="))
-      policy_swept = TRUE;
-    if (k->len > 0) {
-      g_string_append_c(k, '\n');
+    if (l->len > 0)
       g_string_append(l, ", ");
-    }
-    g_string_append(k, *s);
     append_swept_label(l, *s);
   }
-  if (!policy_swept) {
-    /* The policy always names the series, swept or not, since it is what the plots compare. */
-    g_autofree char *p = g_strdup_printf("%s evacuation", run->policy);
-    g_string_prepend(l, l->len > 0 ? ", " : "");
-    g_string_prepend(l, p);
-    g_string_prepend(k, "\n");
-    g_string_prepend(k, run->policy);
-  }
-  *key = g_string_free(k, FALSE);
-  *label = g_string_free(l, FALSE);
+  return g_string_free(l, FALSE);
 }
 
-static int
-run_by_instances(gconstpointer pa, gconstpointer pb)
+static guint
+run_instances(gconstpointer item)
 {
-  const PlotRun *a = *(const PlotRun *const *) pa, *b = *(const PlotRun *const *) pb;
-  return a->instances < b->instances ? -1 : (a->instances > b->instances);
+  return ((const PlotRun *) item)->instances;
 }
 
 /* The series of @data, in order of first appearance. Returns: (transfer full). */
 static GPtrArray *
 group_series(const PlotData *data)
 {
+  g_autoptr(GPtrArray) groups = recommend_group(data->runs, series_key, run_instances);
   GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify) series_free);
-  for (guint i = 0; i < data->runs->len; i++) {
-    const PlotRun *run = run_at(data, i);
-    g_autofree char *key = NULL, *label = NULL;
-    series_key(run, &key, &label);
-    Series *found = NULL;
-    for (guint j = 0; j < all->len && found == NULL; j++) {
-      Series *s = g_ptr_array_index(all, j);
-      if (g_str_equal(s->key, key))
-        found = s;
-    }
-    if (found == NULL) {
-      found = g_new0(Series, 1);
-      found->key = g_steal_pointer(&key);
-      found->label = g_steal_pointer(&label);
-      found->runs = g_ptr_array_new();
-      g_ptr_array_add(all, found);
-    }
-    g_ptr_array_add(found->runs, (gpointer) run);
-  }
-  for (guint j = 0; j < all->len; j++) {
-    Series *s = g_ptr_array_index(all, j);
-    /* Stable for equal counts: g_ptr_array_sort is a merge sort (qsort_with_data). */
-    g_ptr_array_sort(s->runs, run_by_instances);
+  for (guint j = 0; j < groups->len; j++) {
+    const RecommendSeries *group = g_ptr_array_index(groups, j);
+    Series *s = g_new0(Series, 1);
+    s->runs = g_ptr_array_ref(group->runs);
+    /* Every run of a series has the same label: take the first. */
+    s->label = series_label(g_ptr_array_index(s->runs, 0));
+    g_ptr_array_add(all, s);
   }
   return all;
 }
@@ -1088,8 +1105,7 @@ kind_timeline(GString *s, const PlotData *data)
   for (guint p = 0; p < n; p++) {
     const Panel *pa = &panels[p];
     const PlotRun *run = pa->run;
-    g_autofree char *key = NULL, *label = NULL;
-    series_key(run, &key, &label);
+    g_autofree char *label = series_label(run);
     g_autofree char *inst = instances_text(run->instances);
     g_autofree char *when = format_instant(run, pa->update->start);
     g_ptr_array_add(titles, g_strdup_printf("%s, %s", inst, label));

@@ -19,6 +19,7 @@
 #include <json-glib/json-glib.h>
 
 #include "zdsim/check.h"
+#include "zdsim/recommend.h"
 #include "zdsim/report.h"
 
 G_DEFINE_QUARK(zdsim-serve-error-quark, serve_error)
@@ -93,95 +94,6 @@ serve_parse_id(const char *text, gint64 *out)
     return FALSE;
   *out = v;
   return TRUE;
-}
-
-gboolean
-serve_parse_target(const char *text, double *fraction, GError **error)
-{
-  g_autofree char *t = g_strstrip(g_strdup(text));
-  gsize len = strlen(t);
-  /* "99.95 %" and "99.95%" are the same; the sign may be left out in a form. */
-  if (len > 0 && t[len - 1] == '%') {
-    t[--len] = '\0';
-    g_strchomp(t);
-  }
-  char *end = NULL;
-  double v = g_ascii_strtod(t, &end);
-  if (*t == '\0' || end == t || *end != '\0' || !isfinite(v) || v <= 0 || v > 100) {
-    g_set_error(error, SERVE_ERROR, SERVE_ERROR_INVALID,
-                "the target is a percentage above 0 and at most 100, such as 99.95");
-    return FALSE;
-  }
-  *fraction = v / 100;
-  return TRUE;
-}
-
-/* ---- recommending from a stored sweep ---- */
-
-void
-serve_series_free(ServeSeries *series)
-{
-  if (series == NULL)
-    return;
-  g_free(series->label);
-  g_ptr_array_unref(series->runs);
-  g_free(series);
-}
-
-/* The point without its app.instances: what the runs of one series share. */
-static char *
-series_label(char **point)
-{
-  g_autoptr(GPtrArray) rest = g_ptr_array_new();
-  for (char **p = point; p != NULL && *p != NULL; p++)
-    if (!g_str_has_prefix(*p, "app.instances="))
-      g_ptr_array_add(rest, *p);
-  g_ptr_array_add(rest, NULL);
-  return g_strjoinv(" ", (char **) rest->pdata);
-}
-
-static gint
-by_instances(gconstpointer a, gconstpointer b)
-{
-  const StoreRunInfo *ra = *(const StoreRunInfo *const *) a;
-  const StoreRunInfo *rb = *(const StoreRunInfo *const *) b;
-  return (ra->instances > rb->instances) - (ra->instances < rb->instances);
-}
-
-GPtrArray *
-serve_recommend(const GPtrArray *runs, RunMetric metric, double target)
-{
-  GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify) serve_series_free);
-  for (guint i = 0; i < runs->len; i++) {
-    StoreRunInfo *r = g_ptr_array_index(runs, i);
-    g_autofree char *label = series_label(r->point);
-    ServeSeries *series = NULL;
-    for (guint k = 0; k < all->len && series == NULL; k++) {
-      ServeSeries *candidate = g_ptr_array_index(all, k);
-      if (g_str_equal(candidate->label, label))
-        series = candidate;
-    }
-    if (series == NULL) {
-      series = g_new0(ServeSeries, 1);
-      series->label = g_steal_pointer(&label);
-      series->runs = g_ptr_array_new();
-      g_ptr_array_add(all, series);
-    }
-    g_ptr_array_add(series->runs, r);
-  }
-  for (guint k = 0; k < all->len; k++) {
-    ServeSeries *series = g_ptr_array_index(all, k);
-    /* A stable sort: equal counts keep point order. */
-    g_ptr_array_sort(series->runs, by_instances);
-    series->answer = -1;
-    for (guint i = 0; i < series->runs->len && series->answer < 0; i++) {
-      const StoreRunInfo *r = g_ptr_array_index(series->runs, i);
-      /* The rule of `zdsim recommend`: the lower 95 % bound meets the target. */
-      if (r->summary[metric].lo >= target)
-        series->answer = (int) i;
-    }
-  }
-  return all;
 }
 
 /* ---- the cache ---- */
@@ -283,28 +195,16 @@ cache_for_run(Serve *s, gint64 id, const StoreRun *loaded, GError **error)
 }
 
 static CacheEntry *
-cache_for_sweep(Serve *s, const StoreSweepInfo *sweep, const GPtrArray *runs,
-                     GError **error)
+cache_for_sweep(Serve *s, const StoreSweepInfo *sweep, const GPtrArray *runs, GError **error)
 {
   g_autofree char *key = g_strdup_printf("sweep/%" G_GINT64_FORMAT, sweep->id);
   CacheEntry *e = cache_lookup(s, key);
   if (e != NULL)
     return e;
-  g_autoptr(PlotData) data = NULL;
-  for (guint i = 0; i < runs->len; i++) {
-    const StoreRunInfo *info = g_ptr_array_index(runs, i);
-    g_autoptr(StoreRun) run = store_load_run(s->store, info->id, error);
-    if (run == NULL)
-      return NULL;
-    if (data == NULL)
-      data = plot_data_new(sweep->scenario, run->scenario->description, TRUE);
-    plot_data_add(data, plot_run_new_from_result(run->result,
-                                                 (const char *const *) info->point));
-  }
+  PlotData *data = plot_data_load_sweep(s->store, sweep, runs, error);
   if (data == NULL)
-    data = plot_data_new(sweep->scenario, NULL, TRUE);
-  return cache_insert(
-      s, key, cache_entry_new(g_steal_pointer(&data), sweep_kinds, G_N_ELEMENTS(sweep_kinds)));
+    return NULL;
+  return cache_insert(s, key, cache_entry_new(data, sweep_kinds, G_N_ELEMENTS(sweep_kinds)));
 }
 
 /* The plot data of sweep @id, loaded from the store only when it is not cached. */
@@ -363,7 +263,7 @@ typedef struct {
   char **seg;         /* the raw path's segments after the first '/' */
   guint n;
   gboolean api;       /* under /api/: errors are JSON */
-  GHashTable *query;  /* decoded name -> value; the first of a repeated name wins */
+  GHashTable *query;  /* name (as sent) -> decoded value; the first of a repeated name wins */
 } Request;
 
 void
@@ -374,6 +274,8 @@ serve_response_clear(ServeResponse *response)
   *response = (ServeResponse){ 0 };
 }
 
+/* The phrase libevent sends with @status (evhttp_send_reply() with a NULL reason), for the
+ * error page's title and ServeResponse.reason. */
 static const char *
 reason_phrase(int status)
 {
@@ -527,11 +429,15 @@ send_reply(Serve *s, struct evhttp_request *req, const ServeResponse *r)
   if (s->log != NULL)
     s->log(method_name(method), evhttp_request_get_uri(req), r->status,
            method == EVHTTP_REQ_HEAD ? 0 : len, s->log_data);
-  evhttp_send_reply(req, r->status, r->reason, buf);
+  /* NULL: libevent's own phrase for the status, the one r->reason holds. */
+  evhttp_send_reply(req, r->status, NULL, buf);
 }
 
-/* Decodes the query string into @rq->query. Returns FALSE with a message for a value that
- * does not decode to UTF-8 text without NUL bytes. */
+/* Decodes the query string into @rq->query with evhttp_parse_query_str(), which splits it at
+ * '&' into name=value pairs and decodes the values (a '+' is a space) but not the names.
+ * Returns FALSE with a message for a query longer than QUERY_MAX_PARAMS * QUERY_MAX_LENGTH,
+ * more than QUERY_MAX_PARAMS pairs, a pair libevent refuses (no '=', or no name), or a name
+ * or value that is not UTF-8 text without NUL bytes of at most QUERY_MAX_LENGTH bytes. */
 static gboolean
 parse_query(const char *query, Request *rq, char **message)
 {
@@ -542,39 +448,40 @@ parse_query(const char *query, Request *rq, char **message)
     *message = g_strdup("the query string is too long");
     return FALSE;
   }
-  g_auto(GStrv) pairs = g_strsplit(query, "&", QUERY_MAX_PARAMS + 1);
-  if (g_strv_length(pairs) > QUERY_MAX_PARAMS) {
-    *message = g_strdup("too many query parameters");
-    return FALSE;
-  }
-  for (char **p = pairs; *p != NULL; p++) {
-    if (**p == '\0')
-      continue;
-    char *eq = strchr(*p, '=');
-    g_autofree char *raw_name = g_strndup(*p, eq != NULL ? (gsize) (eq - *p) : strlen(*p));
-    const char *raw_value = eq != NULL ? eq + 1 : "";
-    char *parts[2] = { NULL, NULL };
-    const char *raw[2] = { raw_name, raw_value };
-    gboolean ok = TRUE;
-    for (int k = 0; k < 2; k++) {
-      size_t size = 0;
-      parts[k] = evhttp_uridecode(raw[k], 1, &size);
-      /* A "%00" would end the C string early; refuse it rather than read past it. */
-      if (parts[k] == NULL || size != strlen(parts[k]) || size > QUERY_MAX_LENGTH ||
-          !g_utf8_validate(parts[k], -1, NULL))
-        ok = FALSE;
-    }
-    if (ok && !g_hash_table_contains(rq->query, parts[0]))
-      g_hash_table_insert(rq->query, g_strdup(parts[0]), g_strdup(parts[1]));
-    free(parts[0]);
-    free(parts[1]);
-    if (!ok) {
-      *message = g_strdup("a query parameter is not text (a NUL byte, invalid UTF-8, or longer "
-                          "than 256 bytes)");
+  const char *not_text = "a query parameter is not text (a NUL byte, invalid UTF-8, or longer "
+                         "than 256 bytes)";
+  /* libevent decodes "%00" to a NUL that ends the value early, and leaves it in a name as
+   * sent: refuse it in either rather than read a shortened value. */
+  for (const char *p = strchr(query, '%'); p != NULL; p = strchr(p + 1, '%')) {
+    if (p[1] == '0' && p[2] == '0') {
+      *message = g_strdup(not_text);
       return FALSE;
     }
   }
-  return TRUE;
+  struct evkeyvalq pairs;
+  if (evhttp_parse_query_str(query, &pairs) != 0) {
+    *message = g_strdup("a query parameter is not of the form name=value");
+    return FALSE;
+  }
+  guint n = 0;
+  gboolean ok = TRUE;
+  /* keyvalq_struct.h has the list's fields but not sys/queue.h's macros: walked by hand, as
+   * libevent's own sample does. */
+  for (struct evkeyval *kv = pairs.tqh_first; kv != NULL && ok; kv = kv->next.tqe_next) {
+    if (++n > QUERY_MAX_PARAMS) {
+      *message = g_strdup("too many query parameters");
+      ok = FALSE;
+    } else if (strlen(kv->key) > QUERY_MAX_LENGTH || strlen(kv->value) > QUERY_MAX_LENGTH ||
+               !g_utf8_validate(kv->key, -1, NULL) || !g_utf8_validate(kv->value, -1, NULL)) {
+      *message = g_strdup(not_text);
+      ok = FALSE;
+    } else if (!g_hash_table_contains(rq->query, kv->key)) {
+      /* The first of a repeated name wins. */
+      g_hash_table_insert(rq->query, g_strdup(kv->key), g_strdup(kv->value));
+    }
+  }
+  evhttp_clear_headers(&pairs);
+  return ok;
 }
 
 static const char *
@@ -937,14 +844,13 @@ target_query_parse(const Request *rq, TargetQuery *q)
   q->metric_name = query_get(rq, "metric");
   if (q->metric_name == NULL || *q->metric_name == '\0')
     q->metric_name = "availability";
-  SweepTarget which = SWEEP_TARGET_AVAILABILITY;
-  if (!sweep_target_parse(q->metric_name, &which, &error)) {
+  q->metric = RUN_AVAILABILITY;
+  if (!recommend_parse_metric(q->metric_name, &q->metric, &error)) {
     q->error = g_strdup(error->message);
     q->metric_name = "availability";
-  } else if (q->text != NULL && !serve_parse_target(q->text, &q->target, &error)) {
+  } else if (q->text != NULL && !recommend_parse_target(q->text, &q->target, &error)) {
     q->error = g_strdup(error->message);
   }
-  q->metric = sweep_target_metric(which);
 }
 
 static void
@@ -961,9 +867,9 @@ json_add_recommendation(JsonBuilder *b, const TargetQuery *q, const GPtrArray *s
   json_builder_set_member_name(b, "series");
   json_builder_begin_array(b);
   for (guint k = 0; k < series->len; k++) {
-    const ServeSeries *ser = g_ptr_array_index(series, k);
+    const RecommendSeries *ser = g_ptr_array_index(series, k);
     json_builder_begin_object(b);
-    json_add_string(b, "series", ser->label);
+    json_add_string(b, "series", ser->key);
     json_builder_set_member_name(b, "run");
     if (ser->answer < 0) {
       json_builder_add_null_value(b);
@@ -997,7 +903,7 @@ handle_sweep(Serve *s, const Request *rq, gint64 id, ServeResponse *out)
   target_query_parse(rq, &q);
   g_autoptr(GPtrArray) series = NULL;
   if (q.text != NULL && q.error == NULL)
-    series = serve_recommend(runs, q.metric, q.target);
+    series = recommend_stored(runs, q.metric, q.target);
 
   if (rq->api) {
     if (q.error != NULL) {

@@ -23,34 +23,17 @@ append_escaped(GString *out, const char *text)
   if (text == NULL)
     return;
   g_autofree char *valid = g_utf8_make_valid(text, -1);
-  for (const char *p = valid; *p != '\0'; p++) {
-    switch (*p) {
-    case '&':
-      g_string_append(out, "&amp;");
-      break;
-    case '<':
-      g_string_append(out, "&lt;");
-      break;
-    case '>':
-      g_string_append(out, "&gt;");
-      break;
-    case '"':
-      g_string_append(out, "&quot;");
-      break;
-    case '\'':
-      g_string_append(out, "&#39;");
-      break;
-    case '\t':
-    case '\n':
-      g_string_append_c(out, *p);
-      break;
-    default:
-      /* Control characters have no business on a page (and some break XML parsers). */
-      if ((unsigned char) *p >= 0x20 && *p != 0x7f)
-        g_string_append_c(out, *p);
-      break;
-    }
+  /* Control characters have no business on a page (and some break XML parsers): all but tab
+   * and newline are dropped before GLib escapes the markup characters, which would otherwise
+   * write most of them as character references. */
+  g_autoptr(GString) kept = g_string_sized_new(strlen(valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (c == '\t' || c == '\n' || !g_unichar_iscntrl(c))
+      g_string_append_len(kept, p, g_utf8_next_char(p) - p);
   }
+  g_autofree char *escaped = g_markup_escape_text(kept->str, (gssize) kept->len);
+  g_string_append(out, escaped);
 }
 
 char *
@@ -689,12 +672,12 @@ sweep_form(GString *out, const ServeSweepPage *page)
              "</p>\n");
   }
   for (guint k = 0; page->series != NULL && k < page->series->len; k++) {
-    const ServeSeries *series = g_ptr_array_index(page->series, k);
+    const RecommendSeries *series = g_ptr_array_index(page->series, k);
     g_autofree char *target = report_format_percent(page->target);
     put(out, series->answer >= 0 ? "<p class=\"answer ok\">" : "<p class=\"answer bad\">");
-    if (*series->label != '\0') {
+    if (*series->key != '\0') {
       put(out, "<span class=\"series\">");
-      text(out, series->label);
+      text(out, series->key);
       put(out, ":</span> ");
     }
     if (series->answer < 0) {
@@ -723,7 +706,7 @@ static gboolean
 is_answer(const ServeSweepPage *page, const StoreRunInfo *r)
 {
   for (guint k = 0; page->series != NULL && k < page->series->len; k++) {
-    const ServeSeries *series = g_ptr_array_index(page->series, k);
+    const RecommendSeries *series = g_ptr_array_index(page->series, k);
     if (series->answer >= 0 && g_ptr_array_index(series->runs, (guint) series->answer) == r)
       return TRUE;
   }
@@ -749,7 +732,8 @@ sweep_table(GString *out, const ServeSweepPage *page)
   for (guint i = 0; i < page->runs->len; i++) {
     const StoreRunInfo *r = g_ptr_array_index(page->runs, i);
     gboolean answer = is_answer(page, r);
-    gboolean meets = page->series != NULL && r->summary[page->metric].lo >= page->target;
+    gboolean meets =
+        page->series != NULL && recommend_meets(&r->summary[page->metric], page->target);
     put(out, answer ? "<tr class=\"answer\">" : meets ? "<tr class=\"meets\">" : "<tr>");
     link_cell(out, "runs", r->id);
     for (guint a = 0; a < axes->len; a++) {

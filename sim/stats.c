@@ -1,5 +1,6 @@
-/* stats.c: mean, standard deviation and Student-t intervals over replications.
- * Not for per-replication measurement (metrics.c). */
+/* stats.c: mean, standard deviation and Student-t intervals over replications, and the
+ * intervals of a difference of means (paired and Welch). Not for per-replication measurement
+ * (metrics.c) or for verdicts on runs (compare.c). */
 #include "zdsim/stats.h"
 
 #include <math.h>
@@ -43,6 +44,38 @@ stats_summarize(const double *values, guint n, StatsSummary *out)
   double half = n > 1 ? stats_t975(n - 1) * out->sd / sqrt((double) n) : 0.0;
   out->lo = mean - half;
   out->hi = mean + half;
+}
+
+void
+stats_paired_interval(const double *a, const double *b, guint n, StatsDifference *out)
+{
+  g_assert(n >= 2);
+  g_autofree double *d = g_new(double, n);
+  for (guint i = 0; i < n; i++)
+    d[i] = b[i] - a[i];
+  StatsSummary s;
+  stats_summarize(d, n, &s);
+  out->diff = s.mean;
+  out->lo = s.lo;
+  out->hi = s.hi;
+  out->df = n - 1;
+}
+
+void
+stats_welch_interval(const StatsSummary *a, const StatsSummary *b, StatsDifference *out)
+{
+  g_assert(a->n >= 2 && b->n >= 2);
+  out->diff = b->mean - a->mean;
+  out->lo = out->hi = out->diff;
+  out->df = 0;
+  double va = a->sd * a->sd / a->n, vb = b->sd * b->sd / b->n;
+  double se = sqrt(va + vb);
+  if (!(se > 0))
+    return; /* no spread at all: the difference is exact */
+  out->df = (va + vb) * (va + vb) / (va * va / (a->n - 1) + vb * vb / (b->n - 1));
+  double t = stats_t975((guint) MAX(1.0, floor(out->df)));
+  out->lo = out->diff - t * se;
+  out->hi = out->diff + t * se;
 }
 
 double

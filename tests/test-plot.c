@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "zdsim/plot.h"
+#include "zdsim/sweep.h"
 
 #define S(x) ((gint64) (x) * G_USEC_PER_SEC)
 #define MIN_US(x) ((gint64) (x) * 60 * G_USEC_PER_SEC)
@@ -581,6 +582,57 @@ test_from_run(void)
   rm_rf(dir);
 }
 
+/* A stored sweep loads into plot data as it was run: its points in order with their swept
+ * values, named after the sweep's scenario; an unknown run is the store's error. */
+static void
+test_load_sweep(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *path = g_build_filename(dir, "plot.db", NULL);
+  const char *overrides[] = { "scenario.horizon=2d", NULL };
+  g_autoptr(Scenario) base = load_scenario(overrides);
+  g_autoptr(GPtrArray) axes = g_ptr_array_new();
+  g_autoptr(SweepResult) sweep = sweep_result_new(g_ptr_array_ref(axes));
+  g_autoptr(GError) error = NULL;
+  for (guint n = 1; n <= 2; n++) {
+    g_autofree char *instances = g_strdup_printf("app.instances=%u", n);
+    const char *const point[] = { instances, "policy.evacuation=rolling", NULL };
+    g_assert_true(sweep_add_point(sweep, base, point, &error));
+  }
+  RunOptions options = { .jobs = 1 };
+  g_assert_true(sweep_run_points(sweep, &options, NULL, NULL, &error));
+  g_assert_no_error(error);
+  g_autoptr(Store) store = store_open(path, STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error(error);
+  gint64 id = store_save_sweep(store, "sweep", base, sweep->axes, sweep->results, sweep->points,
+                               &error);
+  g_assert_no_error(error);
+  g_autoptr(StoreSweepInfo) info = store_load_sweep(store, id, &error);
+  g_assert_no_error(error);
+  g_autoptr(GPtrArray) runs = store_list_runs(store, id, NULL, 0, &error);
+  g_assert_no_error(error);
+
+  g_autoptr(PlotData) data = plot_data_load_sweep(store, info, runs, &error);
+  g_assert_no_error(error);
+  g_assert_true(data->sweep);
+  g_assert_cmpstr(data->name, ==, "plot-test");
+  g_assert_cmpuint(data->runs->len, ==, 2);
+  for (guint i = 0; i < 2; i++) {
+    const PlotRun *run = g_ptr_array_index(data->runs, i);
+    g_assert_cmpuint(run->instances, ==, i + 1);
+    g_assert_true(g_strv_equal((const char *const *) run->swept,
+                               g_ptr_array_index(sweep->points, i)));
+  }
+
+  /* A run that is not there: the store's error, no data. */
+  StoreRunInfo *gone = g_new0(StoreRunInfo, 1);
+  gone->id = 987654;
+  g_ptr_array_add(runs, gone);
+  g_assert_null(plot_data_load_sweep(store, info, runs, &error));
+  g_assert_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND);
+  rm_rf(dir);
+}
+
 static void
 test_not_applicable(void)
 {
@@ -712,6 +764,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/plot/heatmap-rates", test_heatmap_rates);
   g_test_add_func("/zdsim/plot/timeline-choice", test_timeline_choice);
   g_test_add_func("/zdsim/plot/from-run", test_from_run);
+  g_test_add_func("/zdsim/plot/load-sweep", test_load_sweep);
   g_test_add_func("/zdsim/plot/not-applicable", test_not_applicable);
   g_test_add_func("/zdsim/plot/format-for-path", test_format_for_path);
   g_test_add_func("/zdsim/plot/output-name", test_output_name);

@@ -1,7 +1,6 @@
 /* test-store.c: the run store (schema, migration from the version-1 fixture, a run saved and
- * read back equal, faults refused without touching the file), sweeps and their common random
- * numbers, recommend against a closed form, the comparison of two runs, and the command line
- * over one database: two writers at once, and a sweep killed with SIGKILL. */
+ * read back equal, faults refused without touching the file), a sweep stored whole, and the
+ * command line over one database: two writers at once, and a sweep killed with SIGKILL. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -892,7 +891,7 @@ test_locked(void)
   rm_rf(dir);
 }
 
-/* ---- sweeps, recommend, compare ---- */
+/* ---- sweeps ---- */
 
 static const char sweep_ini[] = "[scenario]\n"
                                 "name = sweep-test\n"
@@ -907,10 +906,11 @@ static const char sweep_ini[] = "[scenario]\n"
                                 "app.instances = 1,2\n"
                                 "policy.evacuation = rolling,stop-start,recreate\n";
 
-/* [sweep] expands to the Cartesian product, first axis slowest; every point runs with its own
- * values, and the sweep is stored whole with its points in order. */
+/* A sweep is stored whole: its runs in point order, each with its point, instance count and
+ * policy, reloading to the same report; its axes and kind. (How a sweep expands into points
+ * is tests/test-sweep.c's.) */
 static void
-test_sweep_expansion(void)
+test_sweep_saved(void)
 {
   g_autofree char *dir = tmp_dir();
   g_autofree char *path = g_build_filename(dir, "sweep.db", NULL);
@@ -919,27 +919,8 @@ test_sweep_expansion(void)
   g_autoptr(GError) error = NULL;
   g_autoptr(SweepResult) sweep = sweep_run(base, &options, &error);
   g_assert_no_error(error);
-  static const struct {
-    guint instances;
-    const char *policy;
-  } expected[] = {
-    { 1, "rolling" }, { 1, "stop-start" }, { 1, "recreate" },
-    { 2, "rolling" }, { 2, "stop-start" }, { 2, "recreate" },
-  };
-  g_assert_cmpuint(sweep->points->len, ==, G_N_ELEMENTS(expected));
-  g_assert_cmpuint(sweep->results->len, ==, G_N_ELEMENTS(expected));
-  for (guint i = 0; i < G_N_ELEMENTS(expected); i++) {
-    const Scenario *sc = g_ptr_array_index(sweep->scenarios, i);
-    const RunResult *r = g_ptr_array_index(sweep->results, i);
-    g_assert_cmpuint(sc->instances, ==, expected[i].instances);
-    g_assert_cmpstr(sc->evacuation, ==, expected[i].policy);
-    g_assert_true(r->scenario == sc);
-    g_assert_cmpuint(sc->seed, ==, 9);
-    g_autofree char *label = sweep_point_label(g_ptr_array_index(sweep->points, i));
-    g_autofree char *want = g_strdup_printf("app.instances=%u policy.evacuation=%s",
-                                            expected[i].instances, expected[i].policy);
-    g_assert_cmpstr(label, ==, want);
-  }
+  guint n = sweep->results->len;
+  g_assert_cmpuint(n, ==, 6);
 
   g_autoptr(Store) store = open_store(path);
   gint64 id = store_save_sweep(store, "sweep", base, sweep->axes, sweep->results, sweep->points,
@@ -948,14 +929,15 @@ test_sweep_expansion(void)
   g_assert_cmpint(id, ==, 1);
   g_autoptr(GPtrArray) runs = store_list_runs(store, id, NULL, 0, &error);
   g_assert_no_error(error);
-  g_assert_cmpuint(runs->len, ==, G_N_ELEMENTS(expected));
+  g_assert_cmpuint(runs->len, ==, n);
   for (guint i = 0; i < runs->len; i++) {
     const StoreRunInfo *info = g_ptr_array_index(runs, i);
+    const Scenario *sc = g_ptr_array_index(sweep->scenarios, i);
     g_assert_cmpint(info->sweep_id, ==, id);
     g_assert_true(g_strv_equal((const char *const *) info->point,
                                g_ptr_array_index(sweep->points, i)));
-    g_assert_cmpuint(info->instances, ==, expected[i].instances);
-    g_assert_cmpstr(info->policy, ==, expected[i].policy);
+    g_assert_cmpuint(info->instances, ==, sc->instances);
+    g_assert_cmpstr(info->policy, ==, sc->evacuation);
     /* A point reloads through its stored overrides to the same report. */
     g_autoptr(StoreRun) back = store_load_run(store, info->id, &error);
     g_assert_no_error(error);
@@ -966,195 +948,14 @@ test_sweep_expansion(void)
   g_autoptr(StoreSweepInfo) info = store_load_sweep(store, id, &error);
   g_assert_no_error(error);
   g_assert_cmpstr(info->kind, ==, "sweep");
-  g_assert_cmpuint(info->runs, ==, G_N_ELEMENTS(expected));
+  g_assert_cmpuint(info->runs, ==, n);
   g_assert_cmpuint(info->axes->len, ==, 2);
   const ScenarioSweepAxis *axis = g_ptr_array_index(info->axes, 1);
   g_assert_cmpstr(axis->key, ==, "policy.evacuation");
   g_assert_cmpuint(axis->values->len, ==, 3);
   g_assert_cmpstr(g_ptr_array_index(axis->values, 2), ==, "recreate");
-  g_assert_cmpint(assert_whole(path), ==, G_N_ELEMENTS(expected));
-
-  /* A bad value anywhere fails before anything runs, naming the point. */
-  const char *const bad[] = { "scenario.replications=1", NULL };
-  g_autofree char *bad_ini = g_strconcat(sweep_ini, "app.startup = 30s,fast\n", NULL);
-  g_autoptr(Scenario) bad_base = scenario_load_data(bad_ini, strlen(bad_ini), "bad.ini", bad,
-                                                    &error);
-  if (bad_base != NULL) {
-    g_autoptr(SweepResult) none = sweep_run(bad_base, &options, &error);
-    g_assert_null(none);
-    g_assert_nonnull(error);
-    g_test_message("%s", error->message);
-  } else {
-    g_test_message("refused at load: %s", error->message);
-  }
+  g_assert_cmpint(assert_whole(path), ==, n);
   rm_rf(dir);
-}
-
-/* Common random numbers: two points that differ only in the traffic (which decides the
- * requests served but draws nothing at random and changes no instance) see the same
- * replications, so their time availability agrees replication by replication, bit for bit. */
-static void
-test_sweep_common_random_numbers(void)
-{
-  static const char ini[] = "[scenario]\n"
-                            "name = crn\n"
-                            "horizon = 30d\n"
-                            "replications = 8\n"
-                            "seed = 11\n"
-                            "\n"
-                            "[sweep]\n"
-                            "traffic.peak_rps = 20,30\n";
-  g_autoptr(Scenario) base = load_text(ini, "crn.ini", NULL);
-  RunOptions options = { .jobs = 2 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SweepResult) sweep = sweep_run(base, &options, &error);
-  g_assert_no_error(error);
-  g_assert_cmpuint(sweep->results->len, ==, 2);
-  const RunResult *a = g_ptr_array_index(sweep->results, 0);
-  const RunResult *b = g_ptr_array_index(sweep->results, 1);
-  for (guint r = 0; r < a->replications; r++) {
-    const double *va = &a->values[r * RUN_METRIC_COUNT];
-    const double *vb = &b->values[r * RUN_METRIC_COUNT];
-    g_assert_true(same_doubles(&va[RUN_AVAILABILITY], &vb[RUN_AVAILABILITY], 1));
-    g_assert_true(same_doubles(&va[RUN_OUTAGES_PER_YEAR], &vb[RUN_OUTAGES_PER_YEAR], 1));
-  }
-  /* Replications differ among themselves (so the agreement above means something). */
-  g_assert_cmpfloat(a->summary[RUN_OUTAGES_PER_YEAR].sd, >, 0);
-}
-
-/* Crash and restart only (tests/test-model.c test_crash_restart_closed_form): one instance is
- * an alternating renewal process with up times exp(720 h) and down times exp(1 h), unavailable
- * a fraction u = (1/720) / (1/720 + 1) = 1/721 = 1.387e-3. N instances fail independently, so
- * all N are down a fraction u^N. Target 99.9 % needs u^N <= 1e-3: N = 1 gives 1.387e-3 (too
- * much), N = 2 gives 1.9e-6. So the answer is 2 instances, and 3 runs for comparison.
- * With 100 replications of a year the standard error of N = 1's unavailability is about
- * sqrt(12 crashes * 2 h^2) / 8760 h / sqrt(100) = 5.6e-5, so its interval sits some 7 standard
- * errors clear of 1e-3; and N = 2's lower bound is far above 99.9 % (overlaps are rare and
- * short). */
-static void
-test_recommend_closed_form(void)
-{
-  const char *const o[] = {
-    "scenario.seed=7",
-    "scenario.replications=100",
-    "app.start_failure=0",
-    "app.startup=exp(1h)",
-    "app.crash_mtbf=exp(720h)",
-    "app.health_check_timeout=1000h",
-    "platform.max_health_check_timeout=1000h",
-    "app.graceful_shutdown=4s",
-    "platform.updates=none",
-    "platform.registration_lag=0s",
-    "platform.unregistration_lag=0s",
-    "database.maintenance_rate=0",
-    "portal.environment_maintenance_rate=0",
-    NULL,
-  };
-  double u = 1.0 / 721.0, target = 0.999;
-  g_assert_cmpfloat(1 - u, <, target);
-  g_assert_cmpfloat(1 - u * u, >=, target);
-
-  g_autoptr(Scenario) base = load_text("[scenario]\nname = crash-restart\n", "crash.ini", o);
-  RunOptions options = { .jobs = 2 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SweepRecommendation) rec =
-      sweep_recommend(base, RUN_AVAILABILITY, target, 6, &options, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(rec->answer, ==, 1);
-  g_assert_cmpuint(rec->sweep->results->len, ==, 3);
-  for (guint i = 0; i < 3; i++) {
-    const RunResult *r = g_ptr_array_index(rec->sweep->results, i);
-    g_assert_cmpuint(r->scenario->instances, ==, i + 1);
-    g_test_message("N=%u: availability %.6f [%.6f, %.6f]; formula 1 - u^N = %.6f", i + 1,
-                   r->summary[RUN_AVAILABILITY].mean, r->summary[RUN_AVAILABILITY].lo,
-                   r->summary[RUN_AVAILABILITY].hi, 1 - pow(u, i + 1));
-  }
-  /* The formula's checks with intervals are test-model's; here the verdicts: N = 1's lower
-   * bound below the target, N = 2's at or above it. */
-  const RunResult *one = g_ptr_array_index(rec->sweep->results, 0);
-  const RunResult *two = g_ptr_array_index(rec->sweep->results, 1);
-  g_assert_cmpfloat(one->summary[RUN_AVAILABILITY].lo, <, target);
-  g_assert_cmpfloat(two->summary[RUN_AVAILABILITY].lo, >=, target);
-  const ScenarioSweepAxis *axis = g_ptr_array_index(rec->sweep->axes, 0);
-  g_assert_cmpstr(axis->key, ==, "app.instances");
-  g_assert_cmpuint(axis->values->len, ==, 3);
-
-  /* Nothing up to 1 instance meets it: no answer, one count run. */
-  g_autoptr(SweepRecommendation) none =
-      sweep_recommend(base, RUN_AVAILABILITY, target, 1, &options, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(none->answer, ==, -1);
-  g_assert_cmpuint(none->sweep->results->len, ==, 1);
-
-  /* Bad targets and metrics. */
-  g_assert_null(sweep_recommend(base, RUN_AVAILABILITY, 1.5, 6, &options, &error));
-  g_assert_error(error, SWEEP_ERROR, SWEEP_ERROR_INVALID);
-  g_clear_error(&error);
-  SweepTarget t;
-  g_assert_true(sweep_target_parse("business-hours", &t, &error));
-  g_assert_cmpint(sweep_target_metric(t), ==, RUN_BUSINESS_HOURS_AVAILABILITY);
-  g_assert_false(sweep_target_parse("uptime", &t, &error));
-  g_assert_error(error, SWEEP_ERROR, SWEEP_ERROR_INVALID);
-}
-
-/* Comparisons on made-up replications. A has availability 0.990 + 0.001 r (r = 0..4); B adds
- * @shift. Paired (same seed and count): every difference is the shift, so the interval is the
- * shift itself and excludes 0. Welch (different seeds): both samples have variance 2.5e-6, so
- * se = sqrt(2 * 2.5e-6 / 5) = 1e-3 with (2v)^2 / (2 v^2 / 4) = 8 degrees of freedom; the
- * interval is shift -/+ t(0.975, 8) * 1e-3 = shift -/+ 2.306e-3, which holds 0 for a shift of
- * 0.002 and excludes it for 0.004. */
-static void
-test_compare(void)
-{
-  const struct {
-    guint64 seed_b;
-    double shift;
-    gboolean paired;
-    SweepVerdict availability, downtime;
-  } cases[] = {
-    { 1, +0.002, TRUE, SWEEP_BETTER, SWEEP_BETTER },
-    { 1, -0.002, TRUE, SWEEP_WORSE, SWEEP_WORSE },
-    { 1, 0.0, TRUE, SWEEP_NO_DIFFERENCE, SWEEP_NO_DIFFERENCE },
-    { 2, +0.002, FALSE, SWEEP_NO_DIFFERENCE, SWEEP_NO_DIFFERENCE },
-    { 2, +0.004, FALSE, SWEEP_BETTER, SWEEP_BETTER },
-    { 2, -0.004, FALSE, SWEEP_WORSE, SWEEP_WORSE },
-  };
-  const char *const seed1[] = { "scenario.seed=1", NULL };
-  g_autoptr(Scenario) sa = load_text("[scenario]\nname = a\n", "a.ini", seed1);
-  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autofree char *seed = g_strdup_printf("scenario.seed=%" G_GUINT64_FORMAT, cases[i].seed_b);
-    const char *const ob[] = { seed, NULL };
-    g_autoptr(Scenario) sb = load_text("[scenario]\nname = b\n", "b.ini", ob);
-    g_autoptr(RunResult) a = run_result_new(sa, 5);
-    g_autoptr(RunResult) b = run_result_new(sb, 5);
-    for (guint r = 0; r < 5; r++) {
-      double av = 0.990 + 0.001 * r;
-      a->values[r * RUN_METRIC_COUNT + RUN_AVAILABILITY] = av;
-      b->values[r * RUN_METRIC_COUNT + RUN_AVAILABILITY] = av + cases[i].shift;
-      /* Downtime per year follows: (1 - availability) of a year. */
-      a->values[r * RUN_METRIC_COUNT + RUN_DOWNTIME_PER_YEAR] = (1 - av) * RUN_YEAR_S;
-      b->values[r * RUN_METRIC_COUNT + RUN_DOWNTIME_PER_YEAR] =
-          (1 - av - cases[i].shift) * RUN_YEAR_S;
-    }
-    run_result_summarize(a);
-    run_result_summarize(b);
-    SweepComparison c;
-    sweep_compare(a, b, &c);
-    const SweepDifference *d = &c.metric[RUN_AVAILABILITY];
-    g_assert_cmpint(c.paired, ==, cases[i].paired);
-    g_assert_cmpint(d->verdict, ==, cases[i].availability);
-    g_assert_cmpint(c.metric[RUN_DOWNTIME_PER_YEAR].verdict, ==, cases[i].downtime);
-    g_assert_cmpint(c.overall, ==, cases[i].availability);
-    g_assert_cmpfloat_with_epsilon(d->diff, cases[i].shift, 1e-12);
-    double half = cases[i].paired ? 0.0 : stats_t975(8) * 1e-3;
-    g_assert_cmpfloat_with_epsilon(stats_t975(8), 2.306, 1e-9);
-    g_assert_cmpfloat_with_epsilon(d->lo, cases[i].shift - half, 1e-9);
-    g_assert_cmpfloat_with_epsilon(d->hi, cases[i].shift + half, 1e-9);
-    /* Metrics with no difference at all (both all 0) have none. */
-    g_assert_cmpint(c.metric[RUN_CRASHES_PER_YEAR].verdict, ==, SWEEP_NO_DIFFERENCE);
-    g_autofree char *text = sweep_comparison_text(a, b, &c, "A", "B");
-    g_assert_nonnull(strstr(text, cases[i].paired ? "Paired" : "Welch"));
-  }
 }
 
 /* ---- the command line over one database ---- */
@@ -1501,10 +1302,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/refused", test_refused);
   g_test_add_func("/zdsim/store/cannot-open", test_cannot_open);
   g_test_add_func("/zdsim/store/locked", test_locked);
-  g_test_add_func("/zdsim/store/sweep-expansion", test_sweep_expansion);
-  g_test_add_func("/zdsim/store/sweep-common-random-numbers", test_sweep_common_random_numbers);
-  g_test_add_func("/zdsim/store/recommend-closed-form", test_recommend_closed_form);
-  g_test_add_func("/zdsim/store/compare", test_compare);
+  g_test_add_func("/zdsim/store/sweep-saved", test_sweep_saved);
   g_test_add_func("/zdsim/store/cli-run-show", test_cli_run_show);
   g_test_add_func("/zdsim/store/cli-sweep-compare", test_cli_sweep_compare);
   g_test_add_func("/zdsim/store/two-writers", test_two_writers);

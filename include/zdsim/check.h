@@ -69,7 +69,7 @@ GPtrArray *check_expectations(const RunResult *result, GError **error);
  * 95 % interval of the difference lies entirely on the worse side) and larger than the
  * tolerance. @tolerance is relative: for availabilities a fraction of the baseline's
  * unavailability (1 - a), for every other metric a fraction of the baseline's mean; 0 fails
- * on any significant worsening. The interval is `zdsim compare`'s (sweep_compare()): paired
+ * on any significant worsening. The interval is `zdsim compare`'s (compare_runs()): paired
  * replication by replication when both runs share seed and replications (common random
  * numbers), Welch's otherwise.
  * Returns: (transfer full) a GPtrArray of CheckOutcome, one per metric, in report order. */

@@ -4,8 +4,9 @@
  * plots/<kind>.gp, and starts gnuplot as a child process: it writes the terminal, the
  * variables (every piece of text from a scenario file escaped into a gnuplot string literal),
  * the data as inline data blocks ($name << EOD) and then the template to gnuplot's standard
- * input, reads its standard error and checks its exit status. Not for loading runs from the
- * database (store.h) or for the command line (cli_plot.c).
+ * input, reads its standard error and checks its exit status. Not for the database (store.h),
+ * which it only reads to turn a stored sweep into plot data (plot_data_load_sweep()), or for
+ * the command line (cli_plot.c).
  *
  * Kinds:
  *   availability  availability vs instance count with 95 % bars, a line per series (sweep);
@@ -23,6 +24,7 @@
 #include "zdsim/model.h"
 #include "zdsim/run.h"
 #include "zdsim/stats.h"
+#include "zdsim/store.h"
 
 G_BEGIN_DECLS
 
@@ -126,6 +128,14 @@ PlotData *plot_data_new(const char *name, const char *description, gboolean swee
 void plot_data_add(PlotData *data, PlotRun *run);
 void plot_data_free(PlotData *data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlotData, plot_data_free)
+
+/* The plot data of a stored sweep, as `zdsim plot --sweep` and the dashboard draw it: @sweep
+ * (store_load_sweep()) and its @runs (StoreRunInfo*, store_list_runs() of the sweep, in point
+ * order), each loaded from @store with its point. Named after the sweep's scenario and
+ * described as the first run with a description. Returns: (transfer full) or NULL with
+ * @error (STORE_ERROR) when a run cannot be loaded. */
+PlotData *plot_data_load_sweep(Store *store, const StoreSweepInfo *sweep, const GPtrArray *runs,
+                               GError **error);
 
 /* Whether @kind can be drawn from @data; when not, FALSE with @error
  * (PLOT_ERROR_NOT_APPLICABLE) saying what the kind needs. availability and cost need at least

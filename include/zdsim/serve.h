@@ -17,8 +17,10 @@
  *
  * Safety. The database is opened read-only and only read through store.h (bound parameters).
  * Ids are 1 to SERVE_ID_MAX_DIGITS decimal digits and nothing else; routing looks at the raw
- * (still percent-encoded) path, so an encoded byte never reaches an id or a kind; query
- * values are decoded and refused when they hold a NUL or invalid UTF-8. No file name comes
+ * (still percent-encoded) path, so an encoded byte never reaches an id or a kind; the query
+ * is split by evhttp_parse_query_str() (every parameter name=value; names are kept as sent,
+ * values decoded) and refused when a name or value holds a NUL or invalid UTF-8, or when
+ * there are too many or too long. No file name comes
  * from a request: plots are written to a private temporary directory under names the server
  * makes up. Every piece of text on a page goes through serve_html_escape(). Header and body
  * sizes are limited (SERVE_MAX_HEADERS_SIZE, SERVE_MAX_BODY_SIZE), idle connections time out
@@ -43,6 +45,7 @@
 #include <event2/http.h>
 
 #include "zdsim/plot.h"
+#include "zdsim/recommend.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
 #include "zdsim/sweep.h"
@@ -86,7 +89,6 @@ typedef enum {
   SERVE_ERROR_ADDRESS, /* the bind address does not resolve */
   SERVE_ERROR_BIND,    /* the port is taken or not allowed */
   SERVE_ERROR_FAILED,  /* libevent or the temporary directory failed */
-  SERVE_ERROR_INVALID, /* a bad id, target or query value (serve_parse_*) */
 } ServeError;
 
 /* Called once per request after its reply was queued: @method ("GET"), @uri as sent,
@@ -139,7 +141,7 @@ char *serve_get_url(const Serve *serve);
  * Content-Length (the length of @body, for HEAD too), which never vary. */
 typedef struct {
   int status;                /* 200, 400, 404, 405, 500 (a store failure), 501, 503 */
-  const char *reason;        /* the reason phrase: "Not Found" */
+  const char *reason;        /* the reason phrase, libevent's own for @status: "Not Found" */
   const char *content_type;  /* "text/html; charset=utf-8", "application/json; ...", ... */
   const char *cache_control; /* "no-cache" unless the resource never changes */
   const char *csp;           /* Content-Security-Policy */
@@ -177,37 +179,12 @@ void serve_respond(Serve *serve, enum evhttp_cmd_type method, const char *target
  * space or encoding). Returns: FALSE for anything else. */
 gboolean serve_parse_id(const char *text, gint64 *out);
 
-/* A target availability typed into a form: "99.95", "99.95%" or "99.95 %" (percent; the sign
- * is optional), in (0 %, 100 %]. Returns: FALSE with @error (SERVE_ERROR_INVALID) saying what
- * is expected. */
-gboolean serve_parse_target(const char *text, double *fraction, GError **error);
-
-/* ---- recommending from a stored sweep ---- */
-
-/* A series of a sweep: its runs that differ only in app.instances, by instance count. */
-typedef struct {
-  char *label;       /* the other swept keys ("policy.evacuation=rolling"); "" when only
-                        app.instances was swept */
-  GPtrArray *runs;   /* StoreRunInfo*, borrowed from the caller's array, fewest instances
-                        first */
-  int answer;        /* index in @runs of the smallest count whose lower 95 % bound of the
-                        metric meets the target; -1 when none does */
-} ServeSeries;
-
-void serve_series_free(ServeSeries *series);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ServeSeries, serve_series_free)
-
-/* Groups @runs (StoreRunInfo*, a sweep's runs; they must outlive the result) into series and
- * finds each series' smallest instance count whose summary[@metric].lo >= @target (the rule
- * of `zdsim recommend`). Series keep the order of their first run. Returns: (transfer full) a
- * GPtrArray of ServeSeries that frees them. */
-GPtrArray *serve_recommend(const GPtrArray *runs, RunMetric metric, double target);
-
 /* ---- HTML (sim/serve_html.c) ---- */
 
-/* @text with & < > " ' written as character references, invalid UTF-8 replaced (U+FFFD) and
- * control characters other than tab and newline dropped, safe inside an element or a quoted
- * attribute. NULL gives "". Returns: (transfer full). */
+/* @text with & < > " ' written as character references (g_markup_escape_text()), invalid
+ * UTF-8 replaced (U+FFFD) and control characters (C0, DEL and C1) other than tab and newline
+ * dropped, safe inside an element or a quoted attribute. NULL gives "".
+ * Returns: (transfer full). */
 char *serve_html_escape(const char *text);
 
 /* Which plots a page shows: bit k of @applies for PlotKind k that can be drawn; @why[k] (may
@@ -241,7 +218,7 @@ typedef struct {
   RunMetric metric;            /* the metric recommended on */
   const char *metric_name;     /* its form value: "availability", "request", "business-hours" */
   double target;               /* a fraction, when @series is set */
-  const GPtrArray *series;     /* ServeSeries* (serve_recommend()), or NULL */
+  const GPtrArray *series;     /* RecommendSeries* (recommend_stored()), or NULL */
   const char *target_error;    /* why the target was refused, or NULL */
 } ServeSweepPage;
 

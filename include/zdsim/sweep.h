@@ -1,10 +1,9 @@
-/* sweep.h: many runs of one scenario judged against each other: every point of [sweep],
- * recommend's search for the smallest instance count that meets a target, and the comparison
- * of two runs with a verdict per metric. Every point runs with the same seed, so replication r
- * draws the same random numbers at every point (common random numbers: the model seeds
- * replication r's streams from (seed, r), with separate streams for the database and the
- * platform) and differences between points are sharper. Not for storing (store.h) or for the
- * command line's tables (cli_store.c). */
+/* sweep.h: many runs of one scenario, point by point: every point of [sweep], and the
+ * machinery a search over points runs on (recommend.h). Every point runs with the same seed,
+ * so replication r draws the same random numbers at every point (common random numbers: the
+ * model seeds replication r's streams from (seed, r), with separate streams for the database
+ * and the platform) and differences between points are sharper. Not for judging the points
+ * (recommend.h, compare.h), storing (store.h) or the command line's tables (cli_store.c). */
 #pragma once
 
 #include <glib.h>
@@ -13,12 +12,6 @@
 #include "zdsim/scenario.h"
 
 G_BEGIN_DECLS
-
-#define SWEEP_ERROR (sweep_error_quark())
-GQuark sweep_error_quark(void);
-typedef enum {
-  SWEEP_ERROR_INVALID, /* a bad target, metric or instance limit */
-} SweepError;
 
 /* The scenario of one point: @base's text, path and overrides, then @point (a NULL-terminated
  * vector of "section.key=value", may be NULL), so the point's overrides win.
@@ -43,85 +36,34 @@ typedef struct {
                            three arrays have the same length */
 } SweepResult;
 
+/* An empty sweep over @axes (ScenarioSweepAxis*; taken over). Returns: (transfer full). */
+SweepResult *sweep_result_new(GPtrArray *axes);
 void sweep_result_free(SweepResult *sweep);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SweepResult, sweep_result_free)
+
+/* Loads the scenario of @point (sweep_point_scenario()) and appends the point and its
+ * scenario to @sweep, to be run by sweep_run_points(). Returns: FALSE with @error as
+ * sweep_point_scenario(), @sweep unchanged. */
+gboolean sweep_add_point(SweepResult *sweep, const Scenario *base, const char *const *point,
+                         GError **error);
+
+/* Called after point @i of @sweep has run (its result is the last of sweep->results); TRUE
+ * stops the sweep there. */
+typedef gboolean (*SweepStopFunc)(const SweepResult *sweep, guint i, void *user_data);
+
+/* Runs the points of @sweep added since the last result, in order, until @stop (may be
+ * NULL: run them all) says to stop; the points that did not run are dropped, so points,
+ * scenarios and results keep one length. @options->progress, when set, sees those points'
+ * replications in all, and is told the work is over when @stop ends it early.
+ * Returns: FALSE with @error (RUN_ERROR, prefixed with the point) when a point fails; @sweep
+ * then holds the points that ran before it. */
+gboolean sweep_run_points(SweepResult *sweep, const RunOptions *options, SweepStopFunc stop,
+                          void *user_data, GError **error);
 
 /* Runs every point of @base's [sweep] (scenario_sweep_points(); one point, @base itself, when
  * there is none). Every point's scenario is loaded before anything runs, so a bad value fails
  * at once. @options->progress, when set, sees points x replications in all.
  * Returns: (transfer full) or NULL with @error (SCENARIO_ERROR or RUN_ERROR). */
 SweepResult *sweep_run(const Scenario *base, const RunOptions *options, GError **error);
-
-/* The metrics recommend can target. */
-typedef enum {
-  SWEEP_TARGET_AVAILABILITY,   /* "availability": time up */
-  SWEEP_TARGET_REQUEST,        /* "request": requests served */
-  SWEEP_TARGET_BUSINESS_HOURS, /* "business-hours": time up inside business hours */
-} SweepTarget;
-
-/* The target metric called @name ("availability", "request", "business-hours"); FALSE with
- * @error (SWEEP_ERROR_INVALID) for any other. */
-gboolean sweep_target_parse(const char *name, SweepTarget *out, GError **error);
-/* The RunMetric a target reads. */
-RunMetric sweep_target_metric(SweepTarget target);
-
-typedef struct {
-  SweepResult *sweep;  /* app.instances = 1, 2, ... as far as the search went */
-  RunMetric metric;
-  double target;       /* a fraction */
-  guint max_instances;
-  int answer;          /* index in sweep->results of the smallest count whose lower 95 % bound
-                          meets the target; -1 when no count up to max_instances does */
-} SweepRecommendation;
-
-void sweep_recommendation_free(SweepRecommendation *rec);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(SweepRecommendation, sweep_recommendation_free)
-
-/* Runs @base with app.instances = 1, 2, ..., @max_instances, stopping after the first count
- * whose lower 95 % bound of @metric is at least @target and the count after it (for
- * comparison). Returns: (transfer full) or NULL with @error (SWEEP_ERROR_INVALID for a target
- * outside (0, 1] or max_instances 0; SCENARIO_ERROR; RUN_ERROR). */
-SweepRecommendation *sweep_recommend(const Scenario *base, RunMetric metric, double target,
-                                     guint max_instances, const RunOptions *options,
-                                     GError **error);
-
-/* ---- comparing two runs ---- */
-
-typedef enum {
-  SWEEP_NO_DIFFERENCE, /* the 95 % interval of B - A contains 0 (or cannot be computed) */
-  SWEEP_BETTER,        /* the interval excludes 0 on B's better side */
-  SWEEP_WORSE,
-} SweepVerdict;
-
-/* "better", "worse", "no significant difference". */
-const char *sweep_verdict_name(SweepVerdict verdict);
-
-typedef struct {
-  double a, b;         /* means of A and B */
-  double diff;         /* mean of B - A */
-  double lo, hi;       /* its 95 % interval (equal to diff when it has no spread) */
-  gboolean has_interval; /* FALSE when a side has fewer than 2 replications */
-  SweepVerdict verdict;
-} SweepDifference;
-
-typedef struct {
-  /* TRUE: paired differences per replication (A and B share seed and replications: common
-   * random numbers), Student t with n - 1 degrees of freedom. FALSE: Welch's t on the two
-   * samples, with the Welch-Satterthwaite degrees of freedom rounded down. */
-  gboolean paired;
-  SweepDifference metric[RUN_METRIC_COUNT];
-  SweepDifference cause[CAUSE_COUNT];    /* downtime by cause, smaller is better */
-  SweepVerdict overall;   /* the verdict on availability (time up), the headline figure */
-  guint better, worse;    /* metrics (of RUN_METRIC_COUNT) with those verdicts */
-} SweepComparison;
-
-/* Compares B (@b) with A (@a), metric by metric; run_metric_higher_is_better() gives the
- * better side. */
-void sweep_compare(const RunResult *a, const RunResult *b, SweepComparison *out);
-
-/* The comparison as a table for people, @label_a and @label_b naming the runs.
- * Returns: (transfer full). */
-char *sweep_comparison_text(const RunResult *a, const RunResult *b, const SweepComparison *c,
-                            const char *label_a, const char *label_b);
 
 G_END_DECLS

@@ -1,0 +1,51 @@
+/* compare.h: `zdsim compare`: run B against run A, metric by metric and cause by cause, as
+ * B - A with its 95 % interval and a verdict (better, worse, no significant difference); the
+ * regression check of `zdsim check --baseline` judges with it too. The intervals themselves
+ * are stats.h's. Not for loading runs (store.h) or for the command line (cli_store.c). */
+#pragma once
+
+#include <glib.h>
+
+#include "zdsim/run.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  COMPARE_NO_DIFFERENCE, /* the 95 % interval of B - A contains 0 (or cannot be computed) */
+  COMPARE_BETTER,        /* the interval excludes 0 on B's better side */
+  COMPARE_WORSE,
+} CompareVerdict;
+
+/* "better", "worse", "no significant difference". */
+const char *compare_verdict_name(CompareVerdict verdict);
+
+typedef struct {
+  double a, b;           /* means of A and B */
+  double diff;           /* mean of B - A */
+  double lo, hi;         /* its 95 % interval (equal to diff when it has no spread) */
+  gboolean has_interval; /* FALSE when a side has fewer than 2 replications */
+  CompareVerdict verdict;
+} CompareDifference;
+
+typedef struct {
+  /* TRUE: paired differences per replication (A and B share seed and replications: common
+   * random numbers), Student t with n - 1 degrees of freedom. FALSE: Welch's t on the two
+   * samples, with the Welch-Satterthwaite degrees of freedom rounded down. */
+  gboolean paired;
+  CompareDifference metric[RUN_METRIC_COUNT];
+  CompareDifference cause[CAUSE_COUNT]; /* downtime by cause, smaller is better */
+  CompareVerdict overall; /* the verdict on availability (time up), the headline figure */
+  guint better, worse;    /* metrics (of RUN_METRIC_COUNT) with those verdicts */
+} CompareResult;
+
+/* Compares B (@b) with A (@a), metric by metric, into @out (overwritten); paired when both
+ * share seed and replication count, else Welch; run_metric_higher_is_better() gives the
+ * better side. Cannot fail. */
+void compare_runs(const RunResult *a, const RunResult *b, CompareResult *out);
+
+/* The comparison as a table for people, @label_a and @label_b naming the runs.
+ * Returns: (transfer full). */
+char *compare_text(const RunResult *a, const RunResult *b, const CompareResult *c,
+                   const char *label_a, const char *label_b);
+
+G_END_DECLS

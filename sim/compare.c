@@ -1,0 +1,167 @@
+/* compare.c: two runs compared metric by metric, B - A with its 95 % interval (paired or
+ * Welch, stats.c) and a verdict, and the comparison as a table for people. Not for loading
+ * the runs (store.c) or for the regression check built on it (check.c). */
+#include "zdsim/compare.h"
+
+#include <string.h>
+
+const char *
+compare_verdict_name(CompareVerdict verdict)
+{
+  switch (verdict) {
+  case COMPARE_BETTER:
+    return "better";
+  case COMPARE_WORSE:
+    return "worse";
+  case COMPARE_NO_DIFFERENCE:
+  default:
+    return "no significant difference";
+  }
+}
+
+static CompareVerdict
+verdict(const CompareDifference *d, gboolean higher_is_better)
+{
+  if (!d->has_interval)
+    return COMPARE_NO_DIFFERENCE;
+  if (d->lo > 0)
+    return higher_is_better ? COMPARE_BETTER : COMPARE_WORSE;
+  if (d->hi < 0)
+    return higher_is_better ? COMPARE_WORSE : COMPARE_BETTER;
+  return COMPARE_NO_DIFFERENCE;
+}
+
+/* B - A for one column (@stride values per replication, column @k) of two runs. */
+static void
+difference(const double *a, guint na, const double *b, guint nb, gsize stride, gsize k,
+           gboolean paired, CompareDifference *out)
+{
+  g_autofree double *xa = g_new(double, na);
+  g_autofree double *xb = g_new(double, nb);
+  for (guint r = 0; r < na; r++)
+    xa[r] = a[r * stride + k];
+  for (guint r = 0; r < nb; r++)
+    xb[r] = b[r * stride + k];
+  StatsSummary sa, sb;
+  stats_summarize(xa, na, &sa);
+  stats_summarize(xb, nb, &sb);
+  out->a = sa.mean;
+  out->b = sb.mean;
+  out->diff = sb.mean - sa.mean;
+  out->lo = out->hi = out->diff;
+  out->has_interval = na >= 2 && nb >= 2;
+  if (!out->has_interval)
+    return;
+  StatsDifference d;
+  /* Common random numbers: replication r of both runs drew the same streams, so the
+   * per-replication differences carry the comparison and their spread is small. */
+  if (paired)
+    stats_paired_interval(xa, xb, na, &d);
+  else
+    stats_welch_interval(&sa, &sb, &d);
+  out->diff = d.diff;
+  out->lo = d.lo;
+  out->hi = d.hi;
+}
+
+void
+compare_runs(const RunResult *a, const RunResult *b, CompareResult *out)
+{
+  memset(out, 0, sizeof *out);
+  out->paired = a->scenario->seed == b->scenario->seed && a->replications == b->replications;
+  for (guint m = 0; m < RUN_METRIC_COUNT; m++) {
+    CompareDifference *d = &out->metric[m];
+    difference(a->values, a->replications, b->values, b->replications, RUN_METRIC_COUNT, m,
+               out->paired, d);
+    d->verdict = verdict(d, run_metric_higher_is_better(m));
+    out->better += d->verdict == COMPARE_BETTER;
+    out->worse += d->verdict == COMPARE_WORSE;
+  }
+  for (guint c = 0; c < CAUSE_COUNT; c++) {
+    CompareDifference *d = &out->cause[c];
+    difference(a->by_cause, a->replications, b->by_cause, b->replications, CAUSE_COUNT, c,
+               out->paired, d);
+    d->verdict = verdict(d, FALSE);
+  }
+  out->overall = out->metric[RUN_AVAILABILITY].verdict;
+}
+
+/* A value of metric @m for people: availabilities in %, seconds in minutes, counts as is. */
+static char *
+format_value(guint m, double v, gboolean signed_)
+{
+  const char *sign = signed_ && v > 0 ? "+" : "";
+  switch (m) {
+  case RUN_AVAILABILITY:
+  case RUN_REQUEST_AVAILABILITY:
+  case RUN_BUSINESS_HOURS_AVAILABILITY:
+  case RUN_CAPACITY_AVAILABILITY:
+  case RUN_REPORTED_AVAILABILITY:
+    return g_strdup_printf("%s%.4f %%", sign, 100 * v);
+  case RUN_DOWNTIME_PER_YEAR:
+  case RUN_DOWNTIME_OUTSIDE_PORTAL:
+  case RUN_ZERO_INSTANCE_TIME:
+  case RUN_MEAN_OUTAGE:
+  case RUN_MAX_OUTAGE:
+  case RUN_OUTAGE_P95:
+    return g_strdup_printf("%s%.2f min", sign, v / 60);
+  case RUN_INSTANCE_HOURS_PER_YEAR:
+    return g_strdup_printf("%s%.1f h", sign, v);
+  default:
+    return g_strdup_printf("%s%.2f", sign, v);
+  }
+}
+
+static void
+comparison_line(GString *out, const char *name, guint m, const CompareDifference *d)
+{
+  g_autofree char *a = format_value(m, d->a, FALSE);
+  g_autofree char *b = format_value(m, d->b, FALSE);
+  g_autofree char *diff = format_value(m, d->diff, TRUE);
+  g_autofree char *interval = NULL;
+  if (d->has_interval) {
+    g_autofree char *lo = format_value(m, d->lo, TRUE);
+    g_autofree char *hi = format_value(m, d->hi, TRUE);
+    interval = g_strdup_printf("[%s, %s]", lo, hi);
+  } else {
+    interval = g_strdup("(too few replications)");
+  }
+  g_string_append_printf(out, "  %-42s %14s %14s %14s  %-32s %s\n", name, a, b, diff, interval,
+                         compare_verdict_name(d->verdict));
+}
+
+char *
+compare_text(const RunResult *a, const RunResult *b, const CompareResult *c,
+             const char *label_a, const char *label_b)
+{
+  GString *out = g_string_new(NULL);
+  g_string_append_printf(out, "A: %s\nB: %s\n", label_a, label_b);
+  if (c->paired)
+    g_string_append_printf(out,
+                           "Paired differences per replication: A and B share seed %" G_GUINT64_FORMAT
+                           " and %u replications (common random numbers).\n",
+                           a->scenario->seed, a->replications);
+  else
+    g_string_append_printf(out,
+                           "Welch's t on independent samples: A has seed %" G_GUINT64_FORMAT
+                           " and %u replications, B seed %" G_GUINT64_FORMAT " and %u.\n",
+                           a->scenario->seed, a->replications, b->scenario->seed,
+                           b->replications);
+  g_string_append(out, "B - A with its 95 % interval; a verdict when the interval excludes 0.\n\n");
+  g_string_append_printf(out, "  %-42s %14s %14s %14s  %-32s %s\n", "metric", "A", "B", "B - A",
+                         "95 % interval", "B is");
+  for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+    comparison_line(out, run_metric_name(m), m, &c->metric[m]);
+  for (guint c2 = 0; c2 < CAUSE_COUNT; c2++) {
+    g_autofree char *name = g_strconcat("downtime_by_cause_s.", model_cause_name(c2), NULL);
+    comparison_line(out, name, RUN_DOWNTIME_PER_YEAR, &c->cause[c2]);
+  }
+  if (c->overall == COMPARE_NO_DIFFERENCE)
+    g_string_append(out, "\nOverall (availability, time up): no significant difference");
+  else
+    g_string_append_printf(out, "\nOverall (availability, time up): B is %s than A",
+                           compare_verdict_name(c->overall));
+  g_string_append_printf(out, "; B is better on %u and worse on %u of %d metrics.\n", c->better,
+                         c->worse, RUN_METRIC_COUNT);
+  return g_string_free(out, FALSE);
+}
