@@ -100,6 +100,8 @@ instance_request_place(Model *model, guint32 index, gint64 at)
   if (x->place_pending)
     return;
   x->place_pending = TRUE;
+  if (foundation_batch_collect(model, index, at))
+    return;  /* a drain's batch auctions it (DESIGN §11.4) */
   engine_schedule(model->engine, at, PRIO_NORMAL, EV_PLACE, index, 0);
 }
 
@@ -213,6 +215,12 @@ handle_place(Model *model, guint32 index)
   x->ordinary = id;
   x->state = INDEX_STARTING;
   start_container(model, id);
+}
+
+void
+instance_auction(Model *model, guint32 index)
+{
+  handle_place(model, index);
 }
 
 static void

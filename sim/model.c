@@ -112,23 +112,21 @@ model_new(const Scenario *sc, const ModelCalendar *cal, guint replication,
   dist_rng_seed(&model->rng, sc->seed, (guint64) replication * 4);
   dist_rng_seed(&model->rng_db, sc->seed, (guint64) replication * 4 + 1);
   dist_rng_seed(&model->rng_platform, sc->seed, (guint64) replication * 4 + 2);
+  dist_rng_seed(&model->rng_batch, sc->seed, (guint64) replication * 4 + 3);
 
   model->n_cells = sc->cells;
   model->cells = g_new0(Cell, sc->cells);
   model->zone_load = g_new0(guint, sc->azs);
   model->scratch = g_new0(guint32, sc->cells);
-  /* Other tenants' share of each cell (DESIGN §10.4). */
-  guint base = (guint) (sc->cell_capacity * sc->cell_utilization + 0.5);
   for (guint i = 0; i < sc->cells; i++) {
     model->cells[i] = (Cell){
       .state = CELL_UP,
       .zone = i % sc->azs,
-      .base_used = base,
       .head = MODEL_NONE,
     };
   }
 
-  foundation_init(model);
+  foundation_init(model);  /* also gives each cell its tenant slots */
 
   guint n = sc->instances;
   for (guint i = 0; i < sc->actions->len; i++) {

@@ -18,10 +18,9 @@ schedule_cell_failure(Model *model, guint32 cell)
   if (c->failure_ev != 0)
     return;  /* one pending failure per cell, whatever brought it back */
   gint64 ttf = dist_sample(&sc->cell_failure_mtbf, &model->rng_platform);
-  gint64 now = model_now(model);
-  if (ttf != DIST_NEVER && now + ttf < sc->horizon)
-    c->failure_ev = engine_schedule(model->engine, now + ttf, PRIO_NORMAL, EV_CELL_FAILURE,
-                                    cell, 0);
+  gint64 at = engine_time_add(model_now(model), ttf);
+  if (ttf != DIST_NEVER && at < sc->horizon)
+    c->failure_ev = engine_schedule(model->engine, at, PRIO_NORMAL, EV_CELL_FAILURE, cell, 0);
 }
 
 static void
@@ -81,7 +80,8 @@ drain_start(Model *model, guint32 cell)
   if (c->app_containers == 0) {
     /* A cell without the app drains in 0 s (DESIGN §10.9): no poll or timeout to schedule
      * and cancel at once (a quarter of the heap operations of the 2-instance example, make
-     * bench). */
+     * bench). Its tenant slots still move. */
+    foundation_move_work(model, cell);
     platform_check_drained(model, cell);
     return;
   }
@@ -91,7 +91,11 @@ drain_start(Model *model, guint32 cell)
                                EV_EVAC_POLL, cell, 0);
   c->timeout_ev = engine_schedule(model->engine, now + sc->evacuation_timeout, PRIO_LATE,
                                   EV_EVAC_TIMEOUT, cell, 0);
+  /* The indexes the policy auctions now and the cell's tenant slots are placed together, as
+   * one batch (DESIGN §11.4): Diego auctions a drained cell's work at once. */
+  foundation_batch_open(model);
   model->policy->drain_start(model, cell);
+  foundation_move_work(model, cell);
   platform_check_drained(model, cell);
 }
 
@@ -159,8 +163,9 @@ platform_check_drained(Model *model, guint32 cell)
   c->poll_ev = c->timeout_ev = 0;
   foundation_set_cell_state(model, cell, CELL_RECREATING);
   gint64 recreate = dist_sample(&model->sc->cell_recreate, &model->rng_platform);
-  engine_schedule(model->engine, model_now(model) + recreate, PRIO_NORMAL, EV_RECREATE_DONE,
-                  cell, c->timer_gen);
+  gint64 back = engine_time_add(model_now(model), recreate);
+  if (back < model->sc->horizon)
+    engine_schedule(model->engine, back, PRIO_NORMAL, EV_RECREATE_DONE, cell, c->timer_gen);
 }
 
 static void
@@ -168,8 +173,22 @@ cell_watch(Model *model, guint32 cell)
 {
   /* Back and taking work during the watch time (DESIGN §10.9). */
   foundation_set_cell_state(model, cell, CELL_WATCHING);
-  engine_schedule(model->engine, model_now(model) + model->sc->watch_time, PRIO_NORMAL,
-                  EV_WATCH_DONE, cell, model->cells[cell].timer_gen);
+  gint64 done = engine_time_add(model_now(model), model->sc->watch_time);
+  if (done < model->sc->horizon)
+    engine_schedule(model->engine, done, PRIO_NORMAL, EV_WATCH_DONE, cell,
+                    model->cells[cell].timer_gen);
+}
+
+/* A recreated or failed cell comes back empty and takes the waiting tenant slots first, at
+ * the instant it comes back, before any auction can use it (DESIGN §11.4). */
+static void
+cell_back(Model *model, guint32 cell)
+{
+  foundation_take_waiting(model, cell);
+  if (model->cells[cell].in_update)
+    cell_watch(model, cell);
+  else
+    foundation_set_cell_state(model, cell, CELL_UP);
 }
 
 void
@@ -192,7 +211,12 @@ platform_fail_cell(Model *model, guint32 cell, ModelCause cause, gint64 back_aft
     instance_kill(model, id, detected, cause);
     id = next;
   }
-  engine_schedule(model->engine, now + MAX(back_after, 0), PRIO_NORMAL, EV_CELL_BACK, cell, 0);
+  /* Its tenant slots move as a drained cell's do, now, and it comes back empty
+   * (DESIGN §12); the app's indexes are auctioned when BBS notices (instance_kill). */
+  foundation_move_work(model, cell);
+  gint64 back = engine_time_add(now, MAX(back_after, 0));
+  if (back < model->sc->horizon)
+    engine_schedule(model->engine, back, PRIO_NORMAL, EV_CELL_BACK, cell, 0);
 }
 
 void
@@ -232,7 +256,7 @@ platform_handle(Model *model, const EngineEvent *event)
     break;
   case EV_RECREATE_DONE:
     if (c->state == CELL_RECREATING && event->data == c->timer_gen)
-      cell_watch(model, cell);
+      cell_back(model, cell);
     break;
   case EV_WATCH_DONE:
     if (c->state != CELL_WATCHING || event->data != c->timer_gen)
@@ -253,11 +277,7 @@ platform_handle(Model *model, const EngineEvent *event)
   case EV_CELL_BACK:
     if (c->state != CELL_FAILED)
       break;
-    if (c->in_update) {
-      cell_watch(model, cell);
-    } else {
-      foundation_set_cell_state(model, cell, CELL_UP);
-    }
+    cell_back(model, cell);
     schedule_cell_failure(model, cell);
     break;
   default:

@@ -125,7 +125,11 @@ walk_evacuations(double pi[3])
   return evac;
 }
 
-/* stop-start under Poisson updates (3/w), one instance, one cell per zone. Each evacuation is
+/* stop-start under Poisson updates (3/w), one instance, one cell per zone, and no other
+ * tenants (cell_utilization = 0): every cell without the app then has 0 used slots, so the
+ * auction's pick among them is uniform, as the walk assumes. (With tenant slots the cell
+ * recreated just before is the emptiest and takes the instance: see test-foundation.c.)
+ * Each evacuation is
  * an outage of proxy drain (5 s) + shutdown (4 s) + startup (20 s, a health-poll instant) =
  * 29 s, since the index is auctioned the moment its container is gone and placed at once.
  * The walk above gives 1/3 + 1/2 + 3/4 evacuations for the first update (time 0 places the
@@ -136,7 +140,7 @@ test_stop_start_walk(void)
 {
   const char *extra = "platform.cells=3 platform.azs=3 platform.updates=3/w "
                       "platform.cell_recreate=5m platform.watch_time=30s "
-                      "policy.evacuation=stop-start";
+                      "platform.cell_utilization=0 policy.evacuation=stop-start";
   const char *const o[] = { "scenario.replications=300", NULL };
   g_autoptr(Scenario) sc = load(extra, o);
   g_autoptr(RunResult) r = run(sc, 2);
@@ -171,7 +175,10 @@ test_stop_start_walk(void)
                                  r->summary[RUN_DOWNTIME_PER_YEAR].mean, 1e-6);
 }
 
-/* rolling with a replacement that always becomes healthy (startup 20 s, no failures): the old
+/* Other tenants at 0.5: 3 x 20 tenant slots fit on the two cells that work during a drain
+ * (80 slots), so no replacement ever lacks room and only the routing gap is left. (At the
+ * default 0.7, 84 slots overflow them and a replacement may wait until the timeout.)
+ * rolling with a replacement that always becomes healthy (startup 20 s, no failures): the old
  * instance serves until the evacuation poll that sees the replacement RUNNING. The
  * replacement is placed at drain start and RUNNING at +20 s, which is a poll instant (polls
  * at +10 s k, after every other event of the instant), so the old copy stops at the moment
@@ -181,7 +188,7 @@ static void
 test_rolling_routing_gap(void)
 {
   const char *extra = "platform.cells=3 platform.azs=3 platform.updates=3/w "
-                      "platform.cell_recreate=5m";
+                      "platform.cell_recreate=5m platform.cell_utilization=0.5";
   static const struct {
     const char *reg, *unreg;
     double gap_s;
@@ -205,7 +212,8 @@ test_rolling_routing_gap(void)
   }
 }
 
-/* health_check = process makes the replacement RUNNING at the first 2 s poll, long before the
+/* Tenants at 0.5 as above, so that every replacement finds room.
+ * health_check = process makes the replacement RUNNING at the first 2 s poll, long before the
  * app answers (startup 20 s). The evacuation poll at drain + 10 s sees it RUNNING and stops
  * the old instance, so every evacuation costs startup - 10 s = 10 s of no serving instance
  * (the new route is there, but the app refuses connections: a dial error on every attempt). */
@@ -213,7 +221,8 @@ static void
 test_rolling_process_health_check(void)
 {
   const char *extra = "platform.cells=3 platform.azs=3 platform.updates=3/w "
-                      "platform.cell_recreate=5m app.health_check=process";
+                      "platform.cell_recreate=5m platform.cell_utilization=0.5 "
+                      "app.health_check=process";
   const char *const o[] = { "scenario.replications=50", NULL };
   g_autoptr(Scenario) sc = load(extra, o);
   g_autoptr(RunResult) r = run(sc, 2);
@@ -407,37 +416,47 @@ test_jobs_identical(void)
 
 /* A cell vanishes at T = 3600 s (a convergence tick): its instance dies at once, its route
  * lingers until BBS notices (rep presence TTL 15 s, then the next 30 s tick: 3630 s), when
- * the index is placed elsewhere and starts (20 s). One outage [3600, 3650), the action's. */
+ * the index is placed elsewhere and starts (20 s). Two cells in one zone, recreate 1 min.
+ *   No other tenants: the other cell has room at 3630: one outage [3600, 3650).
+ *   Tenants at 0.7 (28 slots a cell of 40): the failed cell's 28 slots move at 3600 to the
+ *   other cell, which takes 12 (28 + 12 = 40) and is full; 16 wait. The auction at 3630 finds
+ *   no room and retries at the next tick, 3660, which is when the failed cell comes back
+ *   (3600 + 1 min; its return was scheduled first, so it runs first at 3660) and takes the 16
+ *   waiting slots; the index goes to it (16 used, the other cell full) and runs at 3680: one
+ *   outage [3600, 3680).
+ * Either way the outage is the action's. */
 static void
 test_cell_failure(void)
 {
-  const char *sections = "[action boom]\nat = 2027-01-04T01:00:00Z\naction = cell-failure\n"
-                         "cell = 0\n";
-  g_autoptr(Scenario) sc = load_full("scenario.horizon=1d platform.cells=2 platform.azs=1 "
-                                     "platform.cell_recreate=1m",
-                                     sections, NULL);
-  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
-  g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
-  model_start(model);
-  /* Put the instance on cell 0 whatever the auction chose at time 0. */
-  if (model->containers[model->index[0].ordinary].cell != 0) {
-    const char *swap = "[action boom]\nat = 2027-01-04T01:00:00Z\naction = cell-failure\n"
-                       "cell = 1\n";
-    scenario_free(g_steal_pointer(&sc));
-    sc = load_full("scenario.horizon=1d platform.cells=2 platform.azs=1 "
-                   "platform.cell_recreate=1m", swap, NULL);
-    model_free(g_steal_pointer(&model));
-    model = model_new(sc, cal, 0, FALSE);
-    model_start(model);
+  static const struct {
+    const char *utilization;
+    gint64 end_s;
+  } cases[] = {
+    { "platform.cell_utilization=0", 3650 },
+    { "platform.cell_utilization=0.7", 3680 },
+  };
+  const char *sets = "scenario.horizon=1d platform.cells=2 platform.azs=1 "
+                     "platform.cell_recreate=1m";
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    const char *const o[] = { cases[i].utilization, NULL };
+    g_autoptr(Scenario) sc0 = load_full(sets, NULL, o);
+    g_autoptr(ModelCalendar) cal = model_calendar_new(sc0);
+    g_autoptr(Model) probe = model_new(sc0, cal, 0, FALSE);
+    model_start(probe);
+    /* Fail the cell the auction chose for the instance at time 0. */
+    guint32 cell = probe->containers[probe->index[0].ordinary].cell;
+    g_autofree char *sections = g_strdup_printf("[action boom]\nat = 2027-01-04T01:00:00Z\n"
+                                                "action = cell-failure\ncell = %u\n", cell);
+    g_autoptr(Scenario) sc = load_full(sets, sections, o);
+    g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
+    model_run(model);
+    GArray *out = model->result.outages;
+    g_assert_cmpuint(out->len, ==, 1);
+    const ModelInterval *iv = &g_array_index(out, ModelInterval, 0);
+    g_assert_cmpint(iv->start, ==, S(3600));
+    g_assert_cmpint(iv->end, ==, S(cases[i].end_s));
+    g_assert_cmpint(iv->cause, ==, CAUSE_ACTION);
   }
-  engine_run(model->engine, sc->horizon);
-  metrics_finish(model);
-  GArray *out = model->result.outages;
-  g_assert_cmpuint(out->len, ==, 1);
-  const ModelInterval *o = &g_array_index(out, ModelInterval, 0);
-  g_assert_cmpint(o->start, ==, S(3600));
-  g_assert_cmpint(o->end, ==, S(3650));
-  g_assert_cmpint(o->cause, ==, CAUSE_ACTION);
 }
 
 /* cf restart --strategy rolling on one instance: the new one starts while the old serves, and
