@@ -548,85 +548,6 @@ test_limits(void)
   g_assert_cmpfloat(e.events, <=, r->events * 3.0);
 }
 
-/* The auction's index against DESIGN.md §10.4 evaluated literally on every cell: levels of
- * zone load, score 1000 n + (used + 1) / capacity, fit while used < capacity. On random
- * foundations (some cells draining), every pick must be one of the best cells, and repeated
- * picks must spread uniformly over them (chi-square below the 0.999 critical value). */
-static void
-test_auction_reference(void)
-{
-  const char *const o[] = { "app.instances=60", "platform.cells=30", "platform.azs=3",
-                            "platform.cell_capacity=5", "platform.cell_utilization=0.2", NULL };
-  g_autoptr(Scenario) sc = load("", o);
-  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
-  for (guint trial = 0; trial < 20; trial++) {
-    g_autoptr(Model) m = model_new(sc, cal, trial, FALSE);
-    DistRng rng;
-    dist_rng_seed(&rng, 99, trial);
-    for (guint32 c = 0; c < m->n_cells; c++)
-      if (dist_rng_below(&rng, 5) == 0)
-        foundation_set_cell_state(m, c, CELL_DRAINING);
-    guint share = 1;  /* round(5 * 0.2) */
-    guint placed = (guint) dist_rng_below(&rng, 40);
-    for (guint i = 0; i < placed; i++) {
-      guint32 c = (guint32) dist_rng_below(&rng, m->n_cells);
-      if (m->cells[c].app_containers + share < sc->cell_capacity)
-        instance_place_running(m, i, c);
-    }
-    /* The reference: zone loads over cells that take work, then levels. */
-    guint load[3] = { 0 };
-    for (guint32 c = 0; c < m->n_cells; c++)
-      if (foundation_takes_work(m->cells[c].state))
-        load[m->cells[c].zone] += m->cells[c].app_containers;
-    gboolean best[30] = { FALSE };
-    guint n_best = 0;
-    for (guint level = 0; level <= 60 && n_best == 0; level++) {
-      double best_score = G_MAXDOUBLE;
-      for (guint32 c = 0; c < m->n_cells; c++) {
-        const Cell *cell = &m->cells[c];
-        guint used = share + cell->app_containers;
-        if (!foundation_takes_work(cell->state) || load[cell->zone] != level ||
-            used >= sc->cell_capacity)
-          continue;
-        double score = 1000.0 * cell->app_containers + (used + 1.0) / sc->cell_capacity;
-        best_score = MIN(best_score, score);
-      }
-      for (guint32 c = 0; c < m->n_cells; c++) {
-        const Cell *cell = &m->cells[c];
-        guint used = share + cell->app_containers;
-        if (!foundation_takes_work(cell->state) || load[cell->zone] != level ||
-            used >= sc->cell_capacity)
-          continue;
-        double score = 1000.0 * cell->app_containers + (used + 1.0) / sc->cell_capacity;
-        if (!(score > best_score) && !(score < best_score)) {
-          best[c] = TRUE;
-          n_best++;
-        }
-      }
-    }
-    guint counts[30] = { 0 };
-    guint draws = 200 * MAX(n_best, 1u);
-    for (guint d = 0; d < draws; d++) {
-      guint32 c = foundation_place(m, 0);
-      if (n_best == 0) {
-        g_assert_cmpuint(c, ==, MODEL_NONE);
-        break;
-      }
-      g_assert_cmpuint(c, <, m->n_cells);
-      g_assert_true(best[c]);
-      counts[c]++;
-    }
-    if (n_best > 1) {
-      double expected = (double) draws / n_best, chi2 = 0;
-      for (guint c = 0; c < 30; c++)
-        if (best[c])
-          chi2 += (counts[c] - expected) * (counts[c] - expected) / expected;
-      /* 0.999 quantile of chi-square with n_best - 1 <= 29 degrees of freedom is below 59. */
-      g_assert_cmpfloat(chi2, <, 59.0);
-    }
-  }
-}
-
 int
 main(int argc, char **argv)
 {
@@ -646,6 +567,5 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/model/rolling-restart", test_rolling_restart);
   g_test_add_func("/zdsim/platform/watch-restarts-after-failure",
                   test_watch_restarts_after_failure);
-  g_test_add_func("/zdsim/foundation/auction-reference", test_auction_reference);
   return g_test_run();
 }
