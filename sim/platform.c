@@ -1,11 +1,13 @@
 /* platform.c: routine platform updates (a BOSH deploy of the Diego cells) and cells that
  * vanish. An update walks the zones one after another and, inside a zone, drains, recreates
- * and watches the cells in batches (cf-deployment update block; domain-facts §6). What a drain
- * does to the app's instances is the evacuation policy's business (policy_*.c). */
+ * and watches the cells in batches (cf-deployment.yml update block; docs-bosh
+ * manifest-v2.md). What a drain does to the app's instances is the evacuation policy's
+ * business (policy_*.c); where a drained or failed cell's work goes, foundation.c's. */
 #include "zdsim/model.h"
 
 /* The rep's presence (lock_ttl) expires 15 s after a cell vanishes; BBS convergence then
- * re-auctions its LRPs on its next tick: about 15-45 s in all (domain-facts §1, inferred). */
+ * re-auctions its LRPs on its next tick: about 15-45 s in all (inferred from diego-release
+ * jobs/rep/templates/rep.json.erb lock_ttl and jobs/bbs/spec convergence interval). */
 #define PRESENCE_TTL (15 * DIST_USEC_PER_SEC)
 
 static void next_batch(Model *model);
@@ -247,7 +249,7 @@ platform_handle(Model *model, const EngineEvent *event)
     if (c->state != CELL_DRAINING)
       break;
     /* The evacuator gives up and the cleanup deletes what is left (rep
-     * evacuation/cleanup.go; domain-facts §1). */
+     * evacuation/evacuation.go, evacuation/cleanup.go). */
     c->drain_timed_out = TRUE;
     engine_cancel(model->engine, c->poll_ev);
     c->poll_ev = 0;
