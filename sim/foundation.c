@@ -215,9 +215,18 @@ foundation_set_cell_state(Model *model, guint32 cell, CellState state)
 void
 foundation_set_tenants(Model *model, guint32 cell, guint tenants)
 {
-  cell_leave(model, cell);
-  model->cells[cell].tenants = tenants;
-  cell_enter(model, cell);
+  /* The bucket depends on the app count only, so a tenant change at most moves the cell in
+   * or out of it (room) and along the heap: the cheap path, since tenant slots move by the
+   * thousand on large foundations. */
+  Cell *c = &model->cells[cell];
+  c->tenants = tenants;
+  gboolean belongs = foundation_takes_work(c->state) && has_room(model, cell);
+  if (c->indexed && !belongs)
+    index_remove(model, cell);
+  else if (!c->indexed && belongs)
+    index_add(model, cell);
+  if (c->heap_pos != MODEL_NONE)
+    heap_sift(model, c->heap_pos);
 }
 
 void
@@ -360,18 +369,35 @@ tenants_wait(Model *model, gint64 delta)
   model->tenants_waiting = (guint) ((gint64) model->tenants_waiting + delta);
 }
 
-/* One tenant slot to the working cell with the fewest used slots (lowest number on ties).
- * Returns: FALSE when no working cell has room. */
-static gboolean
-place_tenant(Model *model)
+/* Places @count tenant slots one after another, each to the working cell with the fewest
+ * used slots (lowest number on ties). The top of the heap keeps taking slots for as long as
+ * it stays the least cell, i.e. until it passes the smaller of its children, so a run costs
+ * one heap update per cell it fills rather than one per slot. Returns: how many found no
+ * room. */
+static guint
+place_tenants(Model *model, guint count)
 {
-  if (model->tenant_heap_len == 0)
-    return FALSE;
-  guint32 cell = model->tenant_heap[0];
-  if (!has_room(model, cell))
-    return FALSE;
-  foundation_set_tenants(model, cell, model->cells[cell].tenants + 1);
-  return TRUE;
+  guint cap = model->sc->cell_capacity;
+  const guint32 *h = model->tenant_heap;
+  while (count > 0 && model->tenant_heap_len > 0) {
+    guint32 top = h[0];
+    guint used = foundation_used(model, top);
+    if (used >= cap)
+      break;  /* the least used cell is full, so every cell is */
+    guint take = MIN(count, cap - used);
+    if (model->tenant_heap_len > 1) {
+      guint32 next = h[1];
+      if (model->tenant_heap_len > 2 && heap_less(model, h[2], next))
+        next = h[2];
+      /* (used', top) < (used of next, next) holds for used' up to that used, and one more
+       * when top has the lower number. */
+      guint until = foundation_used(model, next) - used + (top < next ? 1 : 0);
+      take = MIN(take, until);
+    }
+    foundation_set_tenants(model, top, model->cells[top].tenants + take);
+    count -= take;
+  }
+  return count;
 }
 
 void
@@ -400,35 +426,35 @@ foundation_move_work(Model *model, guint32 cell)
   guint n = model->batch_open ? model->batch->len : 0;
   model->batch_open = FALSE;
   foundation_set_tenants(model, cell, 0);
-  guint total = n + k;
   /* Diego auctions a drained cell's work together; the order inside a batch is not
-   * documented, so it is uniformly random: each index takes a uniformly random place among
-   * the n + k (a partial Fisher-Yates shuffle of the places), the tenant slots the rest. No
-   * draw when the batch has no index. */
-  GArray *order = model->batch_order;
-  g_array_set_size(order, 2 * (gsize) total);
-  guint32 *place = (guint32 *) (void *) order->data;  /* [0, total): the shuffle */
-  guint32 *owner = place + total;                      /* [total, 2 total): place -> index */
-  for (guint p = 0; p < total; p++) {
-    place[p] = p;
-    owner[p] = MODEL_NONE;
-  }
+   * documented, so it is uniformly random: index j (in the order the policy auctioned them)
+   * takes a uniformly random place among the n + k - j still free, the tenant slots the rest.
+   * No draw when the batch has no index. The places taken are kept sorted, with their
+   * indexes: (place, index) pairs in batch_order. */
+  GArray *taken = model->batch_order;
+  g_array_set_size(taken, 0);
   for (guint j = 0; j < n; j++) {
-    guint r = j + (guint) dist_rng_below(&model->rng_batch, total - j);
-    guint32 tmp = place[j];
-    place[j] = place[r];
-    place[r] = tmp;
-    owner[place[j]] = g_array_index(model->batch, guint32, j);
+    guint32 place = (guint32) dist_rng_below(&model->rng_batch, (guint64) n + k - j);
+    guint at = 0;
+    /* The place-th free place: step over the places taken before it. */
+    while (at < taken->len && g_array_index(taken, guint32, at) <= place) {
+      place++;
+      at += 2;
+    }
+    guint32 pair[2] = { place, g_array_index(model->batch, guint32, j) };
+    g_array_insert_vals(taken, at, pair, 2);
   }
-  guint waiting = 0;
-  for (guint p = 0; p < total; p++) {
-    if (owner[p] != MODEL_NONE)
-      instance_auction(model, owner[p]);
-    else if (!place_tenant(model))
-      waiting++;  /* fits nowhere: waits for the next cell that comes back */
+  /* Walk the places: the slots before each index's place, the index, and so on. */
+  guint waiting = 0, done = 0;
+  for (guint at = 0; at < taken->len; at += 2) {
+    guint slots_before = g_array_index(taken, guint32, at) - at / 2;
+    waiting += place_tenants(model, slots_before - done);
+    done = slots_before;
+    instance_auction(model, g_array_index(taken, guint32, at + 1));
   }
+  waiting += place_tenants(model, k - done);
   if (waiting > 0)
-    tenants_wait(model, waiting);
+    tenants_wait(model, waiting);  /* fits nowhere: waits for the next cell that comes back */
 }
 
 void

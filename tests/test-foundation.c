@@ -276,6 +276,63 @@ test_batch_draws(void)
   }
 }
 
+/* The batch's order is uniform, read through room. Two cells in one zone, capacity 10,
+ * utilization 0.5 (5 tenant slots each), three instances: the auction spreads them 2 + 1, and
+ * a replication with two on cell 0 is chosen. The update drains cell 0 first (rolling): its
+ * batch holds n = 2 indexes and k = 5 slots, N = 7 places, and cell 1, the only working
+ * cell, has room r = 10 - 5 - 1 = 4. Every item of the batch takes one slot of cell 1 while
+ * there is room, so an index finds room exactly when its place is below 4. With the two
+ * places a uniform draw of two distinct places out of 7:
+ *   P(both placed) = 4 x 3 / (7 x 6) = 2/7, P(one) = 2 x 4 x 3 / 42 = 4/7,
+ *   P(none) = 3 x 2 / 42 = 1/7.
+ * Over 2100 batch streams the counts must pass a chi-square test (2 degrees of freedom,
+ * 0.999 critical value 13.82). */
+static void
+test_batch_places_uniform(void)
+{
+  const char *sets = "app.instances=3 platform.cells=2 platform.azs=1 "
+                     "platform.cell_capacity=10 platform.cell_utilization=0.5 "
+                     "scenario.horizon=1d";
+  const char *sections = "[action update]\nat = 2027-01-04T01:00:00Z\naction = platform-update\n";
+  g_autoptr(Scenario) sc = load(sets, sections);
+  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
+  guint r = 0;
+  for (;; r++) {
+    g_autoptr(Model) m = model_new(sc, cal, r, FALSE);
+    model_start(m);
+    if (m->cells[0].app_containers == 2)
+      break;
+    g_assert_cmpuint(r, <, 1000);
+  }
+  guint counts[3] = { 0 };
+  guint draws = 2100;
+  for (guint k = 0; k < draws; k++) {
+    g_autoptr(Model) m = model_new(sc, cal, r, FALSE);
+    dist_rng_seed(&m->rng_batch, 9000 + k, 0);
+    model_start(m);
+    run_through(m, S(3600));
+    guint placed = 0;
+    for (guint i = 0; i < 3; i++) {
+      guint32 id = m->index[i].ordinary;
+      placed += id != MODEL_NONE && m->containers[id].cell == 1 &&
+                m->index[i].evacuating != MODEL_NONE;
+    }
+    /* Cell 1 is full whatever the order: 5 + 1 + 4 items of the batch, and the rest wait. */
+    g_assert_cmpuint(foundation_used(m, 1), ==, 10);
+    g_assert_cmpuint(m->tenants_waiting, ==, 5 - (4 - placed));
+    counts[placed]++;
+  }
+  const double p[3] = { 1.0 / 7, 4.0 / 7, 2.0 / 7 };
+  double chi2 = 0;
+  for (guint i = 0; i < 3; i++) {
+    double e = draws * p[i];
+    chi2 += (counts[i] - e) * (counts[i] - e) / e;
+  }
+  g_test_message("indexes placed 0/1/2: %u %u %u, chi-square %.2f", counts[0], counts[1],
+                 counts[2], chi2);
+  g_assert_cmpfloat(chi2, <, 13.82);
+}
+
 /* (d) A failed cell comes back empty; the slots that fitted nowhere wait for it, and only
  * for it. Two cells in one zone, capacity 10, utilization 0.8: 8 tenant slots each; two
  * instances, one per cell (the auction spreads them: 1000 per instance of the app already on
@@ -464,6 +521,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/foundation/initial-tenants", test_initial_tenants);
   g_test_add_func("/zdsim/foundation/batch-by-hand", test_batch_by_hand);
   g_test_add_func("/zdsim/foundation/batch-draws", test_batch_draws);
+  g_test_add_func("/zdsim/foundation/batch-places-uniform", test_batch_places_uniform);
   g_test_add_func("/zdsim/foundation/failed-cell-comes-back-empty",
                   test_failed_cell_comes_back_empty);
   g_test_add_func("/zdsim/foundation/slot-wait-arithmetic", test_slot_wait_arithmetic);
