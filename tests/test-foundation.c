@@ -333,6 +333,49 @@ test_batch_places_uniform(void)
   g_assert_cmpfloat(chi2, <, 13.82);
 }
 
+/* With max_in_flight > 1 each cell of the batch places its own work, in cell order, at the
+ * same instant. Four cells in one zone, capacity 10, utilization 0.5 (5 slots each), no
+ * canary, two cells at once: cells 0 and 1 drain together at T = 1 h; the instance sits on
+ * cell 1 (rolling). Cells 2 and 3 have 10 free slots for 5 + 5 slots and the index: one of
+ * the 11 items finds no room. Cell 0's slots go first (2, 3, 2, 3, 2: used 8 and 7), then
+ * cell 1's batch, the index at a uniform place p among 6; the items before it fill
+ * (8, 7) -> (8, 8) -> (9, 8) -> (9, 9) -> (10, 9) -> (10, 10), so the index finds no room
+ * only when it comes last: probability 1/6. (Were cell 1's work placed first, the index
+ * would always find room.) Over 600 batch streams the count must pass a chi-square test
+ * (1 degree of freedom, 0.999 critical value 10.83), and nothing else may vary: cells 2 and
+ * 3 end full, and one slot waits exactly when the index found room. */
+static void
+test_batch_cell_order(void)
+{
+  const char *sets = "platform.cells=4 platform.azs=1 platform.cell_capacity=10 "
+                     "platform.cell_utilization=0.5 platform.canaries=0 "
+                     "platform.max_in_flight=2 scenario.horizon=1d";
+  const char *sections = "[action update]\nat = 2027-01-04T01:00:00Z\naction = platform-update\n";
+  g_autoptr(Scenario) sc = load(sets, sections);
+  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
+  guint r = replication_with(sc, cal, 0, 1);
+  guint unplaced = 0, draws = 600;
+  for (guint k = 0; k < draws; k++) {
+    g_autoptr(Model) m = model_new(sc, cal, r, FALSE);
+    dist_rng_seed(&m->rng_batch, 20000 + k, 0);
+    model_start(m);
+    run_through(m, S(3600));
+    g_assert_cmpint(m->cells[0].state, ==, CELL_RECREATING);  /* no app: drained at once */
+    g_assert_cmpint(m->cells[1].state, ==, CELL_DRAINING);
+    g_assert_cmpuint(foundation_used(m, 2), ==, 10);
+    g_assert_cmpuint(foundation_used(m, 3), ==, 10);
+    gboolean placed = m->index[0].ordinary != MODEL_NONE;
+    g_assert_cmpuint(m->tenants_waiting, ==, placed ? 1 : 0);
+    unplaced += !placed;
+  }
+  double e = draws / 6.0, e_other = draws - e;
+  double chi2 = (unplaced - e) * (unplaced - e) / e +
+                ((draws - unplaced) - e_other) * ((draws - unplaced) - e_other) / e_other;
+  g_test_message("index without room in %u of %u batches (expected %.0f), chi-square %.2f",
+                 unplaced, draws, e, chi2);
+  g_assert_cmpfloat(chi2, <, 10.83);
+}
+
 /* (d) A failed cell comes back empty; the slots that fitted nowhere wait for it, and only
  * for it. Two cells in one zone, capacity 10, utilization 0.8: 8 tenant slots each; two
  * instances, one per cell (the auction spreads them: 1000 per instance of the app already on
@@ -522,6 +565,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/foundation/batch-by-hand", test_batch_by_hand);
   g_test_add_func("/zdsim/foundation/batch-draws", test_batch_draws);
   g_test_add_func("/zdsim/foundation/batch-places-uniform", test_batch_places_uniform);
+  g_test_add_func("/zdsim/foundation/batch-cell-order", test_batch_cell_order);
   g_test_add_func("/zdsim/foundation/failed-cell-comes-back-empty",
                   test_failed_cell_comes_back_empty);
   g_test_add_func("/zdsim/foundation/slot-wait-arithmetic", test_slot_wait_arithmetic);

@@ -171,7 +171,9 @@ typedef struct {
   gint64 capacity_ok_time;     /* database up and serving capacity >= demand */
   gint64 capacity_short_time;  /* up, but routable capacity below demand (not downtime) */
   gint64 tenant_slot_wait;     /* slot-microseconds other tenants' slots waited for a cell
-                                  (DESIGN §11.4); a foundation figure */
+                                  (DESIGN §11.4); a foundation figure. Booked up to the
+                                  horizon when a slot starts waiting, so final only once the
+                                  run is over */
   gint64 reported_up_time;     /* instance 0 serving and database up */
   gint64 business_time;        /* length of business hours within the horizon */
   gint64 business_up_time;
