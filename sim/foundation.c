@@ -1,17 +1,40 @@
-/* foundation.c: Diego cells in availability zones and the auction that places an instance.
- * Not for what happens to an instance once placed (instance.c) or to a cell under an update
- * (platform.c). */
+/* foundation.c: Diego cells in availability zones, the slots other tenants' work takes on
+ * them, and the auction that places an instance. Not for what happens to an instance once
+ * placed (instance.c) or to a cell under an update (platform.c).
+ *
+ * Two indexes are kept up to date at every change of a cell, so that neither a placement nor
+ * a tenant slot ever scans all cells:
+ *   - per zone, the cells that take work and have a free slot, bucketed by how many of the
+ *     app's containers they hold (the auction's first criterion after zone balance);
+ *   - a binary min-heap of the cells that take work on (used slots, cell number), whose top
+ *     is where the next tenant slot goes. */
+#include <math.h>
+
 #include "zdsim/model.h"
 
 gboolean
 foundation_takes_work(CellState state)
 {
-  /* Evacuating, recreating and vanished cells take no work (auction zone_builder.go skips
-   * cells whose state says Evacuating; domain-facts §1 and §7). */
+  /* Evacuating, recreating and vanished cells take no work (auction
+   * auctionrunner/zone_builder.go skips cells whose state says Evacuating); a cell takes work
+   * again during its watch time (DESIGN §11.12). */
   return state == CELL_UP || state == CELL_WATCHING;
 }
 
-/* ---- the auction's index: per zone, the cells that take work bucketed by app count ---- */
+guint
+foundation_used(const Model *model, guint32 cell)
+{
+  const Cell *c = &model->cells[cell];
+  return c->tenants + c->app_containers;
+}
+
+static gboolean
+has_room(const Model *model, guint32 cell)
+{
+  return foundation_used(model, cell) < model->sc->cell_capacity;
+}
+
+/* ---- the auction's index: per zone, the cells with room bucketed by app count ---- */
 
 static GArray *
 bucket_of(Model *model, guint zone, guint count)
@@ -30,6 +53,7 @@ index_add(Model *model, guint32 cell)
   Cell *c = &model->cells[cell];
   GArray *b = bucket_of(model, c->zone, c->app_containers);
   c->bucket_pos = b->len;
+  c->indexed = TRUE;
   g_array_append_val(b, cell);
 }
 
@@ -43,16 +67,115 @@ index_remove(Model *model, guint32 cell)
   g_array_index(b, guint32, c->bucket_pos) = last;
   model->cells[last].bucket_pos = c->bucket_pos;
   g_array_set_size(b, b->len - 1);
+  c->indexed = FALSE;
+}
+
+/* ---- the tenant heap: cells that take work, least used first, then lowest number ---- */
+
+static gboolean
+heap_less(const Model *model, guint32 a, guint32 b)
+{
+  guint ua = foundation_used(model, a), ub = foundation_used(model, b);
+  return ua < ub || (ua == ub && a < b);
+}
+
+static void
+heap_put(Model *model, guint pos, guint32 cell)
+{
+  model->tenant_heap[pos] = cell;
+  model->cells[cell].heap_pos = pos;
+}
+
+static void
+heap_sift(Model *model, guint pos)
+{
+  guint32 *h = model->tenant_heap;
+  guint32 cell = h[pos];
+  while (pos > 0 && heap_less(model, cell, h[(pos - 1) / 2])) {
+    heap_put(model, pos, h[(pos - 1) / 2]);
+    pos = (pos - 1) / 2;
+  }
+  for (;;) {
+    guint l = 2 * pos + 1, best = pos;
+    guint32 best_cell = cell;
+    if (l < model->tenant_heap_len && heap_less(model, h[l], best_cell)) {
+      best = l;
+      best_cell = h[l];
+    }
+    if (l + 1 < model->tenant_heap_len && heap_less(model, h[l + 1], best_cell)) {
+      best = l + 1;
+      best_cell = h[l + 1];
+    }
+    if (best == pos)
+      break;
+    heap_put(model, pos, best_cell);
+    pos = best;
+  }
+  heap_put(model, pos, cell);
+}
+
+static void
+heap_insert(Model *model, guint32 cell)
+{
+  guint pos = model->tenant_heap_len++;
+  heap_put(model, pos, cell);
+  heap_sift(model, pos);
+}
+
+static void
+heap_remove(Model *model, guint32 cell)
+{
+  guint pos = model->cells[cell].heap_pos;
+  guint32 last = model->tenant_heap[--model->tenant_heap_len];
+  model->cells[cell].heap_pos = MODEL_NONE;
+  if (last != cell) {
+    heap_put(model, pos, last);
+    heap_sift(model, pos);
+  }
+}
+
+/* Every change of a cell's state, app count or tenant slots is bracketed by cell_leave() and
+ * cell_enter(), which take it out of the auction's bucket and put it back where it now
+ * belongs, and move it in the tenant heap. */
+static void
+cell_leave(Model *model, guint32 cell)
+{
+  if (model->cells[cell].indexed)
+    index_remove(model, cell);
+}
+
+static void
+cell_enter(Model *model, guint32 cell)
+{
+  Cell *c = &model->cells[cell];
+  gboolean working = foundation_takes_work(c->state);
+  if (working && has_room(model, cell))
+    index_add(model, cell);
+  if (working && c->heap_pos == MODEL_NONE)
+    heap_insert(model, cell);
+  else if (!working && c->heap_pos != MODEL_NONE)
+    heap_remove(model, cell);
+  else if (working)
+    heap_sift(model, c->heap_pos);
 }
 
 void
 foundation_init(Model *model)
 {
-  model->zones = g_new0(ZoneIndex, model->sc->azs);
-  model->zone_order = g_new0(guint32, model->sc->azs);
-  for (guint32 i = 0; i < model->n_cells; i++)
-    if (foundation_takes_work(model->cells[i].state))
-      index_add(model, i);
+  const Scenario *sc = model->sc;
+  model->zones = g_new0(ZoneIndex, sc->azs);
+  model->zone_order = g_new0(guint32, sc->azs);
+  model->tenant_heap = g_new0(guint32, MAX(model->n_cells, 1u));
+  model->batch = g_array_new(FALSE, FALSE, sizeof(guint32));
+  model->batch_order = g_array_new(FALSE, FALSE, sizeof(guint32));
+  /* Each cell starts with round(capacity x utilization) tenant slots, half away from zero
+   * (C's round()) (DESIGN §11.12). */
+  guint tenants = (guint) round((double) sc->cell_capacity * sc->cell_utilization);
+  for (guint32 i = 0; i < model->n_cells; i++) {
+    model->cells[i].tenants = tenants;
+    model->cells[i].heap_pos = MODEL_NONE;
+    cell_enter(model, i);
+  }
 }
 
 void
@@ -67,6 +190,9 @@ foundation_clear(Model *model)
   }
   g_free(model->zones);
   g_free(model->zone_order);
+  g_free(model->tenant_heap);
+  g_array_unref(model->batch);
+  g_array_unref(model->batch_order);
   model->zones = NULL;
 }
 
@@ -77,15 +203,30 @@ foundation_set_cell_state(Model *model, guint32 cell, CellState state)
   gboolean before = foundation_takes_work(c->state);
   gboolean after = foundation_takes_work(state);
   /* Containers on cells that take no work do not count toward zone balance (DESIGN §10.4). */
-  if (before && !after) {
+  if (before && !after)
     model->zone_load[c->zone] -= c->app_containers;
-    index_remove(model, cell);
-  } else if (!before && after) {
+  else if (!before && after)
     model->zone_load[c->zone] += c->app_containers;
-    c->state = state;
-    index_add(model, cell);
-  }
+  cell_leave(model, cell);
   c->state = state;
+  cell_enter(model, cell);
+}
+
+void
+foundation_set_tenants(Model *model, guint32 cell, guint tenants)
+{
+  /* The bucket depends on the app count only, so a tenant change at most moves the cell in
+   * or out of it (room) and along the heap: the cheap path, since tenant slots move by the
+   * thousand on large foundations. */
+  Cell *c = &model->cells[cell];
+  c->tenants = tenants;
+  gboolean belongs = foundation_takes_work(c->state) && has_room(model, cell);
+  if (c->indexed && !belongs)
+    index_remove(model, cell);
+  else if (!c->indexed && belongs)
+    index_add(model, cell);
+  if (c->heap_pos != MODEL_NONE)
+    heap_sift(model, c->heap_pos);
 }
 
 void
@@ -99,21 +240,19 @@ foundation_attach(Model *model, guint32 container, guint32 cell)
   if (c->head != MODEL_NONE)
     model->containers[c->head].prev = container;
   c->head = container;
-  gboolean working = foundation_takes_work(c->state);
-  if (working)
-    index_remove(model, cell);
+  cell_leave(model, cell);
   c->app_containers++;
-  if (working) {
-    index_add(model, cell);
+  cell_enter(model, cell);
+  if (foundation_takes_work(c->state))
     model->zone_load[c->zone]++;
-  }
 }
 
 void
 foundation_detach(Model *model, guint32 container)
 {
   Container *k = &model->containers[container];
-  Cell *c = &model->cells[k->cell];
+  guint32 cell = k->cell;
+  Cell *c = &model->cells[cell];
   if (k->prev != MODEL_NONE)
     model->containers[k->prev].next = k->next;
   else
@@ -121,14 +260,11 @@ foundation_detach(Model *model, guint32 container)
   if (k->next != MODEL_NONE)
     model->containers[k->next].prev = k->prev;
   g_assert(c->app_containers > 0);
-  gboolean working = foundation_takes_work(c->state);
-  if (working)
-    index_remove(model, k->cell);
+  cell_leave(model, cell);
   c->app_containers--;
-  if (working) {
-    index_add(model, k->cell);
+  cell_enter(model, cell);
+  if (foundation_takes_work(c->state))
     model->zone_load[c->zone]--;
-  }
 }
 
 /* Zones by load, ascending (insertion sort: there are a handful). */
@@ -148,22 +284,20 @@ sort_zones(Model *model)
   }
 }
 
-/* The auction of DESIGN.md §10.4 (auction scheduler.go, cell.go; domain-facts §7):
- * zones with the fewest of this app's instances first, all tied zones scored together;
- * within them the cell with the lowest score
+/* The auction of DESIGN.md §10.4 with the used slots of §11.4 (auction
+ * auctionrunner/scheduler.go, zone_sorter.go, cell.go): zones with the fewest of this app's
+ * instances first, all tied zones scored together; within them the cell with the lowest score
  *   1000 * (this app's instances on the cell) + (used slots + 1) / capacity,
- * where used slots are other tenants' share plus this app's containers. Every cell carries
- * the same share of other tenants' work, so the score orders cells exactly as their count of
- * the app's containers does, and a cell fits while that count is below capacity minus the
- * share. The index buckets cells by that count, so the best cells of a level are one bucket
- * per zone; equal scores are broken uniformly at random with the replication's generator. */
+ * used slots = tenant slots + this app's containers (STOPPING ones included), among the cells
+ * with a free slot. The second term stays below 1000, so the score orders cells by app count
+ * first and used slots second. The buckets hold only cells with room, so a level's best cells
+ * lie in its lowest non-empty bucket of each tied zone; among them the fewest tenant slots
+ * win (app count being equal), and equal scores are broken uniformly at random with the
+ * replication's generator. Work: the cells of those buckets. */
 guint32
 foundation_place(Model *model, guint32 index)
 {
-  const Scenario *sc = model->sc;
-  guint azs = sc->azs;
-  guint share = model->n_cells > 0 ? model->cells[0].base_used : 0;
-  guint fits_below = sc->cell_capacity > share ? sc->cell_capacity - share : 0;
+  guint azs = model->sc->azs;
   (void) index;
 
   sort_zones(model);
@@ -172,39 +306,167 @@ foundation_place(Model *model, guint32 index)
     guint last = first;
     while (last + 1 < azs && model->zone_load[model->zone_order[last + 1]] == load)
       last++;
-    /* The lowest count any tied zone offers, and how many cells have it. */
-    guint best = G_MAXUINT, ties = 0;
+    /* The lowest app count any tied zone offers. */
+    guint best = G_MAXUINT;
     for (guint i = first; i <= last; i++) {
       const ZoneIndex *z = &model->zones[model->zone_order[i]];
-      guint limit = MIN(z->n_buckets, fits_below);
-      if (best != G_MAXUINT)
-        limit = MIN(limit, best + 1);
-      for (guint n = 0; n < limit; n++) {
-        guint len = z->buckets[n]->len;
-        if (len == 0)
-          continue;
-        if (n < best) {
+      guint limit = MIN(z->n_buckets, best);
+      for (guint n = 0; n < limit; n++)
+        if (z->buckets[n]->len > 0) {
           best = n;
-          ties = 0;
+          break;
         }
-        ties += len;
-        break;
-      }
     }
-    if (ties > 0) {
+    if (best != G_MAXUINT) {
+      /* The fewest tenant slots in those buckets, and how many cells have them. */
+      guint fewest = G_MAXUINT, ties = 0;
+      for (guint i = first; i <= last; i++) {
+        const ZoneIndex *z = &model->zones[model->zone_order[i]];
+        if (best >= z->n_buckets)
+          continue;
+        const GArray *b = z->buckets[best];
+        for (guint j = 0; j < b->len; j++) {
+          guint t = model->cells[g_array_index(b, guint32, j)].tenants;
+          if (t < fewest) {
+            fewest = t;
+            ties = 0;
+          }
+          ties += t == fewest;
+        }
+      }
       guint64 pick = dist_rng_below(&model->rng, ties);
       for (guint i = first; i <= last; i++) {
         const ZoneIndex *z = &model->zones[model->zone_order[i]];
         if (best >= z->n_buckets)
           continue;
-        GArray *b = z->buckets[best];
-        if (pick < b->len)
-          return g_array_index(b, guint32, pick);
-        pick -= b->len;
+        const GArray *b = z->buckets[best];
+        for (guint j = 0; j < b->len; j++) {
+          guint32 cell = g_array_index(b, guint32, j);
+          if (model->cells[cell].tenants == fewest && pick-- == 0)
+            return cell;
+        }
       }
       g_assert_not_reached();
     }
     first = last + 1;
   }
   return MODEL_NONE;
+}
+
+/* ---- other tenants' work: batches and waiting slots (DESIGN §11.4) ---- */
+
+/* @delta slots start (> 0) or stop (< 0) waiting now. Slot waiting counts only inside
+ * [warmup, horizon), so a slot that starts waiting is booked up to the horizon at once and
+ * the part after the instant it stops is taken back: the figure is right at the horizon
+ * without a closing step, and no event or per-slot record is needed. */
+static void
+tenants_wait(Model *model, gint64 delta)
+{
+  const Scenario *sc = model->sc;
+  gint64 from = MAX(model_now(model), sc->warmup);
+  gint64 rest = MAX(sc->horizon - from, 0);
+  model->result.tenant_slot_wait += delta * rest;
+  model->tenants_waiting = (guint) ((gint64) model->tenants_waiting + delta);
+}
+
+/* Places @count tenant slots one after another, each to the working cell with the fewest
+ * used slots (lowest number on ties). The top of the heap keeps taking slots for as long as
+ * it stays the least cell, i.e. until it passes the smaller of its children, so a run costs
+ * one heap update per cell it fills rather than one per slot. Returns: how many found no
+ * room. */
+static guint
+place_tenants(Model *model, guint count)
+{
+  guint cap = model->sc->cell_capacity;
+  const guint32 *h = model->tenant_heap;
+  while (count > 0 && model->tenant_heap_len > 0) {
+    guint32 top = h[0];
+    guint used = foundation_used(model, top);
+    if (used >= cap)
+      break;  /* the least used cell is full, so every cell is */
+    guint take = MIN(count, cap - used);
+    if (model->tenant_heap_len > 1) {
+      guint32 next = h[1];
+      if (model->tenant_heap_len > 2 && heap_less(model, h[2], next))
+        next = h[2];
+      /* (used', top) < (used of next, next) holds for used' up to that used, and one more
+       * when top has the lower number. */
+      guint until = foundation_used(model, next) - used + (top < next ? 1 : 0);
+      take = MIN(take, until);
+    }
+    foundation_set_tenants(model, top, model->cells[top].tenants + take);
+    count -= take;
+  }
+  return count;
+}
+
+void
+foundation_batch_open(Model *model)
+{
+  g_assert(!model->batch_open);
+  g_array_set_size(model->batch, 0);
+  model->batch_open = TRUE;
+}
+
+gboolean
+foundation_batch_collect(Model *model, guint32 index, gint64 at)
+{
+  if (!model->batch_open || at != model_now(model))
+    return FALSE;
+  g_array_append_val(model->batch, index);
+  return TRUE;
+}
+
+void
+foundation_move_work(Model *model, guint32 cell)
+{
+  Cell *c = &model->cells[cell];
+  g_assert(!foundation_takes_work(c->state));
+  guint k = c->tenants;
+  guint n = model->batch_open ? model->batch->len : 0;
+  model->batch_open = FALSE;
+  foundation_set_tenants(model, cell, 0);
+  /* Diego auctions a drained cell's work together; the order inside a batch is not
+   * documented, so it is uniformly random: index j (in the order the policy auctioned them)
+   * takes a uniformly random place among the n + k - j still free, the tenant slots the rest.
+   * No draw when the batch has no index. The places taken are kept sorted, with their
+   * indexes: (place, index) pairs in batch_order. */
+  GArray *taken = model->batch_order;
+  g_array_set_size(taken, 0);
+  for (guint j = 0; j < n; j++) {
+    guint32 place = (guint32) dist_rng_below(&model->rng_batch, (guint64) n + k - j);
+    guint at = 0;
+    /* The place-th free place: step over the places taken before it. */
+    while (at < taken->len && g_array_index(taken, guint32, at) <= place) {
+      place++;
+      at += 2;
+    }
+    guint32 pair[2] = { place, g_array_index(model->batch, guint32, j) };
+    g_array_insert_vals(taken, at, pair, 2);
+  }
+  /* Walk the places: the slots before each index's place, the index, and so on. */
+  guint waiting = 0, done = 0;
+  for (guint at = 0; at < taken->len; at += 2) {
+    guint slots_before = g_array_index(taken, guint32, at) - at / 2;
+    waiting += place_tenants(model, slots_before - done);
+    done = slots_before;
+    instance_auction(model, g_array_index(taken, guint32, at + 1));
+  }
+  waiting += place_tenants(model, k - done);
+  if (waiting > 0)
+    tenants_wait(model, waiting);  /* fits nowhere: waits for the next cell that comes back */
+}
+
+void
+foundation_take_waiting(Model *model, guint32 cell)
+{
+  Cell *c = &model->cells[cell];
+  /* A recreated cell comes back empty apart from the waiting slots, as many as fit; waiting
+   * slots go to no other cell, wherever room frees (DESIGN §11.12). */
+  g_assert(c->app_containers == 0 && c->tenants == 0);
+  guint take = MIN(model->tenants_waiting, model->sc->cell_capacity);
+  if (take == 0)
+    return;
+  foundation_set_tenants(model, cell, take);
+  tenants_wait(model, -(gint64) take);
 }

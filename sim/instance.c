@@ -107,6 +107,9 @@ instance_request_place(Model *model, guint32 index, gint64 at)
   }
   x->place_pending = TRUE;
   x->place_at = at;
+  x->place_ev = 0;
+  if (foundation_batch_collect(model, index, at))
+    return;  /* a drain's batch auctions it (DESIGN §11.4) */
   x->place_ev = model_schedule(model, at, PRIO_NORMAL, EV_PLACE, index, 0);
 }
 
@@ -236,6 +239,12 @@ handle_place(Model *model, guint32 index)
   x->ordinary = id;
   x->state = INDEX_STARTING;
   start_container(model, id);
+}
+
+void
+instance_auction(Model *model, guint32 index)
+{
+  handle_place(model, index);
 }
 
 static void

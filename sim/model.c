@@ -133,29 +133,28 @@ model_new(const Scenario *sc, const ModelCalendar *cal, guint replication,
   dist_rng_seed(&model->rng, sc->seed, (guint64) replication * 4);
   dist_rng_seed(&model->rng_db, sc->seed, (guint64) replication * 4 + 1);
   dist_rng_seed(&model->rng_platform, sc->seed, (guint64) replication * 4 + 2);
-  /* Model v2's streams live in a block of their own above 2^32, so the streams above keep
-   * their numbers and adding a mechanism shifts no other mechanism's draws. */
-  guint64 v2 = (G_GUINT64_CONSTANT(1) << 32) + (guint64) replication * 4;
+  /* Model v2's streams live in a block of their own above 2^32 (eight per replication), so
+   * the streams above keep their numbers and adding a mechanism shifts no other mechanism's
+   * draws. */
+  guint64 v2 = (G_GUINT64_CONSTANT(1) << 32) + (guint64) replication * 8;
   dist_rng_seed(&model->rng_restart, sc->seed, v2);
   dist_rng_seed(&model->rng_deploy, sc->seed, v2 + 1);
   dist_rng_seed(&model->rng_evac_poll, sc->seed, v2 + 2);
+  dist_rng_seed(&model->rng_batch, sc->seed, v2 + 3);
 
   model->n_cells = sc->cells;
   model->cells = g_new0(Cell, sc->cells);
   model->zone_load = g_new0(guint, sc->azs);
   model->scratch = g_new0(guint32, sc->cells);
-  /* Other tenants' share of each cell (DESIGN §10.4). */
-  guint base = (guint) (sc->cell_capacity * sc->cell_utilization + 0.5);
   for (guint i = 0; i < sc->cells; i++) {
     model->cells[i] = (Cell){
       .state = CELL_UP,
       .zone = i % sc->azs,
-      .base_used = base,
       .head = MODEL_NONE,
     };
   }
 
-  foundation_init(model);
+  foundation_init(model);  /* also gives each cell its tenant slots */
 
   guint n = sc->instances;
   for (guint i = 0; i < sc->actions->len; i++) {

@@ -1,11 +1,13 @@
 /* platform.c: routine platform updates (a BOSH deploy of the Diego cells) and cells that
  * vanish. An update walks the zones one after another and, inside a zone, drains, recreates
- * and watches the cells in batches (cf-deployment update block; domain-facts §6). What a drain
- * does to the app's instances is the evacuation policy's business (policy_*.c). */
+ * and watches the cells in batches (cf-deployment.yml update block; docs-bosh
+ * manifest-v2.md). What a drain does to the app's instances is the evacuation policy's
+ * business (policy_*.c); where a drained or failed cell's work goes, foundation.c's. */
 #include "zdsim/model.h"
 
 /* The rep's presence (lock_ttl) expires 15 s after a cell vanishes; BBS convergence then
- * re-auctions its LRPs on its next tick: about 15-45 s in all (domain-facts §1, inferred). */
+ * re-auctions its LRPs on its next tick: about 15-45 s in all (inferred from diego-release
+ * jobs/rep/templates/rep.json.erb lock_ttl and jobs/bbs/spec convergence interval). */
 #define PRESENCE_TTL (15 * DIST_USEC_PER_SEC)
 
 static void next_batch(Model *model);
@@ -79,7 +81,8 @@ drain_start(Model *model, guint32 cell)
   if (c->app_containers == 0) {
     /* A cell without the app drains in 0 s (DESIGN §10.9): no poll or timeout to schedule
      * and cancel at once (a quarter of the heap operations of the 2-instance example, make
-     * bench). */
+     * bench). Its tenant slots still move. */
+    foundation_move_work(model, cell);
     platform_check_drained(model, cell);
     return;
   }
@@ -94,7 +97,11 @@ drain_start(Model *model, guint32 cell)
                               EV_EVAC_POLL, cell, 0);
   c->timeout_ev = model_schedule(model, engine_time_add(now, sc->evacuation_timeout), PRIO_LATE,
                                  EV_EVAC_TIMEOUT, cell, 0);
+  /* The indexes the policy auctions now and the cell's tenant slots are placed together, as
+   * one batch (DESIGN §11.4): Diego auctions a drained cell's work at once. */
+  foundation_batch_open(model);
   model->policy->drain_start(model, cell);
+  foundation_move_work(model, cell);
   platform_check_drained(model, cell);
 }
 
@@ -175,6 +182,18 @@ cell_watch(Model *model, guint32 cell)
                  EV_WATCH_DONE, cell, model->cells[cell].timer_gen);
 }
 
+/* A recreated or failed cell comes back empty and takes the waiting tenant slots first, at
+ * the instant it comes back, before any auction can use it (DESIGN §11.4). */
+static void
+cell_back(Model *model, guint32 cell)
+{
+  foundation_take_waiting(model, cell);
+  if (model->cells[cell].in_update)
+    cell_watch(model, cell);
+  else
+    foundation_set_cell_state(model, cell, CELL_UP);
+}
+
 void
 platform_fail_cell(Model *model, guint32 cell, ModelCause cause, gint64 back_after)
 {
@@ -195,6 +214,9 @@ platform_fail_cell(Model *model, guint32 cell, ModelCause cause, gint64 back_aft
     instance_kill(model, id, detected, cause);
     id = next;
   }
+  /* Its tenant slots move as a drained cell's do, now, and it comes back empty
+   * (DESIGN §12); the app's indexes are auctioned when BBS notices (instance_kill). */
+  foundation_move_work(model, cell);
   model_schedule(model, engine_time_add(now, MAX(back_after, 0)), PRIO_NORMAL, EV_CELL_BACK,
                  cell, 0);
 }
@@ -227,7 +249,7 @@ platform_handle(Model *model, const EngineEvent *event)
     if (c->state != CELL_DRAINING)
       break;
     /* The evacuator gives up and the cleanup deletes what is left (rep
-     * evacuation/cleanup.go; domain-facts §1). */
+     * evacuation/evacuation.go, evacuation/cleanup.go). */
     c->drain_timed_out = TRUE;
     engine_cancel(model->engine, c->poll_ev);
     c->poll_ev = 0;
@@ -236,7 +258,7 @@ platform_handle(Model *model, const EngineEvent *event)
     break;
   case EV_RECREATE_DONE:
     if (c->state == CELL_RECREATING && event->data == c->timer_gen)
-      cell_watch(model, cell);
+      cell_back(model, cell);
     break;
   case EV_WATCH_DONE:
     if (c->state != CELL_WATCHING || event->data != c->timer_gen)
@@ -257,11 +279,7 @@ platform_handle(Model *model, const EngineEvent *event)
   case EV_CELL_BACK:
     if (c->state != CELL_FAILED)
       break;
-    if (c->in_update) {
-      cell_watch(model, cell);
-    } else {
-      foundation_set_cell_state(model, cell, CELL_UP);
-    }
+    cell_back(model, cell);
     schedule_cell_failure(model, cell);
     break;
   default:

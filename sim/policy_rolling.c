@@ -1,7 +1,9 @@
 /* policy_rolling.c: Diego's default evacuation, start-new-before-stop-old (DESIGN §10.6).
  * Every RUNNING instance on the draining cell becomes an evacuating copy that keeps serving
  * while its index is placed elsewhere; it stops once the replacement is RUNNING or CRASHED
- * (BBS evacuation_controller.go replacementLRPIsRunning; domain-facts §1). */
+ * (bbs controllers/evacuation_controller.go replacementLRPIsRunning). The indexes auctioned
+ * at drain start, RUNNING and STARTING ones alike, join the drain's batch with the cell's
+ * tenant slots (DESIGN §11.12). */
 #include "zdsim/model.h"
 
 static void

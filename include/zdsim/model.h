@@ -133,14 +133,17 @@ typedef enum {
 typedef struct {
   CellState state;
   guint zone;
-  guint base_used;        /* slots taken by other tenants: round(capacity * utilization) */
+  guint tenants;          /* slots other tenants' work takes: round(capacity * utilization)
+                             at time 0; they move when the cell drains or fails (DESIGN §11.4) */
   guint app_containers;   /* this app's containers on the cell, STOPPING ones included */
   guint32 head;           /* first container on the cell, or MODEL_NONE */
   gboolean drain_timed_out;
   gboolean in_update;     /* part of the running update's batch */
   EngineHandle poll_ev, timeout_ev;
   EngineHandle failure_ev;  /* the next random failure (platform.cell_failure_mtbf) */
-  guint32 bucket_pos;       /* place in its zone's bucket, when it takes work */
+  guint32 bucket_pos;       /* place in its zone's bucket, when it takes work and has room */
+  gboolean indexed;         /* in its zone's bucket (takes work and has a free slot) */
+  guint32 heap_pos;         /* place in the tenant heap, or MODEL_NONE when it takes no work */
   guint32 timer_gen;        /* bumped when the cell vanishes: its recreate and watch events
                                (which carry it as data) go stale */
 } Cell;
@@ -176,7 +179,9 @@ typedef struct {
   gint64 capacity_ok_time;     /* database up and serving capacity >= demand */
   gint64 capacity_short_time;  /* up, but routable capacity below demand (not downtime) */
   gint64 tenant_slot_wait;     /* slot-microseconds other tenants' slots waited for a cell
-                                  (DESIGN §11.4); a foundation figure */
+                                  (DESIGN §11.4); a foundation figure. Booked up to the
+                                  horizon when a slot starts waiting, so final only once the
+                                  run is over */
   gint64 reported_up_time;     /* instance 0 serving and database up */
   gint64 business_time;        /* length of business hours within the horizon */
   gint64 business_up_time;
@@ -216,6 +221,7 @@ struct Model {
   DistRng rng_restart;     /* infrastructure restart arrivals */
   DistRng rng_deploy;      /* the team's deploy arrivals */
   DistRng rng_evac_poll;   /* each drain's evacuation poll phase */
+  DistRng rng_batch;       /* the order of a drained cell's work (DESIGN §11.4) */
 
   guint desired;           /* desired instance count now */
   guint n_index;           /* size of index[] (the largest count ever desired) */
@@ -231,6 +237,13 @@ struct Model {
   ZoneIndex *zones;        /* per zone: the auction's buckets */
   guint32 *zone_order;     /* azs places: zones sorted by load during an auction */
   guint32 *scratch;        /* n_cells places: the cells of an update batch */
+  guint32 *tenant_heap;    /* cells that take work, a min-heap on (used slots, cell number):
+                              where the next tenant slot goes */
+  guint tenant_heap_len;
+  guint tenants_waiting;   /* tenant slots that fitted nowhere, waiting for a cell to come back */
+  gboolean batch_open;     /* a drain collects the indexes it auctions now into batch */
+  GArray *batch;           /* guint32: those indexes */
+  GArray *batch_order;     /* guint32 scratch: the batch's places */
 
   /* Routing and serving counts, kept up to date by every state change. */
   guint serving;           /* routed, alive and ready containers */
@@ -333,10 +346,33 @@ void foundation_clear(Model *model);
 gboolean foundation_takes_work(CellState state);
 /* Sets a cell's state, keeping the zone loads right. */
 void foundation_set_cell_state(Model *model, guint32 cell, CellState state);
+/* Used slots of @cell: its tenant slots plus this app's containers, STOPPING ones included
+ * (DESIGN §11.4). */
+guint foundation_used(const Model *model, guint32 cell);
+/* Sets the tenant slots of @cell (tests build foundations with it). */
+void foundation_set_tenants(Model *model, guint32 cell, guint tenants);
+/* A drain starts collecting the indexes its policy auctions now: from here until
+ * foundation_move_work(), an auction requested for now joins the batch instead. */
+void foundation_batch_open(Model *model);
+/* The hook of instance_request_place(): whether @index, auctioned at @at, joined the open
+ * batch (then the batch, not an event, auctions it). */
+gboolean foundation_batch_collect(Model *model, guint32 index, gint64 at);
+/* Moves the work of @cell, which takes no work any more, now: its tenant slots and the
+ * indexes collected since foundation_batch_open() (none when no batch is open), as one batch
+ * in a uniformly random order drawn from rng_batch. Each tenant slot goes to the working cell
+ * with the fewest used slots (ties: lowest cell number) or waits when none has room; each
+ * index goes through the auction. Leaves @cell without tenant slots. */
+void foundation_move_work(Model *model, guint32 cell);
+/* @cell, back from a recreate and about to take work, takes as many waiting tenant slots as
+ * fit. */
+void foundation_take_waiting(Model *model, guint32 cell);
 
 /* instance.c: the lifecycle. */
-/* Auctions @index at @at: schedules an EV_PLACE there, unless one is pending no later. */
+/* Auctions @index at @at: schedules an EV_PLACE there, unless one is pending no later; or,
+ * while a drain collects its batch and @at is now, adds it to the batch. */
 void instance_request_place(Model *model, guint32 index, gint64 at);
+/* The auction of an EV_PLACE, run at once: a drain's batch places its indexes so. */
+void instance_auction(Model *model, guint32 index);
 /* Cancels a pending auction of @index (a retry or a crash back-off). */
 void instance_cancel_place(Model *model, guint32 index);
 /* Retires @index whatever its state (cf restart-app-instance): a STARTING or RUNNING
