@@ -51,6 +51,66 @@ line_count(GString *out, const char *label, const StatsSummary *s, const char *u
                          MAX(s->lo, 0), s->hi);
 }
 
+static const char *const day_names[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+
+/* "tue 23:14" for a minute of the UTC week (0 = Monday 00:00). */
+static void
+append_week_minute(GString *out, gint64 minute)
+{
+  minute %= MODEL_WEEK_MINUTES;
+  g_string_append_printf(out, "%s %02d:%02d", day_names[minute / 1440],
+                         (int) (minute % 1440 / 60), (int) (minute % 60));
+}
+
+/* The RDS window: a fixed one as written; for a region, its block and the windows the
+ * replications drew (DESIGN §11.6: the owner did not choose it). */
+static void
+append_db_window(GString *out, const RunResult *r)
+{
+  const Scenario *sc = r->scenario;
+  const ScenarioRdsRegion *region = sc->db_region;
+  if (region == NULL) {
+    g_autofree char *w = calendar_window_to_string(&sc->db_maintenance_window);
+    g_string_append_printf(out, "  RDS maintenance window %s UTC%s\n", w,
+                           sc->align_to_portal ? ", moved to the start of the portal window"
+                                               : "");
+    return;
+  }
+  guint end = (region->start_minute + region->length_minutes) % 1440;
+  g_string_append_printf(out,
+                         "  RDS maintenance window: %s block %02u:%02u-%02u:%02u UTC, a %d-min "
+                         "window drawn per replication",
+                         region->name, region->start_minute / 60, region->start_minute % 60,
+                         end / 60, end % 60, MODEL_RDS_DEFAULT_WINDOW_MINUTES);
+  if (sc->align_to_portal) {
+    g_string_append(out, ", moved to the start of the portal window\n");
+    return;
+  }
+  /* The draws depend on the seed and the replication alone, so a stored run's are drawn
+   * again here (two draws each). */
+  gboolean day_drawn[7] = { FALSE };
+  guint days = 0;
+  for (guint i = 0; i < r->replications; i++) {
+    gint32 minute = model_db_window_minute(sc, i);
+    g_assert(minute >= 0);
+    if (!day_drawn[minute / 1440]) {
+      day_drawn[minute / 1440] = TRUE;
+      days++;
+    }
+  }
+  gint64 first = model_db_window_minute(sc, 0);
+  gint64 last = (first + MODEL_RDS_DEFAULT_WINDOW_MINUTES) % MODEL_WEEK_MINUTES;
+  g_string_append(out, "\n    (replication 1: ");
+  append_week_minute(out, first);
+  g_string_append(out, "-");
+  if (first / 1440 != last / 1440)
+    append_week_minute(out, last);
+  else
+    g_string_append_printf(out, "%02d:%02d", (int) (last % 1440 / 60), (int) (last % 60));
+  g_string_append_printf(out, " UTC; the replications' windows fall on %u of the 7 days)\n",
+                         days);
+}
+
 char *
 report_text(const RunResult *r, gboolean timing)
 {
@@ -67,8 +127,16 @@ report_text(const RunResult *r, gboolean timing)
     g_string_append_printf(out, "  %s\n", sc->description);
   g_string_append_printf(out,
                          "%u replications of %s from %s, seed %" G_GUINT64_FORMAT
-                         "; 95 %% intervals in brackets\n\n",
+                         "; 95 %% intervals in brackets\n",
                          r->replications, horizon, start, sc->seed);
+  if (sc->warmup > 0) {
+    g_autofree char *warmup = dist_format_duration(sc->warmup);
+    g_string_append_printf(out, "  the first %s of each replication is warm-up: nothing counts "
+                                "there, and \"per year\" is per year of the rest\n",
+                           warmup);
+  }
+  append_db_window(out, r);
+  g_string_append_c(out, '\n');
 
   g_string_append(out, "Availability\n");
   line_percent(out, "time up", &m[RUN_AVAILABILITY], TRUE);
@@ -83,15 +151,12 @@ report_text(const RunResult *r, gboolean timing)
   line_minutes(out, "no instance, database up", &m[RUN_ZERO_INSTANCE_TIME]);
   g_string_append(out, "  by cause:\n");
   for (guint c = 0; c < CAUSE_COUNT; c++) {
-    if (c == CAUSE_CAPACITY)
-      continue;
     const StatsSummary *s = &r->cause_summary[c];
     g_string_append_printf(out, "    %-26s %8.1f min   [%.1f, %.1f]\n", model_cause_name(c),
                            s->mean / 60, MAX(s->lo, 0) / 60, s->hi / 60);
   }
-  const StatsSummary *cap = &r->cause_summary[CAUSE_CAPACITY];
-  g_string_append_printf(out, "  up but short of capacity     %8.1f min   [%.1f, %.1f]\n",
-                         cap->mean / 60, MAX(cap->lo, 0) / 60, cap->hi / 60);
+  /* Not downtime, so apart from the causes, which add up to the total above. */
+  line_minutes(out, "up but short of capacity", &m[RUN_CAPACITY_SHORTFALL]);
 
   g_string_append(out, "\nOutages\n");
   line_count(out, "per year", &m[RUN_OUTAGES_PER_YEAR], "");
@@ -104,6 +169,8 @@ report_text(const RunResult *r, gboolean timing)
   g_string_append(out, "\nPlatform\n");
   line_count(out, "evacuations per year", &m[RUN_EVACUATIONS_PER_YEAR], "");
   line_count(out, "crashes per year", &m[RUN_CRASHES_PER_YEAR], "");
+  g_autofree char *wait = report_format_seconds(m[RUN_TENANT_SLOT_WAIT].mean);
+  g_string_append_printf(out, "  %-28s %s per year\n", "tenant slot waiting", wait);
   g_string_append(out, "\nCost\n");
   line_count(out, "instance-hours per year", &m[RUN_INSTANCE_HOURS_PER_YEAR], " h");
 
