@@ -78,10 +78,12 @@ database_init(Model *model)
     t = engine_time_add(engine_time_add(t, len), dist_sample(&sc->failure_mtbf, rng));
   }
 
+  /* A scheduled failover takes the cause that matches it, db-failure (DESIGN §12: actions
+   * take the matching cause where one exists). */
   for (guint i = 0; i < sc->actions->len; i++) {
     const ScenarioAction *a = g_ptr_array_index(sc->actions, i);
     if (a->kind == SCENARIO_ACTION_DB_FAILOVER)
-      add_outage(raw, a->at, dist_sample(&sc->failover, rng), CAUSE_ACTION);
+      add_outage(raw, a->at, dist_sample(&sc->failover, rng), CAUSE_DB_FAILURE);
   }
 
   /* Overlapping outages merge; the merged one keeps the cause of the first. */
