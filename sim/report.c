@@ -62,6 +62,28 @@ append_week_minute(GString *out, gint64 minute)
                          (int) (minute % 1440 / 60), (int) (minute % 60));
 }
 
+/* "sun 04:17-04:47" or "sun 23:50-mon 00:20": a drawn window of the UTC week. */
+static void
+append_drawn_window(GString *out, gint64 first)
+{
+  gint64 last = (first + MODEL_RDS_DEFAULT_WINDOW_MINUTES) % MODEL_WEEK_MINUTES;
+  append_week_minute(out, first);
+  g_string_append_c(out, '-');
+  if (first / 1440 != last / 1440)
+    append_week_minute(out, last);
+  else
+    g_string_append_printf(out, "%02d:%02d", (int) (last % 1440 / 60), (int) (last % 60));
+}
+
+/* "22:00-06:00": a region's block, UTC. */
+static char *
+block_text(const ScenarioRdsRegion *region)
+{
+  guint end = (region->start_minute + region->length_minutes) % 1440;
+  return g_strdup_printf("%02u:%02u-%02u:%02u", region->start_minute / 60,
+                         region->start_minute % 60, end / 60, end % 60);
+}
+
 /* The RDS window: a fixed one as written; for a region, its block and the windows the
  * replications drew (DESIGN §11.6: the owner did not choose it). */
 static void
@@ -76,12 +98,11 @@ append_db_window(GString *out, const RunResult *r)
                                                : "");
     return;
   }
-  guint end = (region->start_minute + region->length_minutes) % 1440;
+  g_autofree char *block = block_text(region);
   g_string_append_printf(out,
-                         "  RDS maintenance window: %s block %02u:%02u-%02u:%02u UTC, a %d-min "
-                         "window drawn per replication",
-                         region->name, region->start_minute / 60, region->start_minute % 60,
-                         end / 60, end % 60, MODEL_RDS_DEFAULT_WINDOW_MINUTES);
+                         "  RDS maintenance window: %s block %s UTC, a %d-min window drawn per "
+                         "replication",
+                         region->name, block, MODEL_RDS_DEFAULT_WINDOW_MINUTES);
   if (sc->align_to_portal) {
     g_string_append(out, ", moved to the start of the portal window\n");
     return;
@@ -98,15 +119,8 @@ append_db_window(GString *out, const RunResult *r)
       days++;
     }
   }
-  gint64 first = model_db_window_minute(sc, 0);
-  gint64 last = (first + MODEL_RDS_DEFAULT_WINDOW_MINUTES) % MODEL_WEEK_MINUTES;
   g_string_append(out, "\n    (replication 1: ");
-  append_week_minute(out, first);
-  g_string_append(out, "-");
-  if (first / 1440 != last / 1440)
-    append_week_minute(out, last);
-  else
-    g_string_append_printf(out, "%02d:%02d", (int) (last % 1440 / 60), (int) (last % 60));
+  append_drawn_window(out, model_db_window_minute(sc, 0));
   g_string_append_printf(out, " UTC; the replications' windows fall on %u of the 7 days)\n",
                          days);
 }
@@ -131,9 +145,10 @@ report_text(const RunResult *r, gboolean timing)
                          r->replications, horizon, start, sc->seed);
   if (sc->warmup > 0) {
     g_autofree char *warmup = dist_format_duration(sc->warmup);
-    g_string_append_printf(out, "  the first %s of each replication is warm-up: nothing counts "
-                                "there, and \"per year\" is per year of the rest\n",
-                           warmup);
+    g_autofree char *rest = dist_format_duration(sc->horizon - sc->warmup);
+    g_string_append_printf(out, "  warm-up: the first %s of each replication counts in no metric; "
+                                "per year is of the other %s\n",
+                           warmup, rest);
   }
   append_db_window(out, r);
   g_string_append_c(out, '\n');
@@ -199,6 +214,34 @@ add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
   json_builder_end_object(b);
 }
 
+/* "rds_window": {"region", "block_utc", "replication_1"} for a drawn window (the rest follow
+ * from the seed and the replication), {"window_utc"} for a fixed one; "aligned_to_portal"
+ * when align_to_portal moved it. */
+static void
+add_db_window(JsonBuilder *b, const Scenario *sc)
+{
+  json_builder_set_member_name(b, "rds_window");
+  json_builder_begin_object(b);
+  if (sc->db_region != NULL) {
+    g_autofree char *block = block_text(sc->db_region);
+    g_autoptr(GString) first = g_string_new(NULL);
+    append_drawn_window(first, model_db_window_minute(sc, 0));
+    json_builder_set_member_name(b, "region");
+    json_builder_add_string_value(b, sc->db_region->name);
+    json_builder_set_member_name(b, "block_utc");
+    json_builder_add_string_value(b, block);
+    json_builder_set_member_name(b, "replication_1");
+    json_builder_add_string_value(b, first->str);
+  } else {
+    g_autofree char *w = calendar_window_to_string(&sc->db_maintenance_window);
+    json_builder_set_member_name(b, "window_utc");
+    json_builder_add_string_value(b, w);
+  }
+  json_builder_set_member_name(b, "aligned_to_portal");
+  json_builder_add_boolean_value(b, sc->align_to_portal);
+  json_builder_end_object(b);
+}
+
 JsonNode *
 report_json_node(const RunResult *r)
 {
@@ -217,6 +260,9 @@ report_json_node(const RunResult *r)
   json_builder_add_int_value(b, r->replications);
   json_builder_set_member_name(b, "horizon_s");
   json_builder_add_double_value(b, (double) sc->horizon / DIST_USEC_PER_SEC);
+  json_builder_set_member_name(b, "warmup_s");
+  json_builder_add_double_value(b, (double) sc->warmup / DIST_USEC_PER_SEC);
+  add_db_window(b, sc);
   json_builder_set_member_name(b, "events");
   json_builder_add_int_value(b, (gint64) r->events);
   json_builder_set_member_name(b, "wall_s");
