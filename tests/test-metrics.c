@@ -172,6 +172,37 @@ test_cause_changes_within_outage(void)
   g_assert_cmpint(o->end - o->start, ==, down);
 }
 
+/* Downtime after a db_loss_crash_after crash keeps the database's cause until the app is up
+ * again (DESIGN §12). One instance, startup 120 s, start timeout 180 s; the database fails
+ * over at 10:00 for 300 s and the instance crashes at 10:01 (down 60 s). Timeline: its
+ * restart is placed at 10:01 and cannot be healthy while the database is down, so it crashes
+ * at its timeout, 10:04 (crash count 2: restarted at once); that start is healthy at its first
+ * poll after 120 s, about 10:06, with the database up since 10:05. All of
+ * [10:00, about 10:06) is db-failure, the minute after the database came back included; no
+ * other cause has any. */
+static void
+test_db_loss_crash_keeps_cause(void)
+{
+  static const char text[] = "[scenario]\nhorizon = 1d\n"
+                             "[app]\nstart_failure = 0\nstartup = 120s\n"
+                             "health_check_timeout = 180s\ndb_loss_crash_after = 60s\n"
+                             "[platform]\nupdates = none\nrestarts = none\n"
+                             "registration_lag = 0s\nunregistration_lag = 0s\n"
+                             "[database]\nmaintenance_rate = 0\nfailover = 300s\n"
+                             "[portal]\nenvironment_maintenance_rate = 0\n"
+                             "[action db]\nat = 2027-01-04T10:00:00Z\naction = db-failover\n";
+  g_autoptr(Scenario) sc = load_text(text, NULL);
+  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
+  ModelResult m;
+  assert_causes_sum(sc, cal, 0, &m);
+  gint64 down = m.horizon - m.up_time;
+  g_test_message("down %.3f s", (double) down / DIST_USEC_PER_SEC);
+  g_assert_cmpint(down, >=, S(360));
+  g_assert_cmpint(down, <, S(400));
+  g_assert_cmpint(m.down_by_cause[CAUSE_DB_FAILURE], ==, down);
+  g_assert_cmpuint(m.crashes, >=, 2);
+}
+
 static const char warm_text[] = "[scenario]\nhorizon = 10d\nwarmup = 2d\nreplications = 3\n"
                                 "[app]\nstart_failure = 0\n"
                                 "[platform]\nupdates = none\nrestarts = none\n"
@@ -281,6 +312,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/metrics/capacity-not-a-cause", test_capacity_not_a_cause);
   g_test_add_func("/zdsim/metrics/cause-changes-within-outage",
                   test_cause_changes_within_outage);
+  g_test_add_func("/zdsim/metrics/db-loss-crash-keeps-cause", test_db_loss_crash_keeps_cause);
   g_test_add_func("/zdsim/metrics/warmup", test_warmup);
   g_test_add_func("/zdsim/metrics/warmup-calendar-and-counts", test_warmup_calendar_and_counts);
   return g_test_run();
