@@ -8,7 +8,7 @@
 static void
 add_outage(GArray *outages, gint64 start, gint64 length, ModelCause cause)
 {
-  ModelInterval iv = { .start = start, .end = start + MAX(length, 0), .cause = cause };
+  ModelInterval iv = { .start = start, .end = engine_time_add(start, length), .cause = cause };
   if (iv.end > iv.start)
     g_array_append_val(outages, iv);
 }
@@ -43,11 +43,16 @@ database_init(Model *model)
   double p_maint = weekly_chance(sc->maintenance_rate);
   double p_engine = weekly_chance(sc->engine_upgrade_rate);
 
-  /* Required patching: Multi-AZ patches the standby, fails over (60-120 s), patches the old
-   * primary; Single-AZ is offline for the patch (domain-facts §8). Engine upgrades take both
-   * copies of a Multi-AZ DB instance down together for several minutes. Each draw below
-   * happens whatever the outcome, so the streams stay aligned across scenarios. */
-  const GArray *windows = model->cal->db_window;
+  /* Required patching: Multi-AZ patches the standby, fails over ("typically 60-120 s": AWS
+   * RDS User Guide, Multi-AZ failover), patches the old primary; Single-AZ is offline for the
+   * patch (AWS re:Post knowledge center, rds-required-maintenance). Engine upgrades take both
+   * copies of a Multi-AZ DB instance down together for several minutes (AWS RDS User Guide,
+   * Upgrading the PostgreSQL DB engine). Whether the database is Multi-AZ matters here and
+   * for failures below; database.multi_az defaults to false because Mendix Cloud's standard
+   * plans run one copy and "Premium plans add the multi-AZ fallback" (Mendix docs, Mendix
+   * Cloud). Each draw below happens whatever the outcome, so the streams stay aligned across
+   * scenarios. The windows are this replication's: a region's drawn window, or the fixed one. */
+  const GArray *windows = model->db_window;
   for (guint i = 0; i < windows->len; i++) {
     const CalendarInterval *w = &g_array_index(windows, CalendarInterval, i);
     gboolean maint = dist_rng_double(rng) < p_maint;
@@ -59,24 +64,26 @@ database_init(Model *model)
     if (maint)
       add_outage(raw, maint_at, maint_len, CAUSE_DB_MAINTENANCE);
     if (engine)
-      add_outage(raw, engine_at, engine_len, CAUSE_DB_MAINTENANCE);
+      add_outage(raw, engine_at, engine_len, CAUSE_DB_ENGINE_UPGRADE);
   }
 
-  /* Random failures, each recovered by a failover (Multi-AZ) or by bringing the single
-   * instance back (Single-AZ, the same outage as its maintenance). */
+  /* Random failures (DESIGN §11.5): failure_mtbf is measured in up time, so the up-time
+   * clock starts at 0 and again at the end of each failure (maintenance outages do not pause
+   * it). A failure is recovered by a failover when Multi-AZ; a Single-AZ instance has no
+   * standby (AWS RDS User Guide, Multi-AZ deployments), so it is down as long as for its
+   * maintenance, single_az_outage. */
   for (gint64 t = dist_sample(&sc->failure_mtbf, rng); t < sc->horizon;) {
     gint64 len = dist_sample(sc->multi_az ? &sc->failover : &sc->single_az_outage, rng);
     add_outage(raw, t, len, CAUSE_DB_FAILURE);
-    gint64 gap = dist_sample(&sc->failure_mtbf, rng);
-    if (gap == DIST_NEVER)
-      break;
-    t += len + gap;
+    t = engine_time_add(engine_time_add(t, len), dist_sample(&sc->failure_mtbf, rng));
   }
 
+  /* A scheduled failover takes the cause that matches it, db-failure (DESIGN §12: actions
+   * take the matching cause where one exists). */
   for (guint i = 0; i < sc->actions->len; i++) {
     const ScenarioAction *a = g_ptr_array_index(sc->actions, i);
     if (a->kind == SCENARIO_ACTION_DB_FAILOVER)
-      add_outage(raw, a->at, dist_sample(&sc->failover, rng), CAUSE_ACTION);
+      add_outage(raw, a->at, dist_sample(&sc->failover, rng), CAUSE_DB_FAILURE);
   }
 
   /* Overlapping outages merge; the merged one keeps the cause of the first. */
@@ -104,13 +111,13 @@ database_init(Model *model)
     engine_schedule(model->engine, iv->start, PRIO_NORMAL, EV_DB_DOWN, i, 0);
     if (iv->end < sc->horizon)
       engine_schedule(model->engine, iv->end, PRIO_NORMAL, EV_DB_UP, i, 0);
-    if (sc->db_loss_crash_after >= 0 && iv->start + sc->db_loss_crash_after < iv->end)
-      engine_schedule(model->engine, iv->start + sc->db_loss_crash_after, PRIO_NORMAL,
-                      EV_DB_LOSS_CRASH, i, 0);
+    gint64 loss_at = engine_time_add(iv->start, sc->db_loss_crash_after);
+    if (sc->db_loss_crash_after >= 0 && loss_at < iv->end)
+      engine_schedule(model->engine, loss_at, PRIO_NORMAL, EV_DB_LOSS_CRASH, i, 0);
   }
 
   /* Scheduled environment maintenance inside the portal window restarts the app (Mendix
-   * maintenance-windows.md; domain-facts §9). */
+   * docs, Maintenance Windows). */
   double p_env = weekly_chance(sc->environment_maintenance_rate);
   const GArray *portal = model->cal->portal;
   for (guint i = 0; i < portal->len; i++) {
@@ -159,7 +166,9 @@ database_handle(Model *model, const EngineEvent *event)
     model->db_up = TRUE;
     break;
   case EV_DB_LOSS_CRASH: {
-    /* Every RUNNING container crashes once the database has been down this long. */
+    /* Every RUNNING container crashes once the database has been down this long; the crash
+     * carries the outage's cause, so the downtime after it keeps that cause until the app is
+     * up again (DESIGN §12). */
     ModelCause cause = g_array_index(model->db_outages, ModelInterval, event->subject).cause;
     for (guint32 id = 0; id < model->n_containers; id++)
       if (model->containers[id].state == CONTAINER_RUNNING)

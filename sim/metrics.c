@@ -1,10 +1,14 @@
 /* metrics.c: what a replication measures (DESIGN §2): the model's state is piecewise constant
  * between events, so each figure is integrated exactly from one event to the next; outages are
- * opened and closed as the up state changes. Not for statistics over replications (stats.c). */
+ * opened and closed as the up state changes. Only [warmup, horizon) counts (DESIGN §11.10):
+ * the model runs through the warm-up, the books ignore it. Every microsecond of downtime is
+ * booked to exactly one cause (DESIGN §11.7). Not for statistics over replications
+ * (stats.c). */
 #include "zdsim/model.h"
 
 /* Probability that a request fails although @serving endpoints work: gorouter tries up to
- * @attempts distinct endpoints and retries only dial errors (domain-facts §4), so a request
+ * @attempts distinct endpoints (router.backends.max_attempts) and retries only dial errors
+ * (gorouter proxy/fails/classifier_group.go), so a request
  * fails when every endpoint it tries is bad: C(bad, a) / C(pool, a), a = min(attempts, pool). */
 static double
 all_attempts_bad(guint serving, guint bad, guint attempts)
@@ -38,6 +42,19 @@ counts_changed(const Model *model)
          model->starting != model->acc_starting;
 }
 
+/* The cause of downtime in the state the model is in now (DESIGN §11.7, §12): while the
+ * database is down, its outage's (merged outages keep the cause of the one that began first);
+ * otherwise that of the stop or crash that removed the last route. A crash the database loss
+ * caused (db_loss_crash_after) carries the outage's cause, so its downtime keeps it until the
+ * app is up again. */
+static ModelCause
+cause_now(const Model *model)
+{
+  if (!model->db_up)
+    return g_array_index(model->db_outages, ModelInterval, model->db_outage_now).cause;
+  return model->loss_cause;
+}
+
 static void
 remember_counts(Model *model)
 {
@@ -47,12 +64,18 @@ remember_counts(Model *model)
   model->acc_db_up = model->db_up;
   model->acc_index0_serving = model->index0_serving;
   model->acc_starting = model->starting;
+  model->acc_cause = cause_now(model);
 }
 
 void
 metrics_advance(Model *model, gint64 now)
 {
-  gint64 a = model->acc_time;
+  if (now <= model->acc_time)
+    return;
+  /* Only [warmup, horizon) counts: the part of [acc_time, now) before the warm-up ends is
+   * skipped, so an outage straddling it is clipped. */
+  gint64 a = MAX(model->acc_time, model->sc->warmup);
+  model->acc_time = now;
   if (now <= a)
     return;
   /* The state has been constant since the last accounting time (metrics_after_event runs at
@@ -74,6 +97,7 @@ metrics_advance(Model *model, gint64 now)
     r->business_up_time += inside;
   } else {
     r->down_outside_portal += dt - calendar_overlap(model->cal->portal, a, now);
+    r->down_by_cause[model->acc_cause] += dt;
   }
   if (!db_up)
     r->db_down_time += dt;
@@ -89,10 +113,9 @@ metrics_advance(Model *model, gint64 now)
     r->served += secs_in * MIN(peak * ok, capacity) + secs_out * MIN(off * ok, capacity);
     gint64 cap_ok = (capacity >= peak ? inside : 0) + (capacity >= off ? dt - inside : 0);
     r->capacity_ok_time += cap_ok;
-    /* Up, but short of capacity: reported by cause, not part of the downtime. */
-    r->down_by_cause[CAUSE_CAPACITY] += dt - cap_ok;
+    /* Up, but short of capacity: its own figure, not downtime and never a cause. */
+    r->capacity_short_time += dt - cap_ok;
   }
-  model->acc_time = now;
 }
 
 static void
@@ -121,27 +144,44 @@ sample(Model *model)
   g_array_append_val(t, s);
 }
 
+/* Records the outage open since model->outage_start, clipped to the warm-up's end. Its cause
+ * is the one it began with (for the outage lists and plots); the downtime by cause is booked
+ * microsecond by microsecond in metrics_advance(), so an outage whose cause changes (the
+ * database goes down during it) is booked to both. */
 static void
 close_outage(Model *model, gint64 end)
 {
-  gint64 len = end - model->outage_start;
-  /* Outages of zero length are not counted (DESIGN §10.5). */
-  if (len <= 0)
+  gint64 start = MAX(model->outage_start, model->sc->warmup);
+  /* Outages of zero length are not counted (DESIGN §10.5); nor those over before the warm-up
+   * ended. */
+  if (end <= start)
     return;
-  ModelInterval iv = { .start = model->outage_start, .end = end, .cause = model->outage_cause };
+  ModelInterval iv = { .start = start, .end = end, .cause = model->outage_cause };
   g_array_append_val(model->result.outages, iv);
-  model->result.down_by_cause[model->outage_cause] += len;
+}
+
+/* Notes the counters as they stand after the last event before the warm-up ends;
+ * metrics_finish subtracts them, so only events in [warmup, horizon) count. */
+static void
+note_warm_counters(Model *model)
+{
+  if (model_now(model) < model->sc->warmup) {
+    model->warm_evacuations = model->result.evacuations;
+    model->warm_crashes = model->result.crashes;
+    model->warm_updates = model->result.updates;
+  }
 }
 
 void
 metrics_start(Model *model)
 {
+  note_warm_counters(model);
   model->acc_time = 0;
   remember_counts(model);
   model->was_up = is_up(model);
   if (!model->was_up) {
     model->outage_start = 0;
-    model->outage_cause = model->loss_cause;
+    model->outage_cause = model->acc_cause;
   }
   sample(model);
 }
@@ -149,6 +189,7 @@ metrics_start(Model *model)
 void
 metrics_after_event(Model *model)
 {
+  note_warm_counters(model);
   /* Most events (a cell without the app recreated, a poll with nothing to do) change none of
    * the counts, and then there is nothing to integrate, open or close (make bench). */
   if (!counts_changed(model))
@@ -158,12 +199,9 @@ metrics_after_event(Model *model)
   gboolean up = is_up(model);
   if (model->was_up && !up) {
     model->outage_start = model->acc_time;
-    /* An outage belongs to what started it: the database when it is down, otherwise what
-     * took the last serving instance away. */
-    model->outage_cause =
-        !model->db_up
-            ? g_array_index(model->db_outages, ModelInterval, model->db_outage_now).cause
-            : model->loss_cause;
+    /* An outage is listed under what started it (its seconds are booked in
+     * metrics_advance). */
+    model->outage_cause = model->acc_cause;
   } else if (!model->was_up && up) {
     close_outage(model, model->acc_time);
   }
@@ -179,8 +217,13 @@ metrics_finish(Model *model)
   /* An outage open at the horizon is closed there and counted (DESIGN §10.5). */
   if (!model->was_up)
     close_outage(model, sc->horizon);
-  model->result.horizon = sc->horizon;
-  model->result.business_time = calendar_overlap(model->cal->business_hours, 0, sc->horizon);
+  ModelResult *r = &model->result;
+  r->horizon = sc->horizon;
+  r->warmup = sc->warmup;
+  r->business_time = calendar_overlap(model->cal->business_hours, sc->warmup, sc->horizon);
+  r->evacuations -= model->warm_evacuations;
+  r->crashes -= model->warm_crashes;
+  r->updates -= model->warm_updates;
   model->result.events = engine_events(model->engine);
   sample(model);
 }

@@ -15,7 +15,6 @@ static const char *const cause_names[CAUSE_COUNT] = {
   [CAUSE_ENVIRONMENT_MAINTENANCE] = "environment-maintenance",
   [CAUSE_DEPLOY] = "deploy",
   [CAUSE_ACTION] = "action",
-  [CAUSE_CAPACITY] = "capacity",
 };
 
 const char *
@@ -85,7 +84,8 @@ model_calendar_new(const Scenario *sc)
     /* What-if: the RDS window, with its own length, at the start of the portal window
      * (DESIGN §10.12). */
     gint64 minutes = sc->db_region != NULL
-                         ? 30 : calendar_window_minutes_per_week(&sc->db_maintenance_window);
+                         ? MODEL_RDS_DEFAULT_WINDOW_MINUTES
+                         : calendar_window_minutes_per_week(&sc->db_maintenance_window);
     gint64 len = minutes * 60 * DIST_USEC_PER_SEC;
     cal->db_window = g_array_new(FALSE, FALSE, sizeof(CalendarInterval));
     for (guint i = 0; i < cal->portal->len; i++) {
@@ -94,12 +94,66 @@ model_calendar_new(const Scenario *sc)
       g_array_append_val(cal->db_window, iv);
     }
   } else {
+    /* Empty for a region: each replication draws and expands its own (model_new). */
     cal->db_window = calendar_expand(&sc->db_maintenance_window, sc->start, sc->horizon);
+  }
+  {
+    /* Where time 0 lies in its UTC week, for the per-replication RDS windows: the only
+     * calendar work they need, done once per run. */
+    g_autoptr(GDateTime) utc = g_date_time_to_utc(sc->start);
+    gint64 days = g_date_time_get_day_of_week(utc) - 1; /* 1 = Monday */
+    gint64 minutes = (days * 24 + g_date_time_get_hour(utc)) * 60 + g_date_time_get_minute(utc);
+    cal->week_offset = minutes * 60 * DIST_USEC_PER_SEC +
+                       (gint64) g_date_time_get_second(utc) * DIST_USEC_PER_SEC +
+                       g_date_time_get_microsecond(utc);
   }
   cal->updates = schedule_instants(&sc->updates, sc);
   cal->restarts = schedule_instants(&sc->restarts, sc);
   cal->deploys = schedule_instants(&sc->deploys, sc);
   return cal;
+}
+
+gint32
+model_db_window_draw(const ScenarioRdsRegion *region, DistRng *rng)
+{
+  /* AWS RDS User Guide, "Amazon RDS maintenance window": a 30-minute window "selected at
+   * random from an 8-hour block of time per region, occurring on a random day of the week".
+   * The whole window lies inside the block: length - 30 + 1 starts on the minute grid. */
+  g_assert(region->length_minutes >= MODEL_RDS_DEFAULT_WINDOW_MINUTES);
+  guint64 day = dist_rng_below(rng, 7);
+  guint64 starts = region->length_minutes - MODEL_RDS_DEFAULT_WINDOW_MINUTES + 1;
+  guint64 offset = dist_rng_below(rng, starts);
+  return (gint32) ((day * 24 * 60 + region->start_minute + offset) % MODEL_WEEK_MINUTES);
+}
+
+gint32
+model_db_window_minute(const Scenario *sc, guint replication)
+{
+  if (sc->db_region == NULL)
+    return -1;
+  /* A stream of its own, apart from the block of four per replication that model_new seeds,
+   * so drawing the window moves none of the other database draws. */
+  DistRng rng;
+  dist_rng_seed(&rng, sc->seed, ((guint64) 1 << 62) | replication);
+  return model_db_window_draw(sc->db_region, &rng);
+}
+
+GArray *
+model_db_window_expand(const ModelCalendar *cal, gint32 minute, gint64 length, gint64 horizon)
+{
+  const gint64 week = (gint64) MODEL_WEEK_MINUTES * 60 * DIST_USEC_PER_SEC;
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(CalendarInterval));
+  /* The window's first start at or after time 0, then one week earlier, since a window that
+   * began before time 0 may still be open at 0. */
+  gint64 first = ((gint64) minute * 60 * DIST_USEC_PER_SEC - cal->week_offset) % week;
+  if (first < 0)
+    first += week;
+  for (gint64 t = first - week; t < horizon; t += week) {
+    CalendarInterval iv = { .start = MAX(t, 0), .end = MIN(engine_time_add(t, length), horizon) };
+    if (iv.end > iv.start)
+      g_array_append_val(out, iv);
+  }
+  return out;
 }
 
 void
@@ -141,6 +195,19 @@ model_new(const Scenario *sc, const ModelCalendar *cal, guint replication,
   dist_rng_seed(&model->rng_deploy, sc->seed, v2 + 1);
   dist_rng_seed(&model->rng_evac_poll, sc->seed, v2 + 2);
   dist_rng_seed(&model->rng_batch, sc->seed, v2 + 3);
+  model->result.db_window_minute = model_db_window_minute(sc, replication);
+  if (sc->db_region != NULL) {
+    /* align_to_portal moves the drawn window, with its own 30 minutes, to the start of the
+     * portal window: the run's calendar holds that already. */
+    if (sc->align_to_portal)
+      model->db_window = g_array_ref(cal->db_window);
+    else
+      model->db_window = model_db_window_expand(
+          cal, model->result.db_window_minute,
+          (gint64) MODEL_RDS_DEFAULT_WINDOW_MINUTES * 60 * DIST_USEC_PER_SEC, sc->horizon);
+  } else {
+    model->db_window = g_array_ref(cal->db_window);
+  }
 
   model->n_cells = sc->cells;
   model->cells = g_new0(Cell, sc->cells);
@@ -196,6 +263,8 @@ model_free(Model *model)
   g_free(model->containers);
   if (model->db_outages != NULL)
     g_array_unref(model->db_outages);
+  if (model->db_window != NULL)
+    g_array_unref(model->db_window);
   if (model->timeline != NULL)
     g_array_unref(model->timeline);
   model_result_clear(&model->result);

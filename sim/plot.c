@@ -328,16 +328,34 @@ plot_run_set_windows(PlotRun *run, const Scenario *sc)
   g_array_set_size(run->portal_window, 0);
   g_array_set_size(run->db_window, 0);
   spans_from_intervals(run->portal_window, cal->portal, sc->start);
-  spans_from_intervals(run->db_window, cal->db_window, sc->start);
+  if (sc->db_region != NULL && !sc->align_to_portal) {
+    /* Each replication draws its window from the region's block (DESIGN §11.6), so the
+     * heatmap draws the block on every day: where the drawn windows can lie. */
+    for (gint64 day = 0; day < 7; day++) {
+      gint64 a = (day * 24 * 60 + sc->db_region->start_minute) * MINUTE_US;
+      gint64 len = (gint64) sc->db_region->length_minutes * MINUTE_US;
+      while (len > 0) {
+        gint64 piece = MIN(len, WEEK_US - a);
+        PlotSpan span = { (double) a / HOUR_US, (double) (a + piece) / HOUR_US };
+        g_array_append_val(run->db_window, span);
+        len -= piece;
+        a = 0;
+      }
+    }
+  } else {
+    spans_from_intervals(run->db_window, cal->db_window, sc->start);
+  }
   g_free(run->portal_text);
   g_free(run->db_text);
   run->portal_text = window_text(&sc->portal_window);
   if (sc->align_to_portal)
     run->db_text = g_strdup("moved to the start of the portal window");
-  else if (sc->db_region != NULL)
-    run->db_text = g_strdup_printf("AWS's default for %s, drawn per replication",
-                                   sc->db_region->name);
-  else
+  else if (sc->db_region != NULL) {
+    guint a = sc->db_region->start_minute;
+    guint b = (a + sc->db_region->length_minutes) % 1440;
+    run->db_text = g_strdup_printf("%s block %02u:%02u-%02u:%02u UTC, drawn per replication",
+                                   sc->db_region->name, a / 60, a % 60, b / 60, b % 60);
+  } else
     run->db_text = window_text(&sc->db_maintenance_window);
 }
 

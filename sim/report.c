@@ -51,6 +51,80 @@ line_count(GString *out, const char *label, const StatsSummary *s, const char *u
                          MAX(s->lo, 0), s->hi);
 }
 
+static const char *const day_names[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+
+/* "tue 23:14" for a minute of the UTC week (0 = Monday 00:00). */
+static void
+append_week_minute(GString *out, gint64 minute)
+{
+  minute %= MODEL_WEEK_MINUTES;
+  g_string_append_printf(out, "%s %02d:%02d", day_names[minute / 1440],
+                         (int) (minute % 1440 / 60), (int) (minute % 60));
+}
+
+/* "sun 04:17-04:47" or "sun 23:50-mon 00:20": a drawn window of the UTC week. */
+static void
+append_drawn_window(GString *out, gint64 first)
+{
+  gint64 last = (first + MODEL_RDS_DEFAULT_WINDOW_MINUTES) % MODEL_WEEK_MINUTES;
+  append_week_minute(out, first);
+  g_string_append_c(out, '-');
+  if (first / 1440 != last / 1440)
+    append_week_minute(out, last);
+  else
+    g_string_append_printf(out, "%02d:%02d", (int) (last % 1440 / 60), (int) (last % 60));
+}
+
+/* "22:00-06:00": a region's block, UTC. */
+static char *
+block_text(const ScenarioRdsRegion *region)
+{
+  guint end = (region->start_minute + region->length_minutes) % 1440;
+  return g_strdup_printf("%02u:%02u-%02u:%02u", region->start_minute / 60,
+                         region->start_minute % 60, end / 60, end % 60);
+}
+
+/* The RDS window: a fixed one as written; for a region, its block and the windows the
+ * replications drew (DESIGN §11.6: the owner did not choose it). */
+static void
+append_db_window(GString *out, const RunResult *r)
+{
+  const Scenario *sc = r->scenario;
+  const ScenarioRdsRegion *region = sc->db_region;
+  if (region == NULL) {
+    g_autofree char *w = calendar_window_to_string(&sc->db_maintenance_window);
+    g_string_append_printf(out, "  RDS maintenance window %s UTC%s\n", w,
+                           sc->align_to_portal ? ", moved to the start of the portal window"
+                                               : "");
+    return;
+  }
+  g_autofree char *block = block_text(region);
+  g_string_append_printf(out,
+                         "  RDS maintenance window: %s block %s UTC, a %d-min window drawn per "
+                         "replication",
+                         region->name, block, MODEL_RDS_DEFAULT_WINDOW_MINUTES);
+  if (sc->align_to_portal) {
+    g_string_append(out, ", moved to the start of the portal window\n");
+    return;
+  }
+  /* The draws depend on the seed and the replication alone, so a stored run's are drawn
+   * again here (two draws each). */
+  gboolean day_drawn[7] = { FALSE };
+  guint days = 0;
+  for (guint i = 0; i < r->replications; i++) {
+    gint32 minute = model_db_window_minute(sc, i);
+    g_assert(minute >= 0);
+    if (!day_drawn[minute / 1440]) {
+      day_drawn[minute / 1440] = TRUE;
+      days++;
+    }
+  }
+  g_string_append(out, "\n    (replication 1: ");
+  append_drawn_window(out, model_db_window_minute(sc, 0));
+  g_string_append_printf(out, " UTC; the replications' windows fall on %u of the 7 days)\n",
+                         days);
+}
+
 char *
 report_text(const RunResult *r, gboolean timing)
 {
@@ -67,8 +141,17 @@ report_text(const RunResult *r, gboolean timing)
     g_string_append_printf(out, "  %s\n", sc->description);
   g_string_append_printf(out,
                          "%u replications of %s from %s, seed %" G_GUINT64_FORMAT
-                         "; 95 %% intervals in brackets\n\n",
+                         "; 95 %% intervals in brackets\n",
                          r->replications, horizon, start, sc->seed);
+  if (sc->warmup > 0) {
+    g_autofree char *warmup = dist_format_duration(sc->warmup);
+    g_autofree char *rest = dist_format_duration(sc->horizon - sc->warmup);
+    g_string_append_printf(out, "  warm-up: the first %s of each replication counts in no metric; "
+                                "per year is of the other %s\n",
+                           warmup, rest);
+  }
+  append_db_window(out, r);
+  g_string_append_c(out, '\n');
 
   g_string_append(out, "Availability\n");
   line_percent(out, "time up", &m[RUN_AVAILABILITY], TRUE);
@@ -83,15 +166,12 @@ report_text(const RunResult *r, gboolean timing)
   line_minutes(out, "no instance, database up", &m[RUN_ZERO_INSTANCE_TIME]);
   g_string_append(out, "  by cause:\n");
   for (guint c = 0; c < CAUSE_COUNT; c++) {
-    if (c == CAUSE_CAPACITY)
-      continue;
     const StatsSummary *s = &r->cause_summary[c];
     g_string_append_printf(out, "    %-26s %8.1f min   [%.1f, %.1f]\n", model_cause_name(c),
                            s->mean / 60, MAX(s->lo, 0) / 60, s->hi / 60);
   }
-  const StatsSummary *cap = &r->cause_summary[CAUSE_CAPACITY];
-  g_string_append_printf(out, "  up but short of capacity     %8.1f min   [%.1f, %.1f]\n",
-                         cap->mean / 60, MAX(cap->lo, 0) / 60, cap->hi / 60);
+  /* Not downtime, so apart from the causes, which add up to the total above. */
+  line_minutes(out, "up but short of capacity", &m[RUN_CAPACITY_SHORTFALL]);
 
   g_string_append(out, "\nOutages\n");
   line_count(out, "per year", &m[RUN_OUTAGES_PER_YEAR], "");
@@ -104,6 +184,8 @@ report_text(const RunResult *r, gboolean timing)
   g_string_append(out, "\nPlatform\n");
   line_count(out, "evacuations per year", &m[RUN_EVACUATIONS_PER_YEAR], "");
   line_count(out, "crashes per year", &m[RUN_CRASHES_PER_YEAR], "");
+  g_autofree char *wait = report_format_seconds(m[RUN_TENANT_SLOT_WAIT].mean);
+  g_string_append_printf(out, "  %-28s %s per year\n", "tenant slot waiting", wait);
   g_string_append(out, "\nCost\n");
   line_count(out, "instance-hours per year", &m[RUN_INSTANCE_HOURS_PER_YEAR], " h");
 
@@ -132,6 +214,34 @@ add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
   json_builder_end_object(b);
 }
 
+/* "rds_window": {"region", "block_utc", "replication_1"} for a drawn window (the rest follow
+ * from the seed and the replication), {"window_utc"} for a fixed one; "aligned_to_portal"
+ * when align_to_portal moved it. */
+static void
+add_db_window(JsonBuilder *b, const Scenario *sc)
+{
+  json_builder_set_member_name(b, "rds_window");
+  json_builder_begin_object(b);
+  if (sc->db_region != NULL) {
+    g_autofree char *block = block_text(sc->db_region);
+    g_autoptr(GString) first = g_string_new(NULL);
+    append_drawn_window(first, model_db_window_minute(sc, 0));
+    json_builder_set_member_name(b, "region");
+    json_builder_add_string_value(b, sc->db_region->name);
+    json_builder_set_member_name(b, "block_utc");
+    json_builder_add_string_value(b, block);
+    json_builder_set_member_name(b, "replication_1");
+    json_builder_add_string_value(b, first->str);
+  } else {
+    g_autofree char *w = calendar_window_to_string(&sc->db_maintenance_window);
+    json_builder_set_member_name(b, "window_utc");
+    json_builder_add_string_value(b, w);
+  }
+  json_builder_set_member_name(b, "aligned_to_portal");
+  json_builder_add_boolean_value(b, sc->align_to_portal);
+  json_builder_end_object(b);
+}
+
 JsonNode *
 report_json_node(const RunResult *r)
 {
@@ -150,6 +260,9 @@ report_json_node(const RunResult *r)
   json_builder_add_int_value(b, r->replications);
   json_builder_set_member_name(b, "horizon_s");
   json_builder_add_double_value(b, (double) sc->horizon / DIST_USEC_PER_SEC);
+  json_builder_set_member_name(b, "warmup_s");
+  json_builder_add_double_value(b, (double) sc->warmup / DIST_USEC_PER_SEC);
+  add_db_window(b, sc);
   json_builder_set_member_name(b, "events");
   json_builder_add_int_value(b, (gint64) r->events);
   json_builder_set_member_name(b, "wall_s");

@@ -26,6 +26,8 @@ static const struct {
   [RUN_EVACUATIONS_PER_YEAR] = { "evacuations_per_year", FALSE },
   [RUN_CRASHES_PER_YEAR] = { "crashes_per_year", FALSE },
   [RUN_INSTANCE_HOURS_PER_YEAR] = { "instance_hours_per_year", FALSE },
+  [RUN_CAPACITY_SHORTFALL] = { "capacity_shortfall_per_year_s", FALSE },
+  [RUN_TENANT_SLOT_WAIT] = { "tenant_slot_wait_per_year_s", FALSE },
 };
 
 const char *
@@ -87,13 +89,16 @@ double_cmp(gconstpointer pa, gconstpointer pb)
   return a < b ? -1 : (a > b);
 }
 
-/* The figures of one replication, scaled to a year where DESIGN §2 says "per year". */
-static void
-extract(const ModelResult *m, double *v, double *cause)
+/* The figures of one replication, scaled to a year where DESIGN §2 says "per year": of the
+ * measured time [warmup, horizon) (DESIGN §11.10). */
+void
+run_extract(const ModelResult *m, double *v, double *cause)
 {
-  double horizon_s = (double) m->horizon / DIST_USEC_PER_SEC;
-  double per_year = RUN_YEAR_S / horizon_s;
-  double h = (double) m->horizon;
+  gint64 measured = m->horizon - m->warmup;
+  g_assert(measured > 0);
+  double measured_s = (double) measured / DIST_USEC_PER_SEC;
+  double per_year = RUN_YEAR_S / measured_s;
+  double h = (double) measured;
   guint n = m->outages->len;
   g_autofree double *lengths = g_new(double, MAX(n, 1u));
   double total = 0, longest = 0;
@@ -111,7 +116,7 @@ extract(const ModelResult *m, double *v, double *cause)
       m->business_time > 0 ? (double) m->business_up_time / (double) m->business_time : 1.0;
   v[RUN_CAPACITY_AVAILABILITY] = (double) m->capacity_ok_time / h;
   v[RUN_REPORTED_AVAILABILITY] = (double) m->reported_up_time / h;
-  v[RUN_DOWNTIME_PER_YEAR] = (double) (m->horizon - m->up_time) / DIST_USEC_PER_SEC * per_year;
+  v[RUN_DOWNTIME_PER_YEAR] = (double) (measured - m->up_time) / DIST_USEC_PER_SEC * per_year;
   v[RUN_DOWNTIME_OUTSIDE_PORTAL] = (double) m->down_outside_portal / DIST_USEC_PER_SEC * per_year;
   v[RUN_OUTAGES_PER_YEAR] = n * per_year;
   /* Outage-length figures of a replication without outages are 0. */
@@ -122,6 +127,8 @@ extract(const ModelResult *m, double *v, double *cause)
   v[RUN_EVACUATIONS_PER_YEAR] = m->evacuations * per_year;
   v[RUN_CRASHES_PER_YEAR] = m->crashes * per_year;
   v[RUN_INSTANCE_HOURS_PER_YEAR] = m->container_us / DIST_USEC_PER_SEC / 3600.0 * per_year;
+  v[RUN_CAPACITY_SHORTFALL] = (double) m->capacity_short_time / DIST_USEC_PER_SEC * per_year;
+  v[RUN_TENANT_SLOT_WAIT] = (double) m->tenant_slot_wait / DIST_USEC_PER_SEC * per_year;
   for (guint c = 0; c < CAUSE_COUNT; c++)
     cause[c] = (double) m->down_by_cause[c] / DIST_USEC_PER_SEC * per_year;
 }
@@ -163,8 +170,8 @@ replicate(gpointer data, gpointer user_data)
       return;
     }
     RunResult *res = job->result;
-    extract(&model->result, &res->values[(gsize) r * RUN_METRIC_COUNT],
-            &res->by_cause[(gsize) r * CAUSE_COUNT]);
+    run_extract(&model->result, &res->values[(gsize) r * RUN_METRIC_COUNT],
+                &res->by_cause[(gsize) r * CAUSE_COUNT]);
     GArray *outages = g_ptr_array_index(res->outages, r);
     g_array_append_vals(outages, model->result.outages->data, model->result.outages->len);
     job->events[r] = model->result.events;

@@ -554,18 +554,15 @@ run_metrics(GString *out, const StatsSummary *m)
 static void
 run_causes(GString *out, const StatsSummary *cause, const StatsSummary *m)
 {
-  put(out, "<section>\n<h2>Downtime by cause</h2>\n<p class=\"muted\">An outage belongs to what "
-           "started it: the database when it went down first, otherwise what took the last "
-           "serving instance away.</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Cause"
+  put(out, "<section>\n<h2>Downtime by cause</h2>\n<p class=\"muted\">Every second of "
+           "downtime has one cause: the database outage's while the database is down, "
+           "otherwise what took the last serving instance away.</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Cause"
            "</th><th class=\"num\">Per year</th><th class=\"num\">95 % interval</th><th>Share"
            "</th></tr></thead>\n<tbody>\n");
   double total = 0;
   for (guint c = 0; c < CAUSE_COUNT; c++)
-    if (c != CAUSE_CAPACITY)
-      total += MAX(cause[c].mean, 0.0);
+    total += MAX(cause[c].mean, 0.0);
   for (guint c = 0; c < CAUSE_COUNT; c++) {
-    if (c == CAUSE_CAPACITY)
-      continue;
     const StatsSummary *s = &cause[c];
     g_autofree char *mean = format_value(SHOW_MINUTES, s->mean);
     g_autofree char *ci = format_interval(SHOW_MINUTES, s);
@@ -588,7 +585,7 @@ run_causes(GString *out, const StatsSummary *cause, const StatsSummary *m)
   cell(out, "num ci", total_ci);
   cell(out, NULL, "");
   put(out, "</tr>\n</tbody>\n</table></div>\n");
-  const StatsSummary *cap = &cause[CAUSE_CAPACITY];
+  const StatsSummary *cap = &m[RUN_CAPACITY_SHORTFALL];
   g_autofree char *cap_text = format_value(SHOW_MINUTES, cap->mean);
   put(out, "<p class=\"muted\">");
   textf(out, "Up but short of capacity (not downtime): %s per year.", cap_text);

@@ -521,8 +521,11 @@ migrate_to_v2(Store *s, GError **error)
 
 /* Version 3 (model v2, DESIGN §11.7): every downtime second has exactly one cause, and four
  * causes are new: platform-restart (infrastructure maintenance), cell-failure,
- * db-engine-upgrade and deploy. Runs stored before have NULL there (read back as NaN: those
- * runs did not tell the causes apart). The version-1 view of the causes lists them too. */
+ * db-engine-upgrade and deploy. Capacity shortfall is no longer a cause but a metric of its
+ * own, capacity_shortfall_per_year_s, beside tenant_slot_wait_per_year_s (DESIGN §11.4). Runs
+ * stored before have NULL in the new columns (read back as NaN: those runs did not tell the
+ * causes apart); their "downtime_by_cause_s.capacity" column stays, unread by this zdsim and
+ * out of the causes' view. The version-1 views list the new names too. */
 static gboolean
 migrate_to_v3(Store *s, GError **error)
 {
@@ -531,6 +534,43 @@ migrate_to_v3(Store *s, GError **error)
       "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.cell-failure\" REAL;"
       "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.db-engine-upgrade\" REAL;"
       "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.deploy\" REAL;"
+      "ALTER TABLE replications ADD COLUMN capacity_shortfall_per_year_s REAL;"
+      "ALTER TABLE replications ADD COLUMN tenant_slot_wait_per_year_s REAL;"
+      "DROP VIEW metrics;"
+      "CREATE VIEW metrics (run, replication, metric, value) AS"
+      "  SELECT run, replication, 'availability',"
+      "    availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'request_availability',"
+      "    request_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'business_hours_availability',"
+      "    business_hours_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity_availability',"
+      "    capacity_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'reported_availability',"
+      "    reported_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'downtime_per_year_s',"
+      "    downtime_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'downtime_outside_portal_window_per_year_s',"
+      "    downtime_outside_portal_window_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'outages_per_year',"
+      "    outages_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'mean_outage_s',"
+      "    mean_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'max_outage_s',"
+      "    max_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'outage_p95_s', outage_p95_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'zero_instance_time_per_year_s',"
+      "    zero_instance_time_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'evacuations_per_year',"
+      "    evacuations_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'crashes_per_year',"
+      "    crashes_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'instance_hours_per_year',"
+      "    instance_hours_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity_shortfall_per_year_s',"
+      "    capacity_shortfall_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'tenant_slot_wait_per_year_s',"
+      "    tenant_slot_wait_per_year_s FROM replications;"
       "DROP VIEW downtime_by_cause;"
       "CREATE VIEW downtime_by_cause (run, replication, cause, seconds_per_year) AS"
       "  SELECT run, replication, 'platform-update',"
@@ -552,10 +592,8 @@ migrate_to_v3(Store *s, GError **error)
       "  SELECT run, replication, 'deploy',"
       "    \"downtime_by_cause_s.deploy\" FROM replications UNION ALL"
       "  SELECT run, replication, 'action',"
-      "    \"downtime_by_cause_s.action\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'capacity',"
-      "    \"downtime_by_cause_s.capacity\" FROM replications;";
-  return exec(s, sql, "cannot add the version-3 causes", error);
+      "    \"downtime_by_cause_s.action\" FROM replications;";
+  return exec(s, sql, "cannot add the version-3 causes and metrics", error);
 }
 
 typedef gboolean (*Migration)(Store *s, GError **error);
@@ -809,8 +847,15 @@ append_value_column(GString *sql, guint k)
 static int
 value_since_version(guint k)
 {
-  if (k < RUN_METRIC_COUNT)
-    return 1;
+  if (k < RUN_METRIC_COUNT) {
+    switch ((RunMetric) k) {
+      case RUN_CAPACITY_SHORTFALL:
+      case RUN_TENANT_SLOT_WAIT:
+        return 3;
+      default:
+        return 1;
+    }
+  }
   switch ((ModelCause) (k - RUN_METRIC_COUNT)) {
     case CAUSE_PLATFORM_RESTART:
     case CAUSE_CELL_FAILURE:
@@ -1424,10 +1469,14 @@ load_values_v1(Store *s, gint64 id, RunResult *r, GError **error)
 {
   guint n = r->replications;
   g_autofree guint8 *seen = g_new0(guint8, (gsize) n * VALUE_COLUMNS);
-  for (guint rep = 0; rep < n; rep++)
+  for (guint rep = 0; rep < n; rep++) {
+    for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+      if (value_since_version(m) > s->version)
+        r->values[(gsize) rep * RUN_METRIC_COUNT + m] = NAN;
     for (guint c = 0; c < CAUSE_COUNT; c++)
       if (value_since_version(RUN_METRIC_COUNT + c) > s->version)
         r->by_cause[(gsize) rep * CAUSE_COUNT + c] = NAN;
+  }
   static const char *const sql[2] = {
     "SELECT replication, metric, value FROM metrics WHERE run = ?1",
     "SELECT replication, cause, seconds_per_year FROM downtime_by_cause WHERE run = ?1",

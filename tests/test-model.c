@@ -415,8 +415,14 @@ test_db_outage_during_start(void)
   g_assert_cmpint(o0->end, <, S(4462));
   g_assert_cmpuint(model->result.crashes, ==, 4);
   g_assert_cmpuint(model->index[0].crash_count, ==, 4);
-  /* It began with the database, so it is the action's (a db-failover action). */
-  g_assert_cmpint(o0->cause, ==, CAUSE_ACTION);
+  /* It began with the database, so it is listed under the failover's cause: db-failure (a
+   * scheduled failover takes the cause that matches it, DESIGN §12). Its seconds split
+   * (DESIGN §11.7): the database outage [3540 s, 4400 s) is db-failure's, 860 s; then the
+   * restart's stop (at 3600 s, while the database was down) had removed the last route, so
+   * [4400 s, 4460 s + phi) is the action's, 60 s + phi. */
+  g_assert_cmpint(o0->cause, ==, CAUSE_DB_FAILURE);
+  g_assert_cmpint(model->result.down_by_cause[CAUSE_DB_FAILURE], ==, S(860));
+  g_assert_cmpint(model->result.down_by_cause[CAUSE_ACTION], ==, o0->end - S(4400));
 }
 
 /* Same seed, any number of threads: the same figures to the last bit, and the same JSON once

@@ -269,6 +269,9 @@ test_schema(void)
     g_ptr_array_add(want, g_strdup(run_metric_name(m)));
   for (guint c = 0; c < CAUSE_COUNT; c++)
     g_ptr_array_add(want, g_strconcat("downtime_by_cause_s.", model_cause_name(c), NULL));
+  /* Schema 2's capacity "cause" keeps its column (runs stored before keep their values);
+   * from schema 3 on it is no cause and nothing reads it. */
+  g_ptr_array_add(want, g_strdup("downtime_by_cause_s.capacity"));
   g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func(g_free);
   while (sqlite3_step(st) == SQLITE_ROW)
     g_ptr_array_add(got, g_strdup((const char *) sqlite3_column_text(st, 0)));
@@ -336,14 +339,20 @@ v1_slot(const V1Values *v, guint run, guint rep, guint k)
   return (((gsize) (run - 1) * v->replications) + rep) * (RUN_METRIC_COUNT + CAUSE_COUNT) + k;
 }
 
-/* The causes schema versions 1 and 2 knew (platform-update, crash, db-maintenance,
- * db-failure, environment-maintenance, action, capacity); version 3 added four. */
-#define V1_CAUSES 7
+/* The causes schema versions 1 and 2 knew that are still causes (platform-update, crash,
+ * db-maintenance, db-failure, environment-maintenance, action); version 3 added four, and
+ * their "capacity" is no cause any more (its rows are skipped, as the store skips them). */
+#define V1_CAUSES 6
+/* The metrics schema versions 1 and 2 knew; version 3 added capacity_shortfall_per_year_s and
+ * tenant_slot_wait_per_year_s. */
+#define V1_METRICS 15
 
 /* Reads the version-1 tables (or views) of @db: every value of @runs x @replications, of
- * which @causes causes a row each. A cause without a row reads as NULL. */
+ * which @metrics metrics and @causes causes have a row each. A value without a row reads as
+ * NULL. */
 static void
-v1_values_read(sqlite3 *db, guint runs, guint replications, guint causes, V1Values *v)
+v1_values_read(sqlite3 *db, guint runs, guint replications, guint metrics, guint causes,
+               V1Values *v)
 {
   gsize n = (gsize) runs * replications * (RUN_METRIC_COUNT + CAUSE_COUNT);
   *v = (V1Values) { runs, replications, g_new(double, n), g_new(gboolean, n) };
@@ -366,6 +375,8 @@ v1_values_read(sqlite3 *db, guint runs, guint replications, guint causes, V1Valu
       for (guint c = 0; table == 1 && c < CAUSE_COUNT; c++)
         if (g_str_equal(model_cause_name(c), name))
           k = RUN_METRIC_COUNT + (int) c;
+      if (table == 1 && k < 0 && g_str_equal(name, "capacity"))
+        continue;
       g_assert_cmpint(k, >=, 0);
       g_assert_cmpuint(run, >=, 1);
       g_assert_cmpuint(run, <=, runs);
@@ -378,7 +389,7 @@ v1_values_read(sqlite3 *db, guint runs, guint replications, guint causes, V1Valu
     sqlite3_finalize(st);
   }
   /* every value once */
-  g_assert_cmpuint(rows, ==, (gsize) runs * replications * (RUN_METRIC_COUNT + causes));
+  g_assert_cmpuint(rows, ==, (gsize) runs * replications * (metrics + causes));
 }
 
 static void
@@ -442,7 +453,7 @@ test_migrate_v1(void)
            "  ELSE seconds_per_year END FROM downtime_by_cause WHERE run = 1;"
            "COMMIT");
   g_auto(V1Values) v1 = { 0 };
-  v1_values_read(db, 2, 2, V1_CAUSES, &v1);
+  v1_values_read(db, 2, 2, V1_METRICS, V1_CAUSES, &v1);
   g_assert_true(v1.is_null[v1_slot(&v1, 2, 1, RUN_MEAN_OUTAGE)]);
   g_assert_true(v1.is_null[v1_slot(&v1, 2, 0, RUN_METRIC_COUNT + CAUSE_PLATFORM_UPDATE)]);
   gint64 outages = raw_int(db, "SELECT count(*) FROM outages", -1);
@@ -517,7 +528,7 @@ test_migrate_v1(void)
   g_assert_cmpint(raw_int(db, "PRAGMA user_version", -1), ==, STORE_SCHEMA_VERSION);
   g_assert_cmpint(raw_int(db, "SELECT count(*) FROM replications", -1), ==, 2 * 2);
   g_auto(V1Values) views = { 0 };
-  v1_values_read(db, 2, 2, CAUSE_COUNT, &views);
+  v1_values_read(db, 2, 2, RUN_METRIC_COUNT, CAUSE_COUNT, &views);
   gsize n = (gsize) 2 * 2 * (RUN_METRIC_COUNT + CAUSE_COUNT);
   g_assert_cmpmem(views.is_null, n * sizeof(gboolean), v1.is_null, n * sizeof(gboolean));
   for (gsize i = 0; i < n; i++)
@@ -1158,8 +1169,12 @@ test_cli_sweep_compare(void)
   g_assert_nonnull(strstr(cmp.out, "Paired"));
   g_assert_nonnull(strstr(cmp.out, "Overall (availability, time up): B is worse than A"));
 
+  /* The default database is Single-AZ with a drawn eu-west-1 window (model v2): about
+   * 4.3 maintenance outages of 6.5 min a year (rate 1/12w, uniform(3m,10m)), 28 min a year
+   * whatever the instance count, so the lower 95 % bound of 20 replications of 60 days
+   * misses 99.99 % (53 min a year) at any count; 99.9 % is met. */
   g_auto(Spawned) rec = { 0 };
-  run_zdsim(bin, dir, "recommend --jobs 2 --db s.db --target 99.99% --max-instances 3 sweep.ini",
+  run_zdsim(bin, dir, "recommend --jobs 2 --db s.db --target 99.9% --max-instances 3 sweep.ini",
             NULL, &rec);
   g_assert_cmpint(rec.status, ==, 0);
   g_assert_nonnull(strstr(rec.out, "Recommendation: "));

@@ -20,7 +20,9 @@ G_BEGIN_DECLS
 #define MODEL_NONE G_MAXUINT32
 
 /* Causes of downtime (DESIGN.md §2 and §11.7); the order is the order of reports. Every
- * second of downtime has exactly one. */
+ * second of downtime has exactly one, so a replication's causes add up to its downtime.
+ * Capacity shortfall (up, but routable capacity below demand) is not downtime and not a cause:
+ * it is ModelResult.capacity_short_time. */
 typedef enum {
   CAUSE_PLATFORM_UPDATE,         /* a Diego cell roll (evacuation) */
   CAUSE_PLATFORM_RESTART,        /* infrastructure maintenance: stop-first restart per index */
@@ -32,7 +34,6 @@ typedef enum {
   CAUSE_ENVIRONMENT_MAINTENANCE,
   CAUSE_DEPLOY,                  /* the team's own deploys (app.deploys) */
   CAUSE_ACTION,                  /* a scheduled [action] without a cause of its own */
-  CAUSE_CAPACITY,
   CAUSE_COUNT
 } ModelCause;
 
@@ -159,7 +160,10 @@ typedef struct {
 typedef struct {
   GArray *business_hours;  /* CalendarInterval */
   GArray *portal;          /* portal maintenance window */
-  GArray *db_window;       /* RDS window (moved into the portal window when aligned) */
+  GArray *db_window;       /* RDS window (moved into the portal window when aligned); empty
+                              for a `region NAME` not aligned: each replication draws its own
+                              (model_db_window_expand) */
+  gint64 week_offset;      /* µs from Monday 00:00 UTC of the start's week to the start */
   GArray *updates;         /* instants of a calendar update schedule */
   GArray *restarts;        /* instants of a calendar infrastructure restart schedule */
   GArray *deploys;         /* instants of a calendar deploy schedule */
@@ -173,6 +177,7 @@ typedef struct {
 /* The per-replication figures of DESIGN.md §2, before they are scaled to a year. */
 typedef struct {
   gint64 horizon;
+  gint64 warmup;               /* metrics count only [warmup, horizon) (DESIGN §11.10) */
   gint64 up_time;              /* >= 1 serving instance and database up */
   gint64 db_down_time;
   gint64 zero_instance_time;   /* no serving instance while the database was up */
@@ -189,7 +194,9 @@ typedef struct {
   double offered;              /* requests */
   double served;
   double container_us;         /* container-microseconds (cost) */
-  gint64 down_by_cause[CAUSE_COUNT];
+  gint64 down_by_cause[CAUSE_COUNT]; /* sums to horizon - warmup - up_time exactly */
+  gint32 db_window_minute;     /* the RDS window drawn for a `region NAME`: its start in
+                                  minutes from Monday 00:00 UTC (0..10079); -1 when none */
   guint64 evacuations;
   guint64 crashes;
   guint64 updates;             /* platform updates completed */
@@ -253,6 +260,8 @@ struct Model {
   guint index0_serving;
 
   /* Database. */
+  GArray *db_window;       /* CalendarInterval: this replication's RDS windows (the run's
+                              calendar's, or the ones drawn for a region); a reference */
   GArray *db_outages;      /* ModelInterval, merged, sorted */
   gboolean db_up;
   guint db_outage_now;     /* the outage in progress, when !db_up */
@@ -290,6 +299,9 @@ struct Model {
    * integrated only when one of them changes, not at every event. */
   guint acc_serving, acc_bad_routes, acc_alive, acc_index0_serving, acc_starting;
   gboolean acc_db_up;
+  ModelCause acc_cause;    /* the cause of downtime since the last accounting time */
+  guint64 warm_evacuations, warm_crashes, warm_updates; /* the counters before the warm-up
+                                                           ended (subtracted at the end) */
   gboolean was_up;
   gint64 outage_start;
   ModelCause outage_cause;
@@ -320,6 +332,33 @@ void model_start(Model *model);
 ModelCalendar *model_calendar_new(const Scenario *sc);
 void model_calendar_free(ModelCalendar *cal);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ModelCalendar, model_calendar_free)
+
+/* Minutes in a week; a drawn RDS window's start is a minute of the UTC week (0 = Monday
+ * 00:00 UTC). */
+#define MODEL_WEEK_MINUTES (7 * 24 * 60)
+/* The length of the default window RDS assigns (AWS RDS User Guide, "Amazon RDS maintenance
+ * window": a 30-minute window). */
+#define MODEL_RDS_DEFAULT_WINDOW_MINUTES 30
+
+/* Draws AWS's default RDS window for @region: a uniformly random day (two draws from @rng:
+ * the day, then the start), and a start uniform on the 1-minute grid such that the whole
+ * 30-minute window lies inside the region's block on that day (451 starts for an 8-hour
+ * block); the day is the day the block starts, so a block that runs past midnight puts the
+ * window on the next day. Returns its start in minutes of the UTC week, 0..10079. */
+gint32 model_db_window_draw(const ScenarioRdsRegion *region, DistRng *rng);
+
+/* The window replication @replication of @sc draws for its `region NAME` (on a stream of its
+ * own, seeded from (seed, replication) alone, so a stored run's windows can be drawn again
+ * from its scenario), or -1 when the window is fixed. */
+gint32 model_db_window_minute(const Scenario *sc, guint replication);
+
+/* The intervals in [0, @horizon) of a weekly UTC window that starts at @minute of the UTC
+ * week and lasts @length µs, for the run whose calendars are @cal (UTC needs no calendar:
+ * pure arithmetic from cal->week_offset, microseconds per replication). Clipped to
+ * [0, horizon) as calendar_expand() clips. Returns: (transfer full) a GArray of
+ * CalendarInterval. */
+GArray *model_db_window_expand(const ModelCalendar *cal, gint32 minute, gint64 length,
+                               gint64 horizon);
 
 /* ---- verbs the modules and the policies share ---- */
 

@@ -29,6 +29,10 @@ typedef enum {
   RUN_EVACUATIONS_PER_YEAR,
   RUN_CRASHES_PER_YEAR,
   RUN_INSTANCE_HOURS_PER_YEAR,
+  RUN_CAPACITY_SHORTFALL,        /* up, but routable capacity below demand: not downtime,
+                                    never a cause (DESIGN §11.7) */
+  RUN_TENANT_SLOT_WAIT,          /* slot-seconds other tenants waited per year (DESIGN §11.4):
+                                    a foundation figure, not bounded by a year */
   RUN_METRIC_COUNT
 } RunMetric;
 
@@ -43,7 +47,8 @@ typedef struct {
   const Scenario *scenario;
   guint replications;
   /* Per replication r: values[r * RUN_METRIC_COUNT + m] and by_cause[r * CAUSE_COUNT + c]
-   * (seconds per year), and its outages (ModelInterval). */
+   * (seconds per year; the causes of a replication add up to its downtime), and its outages
+   * (ModelInterval). */
   double *values;
   double *by_cause;
   GPtrArray *outages;            /* of GArray*, one per replication */
@@ -107,7 +112,12 @@ gboolean run_check_limits(const Scenario *scenario, guint jobs, GError **error);
 gboolean run_check_limits_many(const Scenario *const *scenarios, guint n, guint jobs,
                                GError **error);
 
-/* Seconds in a year: "per year" means per 365 days (DESIGN §10.11). */
+/* Seconds in a year: "per year" means per 365 days (DESIGN §10.11), of the measured time
+ * horizon - warmup (DESIGN §11.10). */
 #define RUN_YEAR_S (365.0 * 86400.0)
+
+/* Fills the figures of one replication: @values (RUN_METRIC_COUNT places) and @by_cause
+ * (CAUSE_COUNT places, seconds per year), from the model's result. */
+void run_extract(const ModelResult *m, double *values, double *by_cause);
 
 G_END_DECLS
