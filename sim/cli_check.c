@@ -9,6 +9,7 @@
 #include "zdsim/cli.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
+#include "zdsim/units.h"
 
 /* "365 d", "12 h": a horizon for the header line of a scenario. */
 static char *
@@ -44,7 +45,7 @@ parse_tolerance(const char *text, double *out, GError **error)
 {
   g_autofree char *t = g_strstrip(g_strdup(text));
   if (g_str_has_suffix(t, "%"))
-    return dist_parse_percent(t, out, error);
+    return units_parse_percent(t, out, error);
   char *end = NULL;
   double v = g_ascii_strtod(t, &end);
   if (*t == '\0' || end == NULL || *end != '\0' || !(v >= 0) || !isfinite(v)) {

@@ -10,6 +10,7 @@
 #include "zdsim/run.h"
 #include "zdsim/store.h"
 #include "zdsim/sweep.h"
+#include "zdsim/units.h"
 
 const char *
 cli_db_path(const char *option)
@@ -551,7 +552,7 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(SweepResult) sweep = sweep_run(base, &options, &error);
   if (sweep == NULL)
     return run_failed(cmd, error);
-  g_autofree char *horizon = dist_format_duration(base->horizon);
+  g_autofree char *horizon = units_format_duration(base->horizon);
   printf("%s: %u points x %u replications of %s, seed %" G_GUINT64_FORMAT
          " at every point (common random numbers); 95 %% intervals in brackets\n\n",
          base->name, sweep->results->len, base->replications, horizon, base->seed);
@@ -619,7 +620,7 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
   }
   g_autoptr(GError) error = NULL;
   double target;
-  if (!dist_parse_percent(target_text, &target, &error)) {
+  if (!units_parse_percent(target_text, &target, &error)) {
     fprintf(stderr, "zdsim recommend: --target: %s\n", error->message);
     return CLI_USAGE;
   }

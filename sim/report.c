@@ -4,6 +4,8 @@
 
 #include <math.h>
 
+#include "zdsim/units.h"
+
 char *
 report_format_seconds(double s)
 {
@@ -57,7 +59,7 @@ report_text(const RunResult *r, gboolean timing)
   const Scenario *sc = r->scenario;
   const StatsSummary *m = r->summary;
   GString *out = g_string_new(NULL);
-  g_autofree char *horizon = dist_format_duration(sc->horizon);
+  g_autofree char *horizon = units_format_duration(sc->horizon);
   g_autofree char *start = g_date_time_format_iso8601(sc->start);
 
   g_string_append_printf(out, "%s: %u instance%s, policy %s, %s database\n", sc->name,

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "zdsim/policy.h"
+#include "zdsim/units.h"
 
 G_DEFINE_QUARK(scenario-error-quark, scenario_error)
 
@@ -762,7 +763,7 @@ parse_updates(const char *raw, Scenario *s, char **detail)
    * that contains '/' too ("tue 02:00 Europe/Amsterdam"). */
   if (g_ascii_isdigit(*raw) || *raw == '.' || *raw == '-' || *raw == '+') {
     double rate;
-    if (!dist_parse_rate(raw, &rate, &local))
+    if (!units_parse_rate(raw, &rate, &local))
       return fail_with(detail, local);
     if (!(rate >= 0)) {
       *detail = g_strdup("a rate cannot be negative");
@@ -816,7 +817,7 @@ spec_parse(const KeySpec *spec, const char *raw, Scenario *s, char **detail)
       if (spec->type == KEY_DURATION_OR_NONE && g_str_equal(raw, "none")) {
         us = -1;
       } else {
-        if (!dist_parse_duration(raw, &us, &local))
+        if (!units_parse_duration(raw, &us, &local))
           return fail_with(detail, local);
         if (!in_range(spec, (double) us))
           return FALSE;
@@ -837,7 +838,7 @@ spec_parse(const KeySpec *spec, const char *raw, Scenario *s, char **detail)
     }
     case KEY_RATE: {
       double rate;
-      if (!dist_parse_rate(raw, &rate, &local))
+      if (!units_parse_rate(raw, &rate, &local))
         return fail_with(detail, local);
       if (!in_range(spec, rate))
         return FALSE;
@@ -847,7 +848,7 @@ spec_parse(const KeySpec *spec, const char *raw, Scenario *s, char **detail)
     case KEY_FRACTION: {
       double value;
       if (g_str_has_suffix(raw, "%")) {
-        if (!dist_parse_percent(raw, &value, &local))
+        if (!units_parse_percent(raw, &value, &local))
           return fail_with(detail, local);
       } else if (!parse_number(raw, &value)) {
         return FALSE;
@@ -966,15 +967,15 @@ spec_to_string(const KeySpec *spec, const Scenario *s)
       return *when != NULL ? datetime_to_string(*when) : g_strdup("");
     }
     case KEY_DURATION:
-      return dist_format_duration(*(const gint64 *) field);
+      return units_format_duration(*(const gint64 *) field);
     case KEY_DURATION_OR_NONE: {
       gint64 us = *(const gint64 *) field;
-      return us < 0 ? g_strdup("none") : dist_format_duration(us);
+      return us < 0 ? g_strdup("none") : units_format_duration(us);
     }
     case KEY_DIST:
       return dist_to_string(field);
     case KEY_RATE:
-      return dist_format_rate(*(const double *) field);
+      return units_format_rate(*(const double *) field);
     case KEY_FRACTION:
     case KEY_NUMBER:
       return format_double(*(const double *) field);
@@ -1002,7 +1003,7 @@ spec_to_string(const KeySpec *spec, const Scenario *s)
     case KEY_UPDATES:
       switch (s->updates) {
         case SCENARIO_UPDATES_RATE:
-          return dist_format_rate(s->updates_rate);
+          return units_format_rate(s->updates_rate);
         case SCENARIO_UPDATES_CALENDAR:
           return calendar_window_to_string(&s->updates_schedule);
         case SCENARIO_UPDATES_NONE:
@@ -1331,8 +1332,8 @@ check_across_keys(Ctx *ctx, Scenario *s, const gboolean *ok)
   if (key_ok(ok, "app", "health_check_timeout") &&
       key_ok(ok, "platform", "max_health_check_timeout") &&
       s->health_check_timeout > s->max_health_check_timeout) {
-    g_autofree char *max = dist_format_duration(s->max_health_check_timeout);
-    g_autofree char *got = dist_format_duration(s->health_check_timeout);
+    g_autofree char *max = units_format_duration(s->max_health_check_timeout);
+    g_autofree char *got = units_format_duration(s->health_check_timeout);
     report(ctx, blame(ctx, "app", "health_check_timeout", "platform", "max_health_check_timeout"),
            "app.health_check_timeout: expected at most platform.max_health_check_timeout = %s "
            "(operators may raise platform.max_health_check_timeout), got '%s'", max, got);
@@ -1344,7 +1345,7 @@ check_across_keys(Ctx *ctx, Scenario *s, const gboolean *ok)
   if (key_ok(ok, "scenario", "start") && key_ok(ok, "scenario", "horizon")) {
     g_autoptr(GDateTime) end = g_date_time_add(s->start, s->horizon);
     if (end == NULL) {
-      g_autofree char *got = dist_format_duration(s->horizon);
+      g_autofree char *got = units_format_duration(s->horizon);
       report(ctx, blame(ctx, "scenario", "horizon", "scenario", "start"),
              "scenario.horizon: expected a horizon that ends before the year 10000, got '%s'",
              got);
@@ -1460,7 +1461,7 @@ resolve_action(Ctx *ctx, GKeyFile *kf, const char *group, const Scenario *s,
       case AK_DURATION: {
         g_autoptr(GError) local = NULL;
         gboolean positive = kind == SCENARIO_ACTION_AZ_OUTAGE;
-        if (!dist_parse_duration(value, &action->duration, &local)) {
+        if (!units_parse_duration(value, &action->duration, &local)) {
           report(ctx, origin, "%s.duration: expected a duration such as 2h (%s), got '%s'",
                  group, local->message, value);
           good = FALSE;
@@ -1557,11 +1558,11 @@ resolve_expects(Ctx *ctx, GKeyFile *kf, Scenario *s)
     gboolean parsed = FALSE;
     switch (unit) {
       case EXPECT_FRACTION:
-        parsed = dist_parse_percent(number, &value, &local);
+        parsed = units_parse_percent(number, &value, &local);
         break;
       case EXPECT_SECONDS: {
         gint64 us;
-        parsed = dist_parse_duration(number, &us, &local);
+        parsed = units_parse_duration(number, &us, &local);
         value = (double) us / (double) DIST_USEC_PER_SEC;
         break;
       }
@@ -1809,7 +1810,7 @@ scenario_to_string(const Scenario *scenario)
     if (keys & AK_INSTANCES)
       g_string_append_printf(out, "instances = %u\n", action->instances);
     if (keys & AK_DURATION) {
-      g_autofree char *duration = dist_format_duration(action->duration);
+      g_autofree char *duration = units_format_duration(action->duration);
       g_string_append_printf(out, "duration = %s\n", duration);
     }
     if (keys & AK_MAX_IN_FLIGHT)

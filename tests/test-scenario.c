@@ -14,7 +14,7 @@
 /* z_0.95, the standard normal 95th percentile (lognormal p95 = median * exp(z * sigma)). */
 #define Z95 1.6448536269514722
 
-/* Relative tolerances. Rates: dist_format_rate reads back within 1e-12 (dist.h). Parameters
+/* Relative tolerances. Rates: units_format_rate reads back within 1e-12 (units.h). Parameters
  * of distributions and fractions parsed from text: exact to a few ulps. Distributions after
  * a text round trip: their text is exact to the µs, which for the smallest parameter used
  * here (50 ms) is a relative 1e-5 at worst, so 1e-5. */
