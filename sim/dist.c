@@ -299,6 +299,24 @@ dist_mean(const Dist *dist)
   return NAN;
 }
 
+/* --- Poisson arrivals ---------------------------------------------------------------- */
+
+gint64
+dist_poisson_next(double rate_per_s, gint64 now, DistRng *rng)
+{
+  if (!(rate_per_s > 0.0) || now == DIST_NEVER)
+    return DIST_NEVER;
+  /* Inverse transform: -ln(U)/rate is exponential with mean 1/rate; U in (0, 1). */
+  double delta = -log(dist_rng_double(rng)) / rate_per_s * (double) DIST_USEC_PER_SEC;
+  /* 9e18 < G_MAXINT64 ~ 9.22e18 leaves room for llround(); beyond that it is never. */
+  if (!(delta < 9.0e18))
+    return DIST_NEVER;
+  gint64 step = (gint64) llround(delta);
+  if (now > 0 && step > G_MAXINT64 - now)
+    return DIST_NEVER;
+  return now + step;
+}
+
 /* --- Small text helpers ------------------------------------------------------------- */
 
 static const char *

@@ -57,6 +57,11 @@ double dist_rng_double(DistRng *rng);
  * with probability below n / 2^64). */
 guint64 dist_rng_below(DistRng *rng, guint64 n);
 
+/* The next arrival of a Poisson process of @rate_per_s events per second after @now:
+ * now + an exponential draw rounded to the µs (one dist_rng_double() draw); DIST_NEVER when
+ * the rate is 0 or less (or NaN) or when the arrival would lie beyond G_MAXINT64. */
+gint64 dist_poisson_next(double rate_per_s, gint64 now, DistRng *rng);
+
 typedef enum {
   DIST_NONE,      /* never happens: samples are DIST_NEVER */
   DIST_CONSTANT,  /* a = value (µs) */
