@@ -12,17 +12,6 @@
 #include "zdsim/sweep.h"
 #include "zdsim/units.h"
 
-const char *
-cli_db_path(const char *option)
-{
-  if (option != NULL && *option != '\0')
-    return option;
-  const char *env = g_getenv("ZDSIM_DB");
-  if (env != NULL && *env != '\0')
-    return env;
-  return "zdsim.db";
-}
-
 /* A run or sweep id: a positive integer, or FALSE with a message. */
 static gboolean
 parse_id(const CliCommand *cmd, const char *text, const char *what, gint64 *out)
