@@ -1623,3 +1623,34 @@ store_load_sweep(Store *store, gint64 id, GError **error)
   }
   return read_sweep(store, st, error);
 }
+
+/* ---- finding and naming runs ---- */
+
+static gboolean
+strv_same(const char *const *a, const char *const *b)
+{
+  guint na = a != NULL ? g_strv_length((char **) a) : 0;
+  guint nb = b != NULL ? g_strv_length((char **) b) : 0;
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++)
+    if (!g_str_equal(a[i], b[i]))
+      return FALSE;
+  return TRUE;
+}
+
+StoreRun *
+store_find_baseline(Store *store, const Scenario *sc, GError **error)
+{
+  g_autoptr(GPtrArray) runs = store_list_runs(store, 0, sc->name, 0, error);
+  if (runs == NULL)
+    return NULL;
+  g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, sc->text, -1);
+  for (guint i = 0; i < runs->len; i++) {
+    const StoreRunInfo *info = g_ptr_array_index(runs, i);
+    if (info->sweep_id == 0 && g_strcmp0(info->scenario_sha256, hash) == 0 &&
+        strv_same((const char *const *) info->overrides, (const char *const *) sc->overrides))
+      return store_load_run(store, info->id, error);
+  }
+  return NULL;
+}

@@ -872,6 +872,61 @@ test_locked(void)
   rm_rf(dir);
 }
 
+/* The baseline of a scenario is its newest stored run with the same text and overrides that
+ * is not part of a sweep: runs with other overrides, other text or inside a sweep never are. */
+static void
+test_find_baseline(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *path = g_build_filename(dir, "baseline.db", NULL);
+  g_autoptr(Store) store = open_store(path);
+  const char *const two[] = { "scenario.replications=2", NULL };
+  const char *const three[] = { "scenario.replications=3", NULL };
+  g_autoptr(Scenario) sc = load_text(quick_ini, "quick.ini", two);
+  g_autoptr(Scenario) other_overrides = load_text(quick_ini, "quick.ini", three);
+  g_autofree char *edited = g_strconcat(quick_ini, "# edited\n", NULL);
+  g_autoptr(Scenario) other_text = load_text(edited, "quick.ini", two);
+  g_autoptr(GError) error = NULL;
+
+  /* Nothing stored: no baseline, and no error. */
+  g_autoptr(StoreRun) none = store_find_baseline(store, sc, &error);
+  g_assert_no_error(error);
+  g_assert_null(none);
+
+  g_autoptr(RunResult) r = execute(sc, FALSE);
+  g_autoptr(RunResult) r3 = execute(other_overrides, FALSE);
+  g_autoptr(RunResult) re = execute(other_text, FALSE);
+  g_assert_cmpint(store_save_run(store, r, &error), ==, 1);
+  g_assert_cmpint(store_save_run(store, r, &error), ==, 2);
+  g_assert_cmpint(store_save_run(store, r3, &error), ==, 3);
+  g_assert_cmpint(store_save_run(store, re, &error), ==, 4);
+  /* A sweep of the same input: its run (5) is newer but never a baseline. */
+  g_autoptr(GPtrArray) axes = g_ptr_array_new();
+  g_autoptr(GPtrArray) results = g_ptr_array_new();
+  g_autoptr(GPtrArray) points = g_ptr_array_new();
+  const char *const no_point[] = { NULL };
+  g_ptr_array_add(results, r);
+  g_ptr_array_add(points, (gpointer) no_point);
+  g_assert_cmpint(store_save_sweep(store, "sweep", sc, axes, results, points, &error), ==, 1);
+  g_assert_no_error(error);
+
+  const struct {
+    const Scenario *sc;
+    gint64 id;
+  } cases[] = {
+    { sc, 2 },
+    { other_overrides, 3 },
+    { other_text, 4 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(StoreRun) base = store_find_baseline(store, cases[i].sc, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(base);
+    g_assert_cmpint(base->info->id, ==, cases[i].id);
+  }
+  rm_rf(dir);
+}
+
 /* ---- sweeps, recommend, compare ---- */
 
 static const char sweep_ini[] = "[scenario]\n"
@@ -1481,6 +1536,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/refused", test_refused);
   g_test_add_func("/zdsim/store/cannot-open", test_cannot_open);
   g_test_add_func("/zdsim/store/locked", test_locked);
+  g_test_add_func("/zdsim/store/find-baseline", test_find_baseline);
   g_test_add_func("/zdsim/store/sweep-expansion", test_sweep_expansion);
   g_test_add_func("/zdsim/store/sweep-common-random-numbers", test_sweep_common_random_numbers);
   g_test_add_func("/zdsim/store/recommend-closed-form", test_recommend_closed_form);

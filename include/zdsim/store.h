@@ -153,6 +153,13 @@ StoreRun *store_load_run(Store *store, gint64 id, GError **error);
 void store_run_free(StoreRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreRun, store_run_free)
 
+/* The run a new run of @sc is judged against (`zdsim check --baseline`): the last stored run
+ * of @sc's name with the same input — the same scenario text (by its SHA-256, as the store
+ * keeps it) and the same overrides (--set, --replications, --seed) — that is not part of a
+ * sweep. Returns: (transfer full) the run; NULL with @error unset when there is none, NULL
+ * with @error when the store fails. */
+StoreRun *store_find_baseline(Store *store, const Scenario *sc, GError **error);
+
 /* What a stored sweep is; its runs come from store_list_runs(store, id, NULL, 0, ...). */
 typedef struct {
   gint64 id;
