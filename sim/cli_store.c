@@ -12,18 +12,15 @@
 #include "zdsim/sweep.h"
 #include "zdsim/units.h"
 
-/* A run or sweep id: a positive integer, or FALSE with a message. */
+/* A run or sweep id (store_parse_id), or FALSE with a message. */
 static gboolean
 parse_id(const CliCommand *cmd, const char *text, const char *what, gint64 *out)
 {
-  char *end = NULL;
-  gint64 v = g_ascii_strtoll(text, &end, 10);
-  if (end == text || *end != '\0' || v <= 0) {
-    fprintf(stderr, "zdsim %s: expected a %s id (a positive number, see zdsim list), got '%s'\n",
-            cmd->name, what, text);
+  g_autoptr(GError) error = NULL;
+  if (!store_parse_id(text, what, out, &error)) {
+    fprintf(stderr, "zdsim %s: %s\n", cmd->name, error->message);
     return FALSE;
   }
-  *out = v;
   return TRUE;
 }
 

@@ -1654,3 +1654,37 @@ store_find_baseline(Store *store, const Scenario *sc, GError **error)
   }
   return NULL;
 }
+
+gboolean
+store_parse_id(const char *text, const char *what, gint64 *out, GError **error)
+{
+  gint64 v = 0;
+  gboolean too_large = FALSE;
+
+  for (const char *p = text; *p != '\0'; p++) {
+    if (!g_ascii_isdigit(*p)) {
+      v = 0;
+      too_large = FALSE;
+      break;
+    }
+    int digit = *p - '0';
+    /* Every digit is still read, so that "99…9x" is reported as not a number. */
+    if (too_large || v > (G_MAXINT64 - digit) / 10)
+      too_large = TRUE;
+    else
+      v = v * 10 + digit;
+  }
+  if (too_large) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_BAD_ID,
+                "%s id '%s' is too large: ids go up to %" G_GINT64_FORMAT " (see zdsim list)",
+                what, text, G_MAXINT64);
+    return FALSE;
+  }
+  if (v <= 0) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_BAD_ID,
+                "expected a %s id (a positive number, see zdsim list), got '%s'", what, text);
+    return FALSE;
+  }
+  *out = v;
+  return TRUE;
+}

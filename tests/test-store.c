@@ -872,6 +872,57 @@ test_locked(void)
   rm_rf(dir);
 }
 
+/* Ids as people and URLs write them: digits only, 1 to G_MAXINT64; anything beyond is
+ * refused as too large (never clamped to G_MAXINT64, which would name another run). */
+static void
+test_parse_id(void)
+{
+  static const struct {
+    const char *text;
+    gboolean ok;
+    gint64 id;
+    const char *says; /* part of the message when refused */
+  } cases[] = {
+    { "1", TRUE, 1, NULL },
+    { "42", TRUE, 42, NULL },
+    { "007", TRUE, 7, NULL },
+    { "9223372036854775807", TRUE, G_MAXINT64, NULL },
+    { "9223372036854775808", FALSE, 0, "run id '9223372036854775808' is too large" },
+    { "99999999999999999999", FALSE, 0, "too large: ids go up to 9223372036854775807" },
+    { "0", FALSE, 0, "expected a run id (a positive number, see zdsim list), got '0'" },
+    { "000", FALSE, 0, "got '000'" },
+    { "", FALSE, 0, "got ''" },
+    { "-1", FALSE, 0, "got '-1'" },
+    { "+1", FALSE, 0, "got '+1'" },
+    { " 1", FALSE, 0, "got ' 1'" },
+    { "1 ", FALSE, 0, "got '1 '" },
+    { "1x", FALSE, 0, "got '1x'" },
+    { "99999999999999999999x", FALSE, 0, "expected a run id" },
+    { "0x10", FALSE, 0, "expected a run id" },
+    { "1e3", FALSE, 0, "expected a run id" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(GError) error = NULL;
+    gint64 id = -5;
+    gboolean ok = store_parse_id(cases[i].text, "run", &id, &error);
+    g_test_message("'%s': %s", cases[i].text, error != NULL ? error->message : "ok");
+    g_assert_cmpint(ok, ==, cases[i].ok);
+    if (ok) {
+      g_assert_no_error(error);
+      g_assert_cmpint(id, ==, cases[i].id);
+    } else {
+      g_assert_error(error, STORE_ERROR, STORE_ERROR_BAD_ID);
+      g_assert_nonnull(strstr(error->message, cases[i].says));
+      g_assert_cmpint(id, ==, -5);
+    }
+  }
+  /* The message names what the id is of. */
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+  g_assert_false(store_parse_id("x", "sweep", &id, &error));
+  g_assert_nonnull(strstr(error->message, "expected a sweep id"));
+}
+
 /* The baseline of a scenario is its newest stored run with the same text and overrides that
  * is not part of a sweep: runs with other overrides, other text or inside a sweep never are. */
 static void
@@ -1536,6 +1587,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/refused", test_refused);
   g_test_add_func("/zdsim/store/cannot-open", test_cannot_open);
   g_test_add_func("/zdsim/store/locked", test_locked);
+  g_test_add_func("/zdsim/store/parse-id", test_parse_id);
   g_test_add_func("/zdsim/store/find-baseline", test_find_baseline);
   g_test_add_func("/zdsim/store/sweep-expansion", test_sweep_expansion);
   g_test_add_func("/zdsim/store/sweep-common-random-numbers", test_sweep_common_random_numbers);
