@@ -311,11 +311,13 @@ read_header(const Store *s, Header *h, GError **error)
   return TRUE;
 }
 
-/* Refuses what zdsim must not touch: another program's database, or a newer zdsim's. */
+/* Refuses what zdsim must not touch: another program's database, a newer zdsim's, or a
+ * version no zdsim writes (below 0: PRAGMA user_version takes any 32-bit number, and
+ * migrations[] has no entry for it). */
 static gboolean
 check_header(const Store *s, const Header *h, GError **error)
 {
-  if (h->version > 0 && h->app_id != STORE_APPLICATION_ID) {
+  if (h->version != 0 && h->app_id != STORE_APPLICATION_ID) {
     g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_DATABASE,
                 "%s: an SQLite database of another program (application_id %d, not zdsim's); "
                 "choose another file with --db or ZDSIM_DB",
@@ -331,6 +333,14 @@ check_header(const Store *s, const Header *h, GError **error)
   }
   if (h->version > STORE_SCHEMA_VERSION)
     return too_new(s, h->version, error);
+  if (h->version < 0) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_DATABASE,
+                "%s: unknown zdsim schema version %d (this zdsim %s knows versions 1 to %d, and "
+                "no zdsim writes a version below 0); the file is left as it is: choose another "
+                "file with --db or ZDSIM_DB",
+                s->path, h->version, ZDSIM_VERSION, STORE_SCHEMA_VERSION);
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -347,6 +357,7 @@ store_migrate_upgrade(Store *s, GError **error)
     return FALSE;
   }
   int version = h.version;
+  g_assert(version >= 0 && version <= STORE_SCHEMA_VERSION); /* check_header() */
   if (version < STORE_SCHEMA_VERSION) {
     for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
       if (!migrations[v](s, error)) {

@@ -1337,6 +1337,84 @@ write_file(const char *dir, const char *name, const char *text)
   g_assert_true(g_file_set_contents(path, text, -1, NULL));
 }
 
+/* Issue 18: PRAGMA user_version is any 32-bit number, and a version zdsim does not know (below
+ * 0, or above STORE_SCHEMA_VERSION) once made `run` index migrations[-1] and `list` read the
+ * runs as version 1. Every way in refuses such a file, naming it and its version, and the
+ * file keeps every byte. */
+static void
+test_unknown_version(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *path = g_build_filename(dir, "odd.db", NULL);
+  write_file(dir, "quick.ini", quick_ini);
+  g_autofree char *bin = zdsim_bin(); /* NULL: the command-line half is skipped */
+  const struct {
+    int version;
+    StoreError code;
+  } cases[] = {
+    { -1, STORE_ERROR_NOT_DATABASE },
+    { G_MININT32, STORE_ERROR_NOT_DATABASE },
+    { STORE_SCHEMA_VERSION + 1, STORE_ERROR_TOO_NEW },
+    { G_MAXINT32, STORE_ERROR_TOO_NEW },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    /* A real zdsim database with one run, then the version changed by another program. */
+    g_unlink(path);
+    {
+      g_autoptr(Store) store = open_store(path);
+      const char *const o[] = { "scenario.replications=2", NULL };
+      g_autoptr(Scenario) sc = load_text(quick_ini, "quick.ini", o);
+      g_autoptr(RunResult) r = execute(sc, FALSE);
+      g_autoptr(GError) error = NULL;
+      g_assert_cmpint(store_save_run(store, r, &error), ==, 1);
+    }
+    sqlite3 *db = raw_open(path);
+    g_autofree char *set = g_strdup_printf("PRAGMA user_version = %d", cases[i].version);
+    raw_exec(db, set);
+    sqlite3_close(db);
+    g_autofree char *says = g_strdup_printf("schema version %d", cases[i].version);
+    g_autofree char *before = NULL;
+    gsize before_len = 0;
+    g_assert_true(g_file_get_contents(path, &before, &before_len, NULL));
+
+    for (int ro = 0; ro < 2; ro++) {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(Store) store =
+          store_open(path, ro ? STORE_OPEN_READ_ONLY : STORE_OPEN_DEFAULT, &error);
+      g_assert_null(store);
+      g_assert_error(error, STORE_ERROR, (gint) cases[i].code);
+      g_test_message("%s", error->message);
+      g_assert_nonnull(strstr(error->message, path));
+      g_assert_nonnull(strstr(error->message, says));
+    }
+    static const char *const commands[] = {
+      "list --db odd.db",
+      "run --jobs 2 --db odd.db quick.ini",
+      "show --db odd.db 1",
+    };
+    for (guint c = 0; bin != NULL && c < G_N_ELEMENTS(commands); c++) {
+      g_auto(Spawned) out = { 0 };
+      run_zdsim(bin, dir, commands[c], NULL, &out);
+      g_test_message("%s: %d %s", commands[c], out.status, out.err);
+      g_assert_cmpint(out.status, ==, 2);
+      g_assert_nonnull(strstr(out.err, "odd.db"));
+      g_assert_nonnull(strstr(out.err, says));
+      g_assert_cmpstr(out.out, ==, "");
+    }
+
+    g_autofree char *after = NULL;
+    gsize after_len = 0;
+    g_assert_true(g_file_get_contents(path, &after, &after_len, NULL));
+    g_assert_cmpmem(before, before_len, after, after_len);
+    /* A reader of a WAL database may leave an empty -wal beside it, but nothing in it. */
+    g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+    GStatBuf st;
+    if (g_stat(wal, &st) == 0)
+      g_assert_cmpint(st.st_size, ==, 0);
+  }
+  rm_rf(dir);
+}
+
 /* `run` stores and `show` prints the same report; where the database comes from (--db, then
  * ZDSIM_DB, then ./zdsim.db); and every fault is exit 2 with the file named. */
 static void
@@ -1594,6 +1672,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/recommend-closed-form", test_recommend_closed_form);
   g_test_add_func("/zdsim/store/compare", test_compare);
   g_test_add_func("/zdsim/store/cli-run-show", test_cli_run_show);
+  g_test_add_func("/zdsim/store/unknown-version", test_unknown_version);
   g_test_add_func("/zdsim/store/cli-sweep-compare", test_cli_sweep_compare);
   g_test_add_func("/zdsim/store/two-writers", test_two_writers);
   g_test_add_func("/zdsim/store/killed-sweep", test_killed_sweep);
