@@ -11,10 +11,7 @@
 #include "zdsim/check.h"
 #include "zdsim/report.h"
 #include "zdsim/units.h"
-
-#ifndef ZDSIM_VERSION
-#define ZDSIM_VERSION "0.1"
-#endif
+#include "zdsim/version.h"
 
 /* ---- escaping ---- */
 

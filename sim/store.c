@@ -9,10 +9,7 @@
 #include <string.h>
 
 #include "store-internal.h"
-
-#ifndef ZDSIM_VERSION
-#define ZDSIM_VERSION "0.1"
-#endif
+#include "zdsim/version.h"
 
 G_DEFINE_QUARK(zdsim-store-error-quark, store_error)
 

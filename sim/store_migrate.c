@@ -2,10 +2,7 @@
  * check of what a file says it is before anything touches it, and the upgrade of a file in
  * one transaction. Not for reading or writing runs (store.c). */
 #include "store-internal.h"
-
-#ifndef ZDSIM_VERSION
-#define ZDSIM_VERSION "0.1"
-#endif
+#include "zdsim/version.h"
 
 /* Version 1. tests/data/store-v1.sql holds what a version-1 database contains; a change here
  * is a new version with its own migration, never an edit of this one. */
