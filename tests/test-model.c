@@ -63,12 +63,6 @@ run(const Scenario *sc, guint jobs)
   return r;
 }
 
-static double
-rep_value(const RunResult *r, guint rep, RunMetric m)
-{
-  return r->values[(gsize) rep * RUN_METRIC_COUNT + m];
-}
-
 /* Crash and restart only, one instance: an alternating renewal process with up times
  * exp(MTBF = 720 h) and down times exp(1 h) (the startup), restarted at once because every
  * crash comes after more than 5 min RUNNING (count reset to 1, immediate restart). Its
@@ -103,131 +97,6 @@ test_crash_restart_closed_form(void)
     g_assert_cmpfloat(1 - a->hi, <=, u * u);
     g_assert_cmpfloat(u * u, <=, 1 - a->lo);
   }
-}
-
-/* The expected evacuations per update of one instance on three cells in three zones when the
- * update walks cells 0, 1, 2 and a moved instance lands on either other cell with
- * probability 1/2 (all zones hold none of the app's instances once its cell drains, and equal
- * scores are a uniform pick). @pi is the distribution of the instance's cell when the update
- * starts; it is advanced to the distribution at the update's end. */
-static double
-walk_evacuations(double pi[3])
-{
-  double evac = 0;
-  for (int k = 0; k < 3; k++) {
-    double moved = pi[k];
-    evac += moved;
-    pi[k] = 0;
-    for (int j = 0; j < 3; j++)
-      if (j != k)
-        pi[j] += moved / 2;
-  }
-  return evac;
-}
-
-/* stop-start under Poisson updates (3/w), one instance, one cell per zone. Each evacuation is
- * an outage of proxy drain (5 s) + shutdown (4 s) + startup (20 s, a health-poll instant) =
- * 29 s, since the index is auctioned the moment its container is gone and placed at once.
- * The walk above gives 1/3 + 1/2 + 3/4 evacuations for the first update (time 0 places the
- * instance uniformly) and exactly 2 per update in the stationary regime (pi = (2/3, 1/3, 0)
- * at each update's start). */
-static void
-test_stop_start_walk(void)
-{
-  const char *extra = "platform.cells=3 platform.azs=3 platform.updates=3/w "
-                      "platform.cell_recreate=5m platform.watch_time=30s "
-                      "policy.evacuation=stop-start";
-  const char *const o[] = { "scenario.replications=300", NULL };
-  g_autoptr(Scenario) sc = load(extra, o);
-  g_autoptr(RunResult) r = run(sc, 2);
-
-  double pi[3] = { 1.0 / 3, 1.0 / 3, 1.0 / 3 };
-  double first = walk_evacuations(pi);
-  g_assert_cmpfloat_with_epsilon(first, 1.0 / 3 + 0.5 + 0.75, 1e-12);
-  for (int i = 0; i < 200; i++)
-    walk_evacuations(pi);
-  double stationary = walk_evacuations(pi);
-  g_assert_cmpfloat_with_epsilon(stationary, 2.0, 1e-9);
-  g_assert_cmpfloat_with_epsilon(pi[0], 2.0 / 3, 1e-9);
-
-  double updates_per_year = 3.0 * 365.0 / 7.0;
-  double expected = stationary * updates_per_year - (stationary - first);
-  const StatsSummary *e = &r->summary[RUN_EVACUATIONS_PER_YEAR];
-  g_test_message("evacuations/year %.2f [%.2f, %.2f], walk %.2f", e->mean, e->lo, e->hi,
-                 expected);
-  g_assert_cmpfloat(e->lo, <=, expected);
-  g_assert_cmpfloat(expected, <=, e->hi);
-
-  /* Per replication, downtime is evacuations x 29 s exactly, but for an outage the horizon
-   * may cut short (at most one, at most 29 s). */
-  for (guint rep = 0; rep < r->replications; rep++) {
-    double down = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
-    double evac = rep_value(r, rep, RUN_EVACUATIONS_PER_YEAR);
-    g_assert_cmpfloat(fabs(down - 29.0 * evac), <=, 29.0 + 1e-6);
-    g_assert_cmpfloat(rep_value(r, rep, RUN_MAX_OUTAGE), <=, 29.0 + 1e-9);
-  }
-  /* All of it is the platform update's. */
-  g_assert_cmpfloat_with_epsilon(r->cause_summary[CAUSE_PLATFORM_UPDATE].mean,
-                                 r->summary[RUN_DOWNTIME_PER_YEAR].mean, 1e-6);
-}
-
-/* rolling with a replacement that always becomes healthy (startup 20 s, no failures): the old
- * instance serves until the evacuation poll that sees the replacement RUNNING. The
- * replacement is placed at drain start and RUNNING at +20 s, which is a poll instant (polls
- * at +10 s k, after every other event of the instant), so the old copy stops at the moment
- * the new one runs. The only gap is routing: new route at RUNNING + registration lag, old
- * route gone at stop + unregistration lag, gap = max(0, reg - unreg) per evacuation. */
-static void
-test_rolling_routing_gap(void)
-{
-  const char *extra = "platform.cells=3 platform.azs=3 platform.updates=3/w "
-                      "platform.cell_recreate=5m";
-  static const struct {
-    const char *reg, *unreg;
-    double gap_s;
-  } cases[] = {
-    { "1s", "100ms", 0.9 },
-    { "500ms", "500ms", 0.0 },
-    { "0s", "1s", 0.0 },
-  };
-  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autofree char *reg = g_strdup_printf("platform.registration_lag=%s", cases[i].reg);
-    g_autofree char *unreg = g_strdup_printf("platform.unregistration_lag=%s", cases[i].unreg);
-    const char *const o[] = { "scenario.replications=50", reg, unreg, NULL };
-    g_autoptr(Scenario) sc = load(extra, o);
-    g_autoptr(RunResult) r = run(sc, 2);
-    for (guint rep = 0; rep < r->replications; rep++) {
-      double down = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
-      double evac = rep_value(r, rep, RUN_EVACUATIONS_PER_YEAR);
-      g_assert_cmpfloat(evac, >, 0);
-      g_assert_cmpfloat(fabs(down - cases[i].gap_s * evac), <=, cases[i].gap_s + 1e-6);
-    }
-  }
-}
-
-/* health_check = process makes the replacement RUNNING at the first 2 s poll, long before the
- * app answers (startup 20 s). The evacuation poll at drain + 10 s sees it RUNNING and stops
- * the old instance, so every evacuation costs startup - 10 s = 10 s of no serving instance
- * (the new route is there, but the app refuses connections: a dial error on every attempt). */
-static void
-test_rolling_process_health_check(void)
-{
-  const char *extra = "platform.cells=3 platform.azs=3 platform.updates=3/w "
-                      "platform.cell_recreate=5m app.health_check=process";
-  const char *const o[] = { "scenario.replications=50", NULL };
-  g_autoptr(Scenario) sc = load(extra, o);
-  g_autoptr(RunResult) r = run(sc, 2);
-  for (guint rep = 0; rep < r->replications; rep++) {
-    double down = rep_value(r, rep, RUN_DOWNTIME_PER_YEAR);
-    double evac = rep_value(r, rep, RUN_EVACUATIONS_PER_YEAR);
-    g_assert_cmpfloat(evac, >, 0);
-    g_assert_cmpfloat(fabs(down - 10.0 * evac), <=, 10.0 + 1e-6);
-  }
-  /* With the port check the same updates cost nothing (routing lags are 0 here). */
-  const char *const port[] = { "scenario.replications=50", "app.health_check=port", NULL };
-  g_autoptr(Scenario) sc2 = load(extra, port);
-  g_autoptr(RunResult) r2 = run(sc2, 2);
-  g_assert_cmpfloat(r2->summary[RUN_DOWNTIME_PER_YEAR].mean, <=, 0.0);
 }
 
 /* Steps @model event by event until @until, recording each time index 0's crash count
@@ -613,10 +482,6 @@ main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/zdsim/model/crash-restart-closed-form", test_crash_restart_closed_form);
-  g_test_add_func("/zdsim/model/stop-start-walk", test_stop_start_walk);
-  g_test_add_func("/zdsim/model/rolling-routing-gap", test_rolling_routing_gap);
-  g_test_add_func("/zdsim/model/rolling-process-health-check",
-                  test_rolling_process_health_check);
   g_test_add_func("/zdsim/model/restart-schedule", test_restart_schedule);
   g_test_add_func("/zdsim/model/crash-count-reset", test_crash_count_reset);
   g_test_add_func("/zdsim/model/full-foundation", test_full_foundation);
