@@ -37,7 +37,7 @@ LIB_SRC  = $(filter-out sim/main.c,$(SRC))
 LIB_OBJ  = $(LIB_SRC:sim/%.c=$(BUILD)/obj/%.o)
 TEST_SRC = $(wildcard tests/test-*.c)
 TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-HEADERS  = $(wildcard include/zdsim/*.h)
+HEADERS  = $(wildcard include/zdsim/*.h sim/*.h)
 
 .PHONY: all deps deps-check test golden demo clean valgrind
 

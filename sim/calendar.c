@@ -1,6 +1,6 @@
 /* calendar.c: parses weekly windows, schedules and date-times, and expands them once into
  * sorted intervals of simulation time; not for anything done per event except the interval
- * look-ups (calendar_overlap, calendar_contains) and Poisson arrival times. */
+ * look-ups (calendar_overlap, calendar_contains). */
 #include "zdsim/calendar.h"
 
 #include <stdlib.h>
@@ -964,20 +964,4 @@ calendar_contains(const GArray *intervals, gint64 t, guint *hint)
   if (hint != NULL)
     *hint = i;
   return i < len && g_array_index(intervals, CalendarInterval, i).start <= t;
-}
-
-gint64
-calendar_poisson_next(double rate_per_s, gint64 now, DistRng *rng)
-{
-  if (!(rate_per_s > 0.0) || now == DIST_NEVER)
-    return DIST_NEVER;
-  /* Inverse transform: -ln(U)/rate is exponential with mean 1/rate; U in (0, 1). */
-  double delta = -log(dist_rng_double(rng)) / rate_per_s * (double) DIST_USEC_PER_SEC;
-  /* 9e18 < G_MAXINT64 ~ 9.22e18 leaves room for llround(); beyond that it is never. */
-  if (!(delta < 9.0e18))
-    return DIST_NEVER;
-  gint64 step = (gint64) llround(delta);
-  if (now > 0 && step > G_MAXINT64 - now)
-    return DIST_NEVER;
-  return now + step;
 }

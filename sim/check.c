@@ -3,6 +3,7 @@
 #include "zdsim/check.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "zdsim/compare.h"
@@ -422,10 +423,11 @@ check_summary(const GPtrArray *outcomes)
 }
 
 /* Text from a scenario file made fit for XML 1.0: valid UTF-8, without the control characters
- * XML cannot carry (all below U+0020 but tab, newline and carriage return; U+FFFE and U+FFFF),
- * then escaped for an attribute or element content. */
+ * XML cannot carry (all below U+0020 but tab, newline and carriage return; U+FFFE and U+FFFF).
+ * g_markup_printf_escaped() escapes the rest, but would write those characters as character
+ * references, which XML 1.0 does not allow either. */
 static char *
-xml_text(const char *text)
+xml_clean(const char *text)
 {
   g_autofree char *valid = g_utf8_make_valid(text != NULL ? text : "", -1);
   GString *clean = g_string_sized_new(strlen(valid));
@@ -438,8 +440,18 @@ xml_text(const char *text)
     else
       g_string_append(clean, "\xEF\xBF\xBD"); /* U+FFFD, the replacement character */
   }
-  g_autofree char *plain = g_string_free(clean, FALSE);
-  return g_markup_escape_text(plain, -1);
+  return g_string_free(clean, FALSE);
+}
+
+/* Appends @format to @out with every string argument escaped for XML (g_markup_printf_escaped). */
+static void G_GNUC_PRINTF(2, 3)
+append_markup(GString *out, const char *format, ...)
+{
+  va_list args;
+  va_start(args, format);
+  g_autofree char *text = g_markup_vprintf_escaped(format, args);
+  va_end(args);
+  g_string_append(out, text);
 }
 
 static void
@@ -453,33 +465,33 @@ junit_suite(GString *out, const GPtrArray *outcomes, guint from, guint to)
     failures += is_failure(o);
   }
   const CheckOutcome *first = g_ptr_array_index(outcomes, from);
-  g_autofree char *name = xml_text(first->scenario);
-  g_autofree char *file = xml_text(first->path);
-  g_string_append_printf(out,
-                         "  <testsuite name=\"%s\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
-                         "skipped=\"%u\" time=\"%.3f\" file=\"%s\">\n",
-                         name, to - from, failures, errors, skipped, first->wall_s, file);
+  g_autofree char *name = xml_clean(first->scenario);
+  g_autofree char *file = xml_clean(first->path);
+  append_markup(out,
+                "  <testsuite name=\"%s\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+                "skipped=\"%u\" time=\"%.3f\" file=\"%s\">\n",
+                name, to - from, failures, errors, skipped, first->wall_s, file);
   for (guint i = from; i < to; i++) {
     const CheckOutcome *o = g_ptr_array_index(outcomes, i);
-    g_autofree char *label = xml_text(o->label);
-    g_autofree char *detail = xml_text(o->detail);
-    g_string_append_printf(out, "    <testcase classname=\"%s\" name=\"%s\" file=\"%s\"", name,
-                           label, file);
+    g_autofree char *label = xml_clean(o->label);
+    g_autofree char *detail = xml_clean(o->detail);
+    append_markup(out, "    <testcase classname=\"%s\" name=\"%s\" file=\"%s\"", name, label,
+                  file);
     if (o->line > 0)
       g_string_append_printf(out, " line=\"%d\"", o->line);
     /* The run's time belongs to the suite; a verdict itself takes none. */
     g_string_append(out, " time=\"0\">\n");
     if (o->kind == CHECK_INPUT_ERROR)
-      g_string_append_printf(out, "      <error type=\"input\" message=\"%s\">%s</error>\n",
-                             detail, detail);
+      append_markup(out, "      <error type=\"input\" message=\"%s\">%s</error>\n", detail,
+                    detail);
     else if (o->kind == CHECK_NO_BASELINE)
-      g_string_append_printf(out, "      <skipped message=\"%s\"/>\n", detail);
+      append_markup(out, "      <skipped message=\"%s\"/>\n", detail);
     else if (is_failure(o))
-      g_string_append_printf(out, "      <failure type=\"%s\" message=\"%s\">%s: %s</failure>\n",
-                             o->kind == CHECK_BASELINE ? "regression" : "expectation", detail,
-                             label, detail);
+      append_markup(out, "      <failure type=\"%s\" message=\"%s\">%s: %s</failure>\n",
+                    o->kind == CHECK_BASELINE ? "regression" : "expectation", detail, label,
+                    detail);
     else
-      g_string_append_printf(out, "      <system-out>%s</system-out>\n", detail);
+      append_markup(out, "      <system-out>%s</system-out>\n", detail);
     g_string_append(out, "    </testcase>\n");
   }
   g_string_append(out, "  </testsuite>\n");

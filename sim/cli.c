@@ -1,5 +1,5 @@
-/* cli.c: helpers every subcommand shares: options, errors, scenario loading, progress.
- * Not for any one command. */
+/* cli.c: helpers every subcommand shares: options, errors, scenario loading, the database's
+ * path, progress. Not for any one command. */
 #include "zdsim/cli.h"
 
 #include <signal.h>
@@ -50,6 +50,17 @@ cli_load_scenario(const char *path, char **sets, int replications, const char *s
     g_ptr_array_add(overrides, g_strdup_printf("scenario.seed=%s", seed));
   g_ptr_array_add(overrides, NULL);
   return scenario_load(path, (const char *const *) overrides->pdata, error);
+}
+
+const char *
+cli_db_path(const char *option)
+{
+  if (option != NULL && *option != '\0')
+    return option;
+  const char *env = g_getenv("ZDSIM_DB");
+  if (env != NULL && *env != '\0')
+    return env;
+  return "zdsim.db";
 }
 
 void

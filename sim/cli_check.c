@@ -9,6 +9,7 @@
 #include "zdsim/cli.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
+#include "zdsim/units.h"
 
 /* "365 d", "12 h": a horizon for the header line of a scenario. */
 static char *
@@ -44,7 +45,7 @@ parse_tolerance(const char *text, double *out, GError **error)
 {
   g_autofree char *t = g_strstrip(g_strdup(text));
   if (g_str_has_suffix(t, "%"))
-    return dist_parse_percent(t, out, error);
+    return units_parse_percent(t, out, error);
   char *end = NULL;
   double v = g_ascii_strtod(t, &end);
   if (*t == '\0' || end == NULL || *end != '\0' || !(v >= 0) || !isfinite(v)) {
@@ -57,39 +58,6 @@ parse_tolerance(const char *text, double *out, GError **error)
   return TRUE;
 }
 
-static gboolean
-strv_same(const char *const *a, const char *const *b)
-{
-  guint na = a != NULL ? g_strv_length((char **) a) : 0;
-  guint nb = b != NULL ? g_strv_length((char **) b) : 0;
-  if (na != nb)
-    return FALSE;
-  for (guint i = 0; i < na; i++)
-    if (!g_str_equal(a[i], b[i]))
-      return FALSE;
-  return TRUE;
-}
-
-/* The last stored run of @sc's name with the same input: the same scenario text (by its
- * SHA-256, as the store keeps it) and the same overrides (--set, --replications, --seed), and
- * not part of a sweep. Returns: (transfer full) the run; NULL with @error unset when there is
- * none, NULL with @error when the store fails. */
-static StoreRun *
-find_baseline(Store *store, const Scenario *sc, GError **error)
-{
-  g_autoptr(GPtrArray) runs = store_list_runs(store, 0, sc->name, 0, error);
-  if (runs == NULL)
-    return NULL;
-  g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, sc->text, -1);
-  for (guint i = 0; i < runs->len; i++) {
-    const StoreRunInfo *info = g_ptr_array_index(runs, i);
-    if (info->sweep_id == 0 && g_strcmp0(info->scenario_sha256, hash) == 0 &&
-        strv_same((const char *const *) info->overrides, (const char *const *) sc->overrides))
-      return store_load_run(store, info->id, error);
-  }
-  return NULL;
-}
-
 /* Compares @result with its baseline in @store and adds the verdicts to @outcomes; prints
  * every regression, or one line when there is none. Returns: FALSE with @error when the store
  * fails. */
@@ -98,7 +66,7 @@ compare_with_baseline(Store *store, const RunResult *result, double tolerance,
                       GPtrArray *outcomes, int scenario_width, int label_width, GError **error)
 {
   const Scenario *sc = result->scenario;
-  g_autoptr(StoreRun) base = find_baseline(store, sc, error);
+  g_autoptr(StoreRun) base = store_find_baseline(store, sc, error);
   if (base == NULL && error != NULL && *error != NULL)
     return FALSE;
   if (base == NULL) {

@@ -12,19 +12,19 @@
 #include "zdsim/store.h"
 #include "zdsim/sweep.h"
 
-/* A run or sweep id: a positive number, or "latest". */
+/* A run or sweep id (store_parse_id), or "latest" as 0; FALSE with a message. */
 static gboolean
-parse_id(const char *text, gint64 *out)
+parse_id(const char *text, const char *what, gint64 *out)
 {
   if (g_str_equal(text, "latest")) {
     *out = 0;
     return TRUE;
   }
-  char *end = NULL;
-  gint64 v = g_ascii_strtoll(text, &end, 10);
-  if (end == text || *end != '\0' || v <= 0)
+  g_autoptr(GError) error = NULL;
+  if (!store_parse_id(text, what, out, &error)) {
+    fprintf(stderr, "zdsim plot: %s (or latest)\n", error->message);
     return FALSE;
-  *out = v;
+  }
   return TRUE;
 }
 
@@ -136,11 +136,8 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
     return cli_error(cmd, error);
   gint64 sweep_id = -1;
   if (sweep_text != NULL) {
-    if (!parse_id(sweep_text, &sweep_id)) {
-      fprintf(stderr, "zdsim plot: expected a sweep id (a positive number, see zdsim list) or "
-                      "latest, got '%s'\n", sweep_text);
+    if (!parse_id(sweep_text, "sweep", &sweep_id))
       return CLI_USAGE;
-    }
     if (argc > 1) {
       fprintf(stderr, "zdsim plot: give runs or --sweep, not both\n");
       return CLI_USAGE;
@@ -151,11 +148,8 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
   }
   g_autofree gint64 *ids = g_new0(gint64, MAX(argc, 1));
   for (int i = 1; i < argc; i++) {
-    if (!parse_id(argv[i], &ids[i - 1])) {
-      fprintf(stderr, "zdsim plot: expected a run id (a positive number, see zdsim list) or "
-                      "latest, got '%s'\n", argv[i]);
+    if (!parse_id(argv[i], "run", &ids[i - 1]))
       return CLI_USAGE;
-    }
   }
 
   const char *path = cli_db_path(db);

@@ -12,30 +12,17 @@
 #include "zdsim/run.h"
 #include "zdsim/store.h"
 #include "zdsim/sweep.h"
+#include "zdsim/units.h"
 
-const char *
-cli_db_path(const char *option)
-{
-  if (option != NULL && *option != '\0')
-    return option;
-  const char *env = g_getenv("ZDSIM_DB");
-  if (env != NULL && *env != '\0')
-    return env;
-  return "zdsim.db";
-}
-
-/* A run or sweep id: a positive integer, or FALSE with a message. */
+/* A run or sweep id (store_parse_id), or FALSE with a message. */
 static gboolean
 parse_id(const CliCommand *cmd, const char *text, const char *what, gint64 *out)
 {
-  char *end = NULL;
-  gint64 v = g_ascii_strtoll(text, &end, 10);
-  if (end == text || *end != '\0' || v <= 0) {
-    fprintf(stderr, "zdsim %s: expected a %s id (a positive number, see zdsim list), got '%s'\n",
-            cmd->name, what, text);
+  g_autoptr(GError) error = NULL;
+  if (!store_parse_id(text, what, out, &error)) {
+    fprintf(stderr, "zdsim %s: %s\n", cmd->name, error->message);
     return FALSE;
   }
-  *out = v;
   return TRUE;
 }
 
@@ -553,7 +540,7 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(SweepResult) sweep = sweep_run(base, &options, &error);
   if (sweep == NULL)
     return run_failed(cmd, error);
-  g_autofree char *horizon = dist_format_duration(base->horizon);
+  g_autofree char *horizon = units_format_duration(base->horizon);
   printf("%s: %u points x %u replications of %s, seed %" G_GUINT64_FORMAT
          " at every point (common random numbers); 95 %% intervals in brackets\n\n",
          base->name, sweep->results->len, base->replications, horizon, base->seed);

@@ -142,24 +142,6 @@ engine_free(Engine *engine)
   g_free(engine);
 }
 
-void
-engine_reset(Engine *engine)
-{
-  engine->free_head = SLOT_NONE;
-  for (guint32 i = engine->n_slots; i-- > 0;) {
-    if (engine->slots[i].live)
-      engine->slots[i].gen++;
-    engine->slots[i].live = FALSE;
-    slot_release(engine, i);
-  }
-  engine->n_heap = 0;
-  engine->n_live = 0;
-  engine->now = 0;
-  engine->seq = 0;
-  engine->events = 0;
-  engine->stopped = FALSE;
-}
-
 static guint32
 slot_take(Engine *engine)
 {

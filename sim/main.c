@@ -6,10 +6,7 @@
 #include <stdio.h>
 
 #include "zdsim/cli.h"
-
-#ifndef ZDSIM_VERSION
-#define ZDSIM_VERSION "0.1"
-#endif
+#include "zdsim/version.h"
 
 static int cli_help(const CliCommand *cmd, int argc, char **argv);
 

@@ -400,7 +400,7 @@ model_container_gone(Model *model, guint32 cell)
 static void
 schedule_next_deploy(Model *model)
 {
-  gint64 t = calendar_poisson_next(model->sc->deploys.rate, model_now(model), &model->rng_deploy);
+  gint64 t = dist_poisson_next(model->sc->deploys.rate, model_now(model), &model->rng_deploy);
   model_schedule(model, t, PRIO_NORMAL, EV_DEPLOY_ARRIVAL, 0, 0);
 }
 

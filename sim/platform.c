@@ -28,7 +28,7 @@ static void
 schedule_next_arrival(Model *model)
 {
   const Scenario *sc = model->sc;
-  gint64 t = calendar_poisson_next(sc->updates.rate, model_now(model), &model->rng_platform);
+  gint64 t = dist_poisson_next(sc->updates.rate, model_now(model), &model->rng_platform);
   if (t < sc->horizon)
     engine_schedule(model->engine, t, PRIO_NORMAL, EV_UPDATE_ARRIVAL, 0, 0);
 }

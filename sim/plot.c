@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "zdsim/recommend.h"
+#include "zdsim/units.h"
 
 G_DEFINE_QUARK(zdsim-plot-error-quark, plot_error)
 
@@ -641,7 +642,7 @@ put_common(GString *s, const PlotData *data, const PlotOptions *o)
   g_autofree char *horizon = first->horizon % day == 0
                                  ? g_strdup_printf("%" G_GINT64_FORMAT " days",
                                                    first->horizon / day)
-                                 : dist_format_duration(first->horizon);
+                                 : units_format_duration(first->horizon);
   g_autofree char *info =
       data->runs->len == 1
           ? g_strdup_printf("%u replications of %s", first->replications, horizon)

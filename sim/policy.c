@@ -28,7 +28,17 @@ policy_lookup(const char *name)
 const char *
 policy_names(void)
 {
-  return "rolling, recreate, stop-start";
+  /* Built from builtin[] on first use, so that a new policy needs its line there only; the
+   * once-init makes the first call safe from any thread, and the string is never written
+   * again (nor freed: it lives as long as the table). */
+  static gsize names;
+  if (g_once_init_enter(&names)) {
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(builtin); i++)
+      g_string_append_printf(s, "%s%s", i > 0 ? ", " : "", builtin[i]->name);
+    g_once_init_leave(&names, (gsize) g_string_free(s, FALSE));
+  }
+  return (const char *) names;
 }
 
 void

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "zdsim/dist.h"
+#include "zdsim/units.h"
 
 G_DEFINE_QUARK(zdsim-recommend-error-quark, recommend_error)
 
@@ -21,12 +21,12 @@ recommend_parse_target(const char *text, double *fraction, GError **error)
   g_autofree char *t = g_strstrip(g_strdup(text));
   gboolean has_sign = g_str_has_suffix(t, "%");
   g_autofree char *percent = has_sign ? g_strdup(t) : g_strconcat(t, "%", NULL);
-  /* One reading for both forms: dist_parse_percent() rounds the decimal text correctly, where
+  /* One reading for both forms: units_parse_percent() rounds the decimal text correctly, where
    * dividing the number by 100 can land one unit in the last place off (99.9 / 100 is above
    * 0.999), and a lower bound exactly at the target would meet it in one place and not in
    * another. */
   double v = 0;
-  if (!dist_parse_percent(percent, &v, NULL) || !(v > 0)) {
+  if (!units_parse_percent(percent, &v, NULL) || !(v > 0)) {
     g_set_error(error, RECOMMEND_ERROR, RECOMMEND_ERROR_INVALID,
                 "the target is a percentage above 0 and at most 100, such as 99.95 or 99.95%%");
     return FALSE;

@@ -4,6 +4,8 @@
 
 #include <math.h>
 
+#include "zdsim/units.h"
+
 char *
 report_format_seconds(double s)
 {
@@ -131,7 +133,7 @@ report_text(const RunResult *r, gboolean timing)
   const Scenario *sc = r->scenario;
   const StatsSummary *m = r->summary;
   GString *out = g_string_new(NULL);
-  g_autofree char *horizon = dist_format_duration(sc->horizon);
+  g_autofree char *horizon = units_format_duration(sc->horizon);
   g_autofree char *start = g_date_time_format_iso8601(sc->start);
 
   g_string_append_printf(out, "%s: %u instance%s, policy %s, %s database\n", sc->name,
@@ -144,8 +146,8 @@ report_text(const RunResult *r, gboolean timing)
                          "; 95 %% intervals in brackets\n",
                          r->replications, horizon, start, sc->seed);
   if (sc->warmup > 0) {
-    g_autofree char *warmup = dist_format_duration(sc->warmup);
-    g_autofree char *rest = dist_format_duration(sc->horizon - sc->warmup);
+    g_autofree char *warmup = units_format_duration(sc->warmup);
+    g_autofree char *rest = units_format_duration(sc->horizon - sc->warmup);
     g_string_append_printf(out, "  warm-up: the first %s of each replication counts in no metric; "
                                 "per year is of the other %s\n",
                            warmup, rest);

@@ -22,7 +22,7 @@ static void
 schedule_next_arrival(Model *model)
 {
   const Scenario *sc = model->sc;
-  gint64 t = calendar_poisson_next(sc->restarts.rate, model_now(model), &model->rng_restart);
+  gint64 t = dist_poisson_next(sc->restarts.rate, model_now(model), &model->rng_restart);
   model_schedule(model, t, PRIO_NORMAL, EV_RESTART_ARRIVAL, 0, 0);
 }
 

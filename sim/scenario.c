@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "zdsim/policy.h"
+#include "zdsim/units.h"
 
 G_DEFINE_QUARK(scenario-error-quark, scenario_error)
 
@@ -793,7 +794,7 @@ parse_schedule(const char *raw, ScenarioSchedule *out, char **detail)
     /* A rate starts with its count ("3/w"); a schedule starts with a day and may end in a
      * zone that contains '/' too ("tue 02:00 Europe/Amsterdam"). */
     double rate;
-    if (!dist_parse_rate(raw, &rate, &local))
+    if (!units_parse_rate(raw, &rate, &local))
       return fail_with(detail, local);
     if (!(rate >= 0)) {
       *detail = g_strdup("a rate cannot be negative");
@@ -931,7 +932,7 @@ spec_parse(const KeySpec *spec, const char *raw, Scenario *s, char **detail)
       if (spec->type == KEY_DURATION_OR_NONE && g_str_equal(raw, "none")) {
         us = -1;
       } else {
-        if (!dist_parse_duration(raw, &us, &local))
+        if (!units_parse_duration(raw, &us, &local))
           return fail_with(detail, local);
         if (!in_range(spec, (double) us))
           return FALSE;
@@ -952,7 +953,7 @@ spec_parse(const KeySpec *spec, const char *raw, Scenario *s, char **detail)
     }
     case KEY_RATE: {
       double rate;
-      if (!dist_parse_rate(raw, &rate, &local))
+      if (!units_parse_rate(raw, &rate, &local))
         return fail_with(detail, local);
       if (!in_range(spec, rate))
         return FALSE;
@@ -962,7 +963,7 @@ spec_parse(const KeySpec *spec, const char *raw, Scenario *s, char **detail)
     case KEY_FRACTION: {
       double value;
       if (g_str_has_suffix(raw, "%")) {
-        if (!dist_parse_percent(raw, &value, &local))
+        if (!units_parse_percent(raw, &value, &local))
           return fail_with(detail, local);
       } else if (!parse_number(raw, &value)) {
         return FALSE;
@@ -1083,15 +1084,15 @@ spec_to_string(const KeySpec *spec, const Scenario *s)
       return *when != NULL ? datetime_to_string(*when) : g_strdup("");
     }
     case KEY_DURATION:
-      return dist_format_duration(*(const gint64 *) field);
+      return units_format_duration(*(const gint64 *) field);
     case KEY_DURATION_OR_NONE: {
       gint64 us = *(const gint64 *) field;
-      return us < 0 ? g_strdup("none") : dist_format_duration(us);
+      return us < 0 ? g_strdup("none") : units_format_duration(us);
     }
     case KEY_DIST:
       return dist_to_string(field);
     case KEY_RATE:
-      return dist_format_rate(*(const double *) field);
+      return units_format_rate(*(const double *) field);
     case KEY_FRACTION:
     case KEY_NUMBER:
       return format_double(*(const double *) field);
@@ -1120,7 +1121,7 @@ spec_to_string(const KeySpec *spec, const Scenario *s)
       const ScenarioSchedule *schedule = field;
       switch (schedule->kind) {
         case SCENARIO_UPDATES_RATE:
-          return dist_format_rate(schedule->rate);
+          return units_format_rate(schedule->rate);
         case SCENARIO_UPDATES_CALENDAR:
           return calendar_window_to_string(&schedule->calendar);
         case SCENARIO_UPDATES_NONE:
@@ -1478,8 +1479,8 @@ check_across_keys(Ctx *ctx, Scenario *s, const gboolean *ok)
   if (key_ok(ok, "app", "health_check_timeout") &&
       key_ok(ok, "platform", "max_health_check_timeout") &&
       s->health_check_timeout > s->max_health_check_timeout) {
-    g_autofree char *max = dist_format_duration(s->max_health_check_timeout);
-    g_autofree char *got = dist_format_duration(s->health_check_timeout);
+    g_autofree char *max = units_format_duration(s->max_health_check_timeout);
+    g_autofree char *got = units_format_duration(s->health_check_timeout);
     report(ctx, blame(ctx, "app", "health_check_timeout", "platform", "max_health_check_timeout"),
            "app.health_check_timeout: expected at most platform.max_health_check_timeout = %s "
            "(operators may raise platform.max_health_check_timeout), got '%s'", max, got);
@@ -1490,8 +1491,8 @@ check_across_keys(Ctx *ctx, Scenario *s, const gboolean *ok)
   }
   if (key_ok(ok, "scenario", "warmup") && key_ok(ok, "scenario", "horizon") &&
       s->warmup >= s->horizon) {
-    g_autofree char *horizon = dist_format_duration(s->horizon);
-    g_autofree char *got = dist_format_duration(s->warmup);
+    g_autofree char *horizon = units_format_duration(s->horizon);
+    g_autofree char *got = units_format_duration(s->warmup);
     report(ctx, blame(ctx, "scenario", "warmup", "scenario", "horizon"),
            "scenario.warmup: expected less than scenario.horizon = %s (metrics count only "
            "after the warm-up), got '%s'", horizon, got);
@@ -1499,7 +1500,7 @@ check_across_keys(Ctx *ctx, Scenario *s, const gboolean *ok)
   if (key_ok(ok, "scenario", "start") && key_ok(ok, "scenario", "horizon")) {
     g_autoptr(GDateTime) end = g_date_time_add(s->start, s->horizon);
     if (end == NULL) {
-      g_autofree char *got = dist_format_duration(s->horizon);
+      g_autofree char *got = units_format_duration(s->horizon);
       report(ctx, blame(ctx, "scenario", "horizon", "scenario", "start"),
              "scenario.horizon: expected a horizon that ends before the year 10000, got '%s'",
              got);
@@ -1619,7 +1620,7 @@ resolve_action(Ctx *ctx, GKeyFile *kf, const char *group, Scenario *s,
       case AK_DURATION: {
         g_autoptr(GError) local = NULL;
         gboolean positive = kind == SCENARIO_ACTION_AZ_OUTAGE;
-        if (!dist_parse_duration(value, &action->duration, &local)) {
+        if (!units_parse_duration(value, &action->duration, &local)) {
           report(ctx, origin, "%s.duration: expected a duration such as 2h (%s), got '%s'",
                  group, local->message, value);
           good = FALSE;
@@ -1716,11 +1717,11 @@ resolve_expects(Ctx *ctx, GKeyFile *kf, Scenario *s)
     gboolean parsed = FALSE;
     switch (unit) {
       case EXPECT_FRACTION:
-        parsed = dist_parse_percent(number, &value, &local);
+        parsed = units_parse_percent(number, &value, &local);
         break;
       case EXPECT_SECONDS: {
         gint64 us;
-        parsed = dist_parse_duration(number, &us, &local);
+        parsed = units_parse_duration(number, &us, &local);
         value = (double) us / (double) DIST_USEC_PER_SEC;
         break;
       }
@@ -2042,7 +2043,7 @@ scenario_to_string(const Scenario *scenario)
     if (keys & AK_INSTANCES)
       g_string_append_printf(out, "instances = %u\n", action->instances);
     if (keys & AK_DURATION) {
-      g_autofree char *duration = dist_format_duration(action->duration);
+      g_autofree char *duration = units_format_duration(action->duration);
       g_string_append_printf(out, "duration = %s\n", duration);
     }
     if (keys & AK_MAX_IN_FLIGHT)

@@ -83,17 +83,9 @@ struct Serve {
 gboolean
 serve_parse_id(const char *text, gint64 *out)
 {
-  gsize n = 0;
-  gint64 v = 0;
-  for (const char *p = text; *p != '\0'; p++, n++) {
-    if (!g_ascii_isdigit(*p) || n >= SERVE_ID_MAX_DIGITS)
-      return FALSE;
-    v = v * 10 + (*p - '0');
-  }
-  if (n == 0 || v <= 0)
+  if (strlen(text) > SERVE_ID_MAX_DIGITS)
     return FALSE;
-  *out = v;
-  return TRUE;
+  return store_parse_id(text, "run", out, NULL);
 }
 
 /* ---- the cache ---- */

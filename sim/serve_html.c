@@ -10,10 +10,8 @@
 
 #include "zdsim/check.h"
 #include "zdsim/report.h"
-
-#ifndef ZDSIM_VERSION
-#define ZDSIM_VERSION "0.1"
-#endif
+#include "zdsim/units.h"
+#include "zdsim/version.h"
 
 /* ---- escaping ---- */
 
@@ -462,7 +460,7 @@ run_facts(GString *out, const StoreRun *run)
   fact(out, "Instances", inst);
   fact(out, "Evacuation policy", info->policy);
   fact(out, "Database", sc->multi_az ? "Multi-AZ" : "Single-AZ");
-  g_autofree char *horizon = dist_format_duration(sc->horizon);
+  g_autofree char *horizon = units_format_duration(sc->horizon);
   g_autofree char *reps = g_strdup_printf("%u × %s", info->replications, horizon);
   fact(out, "Replications", reps);
   g_autofree char *seed = g_strdup_printf("%" G_GUINT64_FORMAT, info->seed);

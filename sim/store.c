@@ -1,5 +1,6 @@
-/* store.c: the run store over sqlite3: schema and migrations, saving runs and sweeps in one
- * transaction each, and loading them back. Not for running (run.c, sweep.c) or printing. */
+/* store.c: the run store over sqlite3: opening it, saving runs and sweeps in one transaction
+ * each, and loading them back. Not for the schema's versions (store_migrate.c), running
+ * (run.c, sweep.c) or printing. */
 #include "zdsim/store.h"
 
 #include <json-glib/json-glib.h>
@@ -7,32 +8,17 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#ifndef ZDSIM_VERSION
-#define ZDSIM_VERSION "0.1"
-#endif
+#include "store-internal.h"
+#include "zdsim/version.h"
 
 G_DEFINE_QUARK(zdsim-store-error-quark, store_error)
-
-/* The cleanups for SQLite's types, defined once (STYLE.md). sqlite3_close() returns a code a
- * cleanup cannot act on; statements are finalized first (g_autoptr runs in reverse order of
- * declaration, and a Store outlives every statement made on it). */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3, sqlite3_close)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
-
-struct Store {
-  sqlite3 *db;
-  char *path;
-  gboolean read_only;
-  int version; /* the schema version being read and written */
-  guint busy_ms;
-};
 
 /* ---- errors ---- */
 
 /* Turns the connection's last failure into a GError naming the file: "FILE: WHAT: errmsg",
  * with a hint at what to do. */
-static gboolean
-fail(const Store *s, GError **error, const char *what)
+gboolean
+store_fail(const Store *s, GError **error, const char *what)
 {
   /* sqlite3_open_v2() leaves no handle only when it cannot allocate one. */
   int code = s->db != NULL ? sqlite3_extended_errcode(s->db) & 0xff : SQLITE_NOMEM;
@@ -70,12 +56,12 @@ fail(const Store *s, GError **error, const char *what)
 
 /* ---- small helpers over sqlite3 ---- */
 
-static sqlite3_stmt *
-prepare(const Store *s, const char *sql, GError **error)
+sqlite3_stmt *
+store_prepare(const Store *s, const char *sql, GError **error)
 {
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-    fail(s, error, "cannot prepare a statement");
+    store_fail(s, error, "cannot prepare a statement");
     sqlite3_finalize(st);
     return NULL;
   }
@@ -83,27 +69,27 @@ prepare(const Store *s, const char *sql, GError **error)
 }
 
 /* Steps @st; SQLITE_ROW or SQLITE_DONE, or -1 with @error. */
-static int
-step(const Store *s, sqlite3_stmt *st, const char *what, GError **error)
+int
+store_step(const Store *s, sqlite3_stmt *st, const char *what, GError **error)
 {
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW || rc == SQLITE_DONE)
     return rc;
-  fail(s, error, what);
+  store_fail(s, error, what);
   return -1;
 }
 
 /* Runs one statement that needs no binding (fixed SQL only, never built from input). */
-static gboolean
-exec(const Store *s, const char *sql, const char *what, GError **error)
+gboolean
+store_exec(const Store *s, const char *sql, const char *what, GError **error)
 {
   if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return fail(s, error, what);
+    return store_fail(s, error, what);
   return TRUE;
 }
 
-static void
-rollback(const Store *s)
+void
+store_rollback(const Store *s)
 {
   /* After a failure the transaction may already be gone; nothing more to report. */
   if (!sqlite3_get_autocommit(s->db))
@@ -262,448 +248,6 @@ json_to_axes(const char *text, GError **error)
   return g_steal_pointer(&axes);
 }
 
-/* ---- schema and migrations ---- */
-
-/* Version 1. tests/data/store-v1.sql holds what a version-1 database contains; a change here
- * is a new version with its own migration, never an edit of this one. */
-static gboolean
-migrate_to_v1(Store *s, GError **error)
-{
-  static const char sql[] =
-      "CREATE TABLE sweeps ("
-      "  id INTEGER PRIMARY KEY,"
-      "  kind TEXT NOT NULL CHECK (kind IN ('sweep', 'recommend')),"
-      "  scenario TEXT NOT NULL,"
-      "  path TEXT NOT NULL,"
-      "  scenario_text TEXT NOT NULL,"
-      "  scenario_sha256 TEXT NOT NULL,"
-      "  overrides TEXT NOT NULL,"
-      "  axes TEXT NOT NULL,"
-      "  created TEXT NOT NULL,"
-      "  version TEXT NOT NULL"
-      ");"
-      "CREATE TABLE runs ("
-      "  id INTEGER PRIMARY KEY,"
-      "  created TEXT NOT NULL,"
-      "  scenario TEXT NOT NULL,"
-      "  path TEXT NOT NULL,"
-      "  scenario_text TEXT NOT NULL,"
-      "  scenario_sha256 TEXT NOT NULL,"
-      "  overrides TEXT NOT NULL,"
-      "  seed INTEGER NOT NULL,"
-      "  replications INTEGER NOT NULL CHECK (replications >= 1),"
-      "  policy TEXT NOT NULL,"
-      "  instances INTEGER NOT NULL,"
-      "  horizon_s REAL NOT NULL,"
-      "  version TEXT NOT NULL,"
-      "  events INTEGER NOT NULL,"
-      "  updates INTEGER NOT NULL,"
-      "  wall_s REAL NOT NULL,"
-      "  sweep_id INTEGER REFERENCES sweeps (id) ON DELETE CASCADE,"
-      "  point TEXT"
-      ");"
-      "CREATE INDEX runs_by_scenario ON runs (scenario, id);"
-      "CREATE INDEX runs_by_sweep ON runs (sweep_id, id);"
-      "CREATE TABLE metrics ("
-      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
-      "  replication INTEGER NOT NULL,"
-      "  metric TEXT NOT NULL,"
-      "  value REAL,"
-      "  PRIMARY KEY (run, metric, replication)"
-      ") WITHOUT ROWID;"
-      "CREATE TABLE downtime_by_cause ("
-      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
-      "  replication INTEGER NOT NULL,"
-      "  cause TEXT NOT NULL,"
-      "  seconds_per_year REAL,"
-      "  PRIMARY KEY (run, cause, replication)"
-      ") WITHOUT ROWID;"
-      "CREATE TABLE summaries ("
-      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
-      "  metric TEXT NOT NULL,"
-      "  mean REAL,"
-      "  sd REAL,"
-      "  lo REAL,"
-      "  hi REAL,"
-      "  PRIMARY KEY (run, metric)"
-      ") WITHOUT ROWID;"
-      "CREATE TABLE outages ("
-      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
-      "  replication INTEGER NOT NULL,"
-      "  seq INTEGER NOT NULL,"
-      "  start_s REAL NOT NULL,"
-      "  end_s REAL NOT NULL,"
-      "  cause TEXT NOT NULL,"
-      "  PRIMARY KEY (run, replication, seq)"
-      ") WITHOUT ROWID;"
-      "CREATE TABLE timeline ("
-      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
-      "  seq INTEGER NOT NULL,"
-      "  t_s REAL NOT NULL,"
-      "  serving INTEGER NOT NULL,"
-      "  starting INTEGER NOT NULL,"
-      "  containers INTEGER NOT NULL,"
-      "  db_up INTEGER NOT NULL,"
-      "  PRIMARY KEY (run, seq)"
-      ") WITHOUT ROWID;"
-      "CREATE TABLE update_spans ("
-      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
-      "  seq INTEGER NOT NULL,"
-      "  start_s REAL NOT NULL,"
-      "  end_s REAL NOT NULL,"
-      "  PRIMARY KEY (run, seq)"
-      ") WITHOUT ROWID;";
-  return exec(s, sql, "cannot create the version-1 tables", error);
-}
-
-/* Version 2 (issue 8: storing took 14 % of a 1,000-replication run, most of it spent on
- * 22,000 one-value rows): one row per replication in `replications`, a column per metric named
- * as in the JSON, and one per cause named "downtime_by_cause_s.CAUSE" as in `summaries` and
- * --csv; the values of version 1's `metrics` and `downtime_by_cause` move there. Those two
- * names become views with version 1's columns, so that queries written for version 1 still
- * work. Like migrate_to_v1 this is the record of its version: a change is a version 3 with
- * its own migration, never an edit here. */
-static gboolean
-migrate_to_v2(Store *s, GError **error)
-{
-  static const char create[] =
-      "CREATE TABLE replications ("
-      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
-      "  replication INTEGER NOT NULL,"
-      "  availability REAL,"
-      "  request_availability REAL,"
-      "  business_hours_availability REAL,"
-      "  capacity_availability REAL,"
-      "  reported_availability REAL,"
-      "  downtime_per_year_s REAL,"
-      "  downtime_outside_portal_window_per_year_s REAL,"
-      "  outages_per_year REAL,"
-      "  mean_outage_s REAL,"
-      "  max_outage_s REAL,"
-      "  outage_p95_s REAL,"
-      "  zero_instance_time_per_year_s REAL,"
-      "  evacuations_per_year REAL,"
-      "  crashes_per_year REAL,"
-      "  instance_hours_per_year REAL,"
-      "  \"downtime_by_cause_s.platform-update\" REAL,"
-      "  \"downtime_by_cause_s.crash\" REAL,"
-      "  \"downtime_by_cause_s.db-maintenance\" REAL,"
-      "  \"downtime_by_cause_s.db-failure\" REAL,"
-      "  \"downtime_by_cause_s.environment-maintenance\" REAL,"
-      "  \"downtime_by_cause_s.action\" REAL,"
-      "  \"downtime_by_cause_s.capacity\" REAL,"
-      "  PRIMARY KEY (run, replication)"
-      ") WITHOUT ROWID;";
-  /* Version 1 took rows of any name (a load skipped the ones it did not know); the new table
-   * has columns for this version's names only. Refuse rather than lose a value. */
-  static const char unknown[] =
-      "SELECT name FROM (SELECT metric AS name FROM metrics"
-      "  UNION SELECT 'downtime_by_cause_s.' || cause FROM downtime_by_cause)"
-      " WHERE name NOT IN (SELECT name FROM pragma_table_info('replications') WHERE cid >= 2)"
-      " LIMIT 1";
-  static const char move[] =
-      /* Every (run, replication) of either version-1 table; a value it lacked stays NULL (read
-       * back as NaN, as NULL always was). Each subquery is one seek in the primary key. */
-      "INSERT INTO replications SELECT k.run, k.replication,"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'availability'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'request_availability'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'business_hours_availability'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'capacity_availability'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'reported_availability'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'downtime_per_year_s'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'downtime_outside_portal_window_per_year_s'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'outages_per_year'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'mean_outage_s'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'max_outage_s'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'outage_p95_s'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'zero_instance_time_per_year_s'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'evacuations_per_year'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'crashes_per_year'),"
-      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
-      "   AND v.metric = 'instance_hours_per_year'),"
-      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
-      "   AND v.replication = k.replication AND v.cause = 'platform-update'),"
-      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
-      "   AND v.replication = k.replication AND v.cause = 'crash'),"
-      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
-      "   AND v.replication = k.replication AND v.cause = 'db-maintenance'),"
-      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
-      "   AND v.replication = k.replication AND v.cause = 'db-failure'),"
-      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
-      "   AND v.replication = k.replication AND v.cause = 'environment-maintenance'),"
-      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
-      "   AND v.replication = k.replication AND v.cause = 'action'),"
-      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
-      "   AND v.replication = k.replication AND v.cause = 'capacity')"
-      "  FROM (SELECT run, replication FROM metrics"
-      "        UNION SELECT run, replication FROM downtime_by_cause) k"
-      "  ORDER BY k.run, k.replication;"
-      "DROP TABLE metrics;"
-      "DROP TABLE downtime_by_cause;"
-      "CREATE VIEW metrics (run, replication, metric, value) AS"
-      "  SELECT run, replication, 'availability',"
-      "    availability FROM replications UNION ALL"
-      "  SELECT run, replication, 'request_availability',"
-      "    request_availability FROM replications UNION ALL"
-      "  SELECT run, replication, 'business_hours_availability',"
-      "    business_hours_availability FROM replications UNION ALL"
-      "  SELECT run, replication, 'capacity_availability',"
-      "    capacity_availability FROM replications UNION ALL"
-      "  SELECT run, replication, 'reported_availability',"
-      "    reported_availability FROM replications UNION ALL"
-      "  SELECT run, replication, 'downtime_per_year_s',"
-      "    downtime_per_year_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'downtime_outside_portal_window_per_year_s',"
-      "    downtime_outside_portal_window_per_year_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'outages_per_year',"
-      "    outages_per_year FROM replications UNION ALL"
-      "  SELECT run, replication, 'mean_outage_s',"
-      "    mean_outage_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'max_outage_s',"
-      "    max_outage_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'outage_p95_s', outage_p95_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'zero_instance_time_per_year_s',"
-      "    zero_instance_time_per_year_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'evacuations_per_year',"
-      "    evacuations_per_year FROM replications UNION ALL"
-      "  SELECT run, replication, 'crashes_per_year',"
-      "    crashes_per_year FROM replications UNION ALL"
-      "  SELECT run, replication, 'instance_hours_per_year',"
-      "    instance_hours_per_year FROM replications;"
-      "CREATE VIEW downtime_by_cause (run, replication, cause, seconds_per_year) AS"
-      "  SELECT run, replication, 'platform-update',"
-      "    \"downtime_by_cause_s.platform-update\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'crash',"
-      "    \"downtime_by_cause_s.crash\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'db-maintenance',"
-      "    \"downtime_by_cause_s.db-maintenance\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'db-failure',"
-      "    \"downtime_by_cause_s.db-failure\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'environment-maintenance',"
-      "    \"downtime_by_cause_s.environment-maintenance\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'action',"
-      "    \"downtime_by_cause_s.action\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'capacity',"
-      "    \"downtime_by_cause_s.capacity\" FROM replications;";
-  if (!exec(s, create, "cannot create the version-2 table", error))
-    return FALSE;
-  g_autoptr(sqlite3_stmt) st = prepare(s, unknown, error);
-  if (st == NULL)
-    return FALSE;
-  int rc = step(s, st, "cannot read the version-1 values", error);
-  if (rc < 0)
-    return FALSE;
-  if (rc == SQLITE_ROW) {
-    g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED,
-                "%s: holds per-replication values named \"%s\", which this zdsim does not "
-                "know and could not keep; the file stays at version 1 (use the zdsim that "
-                "wrote them, or another file with --db or ZDSIM_DB)",
-                s->path, (const char *) sqlite3_column_text(st, 0));
-    return FALSE;
-  }
-  g_clear_pointer(&st, sqlite3_finalize); /* no statement may read a table being dropped */
-  return exec(s, move, "cannot move the per-replication values to the version-2 table", error);
-}
-
-/* Version 3 (model v2, DESIGN §11.7): every downtime second has exactly one cause, and four
- * causes are new: platform-restart (infrastructure maintenance), cell-failure,
- * db-engine-upgrade and deploy. Capacity shortfall is no longer a cause but a metric of its
- * own, capacity_shortfall_per_year_s, beside tenant_slot_wait_per_year_s (DESIGN §11.4). Runs
- * stored before have NULL in the new columns (read back as NaN: those runs did not tell the
- * causes apart); their "downtime_by_cause_s.capacity" column stays, unread by this zdsim and
- * out of the causes' view. The version-1 views list the new names too. */
-static gboolean
-migrate_to_v3(Store *s, GError **error)
-{
-  static const char sql[] =
-      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.platform-restart\" REAL;"
-      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.cell-failure\" REAL;"
-      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.db-engine-upgrade\" REAL;"
-      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.deploy\" REAL;"
-      "ALTER TABLE replications ADD COLUMN capacity_shortfall_per_year_s REAL;"
-      "ALTER TABLE replications ADD COLUMN tenant_slot_wait_per_year_s REAL;"
-      "DROP VIEW metrics;"
-      "CREATE VIEW metrics (run, replication, metric, value) AS"
-      "  SELECT run, replication, 'availability',"
-      "    availability FROM replications UNION ALL"
-      "  SELECT run, replication, 'request_availability',"
-      "    request_availability FROM replications UNION ALL"
-      "  SELECT run, replication, 'business_hours_availability',"
-      "    business_hours_availability FROM replications UNION ALL"
-      "  SELECT run, replication, 'capacity_availability',"
-      "    capacity_availability FROM replications UNION ALL"
-      "  SELECT run, replication, 'reported_availability',"
-      "    reported_availability FROM replications UNION ALL"
-      "  SELECT run, replication, 'downtime_per_year_s',"
-      "    downtime_per_year_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'downtime_outside_portal_window_per_year_s',"
-      "    downtime_outside_portal_window_per_year_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'outages_per_year',"
-      "    outages_per_year FROM replications UNION ALL"
-      "  SELECT run, replication, 'mean_outage_s',"
-      "    mean_outage_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'max_outage_s',"
-      "    max_outage_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'outage_p95_s', outage_p95_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'zero_instance_time_per_year_s',"
-      "    zero_instance_time_per_year_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'evacuations_per_year',"
-      "    evacuations_per_year FROM replications UNION ALL"
-      "  SELECT run, replication, 'crashes_per_year',"
-      "    crashes_per_year FROM replications UNION ALL"
-      "  SELECT run, replication, 'instance_hours_per_year',"
-      "    instance_hours_per_year FROM replications UNION ALL"
-      "  SELECT run, replication, 'capacity_shortfall_per_year_s',"
-      "    capacity_shortfall_per_year_s FROM replications UNION ALL"
-      "  SELECT run, replication, 'tenant_slot_wait_per_year_s',"
-      "    tenant_slot_wait_per_year_s FROM replications;"
-      "DROP VIEW downtime_by_cause;"
-      "CREATE VIEW downtime_by_cause (run, replication, cause, seconds_per_year) AS"
-      "  SELECT run, replication, 'platform-update',"
-      "    \"downtime_by_cause_s.platform-update\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'platform-restart',"
-      "    \"downtime_by_cause_s.platform-restart\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'crash',"
-      "    \"downtime_by_cause_s.crash\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'cell-failure',"
-      "    \"downtime_by_cause_s.cell-failure\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'db-maintenance',"
-      "    \"downtime_by_cause_s.db-maintenance\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'db-engine-upgrade',"
-      "    \"downtime_by_cause_s.db-engine-upgrade\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'db-failure',"
-      "    \"downtime_by_cause_s.db-failure\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'environment-maintenance',"
-      "    \"downtime_by_cause_s.environment-maintenance\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'deploy',"
-      "    \"downtime_by_cause_s.deploy\" FROM replications UNION ALL"
-      "  SELECT run, replication, 'action',"
-      "    \"downtime_by_cause_s.action\" FROM replications;";
-  return exec(s, sql, "cannot add the version-3 causes and metrics", error);
-}
-
-typedef gboolean (*Migration)(Store *s, GError **error);
-
-/* migrations[v] takes a database from version v to v + 1; a new database runs them all, so it
- * ends with exactly the schema of an upgraded one. */
-static const Migration migrations[] = {
-  migrate_to_v1,
-  migrate_to_v2,
-  migrate_to_v3,
-};
-G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == STORE_SCHEMA_VERSION);
-
-static gboolean
-too_new(const Store *s, int version, GError **error)
-{
-  g_set_error(error, STORE_ERROR, STORE_ERROR_TOO_NEW,
-              "%s: written by a newer zdsim (schema version %d; this zdsim %s knows versions up "
-              "to %d); use that zdsim, or another file with --db or ZDSIM_DB",
-              s->path, version, ZDSIM_VERSION, STORE_SCHEMA_VERSION);
-  return FALSE;
-}
-
-/* What the file says it is. */
-typedef struct {
-  int version;  /* PRAGMA user_version */
-  int app_id;   /* PRAGMA application_id */
-  int tables;   /* entries in sqlite_master */
-} Header;
-
-/* Reads the header in one statement, so the three agree even while another process creates
- * the schema. A file that is not a database fails here, before anything is written. */
-static gboolean
-read_header(const Store *s, Header *h, GError **error)
-{
-  g_autoptr(sqlite3_stmt) st = prepare(
-      s,
-      "SELECT (SELECT user_version FROM pragma_user_version), "
-      "(SELECT application_id FROM pragma_application_id), "
-      "(SELECT count(*) FROM sqlite_master)",
-      error);
-  if (st == NULL)
-    return FALSE;
-  if (step(s, st, "cannot read the schema version", error) != SQLITE_ROW)
-    return FALSE;
-  h->version = sqlite3_column_int(st, 0);
-  h->app_id = sqlite3_column_int(st, 1);
-  h->tables = sqlite3_column_int(st, 2);
-  return TRUE;
-}
-
-/* Refuses what zdsim must not touch: another program's database, or a newer zdsim's. */
-static gboolean
-check_header(const Store *s, const Header *h, GError **error)
-{
-  if (h->version > 0 && h->app_id != STORE_APPLICATION_ID) {
-    g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_DATABASE,
-                "%s: an SQLite database of another program (application_id %d, not zdsim's); "
-                "choose another file with --db or ZDSIM_DB",
-                s->path, h->app_id);
-    return FALSE;
-  }
-  if (h->version == 0 && h->tables > 0) {
-    g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_DATABASE,
-                "%s: an SQLite database of another program (it has tables but no zdsim schema "
-                "version); choose another file with --db or ZDSIM_DB",
-                s->path);
-    return FALSE;
-  }
-  if (h->version > STORE_SCHEMA_VERSION)
-    return too_new(s, h->version, error);
-  return TRUE;
-}
-
-static gboolean
-migrate(Store *s, GError **error)
-{
-  if (!exec(s, "BEGIN IMMEDIATE", "cannot start the schema upgrade", error))
-    return FALSE;
-  /* Read again under the write lock: another process may have created or upgraded the
-   * schema since we looked. */
-  Header h;
-  if (!read_header(s, &h, error) || !check_header(s, &h, error)) {
-    rollback(s);
-    return FALSE;
-  }
-  int version = h.version;
-  if (version < STORE_SCHEMA_VERSION) {
-    for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
-      if (!migrations[v](s, error)) {
-        rollback(s);
-        g_prefix_error(error, "cannot upgrade the schema from version %d to %d: ", v, v + 1);
-        return FALSE;
-      }
-    }
-    /* PRAGMA takes no parameters; both numbers are this program's constants. */
-    g_autofree char *set = g_strdup_printf("PRAGMA application_id = %d; PRAGMA user_version = %d",
-                                           STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
-    if (!exec(s, set, "cannot record the schema version", error)) {
-      rollback(s);
-      return FALSE;
-    }
-  }
-  if (!exec(s, "COMMIT", "cannot commit the schema upgrade", error)) {
-    rollback(s);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 /* ---- opening ---- */
 
 /* Switches the file to WAL. SQLite returns SQLITE_BUSY at once, without its busy handler,
@@ -718,7 +262,7 @@ set_wal(const Store *s, GError **error)
     if (rc == SQLITE_OK)
       return TRUE;
     if ((rc & 0xff) != SQLITE_BUSY || g_get_monotonic_time() > deadline)
-      return fail(s, error, "cannot switch to WAL mode");
+      return store_fail(s, error, "cannot switch to WAL mode");
     g_usleep(5000);
   }
 }
@@ -772,7 +316,8 @@ store_open(const char *path, StoreOpenFlags flags, GError **error)
                    (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path, &s->db, open_flags, NULL);
   if (rc != SQLITE_OK) {
-    fail(s, error, read_only ? "cannot open the database" : "cannot open or create the database");
+    store_fail(s, error,
+               read_only ? "cannot open the database" : "cannot open or create the database");
     return NULL;
   }
   sqlite3_extended_result_codes(s->db, 1);
@@ -780,10 +325,9 @@ store_open(const char *path, StoreOpenFlags flags, GError **error)
 
   /* Read before anything is written: a file that is not a database, or not one zdsim may
    * write, is refused here and stays exactly as it was. */
-  Header h;
-  if (!read_header(s, &h, error) || !check_header(s, &h, error))
+  int version;
+  if (!store_migrate_check(s, &version, error))
     return NULL;
-  int version = h.version;
   if (read_only && version == 0) {
     g_set_error(error, STORE_ERROR, STORE_ERROR_TOO_OLD,
                 "%s: holds no zdsim data yet (nothing has been stored there)", path);
@@ -799,13 +343,13 @@ store_open(const char *path, StoreOpenFlags flags, GError **error)
      * when already set. NORMAL synchronisation is safe with WAL (a power cut may lose the
      * last commits but never corrupts). */
     if (!set_wal(s, error) ||
-        !exec(s, "PRAGMA synchronous = NORMAL", "cannot set synchronous mode", error))
+        !store_exec(s, "PRAGMA synchronous = NORMAL", "cannot set synchronous mode", error))
       return NULL;
-    if (version < STORE_SCHEMA_VERSION && !migrate(s, error))
+    if (version < STORE_SCHEMA_VERSION && !store_migrate_upgrade(s, error))
       return NULL;
     s->version = STORE_SCHEMA_VERSION;
   }
-  if (!exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", error))
+  if (!store_exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", error))
     return NULL;
   return g_steal_pointer(&s);
 }
@@ -931,7 +475,7 @@ prepare_insert(const Inserter *in, guint rows, GError **error)
       g_string_append(sql, ", ?");
     g_string_append_c(sql, ')');
   }
-  return prepare(in->s, sql->str, error);
+  return store_prepare(in->s, sql->str, error);
 }
 
 static gboolean
@@ -988,11 +532,11 @@ ins_end(Inserter *in, GError **error)
 {
   g_assert(in->param == (int) ((in->row + 1) * in->cols + 1));
   if (in->rc != SQLITE_OK)
-    return fail(in->s, error, in->what);
+    return store_fail(in->s, error, in->what);
   in->left--;
   if (++in->row < in->rows)
     return TRUE;
-  int rc = step(in->s, in->st, in->what, error);
+  int rc = store_step(in->s, in->st, in->what, error);
   sqlite3_reset(in->st);
   in->st = NULL;
   return rc >= 0;
@@ -1009,7 +553,7 @@ save_run_rows(const Store *s, const RunResult *r, gint64 sweep_id, const char *c
   g_autofree char *overrides = strv_to_json((const char *const *) sc->overrides);
   g_autofree char *point_json = point != NULL ? strv_to_json(point) : NULL;
 
-  g_autoptr(sqlite3_stmt) st = prepare(
+  g_autoptr(sqlite3_stmt) st = store_prepare(
       s,
       "INSERT INTO runs (created, scenario, path, scenario_text, scenario_sha256, overrides, "
       "seed, replications, policy, instances, horizon_s, version, events, updates, wall_s, "
@@ -1053,10 +597,10 @@ save_run_rows(const Store *s, const RunResult *r, gint64 sweep_id, const char *c
     rc = point_json != NULL ? sqlite3_bind_text(st, 17, point_json, -1, SQLITE_STATIC)
                             : sqlite3_bind_null(st, 17);
   if (rc != SQLITE_OK) {
-    fail(s, error, "cannot store the run");
+    store_fail(s, error, "cannot store the run");
     return 0;
   }
-  if (step(s, st, "cannot store the run", error) < 0)
+  if (store_step(s, st, "cannot store the run", error) < 0)
     return 0;
   gint64 run = sqlite3_last_insert_rowid(s->db);
 
@@ -1186,11 +730,11 @@ store_save_run(Store *store, const RunResult *result, GError **error)
 {
   if (!writable(store, error))
     return 0;
-  if (!exec(store, "BEGIN IMMEDIATE", "cannot start storing the run", error))
+  if (!store_exec(store, "BEGIN IMMEDIATE", "cannot start storing the run", error))
     return 0;
   gint64 id = save_run_rows(store, result, 0, NULL, error);
-  if (id == 0 || !exec(store, "COMMIT", "cannot commit the run", error)) {
-    rollback(store);
+  if (id == 0 || !store_exec(store, "COMMIT", "cannot commit the run", error)) {
+    store_rollback(store);
     return 0;
   }
   return id;
@@ -1208,7 +752,7 @@ store_save_sweep(Store *store, const char *kind, const Scenario *base, const GPt
   g_autofree char *overrides = strv_to_json((const char *const *) base->overrides);
   g_autofree char *axes_json = axes_to_json(axes);
 
-  g_autoptr(sqlite3_stmt) st = prepare(
+  g_autoptr(sqlite3_stmt) st = store_prepare(
       store,
       "INSERT INTO sweeps (kind, scenario, path, scenario_text, scenario_sha256, overrides, "
       "axes, created, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -1233,26 +777,26 @@ store_save_sweep(Store *store, const char *kind, const Scenario *base, const GPt
   if (rc == SQLITE_OK)
     rc = sqlite3_bind_text(st, 9, ZDSIM_VERSION, -1, SQLITE_STATIC);
   if (rc != SQLITE_OK) {
-    fail(store, error, "cannot store the sweep");
+    store_fail(store, error, "cannot store the sweep");
     return 0;
   }
   /* One transaction for the sweep and all its runs: a kill leaves none of it. */
-  if (!exec(store, "BEGIN IMMEDIATE", "cannot start storing the sweep", error))
+  if (!store_exec(store, "BEGIN IMMEDIATE", "cannot start storing the sweep", error))
     return 0;
-  if (step(store, st, "cannot store the sweep", error) < 0) {
-    rollback(store);
+  if (store_step(store, st, "cannot store the sweep", error) < 0) {
+    store_rollback(store);
     return 0;
   }
   gint64 sweep = sqlite3_last_insert_rowid(store->db);
   for (guint i = 0; i < results->len; i++) {
     if (save_run_rows(store, g_ptr_array_index(results, i), sweep,
                       g_ptr_array_index(points, i), error) == 0) {
-      rollback(store);
+      store_rollback(store);
       return 0;
     }
   }
-  if (!exec(store, "COMMIT", "cannot commit the sweep", error)) {
-    rollback(store);
+  if (!store_exec(store, "COMMIT", "cannot commit the sweep", error)) {
+    store_rollback(store);
     return 0;
   }
   return sweep;
@@ -1326,13 +870,13 @@ load_summaries(const Store *s, StoreRunInfo *info, GError **error)
   for (guint c = 0; c < CAUSE_COUNT; c++)
     info->cause_summary[c] = (StatsSummary) { NAN, NAN, NAN, NAN, info->replications };
   g_autoptr(sqlite3_stmt) st =
-      prepare(s, "SELECT metric, mean, sd, lo, hi FROM summaries WHERE run = ?1", error);
+      store_prepare(s, "SELECT metric, mean, sd, lo, hi FROM summaries WHERE run = ?1", error);
   if (st == NULL)
     return FALSE;
   if (sqlite3_bind_int64(st, 1, info->id) != SQLITE_OK)
-    return fail(s, error, "cannot read the summaries");
+    return store_fail(s, error, "cannot read the summaries");
   int rc;
-  while ((rc = step(s, st, "cannot read the summaries", error)) == SQLITE_ROW) {
+  while ((rc = store_step(s, st, "cannot read the summaries", error)) == SQLITE_ROW) {
     const char *name = (const char *) sqlite3_column_text(st, 0);
     StatsSummary *to = NULL;
     int m = run_metric_lookup(name);
@@ -1398,7 +942,7 @@ read_info(const Store *s, sqlite3_stmt *st, GError **error)
 GPtrArray *
 store_list_runs(Store *store, gint64 sweep_id, const char *scenario, guint limit, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = prepare(
+  g_autoptr(sqlite3_stmt) st = store_prepare(
       store,
       sweep_id > 0 ? "SELECT " RUN_COLUMNS " FROM runs WHERE sweep_id = ?1 "
                      "AND (?2 IS NULL OR scenario = ?2) ORDER BY id LIMIT ?3"
@@ -1414,11 +958,11 @@ store_list_runs(Store *store, gint64 sweep_id, const char *scenario, guint limit
   if (rc == SQLITE_OK) /* a negative LIMIT is none */
     rc = sqlite3_bind_int64(st, 3, limit > 0 ? (sqlite3_int64) limit : -1);
   if (rc != SQLITE_OK) {
-    fail(store, error, "cannot list the runs");
+    store_fail(store, error, "cannot list the runs");
     return NULL;
   }
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify) store_run_info_free);
-  while ((rc = step(store, st, "cannot list the runs", error)) == SQLITE_ROW) {
+  while ((rc = store_step(store, st, "cannot list the runs", error)) == SQLITE_ROW) {
     StoreRunInfo *info = read_info(store, st, error);
     if (info == NULL)
       return NULL;
@@ -1441,15 +985,15 @@ not_found(const Store *s, const char *what, gint64 id, GError **error)
 static StoreRunInfo *
 load_info(Store *s, gint64 id, char **scenario_text, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = prepare(
+  g_autoptr(sqlite3_stmt) st = store_prepare(
       s, "SELECT " RUN_COLUMNS ", scenario_text FROM runs WHERE id = ?1", error);
   if (st == NULL)
     return NULL;
   if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
-    fail(s, error, "cannot read the run");
+    store_fail(s, error, "cannot read the run");
     return NULL;
   }
-  int rc = step(s, st, "cannot read the run", error);
+  int rc = store_step(s, st, "cannot read the run", error);
   if (rc < 0)
     return NULL;
   if (rc == SQLITE_DONE) {
@@ -1483,13 +1027,13 @@ load_values_v1(Store *s, gint64 id, RunResult *r, GError **error)
   };
   guint found = 0;
   for (int table = 0; table < 2; table++) {
-    g_autoptr(sqlite3_stmt) st = prepare(s, sql[table], error);
+    g_autoptr(sqlite3_stmt) st = store_prepare(s, sql[table], error);
     if (st == NULL)
       return FALSE;
     if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
-      return fail(s, error, "cannot read the run's values");
+      return store_fail(s, error, "cannot read the run's values");
     int rc;
-    while ((rc = step(s, st, "cannot read the run's values", error)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, "cannot read the run's values", error)) == SQLITE_ROW) {
       sqlite3_int64 rep = sqlite3_column_int64(st, 0);
       const char *name = (const char *) sqlite3_column_text(st, 1);
       int k = table == 0 ? run_metric_lookup(name) : cause_lookup(name);
@@ -1532,14 +1076,14 @@ load_values(Store *s, gint64 id, RunResult *r, GError **error)
       g_string_append(sql, "NULL");
   }
   g_string_append(sql, " FROM replications WHERE run = ?1 ORDER BY replication");
-  g_autoptr(sqlite3_stmt) st = prepare(s, sql->str, error);
+  g_autoptr(sqlite3_stmt) st = store_prepare(s, sql->str, error);
   if (st == NULL)
     return FALSE;
   if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
-    return fail(s, error, "cannot read the run's values");
+    return store_fail(s, error, "cannot read the run's values");
   guint n = r->replications, found = 0;
   int rc;
-  while ((rc = step(s, st, "cannot read the run's values", error)) == SQLITE_ROW) {
+  while ((rc = store_step(s, st, "cannot read the run's values", error)) == SQLITE_ROW) {
     sqlite3_int64 rep = sqlite3_column_int64(st, 0);
     /* Rows come in replication order and (run, replication) is the primary key, so a whole
      * run is replications 0, 1, ..., n - 1 exactly. */
@@ -1564,7 +1108,7 @@ load_values(Store *s, gint64 id, RunResult *r, GError **error)
 static gboolean
 load_outages(Store *s, gint64 id, RunResult *r, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = prepare(
+  g_autoptr(sqlite3_stmt) st = store_prepare(
       s,
       "SELECT replication, start_s, end_s, cause FROM outages WHERE run = ?1 "
       "ORDER BY replication, seq",
@@ -1572,9 +1116,9 @@ load_outages(Store *s, gint64 id, RunResult *r, GError **error)
   if (st == NULL)
     return FALSE;
   if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
-    return fail(s, error, "cannot read the outages");
+    return store_fail(s, error, "cannot read the outages");
   int rc;
-  while ((rc = step(s, st, "cannot read the outages", error)) == SQLITE_ROW) {
+  while ((rc = store_step(s, st, "cannot read the outages", error)) == SQLITE_ROW) {
     sqlite3_int64 rep = sqlite3_column_int64(st, 0);
     int c = cause_lookup((const char *) sqlite3_column_text(st, 3));
     if (rep < 0 || rep >= r->replications || c < 0)
@@ -1592,7 +1136,7 @@ load_outages(Store *s, gint64 id, RunResult *r, GError **error)
 static gboolean
 load_timeline(Store *s, gint64 id, RunResult *r, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = prepare(
+  g_autoptr(sqlite3_stmt) st = store_prepare(
       s,
       "SELECT t_s, serving, starting, containers, db_up FROM timeline WHERE run = ?1 "
       "ORDER BY seq",
@@ -1600,10 +1144,10 @@ load_timeline(Store *s, gint64 id, RunResult *r, GError **error)
   if (st == NULL)
     return FALSE;
   if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
-    return fail(s, error, "cannot read the timeline");
+    return store_fail(s, error, "cannot read the timeline");
   g_autoptr(GArray) timeline = g_array_new(FALSE, FALSE, sizeof(ModelSample));
   int rc;
-  while ((rc = step(s, st, "cannot read the timeline", error)) == SQLITE_ROW) {
+  while ((rc = store_step(s, st, "cannot read the timeline", error)) == SQLITE_ROW) {
     ModelSample x = {
       .time = to_us(sqlite3_column_double(st, 0)),
       .serving = (guint16) CLAMP(sqlite3_column_int(st, 1), 0, G_MAXUINT16),
@@ -1618,14 +1162,14 @@ load_timeline(Store *s, gint64 id, RunResult *r, GError **error)
   if (timeline->len == 0)
     return TRUE; /* stored without a timeline */
 
-  g_autoptr(sqlite3_stmt) sp = prepare(
+  g_autoptr(sqlite3_stmt) sp = store_prepare(
       s, "SELECT start_s, end_s FROM update_spans WHERE run = ?1 ORDER BY seq", error);
   if (sp == NULL)
     return FALSE;
   if (sqlite3_bind_int64(sp, 1, id) != SQLITE_OK)
-    return fail(s, error, "cannot read the platform updates");
+    return store_fail(s, error, "cannot read the platform updates");
   g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
-  while ((rc = step(s, sp, "cannot read the platform updates", error)) == SQLITE_ROW) {
+  while ((rc = store_step(s, sp, "cannot read the platform updates", error)) == SQLITE_ROW) {
     ModelInterval x = {
       .start = to_us(sqlite3_column_double(sp, 0)),
       .end = to_us(sqlite3_column_double(sp, 1)),
@@ -1645,7 +1189,7 @@ store_load_run(Store *store, gint64 id, GError **error)
 {
   g_autoptr(StoreRun) run = g_new0(StoreRun, 1);
   /* One read transaction, so the run is read as of one moment. */
-  if (!exec(store, "BEGIN", "cannot start reading", error))
+  if (!store_exec(store, "BEGIN", "cannot start reading", error))
     return NULL;
   run->info = load_info(store, id, &run->scenario_text, error);
   gboolean ok = run->info != NULL;
@@ -1663,7 +1207,7 @@ store_load_run(Store *store, gint64 id, GError **error)
          load_outages(store, id, run->result, error) &&
          load_timeline(store, id, run->result, error);
   }
-  rollback(store); /* ends the read transaction */
+  store_rollback(store); /* ends the read transaction */
   if (!ok)
     return NULL;
   run->result->events = run->info->events;
@@ -1706,17 +1250,18 @@ GPtrArray *
 store_list_sweeps(Store *store, guint limit, GError **error)
 {
   g_autoptr(sqlite3_stmt) st =
-      prepare(store, "SELECT " SWEEP_COLUMNS " FROM sweeps s ORDER BY s.id DESC LIMIT ?1", error);
+      store_prepare(store, "SELECT " SWEEP_COLUMNS " FROM sweeps s ORDER BY s.id DESC LIMIT ?1",
+                    error);
   if (st == NULL)
     return NULL;
   if (sqlite3_bind_int64(st, 1, limit > 0 ? (sqlite3_int64) limit : -1) != SQLITE_OK) {
-    fail(store, error, "cannot list the sweeps");
+    store_fail(store, error, "cannot list the sweeps");
     return NULL;
   }
   g_autoptr(GPtrArray) out =
       g_ptr_array_new_with_free_func((GDestroyNotify) store_sweep_info_free);
   int rc;
-  while ((rc = step(store, st, "cannot list the sweeps", error)) == SQLITE_ROW) {
+  while ((rc = store_step(store, st, "cannot list the sweeps", error)) == SQLITE_ROW) {
     StoreSweepInfo *info = read_sweep(store, st, error);
     if (info == NULL)
       return NULL;
@@ -1731,14 +1276,14 @@ StoreSweepInfo *
 store_load_sweep(Store *store, gint64 id, GError **error)
 {
   g_autoptr(sqlite3_stmt) st =
-      prepare(store, "SELECT " SWEEP_COLUMNS " FROM sweeps s WHERE s.id = ?1", error);
+      store_prepare(store, "SELECT " SWEEP_COLUMNS " FROM sweeps s WHERE s.id = ?1", error);
   if (st == NULL)
     return NULL;
   if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
-    fail(store, error, "cannot read the sweep");
+    store_fail(store, error, "cannot read the sweep");
     return NULL;
   }
-  int rc = step(store, st, "cannot read the sweep", error);
+  int rc = store_step(store, st, "cannot read the sweep", error);
   if (rc < 0)
     return NULL;
   if (rc == SQLITE_DONE) {
@@ -1746,4 +1291,69 @@ store_load_sweep(Store *store, gint64 id, GError **error)
     return NULL;
   }
   return read_sweep(store, st, error);
+}
+
+/* ---- finding and naming runs ---- */
+
+static gboolean
+strv_same(const char *const *a, const char *const *b)
+{
+  guint na = a != NULL ? g_strv_length((char **) a) : 0;
+  guint nb = b != NULL ? g_strv_length((char **) b) : 0;
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++)
+    if (!g_str_equal(a[i], b[i]))
+      return FALSE;
+  return TRUE;
+}
+
+StoreRun *
+store_find_baseline(Store *store, const Scenario *sc, GError **error)
+{
+  g_autoptr(GPtrArray) runs = store_list_runs(store, 0, sc->name, 0, error);
+  if (runs == NULL)
+    return NULL;
+  g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, sc->text, -1);
+  for (guint i = 0; i < runs->len; i++) {
+    const StoreRunInfo *info = g_ptr_array_index(runs, i);
+    if (info->sweep_id == 0 && g_strcmp0(info->scenario_sha256, hash) == 0 &&
+        strv_same((const char *const *) info->overrides, (const char *const *) sc->overrides))
+      return store_load_run(store, info->id, error);
+  }
+  return NULL;
+}
+
+gboolean
+store_parse_id(const char *text, const char *what, gint64 *out, GError **error)
+{
+  gint64 v = 0;
+  gboolean too_large = FALSE;
+
+  for (const char *p = text; *p != '\0'; p++) {
+    if (!g_ascii_isdigit(*p)) {
+      v = 0;
+      too_large = FALSE;
+      break;
+    }
+    int digit = *p - '0';
+    /* Every digit is still read, so that "99…9x" is reported as not a number. */
+    if (too_large || v > (G_MAXINT64 - digit) / 10)
+      too_large = TRUE;
+    else
+      v = v * 10 + digit;
+  }
+  if (too_large) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_BAD_ID,
+                "%s id '%s' is too large: ids go up to %" G_GINT64_FORMAT " (see zdsim list)",
+                what, text, G_MAXINT64);
+    return FALSE;
+  }
+  if (v <= 0) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_BAD_ID,
+                "expected a %s id (a positive number, see zdsim list), got '%s'", what, text);
+    return FALSE;
+  }
+  *out = v;
+  return TRUE;
 }

@@ -651,38 +651,6 @@ test_datetime(void)
   g_assert_cmpint(calendar_time_of(start, earlier), ==, -HOUR);
 }
 
-/* Inter-arrival times of a Poisson process are exponential with mean 1/rate = 3600 s and
- * standard deviation 3600 s; the mean of N = 100000 has standard error 3600 / sqrt(N) =
- * 11.4 s, and the test allows 5 standard errors (57 s). The rounding to whole µs is at most
- * 0.5 µs per draw. Fixed seed, so the result never changes between runs. */
-static void
-test_poisson(void)
-{
-  const double rate = 1.0 / 3600.0;
-  const int n = 100000;
-  DistRng rng;
-  dist_rng_seed(&rng, 42, 7);
-  gint64 now = 0;
-  for (int i = 0; i < n; i++) {
-    gint64 next = calendar_poisson_next(rate, now, &rng);
-    g_assert_cmpint(next, >=, now);
-    now = next;
-  }
-  double mean_s = (double) now / (double) DIST_USEC_PER_SEC / n;
-  double se = 3600.0 / sqrt((double) n);
-  g_assert_cmpfloat(fabs(mean_s - 3600.0), <, 5 * se);
-
-  g_assert_cmpint(calendar_poisson_next(0.0, 5, &rng), ==, DIST_NEVER);
-  g_assert_cmpint(calendar_poisson_next(-1.0, 5, &rng), ==, DIST_NEVER);
-  g_assert_cmpint(calendar_poisson_next(NAN, 5, &rng), ==, DIST_NEVER);
-  g_assert_cmpint(calendar_poisson_next(1.0, DIST_NEVER, &rng), ==, DIST_NEVER);
-  /* A mean of 1e300 s overflows any clock. */
-  g_assert_cmpint(calendar_poisson_next(1e-300, 0, &rng), ==, DIST_NEVER);
-  /* A mean of 1000 s from 10 µs before the end of time: overflow unless the draw is under
-   * 10 µs, which has probability 1e-8 (and the seed is fixed). */
-  g_assert_cmpint(calendar_poisson_next(1e-3, G_MAXINT64 - 10, &rng), ==, DIST_NEVER);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -701,6 +669,5 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/calendar/parse-bad", test_parse_bad);
   g_test_add_func("/zdsim/calendar/copy-and-to-string", test_copy_and_to_string);
   g_test_add_func("/zdsim/calendar/datetime", test_datetime);
-  g_test_add_func("/zdsim/calendar/poisson", test_poisson);
   return g_test_run();
 }

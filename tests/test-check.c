@@ -1,8 +1,8 @@
 /* test-check.c: tests of `zdsim check` (sim/check.c, sim/cli_check.c): verdicts judged on the
  * right end of the interval with the right message, baseline comparisons, JUnit XML that
  * parses, exit codes; the regression suite scenarios/regression/ (one test case per file);
- * the recreate policy's rule checked event by event; and the proof that the suite catches a
- * deliberately wrong policy. Tests run from the repository root. */
+ * and the proof that the suite catches a deliberately wrong policy (policy-stop-first.h).
+ * Tests run from the repository root. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,39 +18,7 @@
 
 #define SUITE "scenarios/regression"
 
-/* ---- the deliberately wrong policy ---- */
-
-/* Rolling that forgot to start the new instance before stopping the old: at the drain's start
- * every instance on the cell stops and its index is auctioned at once, with nothing kept
- * serving meanwhile (recreate without its one-index-at-a-time rule). It costs a single
- * instance a whole start per evacuation and takes instances that share a cell away together:
- * the regression the suite exists to catch. Selectable only here (policy_register_for_tests). */
-static void
-stop_first_all(Model *model, guint cell)
-{
-  for (guint32 id = model->cells[cell].head; id != MODEL_NONE;) {
-    const Container *k = &model->containers[id];
-    guint32 next = k->next;
-    if (k->state == CONTAINER_RUNNING || k->state == CONTAINER_STARTING)
-      instance_evacuate_claimed(model, id, CAUSE_PLATFORM_UPDATE);
-    id = next;
-  }
-}
-
-static void
-stop_first_poll(Model *model, guint cell)
-{
-  (void) model;
-  (void) cell; /* everything stopped at the drain's start */
-}
-
-static const Policy policy_stop_first = {
-  .name = "rolling-stop-first",
-  .summary = "a broken rolling: stops the old instance before starting the new one (tests only)",
-  .drain_start = stop_first_all,
-  .poll = stop_first_poll,
-  .timeout = stop_first_all,
-};
+#include "policy-stop-first.h"
 
 /* ---- helpers ---- */
 
@@ -551,87 +519,6 @@ test_suite_layout(void)
   }
 }
 
-/* ---- recreate's rule, event by event ---- */
-
-typedef struct {
-  guint two_copies;   /* instants with an index running two copies */
-  guint evacuating;   /* instants with an index holding an evacuating copy */
-  guint two_away;     /* instants with more than one index away */
-} Violations;
-
-/* Steps @model instant by instant to its horizon and counts the instants that break recreate's
- * promise: an index never has an evacuating copy beside its ordinary container, never two
- * copies STARTING or RUNNING at once (the old one is stopping before the new one is
- * placed), and at most one index is away (no copy RUNNING) at a time. */
-static void
-step_and_watch(Model *model, Violations *v)
-{
-  model_start(model);
-  gint64 horizon = model->sc->horizon;
-  g_autofree guint *copies = g_new0(guint, model->n_index);
-  g_autofree guint *running = g_new0(guint, model->n_index);
-  while (engine_next_time(model->engine) < horizon) {
-    engine_run(model->engine, engine_next_time(model->engine) + 1);
-    memset(copies, 0, model->n_index * sizeof(guint));
-    memset(running, 0, model->n_index * sizeof(guint));
-    for (guint32 c = 0; c < model->n_containers; c++) {
-      const Container *k = &model->containers[c];
-      if (k->state == CONTAINER_FREE)
-        continue;
-      copies[k->index] += k->state == CONTAINER_STARTING || k->state == CONTAINER_RUNNING;
-      running[k->index] += k->state == CONTAINER_RUNNING;
-    }
-    guint away = 0, two = 0, evac = 0;
-    for (guint i = 0; i < model->desired; i++) {
-      /* Away: no copy of the index RUNNING, neither its ordinary container nor an evacuating
-       * one (under rolling the old copy runs while the index is STARTING elsewhere). */
-      away += running[i] == 0;
-      two += copies[i] > 1;
-      evac += model->index[i].evacuating != MODEL_NONE;
-    }
-    v->two_copies += two > 0;
-    v->evacuating += evac > 0;
-    v->two_away += away > 1;
-  }
-}
-
-/* The suite's recreate scenario stepped under three policies: recreate keeps its rule at every
- * instant; rolling (start-new-before-stop-old) runs two copies of an index by design; the
- * wrong policy takes both instances away together. The last two show the watch has teeth. */
-static void
-test_recreate_rule(void)
-{
-  static const struct {
-    const char *policy;
-    gboolean two_copies, two_away;
-  } cases[] = {
-    { "recreate", FALSE, FALSE },
-    { "rolling", TRUE, FALSE },
-    { "rolling-stop-first", FALSE, TRUE },
-  };
-  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autofree char *set = g_strdup_printf("policy.evacuation=%s", cases[i].policy);
-    /* Ten weeks hold 30 updates on average: every one moves both instances twice. */
-    const char *const o[] = { set, "scenario.horizon=10w", NULL };
-    g_autoptr(Scenario) sc = load_file(SUITE "/recreate-2-instances.ini", o);
-    g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
-    Violations v = { 0 };
-    guint64 evacuations = 0;
-    for (guint rep = 0; rep < 3; rep++) {
-      g_autoptr(Model) model = model_new(sc, cal, rep, FALSE);
-      step_and_watch(model, &v);
-      evacuations += model->result.evacuations;
-    }
-    g_test_message("%s: %" G_GUINT64_FORMAT " evacuations; instants with two copies %u, "
-                   "an evacuating copy %u, two away %u",
-                   cases[i].policy, evacuations, v.two_copies, v.evacuating, v.two_away);
-    g_assert_cmpuint(evacuations, >, 0);
-    g_assert_cmpint(v.two_copies > 0, ==, cases[i].two_copies);
-    g_assert_cmpint(v.evacuating > 0, ==, cases[i].two_copies);
-    g_assert_cmpint(v.two_away > 0, ==, cases[i].two_away);
-  }
-}
-
 /* ---- the command ---- */
 
 /* Exit codes: 0 when everything passes, 1 when an expectation fails, 2 on bad input (a missing
@@ -889,7 +776,6 @@ main(int argc, char **argv)
                                             (int) (strlen(base) - strlen(".ini")), base);
     g_test_add_data_func(name, path, test_suite_file);
   }
-  g_test_add_func("/zdsim/check/recreate-rule", test_recreate_rule);
   g_test_add_func("/zdsim/check/cli-exit-codes", test_cli_exit_codes);
   g_test_add_func("/zdsim/check/cli-baseline", test_cli_baseline);
   g_test_add_func("/zdsim/check/wrong-policy", test_wrong_policy);

@@ -1,4 +1,4 @@
-/* test-dist.c: tests of the generator, the distributions and the unit parsers of dist.c.
+/* test-dist.c: tests of the generator and the distributions of dist.c.
  *
  * Statistical tests use fixed seeds, so they cannot flake; their tolerances are 5 standard
  * errors (a correct implementation fails such a check with probability below 1e-6), so a
@@ -687,300 +687,36 @@ test_to_string(void)
   }
 }
 
-/* --- Durations ---------------------------------------------------------------------- */
-
+/* Inter-arrival times of a Poisson process are exponential with mean 1/rate = 3600 s and
+ * standard deviation 3600 s; the mean of N = 100000 has standard error 3600 / sqrt(N) =
+ * 11.4 s, and the test allows 5 standard errors (57 s). The rounding to whole µs is at most
+ * 0.5 µs per draw. Fixed seed, so the result never changes between runs. */
 static void
-test_duration_parse(void)
+test_poisson(void)
 {
-  static const struct {
-    const char *text;
-    gint64 us;
-  } good[] = {
-      {"0", 0},
-      {"0s", 0},
-      {"0.0", 0},
-      {"1w", 7 * 24 * 3600 * SECOND}, /* 604800000000 */
-      {"250ms", 250000},
-      {"10s", 10 * SECOND},
-      {"5m", 5 * 60 * SECOND},
-      {"2h", 2 * 3600 * SECOND},
-      {"3d", 3 * 86400 * SECOND},
-      {"100us", 100},
-      {"10S", 10 * SECOND},
-      {" 7 d ", 7 * DAY},
-      {"1.5h", 3 * HOUR / 2},
-      {"0.1w", WEEK / 10},
-      {"1.25s", 1250000},
-      {"0.0000005s", 1},  /* half a µs rounds up */
-      {"0.00000049s", 0}, /* just below half */
-      {"2.5us", 3},
-      {"1.000000000000000000000001s", SECOND},
-      {"0.3333333333333333333333333w", WEEK / 3}, /* 201600000000 exactly divisible */
-      {"15250284w", G_GINT64_CONSTANT(15250284) * WEEK},
-      {"9223372036854775806us", G_MAXINT64 - 1},
-  };
-  static const struct {
-    const char *text;
-    const char *fragment;
-  } bad[] = {
-      {"", "empty; expected a duration with a unit: 250ms, 10s, 5m, 2h, 3d or 1w"},
-      {"   ", "empty"},
-      {"5", "5: the unit is missing; expected a duration with a unit"},
-      {"-5s", "-5s: a duration must not be negative"},
-      {"5x", "unknown unit “x”; expected one of the units us, ms, s, m, h, d, w"},
-      {"5 parsecs", "unknown unit “parsecs”"},
-      {"1h30m", "unexpected “30m” after the unit"},
-      {"9223372036854775807us", "too large"},
-      {"15250285w", "too large"},
-      {"99999999999999999999s", "too large"},
-      {"nan", "expected a duration with a unit"},
-      {"inf", "expected a duration with a unit"},
-      {"1e3s", "unknown unit “e”"},
-      {".5s", "expected a duration with a unit"},
-      {"5.s", "expected a duration with a unit"},
-      {"+5s", "expected a duration with a unit"},
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
-    g_autoptr(GError) error = NULL;
-    gint64 us = -1;
-
-    g_test_message("%s", good[i].text);
-    g_assert_true(dist_parse_duration(good[i].text, &us, &error));
-    g_assert_no_error(error);
-    g_assert_cmpint(us, ==, good[i].us);
-  }
-  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
-    g_autoptr(GError) error = NULL;
-    gint64 us = -1;
-
-    g_assert_false(dist_parse_duration(bad[i].text, &us, &error));
-    g_assert_error(error, DIST_ERROR, DIST_ERROR_PARSE);
-    if (strstr(error->message, bad[i].fragment) == NULL)
-      g_error("dist_parse_duration(\"%s\"): message “%s” lacks “%s”", bad[i].text,
-              error->message, bad[i].fragment);
-    g_assert_cmpint(us, ==, -1);
-  }
-}
-
-static void
-test_duration_format(void)
-{
-  static const struct {
-    gint64 us;
-    const char *text;
-  } cases[] = {
-      {WEEK, "1w"},
-      {90 * SECOND, "90s"},
-      {5 * MINUTE, "5m"},
-      {250000, "250ms"},
-      {1500000, "1500ms"},
-      {0, "0s"},
-      {100, "100us"},
-      {1, "1us"},
-      {DAY, "1d"},
-      {8 * DAY, "8d"},
-      {HOUR, "1h"},
-      {90 * MINUTE, "90m"},
-      {2 * WEEK, "2w"},
-      {G_MAXINT64 - 1, "9223372036854775806us"},
-  };
-  static const gint64 unit_us[] = {1, 1000, SECOND, MINUTE, HOUR, DAY, WEEK};
+  const double rate = 1.0 / 3600.0;
+  const int n = 100000;
   DistRng rng;
-
-  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autofree char *s = dist_format_duration(cases[i].us);
-    g_assert_cmpstr(s, ==, cases[i].text);
+  dist_rng_seed(&rng, 42, 7);
+  gint64 now = 0;
+  for (int i = 0; i < n; i++) {
+    gint64 next = dist_poisson_next(rate, now, &rng);
+    g_assert_cmpint(next, >=, now);
+    now = next;
   }
+  double mean_s = (double) now / (double) DIST_USEC_PER_SEC / n;
+  double se = 3600.0 / sqrt((double) n);
+  g_assert_cmpfloat(fabs(mean_s - 3600.0), <, 5 * se);
 
-  /* Everything written reads back exactly: arbitrary values and whole multiples of each
-   * unit. */
-  dist_rng_seed(&rng, 5, 0);
-  for (guint i = 0; i < 2000; i++) {
-    gint64 x = i % 2 == 0 ? (gint64) dist_rng_below(&rng, (guint64) G_MAXINT64)
-                          : (gint64) dist_rng_below(&rng, 1000000) *
-                                unit_us[dist_rng_below(&rng, G_N_ELEMENTS(unit_us))];
-    g_autofree char *s = dist_format_duration(x);
-    g_autoptr(GError) error = NULL;
-    gint64 y = -1;
-
-    g_assert_true(dist_parse_duration(s, &y, &error));
-    g_assert_no_error(error);
-    g_assert_cmpint(y, ==, x);
-  }
-}
-
-/* --- Rates and percentages ---------------------------------------------------------- */
-
-static void
-test_rate_parse(void)
-{
-  const double week = 604800.0;
-  const struct {
-    const char *text;
-    double per_s;
-  } good[] = {
-      {"3/w", 3.0 / week},
-      {"1/12w", 1.0 / (12.0 * week)},
-      {"2/d", 2.0 / 86400.0},
-      {"0.5/h", 0.5 / 3600.0},
-      {"1/30s", 1.0 / 30.0},
-      {"0", 0.0},
-      {"0/w", 0.0},
-      {" 3 / W ", 3.0 / week},
-      {"1/1.5h", 1.0 / 5400.0},
-      {"10/s", 10.0},
-      {"1/250ms", 4.0},
-      {"0.1/w", 0.1 / week},
-      {"1/26w", 1.0 / (26.0 * week)},
-  };
-  static const struct {
-    const char *text;
-    const char *fragment;
-  } bad[] = {
-      {"", "empty; expected a rate like 3/w, 1/12w, 2/d, 0.5/h or 0"},
-      {"-3/w", "a rate must not be negative"},
-      {"3", "3: the “/PERIOD” is missing"},
-      {"3w", "the “/PERIOD” is missing"},
-      {"3/y", "unknown period unit “y”"},
-      {"3/", "the period unit is missing"},
-      {"3/12", "the period unit is missing"},
-      {"3/0w", "the period must be longer than 0"},
-      {"x/w", "x/w: expected a rate"},
-      {"nan/w", "expected a rate"},
-      {"3/w extra", "unexpected “extra” after the unit"},
-      {"3/-1w", "the period unit is missing"},
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
-    g_autoptr(GError) error = NULL;
-    double r = -1.0;
-
-    g_test_message("%s", good[i].text);
-    g_assert_true(dist_parse_rate(good[i].text, &r, &error));
-    g_assert_no_error(error);
-    assert_rel(r, good[i].per_s, 1e-15);
-  }
-  /* Both sides are the correctly rounded 1 / 7257600, so exactly equal. */
-  {
-    double r = 0.0;
-    g_assert_true(dist_parse_rate("1/12w", &r, NULL));
-    assert_same_double(r, 1.0 / (12.0 * 604800.0));
-  }
-  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
-    g_autoptr(GError) error = NULL;
-    double r = -1.0;
-
-    g_assert_false(dist_parse_rate(bad[i].text, &r, &error));
-    g_assert_error(error, DIST_ERROR, DIST_ERROR_PARSE);
-    if (strstr(error->message, bad[i].fragment) == NULL)
-      g_error("dist_parse_rate(\"%s\"): message “%s” lacks “%s”", bad[i].text,
-              error->message, bad[i].fragment);
-  }
-}
-
-static void
-test_rate_format(void)
-{
-  const double week = 604800.0;
-  const struct {
-    double per_s;
-    const char *text;
-  } cases[] = {
-      {3.0 / week, "3/w"},
-      {1.0 / (12.0 * week), "1/12w"},
-      {1.0 / (26.0 * week), "1/26w"},
-      {0.0, "0"},
-      {2.0 / 86400.0, "14/w"},
-      {1.0 / 30.0, "20160/w"},
-      {0.25 / week, "1/4w"},
-      {0.3 / week, "0.3/w"},
-      {0.1 / week, "1/10w"},
-      {2.5 / week, "2.5/w"},
-      {1e-5 / week, "1/100000w"},
-      {3e-5 / week, "0.00003/w"},
-      {1234.5 / week, "1234.5/w"},
-  };
-  DistRng rng;
-
-  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autofree char *s = dist_format_rate(cases[i].per_s);
-    g_assert_cmpstr(s, ==, cases[i].text);
-  }
-
-  /* dist.h: the text reads back within 1e-12 relative, over rates from 1e-12 to 1e3 per
-   * second, including near-whole per-week counts and near-whole periods. */
-  dist_rng_seed(&rng, 6, 0);
-  for (guint i = 0; i < 3000; i++) {
-    double r;
-    switch (i % 3) {
-    case 0:
-      r = pow(10.0, -12.0 + 15.0 * dist_rng_double(&rng));
-      break;
-    case 1:
-      r = (double) (1 + dist_rng_below(&rng, 1000)) / week * (1.0 + 1e-14);
-      break;
-    default:
-      r = 1.0 / ((double) (1 + dist_rng_below(&rng, 1000)) * week) * (1.0 - 1e-14);
-      break;
-    }
-    {
-      g_autofree char *s = dist_format_rate(r);
-      g_autoptr(GError) error = NULL;
-      double back = -1.0;
-
-      if (!dist_parse_rate(s, &back, &error))
-        g_error("dist_format_rate(%.17g) = “%s”: %s", r, s, error->message);
-      assert_rel(back, r, 1e-12);
-    }
-  }
-}
-
-static void
-test_percent(void)
-{
-  static const struct {
-    const char *text;
-    double fraction;
-  } good[] = {
-      {"99.95%", 0.9995}, {"100%", 1.0},    {"0%", 0.0},
-      {"50 %", 0.5},      {" 99.999% ", 0.99999}, {"12.5%", 0.125},
-      {"100.000%", 1.0},
-  };
-  static const struct {
-    const char *text;
-    const char *fragment;
-  } bad[] = {
-      {"99.95", "99.95: the % sign is missing; expected a percentage from 0% to 100%, like 99.95%"},
-      {"101%", "above 100%"},
-      {"100.01%", "above 100%"},
-      {"-1%", "must not be negative"},
-      {"%", "expected a percentage"},
-      {"abc%", "expected a percentage"},
-      {"5%%", "unexpected “%” after the % sign"},
-      {"0.9995", "the % sign is missing"},
-      {"", "empty; expected a percentage"},
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
-    g_autoptr(GError) error = NULL;
-    double f = -1.0;
-
-    g_assert_true(dist_parse_percent(good[i].text, &f, &error));
-    g_assert_no_error(error);
-    /* Correctly rounded: the same double as the C literal. */
-    assert_same_double(f, good[i].fraction);
-  }
-  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
-    g_autoptr(GError) error = NULL;
-    double f = -1.0;
-
-    g_assert_false(dist_parse_percent(bad[i].text, &f, &error));
-    g_assert_error(error, DIST_ERROR, DIST_ERROR_PARSE);
-    if (strstr(error->message, bad[i].fragment) == NULL)
-      g_error("dist_parse_percent(\"%s\"): message “%s” lacks “%s”", bad[i].text,
-              error->message, bad[i].fragment);
-  }
+  g_assert_cmpint(dist_poisson_next(0.0, 5, &rng), ==, DIST_NEVER);
+  g_assert_cmpint(dist_poisson_next(-1.0, 5, &rng), ==, DIST_NEVER);
+  g_assert_cmpint(dist_poisson_next(NAN, 5, &rng), ==, DIST_NEVER);
+  g_assert_cmpint(dist_poisson_next(1.0, DIST_NEVER, &rng), ==, DIST_NEVER);
+  /* A mean of 1e300 s overflows any clock. */
+  g_assert_cmpint(dist_poisson_next(1e-300, 0, &rng), ==, DIST_NEVER);
+  /* A mean of 1000 s from 10 µs before the end of time: overflow unless the draw is under
+   * 10 µs, which has probability 1e-8 (and the seed is fixed). */
+  g_assert_cmpint(dist_poisson_next(1e-3, G_MAXINT64 - 10, &rng), ==, DIST_NEVER);
 }
 
 int
@@ -999,14 +735,10 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/dist/truncated-normal", test_truncated_normal);
   g_test_add_func("/zdsim/dist/sample-draws", test_sample_draws);
   g_test_add_func("/zdsim/dist/sample-clamp", test_sample_clamp);
+  g_test_add_func("/zdsim/dist/poisson-next", test_poisson);
   g_test_add_func("/zdsim/dist/parse-good", test_parse_good);
   g_test_add_func("/zdsim/dist/parse-bad", test_parse_bad);
   g_test_add_func("/zdsim/dist/to-string", test_to_string);
-  g_test_add_func("/zdsim/dist/duration-parse", test_duration_parse);
-  g_test_add_func("/zdsim/dist/duration-format", test_duration_format);
-  g_test_add_func("/zdsim/dist/rate-parse", test_rate_parse);
-  g_test_add_func("/zdsim/dist/rate-format", test_rate_format);
-  g_test_add_func("/zdsim/dist/percent", test_percent);
 
   return g_test_run();
 }

@@ -136,15 +136,6 @@ test_hold_and_horizon(void)
   engine_run(engine, G_MAXINT64);
   g_assert_cmpuint(r.seen->len, ==, 100000 + 16);
   g_assert_cmpuint(engine_pending(engine), ==, 0);
-  /* Reset empties the engine and zeroes the clock and the count. */
-  engine_reset(engine);
-  engine_schedule(engine, 5, 0, 0, 0, 5);
-  EngineHandle old = engine_schedule(engine, 6, 0, 0, 0, 6);
-  engine_reset(engine);
-  g_assert_cmpuint(engine_pending(engine), ==, 0);
-  g_assert_cmpint(engine_now(engine), ==, 0);
-  g_assert_cmpuint(engine_events(engine), ==, 0);
-  g_assert_false(engine_cancel(engine, old));
   g_array_free(r.seen, TRUE);
 }
 

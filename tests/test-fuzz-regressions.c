@@ -71,7 +71,7 @@ build_long_sweep(void)
 /* Every finding of the fuzzing work, minimised: inputs the fuzzers reported, and inputs
  * found while reading the code they ran (the report of issue 9 has the details). */
 static const FuzzCase cases[] = {
-  /* dist_parse_rate accepted a count of 1e299 per µs (1e305 /s); dist_format_rate printed it
+  /* units_parse_rate accepted a count of 1e299 per µs (1e305 /s); units_format_rate printed it
    * as "0/w" because the count per week overflows to infinity, so the rate did not read
    * back (and scenario_to_string turned such a rate into 0). */
   { "rate-too-large-to-print", "values",

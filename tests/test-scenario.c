@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "zdsim/scenario.h"
+#include "zdsim/units.h"
 
 #define PATH "dir/test.ini"
 #define USEC DIST_USEC_PER_SEC
@@ -15,7 +16,7 @@
 /* z_0.95, the standard normal 95th percentile (lognormal p95 = median * exp(z * sigma)). */
 #define Z95 1.6448536269514722
 
-/* Relative tolerances. Rates: dist_format_rate reads back within 1e-12 (dist.h). Parameters
+/* Relative tolerances. Rates: units_format_rate reads back within 1e-12 (units.h). Parameters
  * of distributions and fractions parsed from text: exact to a few ulps. Distributions after
  * a text round trip: their text is exact to the µs, which for the smallest parameter used
  * here (50 ms) is a relative 1e-5 at worst, so 1e-5. */
@@ -1066,7 +1067,7 @@ test_key_sources(void)
       } else {
         gint64 us = 0;
         g_autoptr(GError) error = NULL;
-        g_assert_true(dist_parse_duration(ends[e], &us, &error));
+        g_assert_true(units_parse_duration(ends[e], &us, &error));
         g_assert_cmpint(us, >, 0);
       }
     }

@@ -902,6 +902,114 @@ test_locked(void)
   rm_rf(dir);
 }
 
+/* Ids as people and URLs write them: digits only, 1 to G_MAXINT64; anything beyond is
+ * refused as too large (never clamped to G_MAXINT64, which would name another run). */
+static void
+test_parse_id(void)
+{
+  static const struct {
+    const char *text;
+    gboolean ok;
+    gint64 id;
+    const char *says; /* part of the message when refused */
+  } cases[] = {
+    { "1", TRUE, 1, NULL },
+    { "42", TRUE, 42, NULL },
+    { "007", TRUE, 7, NULL },
+    { "9223372036854775807", TRUE, G_MAXINT64, NULL },
+    { "9223372036854775808", FALSE, 0, "run id '9223372036854775808' is too large" },
+    { "99999999999999999999", FALSE, 0, "too large: ids go up to 9223372036854775807" },
+    { "0", FALSE, 0, "expected a run id (a positive number, see zdsim list), got '0'" },
+    { "000", FALSE, 0, "got '000'" },
+    { "", FALSE, 0, "got ''" },
+    { "-1", FALSE, 0, "got '-1'" },
+    { "+1", FALSE, 0, "got '+1'" },
+    { " 1", FALSE, 0, "got ' 1'" },
+    { "1 ", FALSE, 0, "got '1 '" },
+    { "1x", FALSE, 0, "got '1x'" },
+    { "99999999999999999999x", FALSE, 0, "expected a run id" },
+    { "0x10", FALSE, 0, "expected a run id" },
+    { "1e3", FALSE, 0, "expected a run id" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(GError) error = NULL;
+    gint64 id = -5;
+    gboolean ok = store_parse_id(cases[i].text, "run", &id, &error);
+    g_test_message("'%s': %s", cases[i].text, error != NULL ? error->message : "ok");
+    g_assert_cmpint(ok, ==, cases[i].ok);
+    if (ok) {
+      g_assert_no_error(error);
+      g_assert_cmpint(id, ==, cases[i].id);
+    } else {
+      g_assert_error(error, STORE_ERROR, STORE_ERROR_BAD_ID);
+      g_assert_nonnull(strstr(error->message, cases[i].says));
+      g_assert_cmpint(id, ==, -5);
+    }
+  }
+  /* The message names what the id is of. */
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+  g_assert_false(store_parse_id("x", "sweep", &id, &error));
+  g_assert_nonnull(strstr(error->message, "expected a sweep id"));
+}
+
+/* The baseline of a scenario is its newest stored run with the same text and overrides that
+ * is not part of a sweep: runs with other overrides, other text or inside a sweep never are. */
+static void
+test_find_baseline(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *path = g_build_filename(dir, "baseline.db", NULL);
+  g_autoptr(Store) store = open_store(path);
+  const char *const two[] = { "scenario.replications=2", NULL };
+  const char *const three[] = { "scenario.replications=3", NULL };
+  g_autoptr(Scenario) sc = load_text(quick_ini, "quick.ini", two);
+  g_autoptr(Scenario) other_overrides = load_text(quick_ini, "quick.ini", three);
+  g_autofree char *edited = g_strconcat(quick_ini, "# edited\n", NULL);
+  g_autoptr(Scenario) other_text = load_text(edited, "quick.ini", two);
+  g_autoptr(GError) error = NULL;
+
+  /* Nothing stored: no baseline, and no error. */
+  g_autoptr(StoreRun) none = store_find_baseline(store, sc, &error);
+  g_assert_no_error(error);
+  g_assert_null(none);
+
+  g_autoptr(RunResult) r = execute(sc, FALSE);
+  g_autoptr(RunResult) r3 = execute(other_overrides, FALSE);
+  g_autoptr(RunResult) re = execute(other_text, FALSE);
+  g_assert_cmpint(store_save_run(store, r, &error), ==, 1);
+  g_assert_cmpint(store_save_run(store, r, &error), ==, 2);
+  g_assert_cmpint(store_save_run(store, r3, &error), ==, 3);
+  g_assert_cmpint(store_save_run(store, re, &error), ==, 4);
+  /* A sweep of the same input: its run (5) is newer but never a baseline. */
+  g_autoptr(GPtrArray) axes = g_ptr_array_new();
+  g_autoptr(GPtrArray) results = g_ptr_array_new();
+  g_autoptr(GPtrArray) points = g_ptr_array_new();
+  const char *const no_point[] = { NULL };
+  g_ptr_array_add(results, r);
+  g_ptr_array_add(points, (gpointer) no_point);
+  g_assert_cmpint(store_save_sweep(store, "sweep", sc, axes, results, points, &error), ==, 1);
+  g_assert_no_error(error);
+
+  const struct {
+    const Scenario *sc;
+    gint64 id;
+  } cases[] = {
+    { sc, 2 },
+    { other_overrides, 3 },
+    { other_text, 4 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(StoreRun) base = store_find_baseline(store, cases[i].sc, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(base);
+    g_assert_cmpint(base->info->id, ==, cases[i].id);
+  }
+  rm_rf(dir);
+}
+
+
+
 /* ---- sweeps ---- */
 
 static const char sweep_ini[] = "[scenario]\n"
@@ -1061,6 +1169,84 @@ write_file(const char *dir, const char *name, const char *text)
 {
   g_autofree char *path = g_build_filename(dir, name, NULL);
   g_assert_true(g_file_set_contents(path, text, -1, NULL));
+}
+
+/* Issue 18: PRAGMA user_version is any 32-bit number, and a version zdsim does not know (below
+ * 0, or above STORE_SCHEMA_VERSION) once made `run` index migrations[-1] and `list` read the
+ * runs as version 1. Every way in refuses such a file, naming it and its version, and the
+ * file keeps every byte. */
+static void
+test_unknown_version(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *path = g_build_filename(dir, "odd.db", NULL);
+  write_file(dir, "quick.ini", quick_ini);
+  g_autofree char *bin = zdsim_bin(); /* NULL: the command-line half is skipped */
+  const struct {
+    int version;
+    StoreError code;
+  } cases[] = {
+    { -1, STORE_ERROR_NOT_DATABASE },
+    { G_MININT32, STORE_ERROR_NOT_DATABASE },
+    { STORE_SCHEMA_VERSION + 1, STORE_ERROR_TOO_NEW },
+    { G_MAXINT32, STORE_ERROR_TOO_NEW },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    /* A real zdsim database with one run, then the version changed by another program. */
+    g_unlink(path);
+    {
+      g_autoptr(Store) store = open_store(path);
+      const char *const o[] = { "scenario.replications=2", NULL };
+      g_autoptr(Scenario) sc = load_text(quick_ini, "quick.ini", o);
+      g_autoptr(RunResult) r = execute(sc, FALSE);
+      g_autoptr(GError) error = NULL;
+      g_assert_cmpint(store_save_run(store, r, &error), ==, 1);
+    }
+    sqlite3 *db = raw_open(path);
+    g_autofree char *set = g_strdup_printf("PRAGMA user_version = %d", cases[i].version);
+    raw_exec(db, set);
+    sqlite3_close(db);
+    g_autofree char *says = g_strdup_printf("schema version %d", cases[i].version);
+    g_autofree char *before = NULL;
+    gsize before_len = 0;
+    g_assert_true(g_file_get_contents(path, &before, &before_len, NULL));
+
+    for (int ro = 0; ro < 2; ro++) {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(Store) store =
+          store_open(path, ro ? STORE_OPEN_READ_ONLY : STORE_OPEN_DEFAULT, &error);
+      g_assert_null(store);
+      g_assert_error(error, STORE_ERROR, (gint) cases[i].code);
+      g_test_message("%s", error->message);
+      g_assert_nonnull(strstr(error->message, path));
+      g_assert_nonnull(strstr(error->message, says));
+    }
+    static const char *const commands[] = {
+      "list --db odd.db",
+      "run --jobs 2 --db odd.db quick.ini",
+      "show --db odd.db 1",
+    };
+    for (guint c = 0; bin != NULL && c < G_N_ELEMENTS(commands); c++) {
+      g_auto(Spawned) out = { 0 };
+      run_zdsim(bin, dir, commands[c], NULL, &out);
+      g_test_message("%s: %d %s", commands[c], out.status, out.err);
+      g_assert_cmpint(out.status, ==, 2);
+      g_assert_nonnull(strstr(out.err, "odd.db"));
+      g_assert_nonnull(strstr(out.err, says));
+      g_assert_cmpstr(out.out, ==, "");
+    }
+
+    g_autofree char *after = NULL;
+    gsize after_len = 0;
+    g_assert_true(g_file_get_contents(path, &after, &after_len, NULL));
+    g_assert_cmpmem(before, before_len, after, after_len);
+    /* A reader of a WAL database may leave an empty -wal beside it, but nothing in it. */
+    g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+    GStatBuf st;
+    if (g_stat(wal, &st) == 0)
+      g_assert_cmpint(st.st_size, ==, 0);
+  }
+  rm_rf(dir);
 }
 
 /* `run` stores and `show` prints the same report; where the database comes from (--db, then
@@ -1317,8 +1503,11 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/refused", test_refused);
   g_test_add_func("/zdsim/store/cannot-open", test_cannot_open);
   g_test_add_func("/zdsim/store/locked", test_locked);
+  g_test_add_func("/zdsim/store/parse-id", test_parse_id);
+  g_test_add_func("/zdsim/store/find-baseline", test_find_baseline);
   g_test_add_func("/zdsim/store/sweep-saved", test_sweep_saved);
   g_test_add_func("/zdsim/store/cli-run-show", test_cli_run_show);
+  g_test_add_func("/zdsim/store/unknown-version", test_unknown_version);
   g_test_add_func("/zdsim/store/cli-sweep-compare", test_cli_sweep_compare);
   g_test_add_func("/zdsim/store/two-writers", test_two_writers);
   g_test_add_func("/zdsim/store/killed-sweep", test_killed_sweep);

@@ -4,8 +4,8 @@
  * instants "tue 02:00, thu 02:00 Europe/Amsterdam" is parsed once and expanded once, at run
  * start, into a sorted list of [start, end) intervals in simulation time (µs since the
  * scenario's start instant) with GDateTime/GTimeZone, so daylight-saving changes are exact and
- * nothing consults the calendar per event. Not for random draws (dist.h), though it offers
- * Poisson arrival times drawn from a replication's generator. */
+ * nothing consults the calendar per event. Not for random draws, Poisson arrival times
+ * included (dist.h). */
 #pragma once
 
 #include <glib.h>
@@ -126,11 +126,6 @@ gint64 calendar_overlap(const GArray *intervals, gint64 a, gint64 b);
  * amortised. Any sequence of t is allowed (a step back costs a binary search); @hint may be
  * NULL. An instant (zero-length interval) contains nothing. */
 gboolean calendar_contains(const GArray *intervals, gint64 t, guint *hint);
-
-/* The next arrival of a Poisson process of @rate_per_s events per second after @now:
- * now + an exponential draw rounded to the µs (one dist_rng_double() draw); DIST_NEVER when
- * the rate is 0 or less (or NaN) or when the arrival would lie beyond G_MAXINT64. */
-gint64 calendar_poisson_next(double rate_per_s, gint64 now, DistRng *rng);
 
 /* Simulation time of a calendar instant for a run starting at @start (may be negative). */
 gint64 calendar_time_of(GDateTime *start, GDateTime *instant);

@@ -40,6 +40,10 @@ int cli_error(const CliCommand *cmd, const GError *error);
 Scenario *cli_load_scenario(const char *path, char **sets, int replications, const char *seed,
                             GError **error);
 
+/* The database to use: @option (--db) when set, else $ZDSIM_DB, else "zdsim.db" in the working
+ * directory. Returns: (transfer none) @option, the environment's string or a literal. */
+const char *cli_db_path(const char *option);
+
 /* A progress bar on stderr for run_execute(): only on a terminal and only once the work has
  * taken more than a second. */
 typedef struct {
@@ -68,9 +72,6 @@ int cli_show(const CliCommand *cmd, int argc, char **argv);
 int cli_compare(const CliCommand *cmd, int argc, char **argv);
 int cli_sweep(const CliCommand *cmd, int argc, char **argv);
 int cli_recommend(const CliCommand *cmd, int argc, char **argv);
-/* The database to use: @option (--db) when set, else $ZDSIM_DB, else "zdsim.db" in the working
- * directory. Returns: (transfer none) @option, the environment's string or a literal. */
-const char *cli_db_path(const char *option);
 int cli_check(const CliCommand *cmd, int argc, char **argv);
 /* sim/cli_serve.c: the dashboard. */
 int cli_serve(const CliCommand *cmd, int argc, char **argv);

@@ -1,8 +1,9 @@
-/* dist.h: random numbers, random distributions and the units of scenario files.
+/* dist.h: random numbers and random distributions.
  *
  * Every replication owns one DistRng; nothing here touches global state, so replications
- * can run on any thread in any order and still draw the same numbers. Not for calendars
- * (calendar.h) or for scenario keys (scenario.h).
+ * can run on any thread in any order and still draw the same numbers. Not for the units of
+ * scenario files (units.h, whose parsers read a distribution's parameters), calendars
+ * (calendar.h) or scenario keys (scenario.h).
  *
  * The generator is xoshiro256** (Blackman and Vigna, 2018), seeded through splitmix64 from
  * (seed, stream): integer arithmetic only, so the same seed gives the same raw draws on
@@ -56,6 +57,11 @@ double dist_rng_double(DistRng *rng);
  * with probability below n / 2^64). */
 guint64 dist_rng_below(DistRng *rng, guint64 n);
 
+/* The next arrival of a Poisson process of @rate_per_s events per second after @now:
+ * now + an exponential draw rounded to the µs (one dist_rng_double() draw); DIST_NEVER when
+ * the rate is 0 or less (or NaN) or when the arrival would lie beyond G_MAXINT64. */
+gint64 dist_poisson_next(double rate_per_s, gint64 now, DistRng *rng);
+
 typedef enum {
   DIST_NONE,      /* never happens: samples are DIST_NEVER */
   DIST_CONSTANT,  /* a = value (µs) */
@@ -96,28 +102,5 @@ double dist_quantile(const Dist *dist, double p);
 /* The text form that dist_parse reads back to the same distribution.
  * Returns: (transfer full) a string to free with g_free(). */
 char *dist_to_string(const Dist *dist);
-
-/* Parses a duration: a number with a unit, "250ms 10s 5m 2h 3d 1w" (also "us"), or "0".
- * The number may have decimals ("1.5h"); the value is converted exactly and rounded to the
- * nearest µs, halves up. Negative, unitless non-zero and too large (>= DIST_NEVER)
- * values are errors (DIST_ERROR_PARSE). Result in µs. */
-gboolean dist_parse_duration(const char *text, gint64 *out_us, GError **error);
-
-/* The exact text for a duration in µs, in the largest unit that divides it ("1w", "90s",
- * "5m", "250ms", "1500ms", "100us", "0s"); dist_parse_duration() reads it back exactly
- * (for @us >= 0). Returns: (transfer full). */
-char *dist_format_duration(gint64 us);
-
-/* Parses a rate "3/w", "1/12w", "2/d", "0.5/h", "1/30s" or "0" into events per second:
- * COUNT/[N]UNIT, COUNT >= 0, N > 0, UNIT one of us ms s m h d w. Errors: DIST_ERROR_PARSE. */
-gboolean dist_parse_rate(const char *text, double *out_per_s, GError **error);
-
-/* The text form of a rate in events per second, as "3/w", "1/12w" or "2.5/w"; it reads back
- * (dist_parse_rate) within 1e-12 relative. "0" for 0. Returns: (transfer full). */
-char *dist_format_rate(double per_s);
-
-/* Parses a percentage "99.95%" into a fraction (0.9995, correctly rounded). The % sign is
- * required; the value must lie in [0 %, 100 %]. Errors: DIST_ERROR_PARSE. */
-gboolean dist_parse_percent(const char *text, double *out_fraction, GError **error);
 
 G_END_DECLS

@@ -14,7 +14,7 @@
  *   is dropped (lazy deletion), so sifting moves heap entries only and never writes into the
  *   slot table, and the earliest entry is always a pending event. Arrays only grow, so once
  *   warm (after the largest number of entries has been seen) scheduling, cancelling and
- *   dispatching allocate nothing; engine_reset() keeps the arrays for the next replication.
+ *   dispatching allocate nothing.
  *
  * Errors.
  *   Scheduling in the past or cancelling with a stale handle are programming errors: the first
@@ -59,9 +59,6 @@ Engine *engine_new(EngineDispatch dispatch, void *ctx);
 void engine_free(Engine *engine);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Engine, engine_free)
 
-/* Drops every pending event and sets the clock and the event count to 0, keeping the memory. */
-void engine_reset(Engine *engine);
-
 /* Schedules an event at @time (>= now) with @priority (0..255, lower first within an instant).
  * Returns: a handle for engine_cancel(). */
 EngineHandle engine_schedule(Engine *engine, gint64 time, guint8 priority, guint32 kind,
@@ -78,9 +75,11 @@ guint64 engine_run(Engine *engine, gint64 until);
 void engine_stop(Engine *engine);
 
 gint64 engine_now(const Engine *engine);
-guint64 engine_events(const Engine *engine);  /* dispatched since new or reset */
-guint engine_pending(const Engine *engine);
+guint64 engine_events(const Engine *engine);  /* dispatched since engine_new() */
 
+/* Observers for tests and benchmarks, which step a model instant by instant or check the
+ * lazy deletion; the simulation itself needs neither. */
+guint engine_pending(const Engine *engine);
 /* The time of the earliest pending event, or G_MAXINT64 when none is pending. */
 gint64 engine_next_time(const Engine *engine);
 

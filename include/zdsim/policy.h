@@ -32,7 +32,9 @@ extern const Policy policy_stop_start; /* stop everything on the cell, then star
 /* The policy called @name, or NULL when none is. */
 const Policy *policy_lookup(const char *name);
 
-/* The names of the selectable policies, comma separated, for messages. Static string. */
+/* The names of the built-in policies in registry order, comma separated, for messages
+ * ("rolling, recreate, stop-start"). Returns: (transfer none) a string that lives as long as
+ * the process. */
 const char *policy_names(void);
 
 /* Makes @policy selectable by name for the rest of the process. For tests only (a deliberately

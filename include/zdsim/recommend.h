@@ -31,7 +31,7 @@ gboolean recommend_meets(const StatsSummary *summary, double target);
 /* A target availability as people write it: "99.95%", "99.95 %" or "99.95" (the sign may be
  * left out, as in the dashboard's form, which prints it beside the field), above 0 % and at
  * most 100 %. Both forms give the same fraction, correctly rounded from the decimal text
- * (dist_parse_percent()), so "99.9" is exactly the double 0.999 and a lower bound of 0.999
+ * (units_parse_percent()), so "99.9" is exactly the double 0.999 and a lower bound of 0.999
  * meets it wherever it is asked. Without the sign a number of at most 1 is refused: "0.9995"
  * is more likely a fraction meaning 99.95 % than a target of 0.9995 %, and reading it either
  * way would recommend silently for the wrong target; "0.9995%" is accepted.

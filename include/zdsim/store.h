@@ -67,6 +67,7 @@ typedef enum {
   STORE_ERROR_NOT_FOUND,    /* no run or sweep with that id */
   STORE_ERROR_FAILED,       /* any other SQLite failure, or a stored scenario that no longer
                                loads */
+  STORE_ERROR_BAD_ID,       /* text that is not a run or sweep id (store_parse_id) */
 } StoreError;
 
 typedef enum {
@@ -153,6 +154,13 @@ StoreRun *store_load_run(Store *store, gint64 id, GError **error);
 void store_run_free(StoreRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreRun, store_run_free)
 
+/* The run a new run of @sc is judged against (`zdsim check --baseline`): the last stored run
+ * of @sc's name with the same input — the same scenario text (by its SHA-256, as the store
+ * keeps it) and the same overrides (--set, --replications, --seed) — that is not part of a
+ * sweep. Returns: (transfer full) the run; NULL with @error unset when there is none, NULL
+ * with @error when the store fails. */
+StoreRun *store_find_baseline(Store *store, const Scenario *sc, GError **error);
+
 /* What a stored sweep is; its runs come from store_list_runs(store, id, NULL, 0, ...). */
 typedef struct {
   gint64 id;
@@ -175,5 +183,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreSweepInfo, store_sweep_info_free)
 GPtrArray *store_list_sweeps(Store *store, guint limit, GError **error);
 /* Sweep @id. Returns: (transfer full) or NULL with @error (STORE_ERROR_NOT_FOUND). */
 StoreSweepInfo *store_load_sweep(Store *store, gint64 id, GError **error);
+
+/* Parses a run or sweep id as people and URLs write it: ASCII digits only (no sign, space or
+ * other text, leading zeros allowed), value from 1 to G_MAXINT64. @what ("run", "sweep")
+ * names the id in the message. Returns: TRUE with *@out set; FALSE with @error
+ * (STORE_ERROR_BAD_ID) otherwise, a value beyond G_MAXINT64 refused as too large rather
+ * than clamped, and *@out untouched. */
+gboolean store_parse_id(const char *text, const char *what, gint64 *out, GError **error);
 
 G_END_DECLS

@@ -1,14 +1,14 @@
 /* fuzz-values.c: libFuzzer target for the value parsers of scenario files (sim/dist.c,
- * sim/calendar.c); not a unit test.
+ * sim/units.c, sim/calendar.c); not a unit test.
  *
- * One input is fed, whole, to every parser: dist_parse, dist_parse_duration,
- * dist_parse_rate, dist_parse_percent, calendar_parse_window, calendar_parse_schedule and
+ * One input is fed, whole, to every parser: dist_parse, units_parse_duration,
+ * units_parse_rate, units_parse_percent, calendar_parse_window, calendar_parse_schedule and
  * calendar_parse_datetime. When it holds a newline, the part after the first one is also read
  * as a date-time and used as the start of a run for expanding the part before it as a window
  * or a schedule. The first eight bytes, read as numbers, feed the formatters directly. The
- * target aborts (a finding) when a promise of dist.h or calendar.h is broken:
+ * target aborts (a finding) when a promise of dist.h, units.h or calendar.h is broken:
  * - a parser returns TRUE and no error, or FALSE and an error of its own domain;
- * - dist_to_string, dist_format_duration, dist_format_rate and calendar_window_to_string give
+ * - dist_to_string, units_format_duration, units_format_rate and calendar_window_to_string give
  *   text that the parser reads back to the same value (rates within 1e-12, distributions to
  *   the µs their text is written in);
  * - a parsed date-time has a UTC form, whose ISO 8601 text reads back to the same instant;
@@ -28,11 +28,12 @@
 
 #include "zdsim/calendar.h"
 #include "zdsim/dist.h"
+#include "zdsim/units.h"
 
 /* Short enough that one input stays well under a millisecond of expansion, long enough to
  * cover a week boundary and, from the starts below, a daylight-saving change. */
 #define FUZZ_VALUES_HORIZON (G_GINT64_CONSTANT(15) * 86400 * DIST_USEC_PER_SEC)
-/* dist_format_rate reads back within 1e-12 relative (dist.h). */
+/* units_format_rate reads back within 1e-12 relative (units.h). */
 #define FUZZ_VALUES_RATE_TOL 1e-12
 
 static void G_GNUC_NORETURN
@@ -73,31 +74,31 @@ fuzz_values_close(double x, double y, double rel, double abs_tol)
 static void
 fuzz_values_duration_round_trip(gint64 us, const char *text)
 {
-  g_autofree char *formatted = dist_format_duration(us);
+  g_autofree char *formatted = units_format_duration(us);
   g_autoptr(GError) error = NULL;
   gint64 back = -1;
-  gboolean ok = dist_parse_duration(formatted, &back, &error);
-  fuzz_values_check_result("dist_parse_duration", ok, error, DIST_ERROR, formatted);
+  gboolean ok = units_parse_duration(formatted, &back, &error);
+  fuzz_values_check_result("units_parse_duration", ok, error, UNITS_ERROR, formatted);
   if (!ok || back != us) {
     g_autofree char *detail = g_strdup_printf(
         "%" G_GINT64_FORMAT " us -> '%s' -> %s (%" G_GINT64_FORMAT ")", us, formatted,
         ok ? "read" : error->message, back);
-    fuzz_values_fail("dist_format_duration does not read back", text, detail);
+    fuzz_values_fail("units_format_duration does not read back", text, detail);
   }
 }
 
 static void
 fuzz_values_rate_round_trip(double per_s, const char *text)
 {
-  g_autofree char *formatted = dist_format_rate(per_s);
+  g_autofree char *formatted = units_format_rate(per_s);
   g_autoptr(GError) error = NULL;
   double back = -1.0;
-  gboolean ok = dist_parse_rate(formatted, &back, &error);
-  fuzz_values_check_result("dist_parse_rate", ok, error, DIST_ERROR, formatted);
+  gboolean ok = units_parse_rate(formatted, &back, &error);
+  fuzz_values_check_result("units_parse_rate", ok, error, UNITS_ERROR, formatted);
   if (!ok || !fuzz_values_close(back, per_s, FUZZ_VALUES_RATE_TOL, 0.0)) {
     g_autofree char *detail = g_strdup_printf("%.17g /s -> '%s' -> %s (%.17g)", per_s,
                                               formatted, ok ? "read" : error->message, back);
-    fuzz_values_fail("dist_format_rate does not read back", text, detail);
+    fuzz_values_fail("units_format_rate does not read back", text, detail);
   }
 }
 
@@ -106,13 +107,13 @@ fuzz_values_durations(const char *text)
 {
   g_autoptr(GError) error = NULL;
   gint64 us = -1;
-  gboolean ok = dist_parse_duration(text, &us, &error);
-  fuzz_values_check_result("dist_parse_duration", ok, error, DIST_ERROR, text);
+  gboolean ok = units_parse_duration(text, &us, &error);
+  fuzz_values_check_result("units_parse_duration", ok, error, UNITS_ERROR, text);
   if (!ok)
     return;
   if (us < 0 || us >= DIST_NEVER) {
     g_autofree char *detail = g_strdup_printf("%" G_GINT64_FORMAT " us", us);
-    fuzz_values_fail("dist_parse_duration accepted a value out of range", text, detail);
+    fuzz_values_fail("units_parse_duration accepted a value out of range", text, detail);
   }
   fuzz_values_duration_round_trip(us, text);
 }
@@ -122,13 +123,13 @@ fuzz_values_rates(const char *text)
 {
   g_autoptr(GError) error = NULL;
   double per_s = -1.0;
-  gboolean ok = dist_parse_rate(text, &per_s, &error);
-  fuzz_values_check_result("dist_parse_rate", ok, error, DIST_ERROR, text);
+  gboolean ok = units_parse_rate(text, &per_s, &error);
+  fuzz_values_check_result("units_parse_rate", ok, error, UNITS_ERROR, text);
   if (!ok)
     return;
   if (!(per_s >= 0.0) || !isfinite(per_s)) {
     g_autofree char *detail = g_strdup_printf("%.17g /s", per_s);
-    fuzz_values_fail("dist_parse_rate accepted a negative or non-finite rate", text, detail);
+    fuzz_values_fail("units_parse_rate accepted a negative or non-finite rate", text, detail);
   }
   fuzz_values_rate_round_trip(per_s, text);
 }
@@ -138,11 +139,11 @@ fuzz_values_percent(const char *text)
 {
   g_autoptr(GError) error = NULL;
   double fraction = -1.0;
-  gboolean ok = dist_parse_percent(text, &fraction, &error);
-  fuzz_values_check_result("dist_parse_percent", ok, error, DIST_ERROR, text);
+  gboolean ok = units_parse_percent(text, &fraction, &error);
+  fuzz_values_check_result("units_parse_percent", ok, error, UNITS_ERROR, text);
   if (ok && !(fraction >= 0.0 && fraction <= 1.0)) {
     g_autofree char *detail = g_strdup_printf("%.17g", fraction);
-    fuzz_values_fail("dist_parse_percent accepted a value outside [0, 1]", text, detail);
+    fuzz_values_fail("units_parse_percent accepted a value outside [0, 1]", text, detail);
   }
 }
 
@@ -448,7 +449,7 @@ fuzz_values_one(const guint8 *data, gsize size)
   double per_s;
   memcpy(&per_s, &probe, sizeof per_s);
   per_s = fabs(per_s);
-  /* Rates whose per-week count still reads back as a finite rate (dist_parse_rate refuses
+  /* Rates whose per-week count still reads back as a finite rate (units_parse_rate refuses
    * COUNT * 1e6 beyond DBL_MAX, that is above about 3e296 per second) and does not
    * underflow. Parsed rates, above, are not limited. */
   if (per_s < 1e290 && per_s > 1e-290)

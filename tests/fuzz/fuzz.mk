@@ -11,7 +11,7 @@
 # Targets (tests/fuzz/fuzz-<target>.c, one LLVMFuzzerTestOneInput each):
 #   scenario  scenario_load_data with --set overrides, the scenario_to_string round trip,
 #             scenario_sweep_points
-#   values    dist_parse, dist_parse_duration, dist_parse_rate, dist_parse_percent,
+#   values    dist_parse, units_parse_duration, units_parse_rate, units_parse_percent,
 #             calendar_parse_window, calendar_parse_schedule, calendar_parse_datetime, their
 #             text round trips and calendar_expand
 #   serve     serve_respond on a small store (no socket, no gnuplot): the request target's

@@ -1,0 +1,467 @@
+/* store_migrate.c: the run store's schema versions: the migration of each version, the
+ * check of what a file says it is before anything touches it, and the upgrade of a file in
+ * one transaction. Not for reading or writing runs (store.c). */
+#include "store-internal.h"
+#include "zdsim/version.h"
+
+/* Version 1. tests/data/store-v1.sql holds what a version-1 database contains; a change here
+ * is a new version with its own migration, never an edit of this one. */
+static gboolean
+migrate_to_v1(Store *s, GError **error)
+{
+  static const char sql[] =
+      "CREATE TABLE sweeps ("
+      "  id INTEGER PRIMARY KEY,"
+      "  kind TEXT NOT NULL CHECK (kind IN ('sweep', 'recommend')),"
+      "  scenario TEXT NOT NULL,"
+      "  path TEXT NOT NULL,"
+      "  scenario_text TEXT NOT NULL,"
+      "  scenario_sha256 TEXT NOT NULL,"
+      "  overrides TEXT NOT NULL,"
+      "  axes TEXT NOT NULL,"
+      "  created TEXT NOT NULL,"
+      "  version TEXT NOT NULL"
+      ");"
+      "CREATE TABLE runs ("
+      "  id INTEGER PRIMARY KEY,"
+      "  created TEXT NOT NULL,"
+      "  scenario TEXT NOT NULL,"
+      "  path TEXT NOT NULL,"
+      "  scenario_text TEXT NOT NULL,"
+      "  scenario_sha256 TEXT NOT NULL,"
+      "  overrides TEXT NOT NULL,"
+      "  seed INTEGER NOT NULL,"
+      "  replications INTEGER NOT NULL CHECK (replications >= 1),"
+      "  policy TEXT NOT NULL,"
+      "  instances INTEGER NOT NULL,"
+      "  horizon_s REAL NOT NULL,"
+      "  version TEXT NOT NULL,"
+      "  events INTEGER NOT NULL,"
+      "  updates INTEGER NOT NULL,"
+      "  wall_s REAL NOT NULL,"
+      "  sweep_id INTEGER REFERENCES sweeps (id) ON DELETE CASCADE,"
+      "  point TEXT"
+      ");"
+      "CREATE INDEX runs_by_scenario ON runs (scenario, id);"
+      "CREATE INDEX runs_by_sweep ON runs (sweep_id, id);"
+      "CREATE TABLE metrics ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  replication INTEGER NOT NULL,"
+      "  metric TEXT NOT NULL,"
+      "  value REAL,"
+      "  PRIMARY KEY (run, metric, replication)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE downtime_by_cause ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  replication INTEGER NOT NULL,"
+      "  cause TEXT NOT NULL,"
+      "  seconds_per_year REAL,"
+      "  PRIMARY KEY (run, cause, replication)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE summaries ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  metric TEXT NOT NULL,"
+      "  mean REAL,"
+      "  sd REAL,"
+      "  lo REAL,"
+      "  hi REAL,"
+      "  PRIMARY KEY (run, metric)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE outages ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  replication INTEGER NOT NULL,"
+      "  seq INTEGER NOT NULL,"
+      "  start_s REAL NOT NULL,"
+      "  end_s REAL NOT NULL,"
+      "  cause TEXT NOT NULL,"
+      "  PRIMARY KEY (run, replication, seq)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE timeline ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  seq INTEGER NOT NULL,"
+      "  t_s REAL NOT NULL,"
+      "  serving INTEGER NOT NULL,"
+      "  starting INTEGER NOT NULL,"
+      "  containers INTEGER NOT NULL,"
+      "  db_up INTEGER NOT NULL,"
+      "  PRIMARY KEY (run, seq)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE update_spans ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  seq INTEGER NOT NULL,"
+      "  start_s REAL NOT NULL,"
+      "  end_s REAL NOT NULL,"
+      "  PRIMARY KEY (run, seq)"
+      ") WITHOUT ROWID;";
+  return store_exec(s, sql, "cannot create the version-1 tables", error);
+}
+
+/* Version 2 (issue 8: storing took 14 % of a 1,000-replication run, most of it spent on
+ * 22,000 one-value rows): one row per replication in `replications`, a column per metric named
+ * as in the JSON, and one per cause named "downtime_by_cause_s.CAUSE" as in `summaries` and
+ * --csv; the values of version 1's `metrics` and `downtime_by_cause` move there. Those two
+ * names become views with version 1's columns, so that queries written for version 1 still
+ * work. Like migrate_to_v1 this is the record of its version: a change is a version 3 with
+ * its own migration, never an edit here. */
+static gboolean
+migrate_to_v2(Store *s, GError **error)
+{
+  static const char create[] =
+      "CREATE TABLE replications ("
+      "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+      "  replication INTEGER NOT NULL,"
+      "  availability REAL,"
+      "  request_availability REAL,"
+      "  business_hours_availability REAL,"
+      "  capacity_availability REAL,"
+      "  reported_availability REAL,"
+      "  downtime_per_year_s REAL,"
+      "  downtime_outside_portal_window_per_year_s REAL,"
+      "  outages_per_year REAL,"
+      "  mean_outage_s REAL,"
+      "  max_outage_s REAL,"
+      "  outage_p95_s REAL,"
+      "  zero_instance_time_per_year_s REAL,"
+      "  evacuations_per_year REAL,"
+      "  crashes_per_year REAL,"
+      "  instance_hours_per_year REAL,"
+      "  \"downtime_by_cause_s.platform-update\" REAL,"
+      "  \"downtime_by_cause_s.crash\" REAL,"
+      "  \"downtime_by_cause_s.db-maintenance\" REAL,"
+      "  \"downtime_by_cause_s.db-failure\" REAL,"
+      "  \"downtime_by_cause_s.environment-maintenance\" REAL,"
+      "  \"downtime_by_cause_s.action\" REAL,"
+      "  \"downtime_by_cause_s.capacity\" REAL,"
+      "  PRIMARY KEY (run, replication)"
+      ") WITHOUT ROWID;";
+  /* Version 1 took rows of any name (a load skipped the ones it did not know); the new table
+   * has columns for this version's names only. Refuse rather than lose a value. */
+  static const char unknown[] =
+      "SELECT name FROM (SELECT metric AS name FROM metrics"
+      "  UNION SELECT 'downtime_by_cause_s.' || cause FROM downtime_by_cause)"
+      " WHERE name NOT IN (SELECT name FROM pragma_table_info('replications') WHERE cid >= 2)"
+      " LIMIT 1";
+  static const char move[] =
+      /* Every (run, replication) of either version-1 table; a value it lacked stays NULL (read
+       * back as NaN, as NULL always was). Each subquery is one seek in the primary key. */
+      "INSERT INTO replications SELECT k.run, k.replication,"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'availability'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'request_availability'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'business_hours_availability'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'capacity_availability'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'reported_availability'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'downtime_per_year_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'downtime_outside_portal_window_per_year_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'outages_per_year'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'mean_outage_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'max_outage_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'outage_p95_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'zero_instance_time_per_year_s'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'evacuations_per_year'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'crashes_per_year'),"
+      "  (SELECT value FROM metrics v WHERE v.run = k.run AND v.replication = k.replication"
+      "   AND v.metric = 'instance_hours_per_year'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'platform-update'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'crash'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'db-maintenance'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'db-failure'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'environment-maintenance'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'action'),"
+      "  (SELECT seconds_per_year FROM downtime_by_cause v WHERE v.run = k.run"
+      "   AND v.replication = k.replication AND v.cause = 'capacity')"
+      "  FROM (SELECT run, replication FROM metrics"
+      "        UNION SELECT run, replication FROM downtime_by_cause) k"
+      "  ORDER BY k.run, k.replication;"
+      "DROP TABLE metrics;"
+      "DROP TABLE downtime_by_cause;"
+      "CREATE VIEW metrics (run, replication, metric, value) AS"
+      "  SELECT run, replication, 'availability',"
+      "    availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'request_availability',"
+      "    request_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'business_hours_availability',"
+      "    business_hours_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity_availability',"
+      "    capacity_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'reported_availability',"
+      "    reported_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'downtime_per_year_s',"
+      "    downtime_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'downtime_outside_portal_window_per_year_s',"
+      "    downtime_outside_portal_window_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'outages_per_year',"
+      "    outages_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'mean_outage_s',"
+      "    mean_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'max_outage_s',"
+      "    max_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'outage_p95_s', outage_p95_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'zero_instance_time_per_year_s',"
+      "    zero_instance_time_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'evacuations_per_year',"
+      "    evacuations_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'crashes_per_year',"
+      "    crashes_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'instance_hours_per_year',"
+      "    instance_hours_per_year FROM replications;"
+      "CREATE VIEW downtime_by_cause (run, replication, cause, seconds_per_year) AS"
+      "  SELECT run, replication, 'platform-update',"
+      "    \"downtime_by_cause_s.platform-update\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'crash',"
+      "    \"downtime_by_cause_s.crash\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'db-maintenance',"
+      "    \"downtime_by_cause_s.db-maintenance\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'db-failure',"
+      "    \"downtime_by_cause_s.db-failure\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'environment-maintenance',"
+      "    \"downtime_by_cause_s.environment-maintenance\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'action',"
+      "    \"downtime_by_cause_s.action\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity',"
+      "    \"downtime_by_cause_s.capacity\" FROM replications;";
+  if (!store_exec(s, create, "cannot create the version-2 table", error))
+    return FALSE;
+  g_autoptr(sqlite3_stmt) st = store_prepare(s, unknown, error);
+  if (st == NULL)
+    return FALSE;
+  int rc = store_step(s, st, "cannot read the version-1 values", error);
+  if (rc < 0)
+    return FALSE;
+  if (rc == SQLITE_ROW) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED,
+                "%s: holds per-replication values named \"%s\", which this zdsim does not "
+                "know and could not keep; the file stays at version 1 (use the zdsim that "
+                "wrote them, or another file with --db or ZDSIM_DB)",
+                s->path, (const char *) sqlite3_column_text(st, 0));
+    return FALSE;
+  }
+  g_clear_pointer(&st, sqlite3_finalize); /* no statement may read a table being dropped */
+  return store_exec(s, move, "cannot move the per-replication values to the version-2 table",
+                    error);
+}
+
+/* Version 3 (model v2, DESIGN §11.7): every downtime second has exactly one cause, and four
+ * causes are new: platform-restart (infrastructure maintenance), cell-failure,
+ * db-engine-upgrade and deploy. Capacity shortfall is no longer a cause but a metric of its
+ * own, capacity_shortfall_per_year_s, beside tenant_slot_wait_per_year_s (DESIGN §11.4). Runs
+ * stored before have NULL in the new columns (read back as NaN: those runs did not tell the
+ * causes apart); their "downtime_by_cause_s.capacity" column stays, unread by this zdsim and
+ * out of the causes' view. The version-1 views list the new names too. */
+static gboolean
+migrate_to_v3(Store *s, GError **error)
+{
+  static const char sql[] =
+      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.platform-restart\" REAL;"
+      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.cell-failure\" REAL;"
+      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.db-engine-upgrade\" REAL;"
+      "ALTER TABLE replications ADD COLUMN \"downtime_by_cause_s.deploy\" REAL;"
+      "ALTER TABLE replications ADD COLUMN capacity_shortfall_per_year_s REAL;"
+      "ALTER TABLE replications ADD COLUMN tenant_slot_wait_per_year_s REAL;"
+      "DROP VIEW metrics;"
+      "CREATE VIEW metrics (run, replication, metric, value) AS"
+      "  SELECT run, replication, 'availability',"
+      "    availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'request_availability',"
+      "    request_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'business_hours_availability',"
+      "    business_hours_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity_availability',"
+      "    capacity_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'reported_availability',"
+      "    reported_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'downtime_per_year_s',"
+      "    downtime_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'downtime_outside_portal_window_per_year_s',"
+      "    downtime_outside_portal_window_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'outages_per_year',"
+      "    outages_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'mean_outage_s',"
+      "    mean_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'max_outage_s',"
+      "    max_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'outage_p95_s', outage_p95_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'zero_instance_time_per_year_s',"
+      "    zero_instance_time_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'evacuations_per_year',"
+      "    evacuations_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'crashes_per_year',"
+      "    crashes_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'instance_hours_per_year',"
+      "    instance_hours_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity_shortfall_per_year_s',"
+      "    capacity_shortfall_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'tenant_slot_wait_per_year_s',"
+      "    tenant_slot_wait_per_year_s FROM replications;"
+      "DROP VIEW downtime_by_cause;"
+      "CREATE VIEW downtime_by_cause (run, replication, cause, seconds_per_year) AS"
+      "  SELECT run, replication, 'platform-update',"
+      "    \"downtime_by_cause_s.platform-update\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'platform-restart',"
+      "    \"downtime_by_cause_s.platform-restart\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'crash',"
+      "    \"downtime_by_cause_s.crash\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'cell-failure',"
+      "    \"downtime_by_cause_s.cell-failure\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'db-maintenance',"
+      "    \"downtime_by_cause_s.db-maintenance\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'db-engine-upgrade',"
+      "    \"downtime_by_cause_s.db-engine-upgrade\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'db-failure',"
+      "    \"downtime_by_cause_s.db-failure\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'environment-maintenance',"
+      "    \"downtime_by_cause_s.environment-maintenance\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'deploy',"
+      "    \"downtime_by_cause_s.deploy\" FROM replications UNION ALL"
+      "  SELECT run, replication, 'action',"
+      "    \"downtime_by_cause_s.action\" FROM replications;";
+  return store_exec(s, sql, "cannot add the version-3 causes and metrics", error);
+}
+
+typedef gboolean (*Migration)(Store *s, GError **error);
+
+/* migrations[v] takes a database from version v to v + 1; a new database runs them all, so it
+ * ends with exactly the schema of an upgraded one. */
+static const Migration migrations[] = {
+  migrate_to_v1,
+  migrate_to_v2,
+  migrate_to_v3,
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == STORE_SCHEMA_VERSION);
+
+static gboolean
+too_new(const Store *s, int version, GError **error)
+{
+  g_set_error(error, STORE_ERROR, STORE_ERROR_TOO_NEW,
+              "%s: written by a newer zdsim (schema version %d; this zdsim %s knows versions up "
+              "to %d); use that zdsim, or another file with --db or ZDSIM_DB",
+              s->path, version, ZDSIM_VERSION, STORE_SCHEMA_VERSION);
+  return FALSE;
+}
+
+/* What the file says it is. */
+typedef struct {
+  int version;  /* PRAGMA user_version */
+  int app_id;   /* PRAGMA application_id */
+  int tables;   /* entries in sqlite_master */
+} Header;
+
+/* Reads the header in one statement, so the three agree even while another process creates
+ * the schema. A file that is not a database fails here, before anything is written. */
+static gboolean
+read_header(const Store *s, Header *h, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare(
+      s,
+      "SELECT (SELECT user_version FROM pragma_user_version), "
+      "(SELECT application_id FROM pragma_application_id), "
+      "(SELECT count(*) FROM sqlite_master)",
+      error);
+  if (st == NULL)
+    return FALSE;
+  if (store_step(s, st, "cannot read the schema version", error) != SQLITE_ROW)
+    return FALSE;
+  h->version = sqlite3_column_int(st, 0);
+  h->app_id = sqlite3_column_int(st, 1);
+  h->tables = sqlite3_column_int(st, 2);
+  return TRUE;
+}
+
+/* Refuses what zdsim must not touch: another program's database, a newer zdsim's, or a
+ * version no zdsim writes (below 0: PRAGMA user_version takes any 32-bit number, and
+ * migrations[] has no entry for it). */
+static gboolean
+check_header(const Store *s, const Header *h, GError **error)
+{
+  if (h->version != 0 && h->app_id != STORE_APPLICATION_ID) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_DATABASE,
+                "%s: an SQLite database of another program (application_id %d, not zdsim's); "
+                "choose another file with --db or ZDSIM_DB",
+                s->path, h->app_id);
+    return FALSE;
+  }
+  if (h->version == 0 && h->tables > 0) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_DATABASE,
+                "%s: an SQLite database of another program (it has tables but no zdsim schema "
+                "version); choose another file with --db or ZDSIM_DB",
+                s->path);
+    return FALSE;
+  }
+  if (h->version > STORE_SCHEMA_VERSION)
+    return too_new(s, h->version, error);
+  if (h->version < 0) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_DATABASE,
+                "%s: unknown zdsim schema version %d (this zdsim %s knows versions 1 to %d, and "
+                "no zdsim writes a version below 0); the file is left as it is: choose another "
+                "file with --db or ZDSIM_DB",
+                s->path, h->version, ZDSIM_VERSION, STORE_SCHEMA_VERSION);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+store_migrate_upgrade(Store *s, GError **error)
+{
+  if (!store_exec(s, "BEGIN IMMEDIATE", "cannot start the schema upgrade", error))
+    return FALSE;
+  /* Read again under the write lock: another process may have created or upgraded the
+   * schema since we looked. */
+  Header h;
+  if (!read_header(s, &h, error) || !check_header(s, &h, error)) {
+    store_rollback(s);
+    return FALSE;
+  }
+  int version = h.version;
+  g_assert(version >= 0 && version <= STORE_SCHEMA_VERSION); /* check_header() */
+  if (version < STORE_SCHEMA_VERSION) {
+    for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
+      if (!migrations[v](s, error)) {
+        store_rollback(s);
+        g_prefix_error(error, "cannot upgrade the schema from version %d to %d: ", v, v + 1);
+        return FALSE;
+      }
+    }
+    /* PRAGMA takes no parameters; both numbers are this program's constants. */
+    g_autofree char *set = g_strdup_printf("PRAGMA application_id = %d; PRAGMA user_version = %d",
+                                           STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+    if (!store_exec(s, set, "cannot record the schema version", error)) {
+      store_rollback(s);
+      return FALSE;
+    }
+  }
+  if (!store_exec(s, "COMMIT", "cannot commit the schema upgrade", error)) {
+    store_rollback(s);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+store_migrate_check(const Store *s, int *out_version, GError **error)
+{
+  Header h;
+  if (!read_header(s, &h, error) || !check_header(s, &h, error))
+    return FALSE;
+  *out_version = h.version;
+  return TRUE;
+}
