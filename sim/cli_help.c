@@ -302,11 +302,14 @@ cli_help_keys(void)
 
 /* ---- help scenario ---- */
 
-/* One line on what each fixed section is for; a section missing here still gets its keys. */
-static const struct {
-  const char *section;
+/* A line about a name: a section, an action or an action's key. */
+typedef struct {
+  const char *name;
   const char *about;
-} section_about[] = {
+} About;
+
+/* What each fixed section is for; a section missing here still gets its keys. */
+static const About section_about[] = {
   { "scenario", "the run itself: its name, the calendar instant of time 0, the simulated time "
                 "per replication, the warm-up that no metric counts, replications and seed" },
   { "app", "the app: instance count, Mendix version, start-up, health check, shutdown, crashes, "
@@ -322,10 +325,7 @@ static const struct {
 
 /* What each action does and what its keys mean; the action table itself (scenario.c) says
  * which keys an action takes. */
-static const struct {
-  const char *name;
-  const char *about;
-} action_about[] = {
+static const About action_about[] = {
   { "scale", "set the desired instance count to `instances`; with `duration`, scale back "
              "after that long (e.g. down to 1 for a debugging session)" },
   { "restart", "stop every instance, then start them all" },
@@ -339,10 +339,7 @@ static const struct {
   { "platform-update", "a routine platform update starts rolling the Diego cells" },
 };
 
-static const struct {
-  const char *key;
-  const char *about;
-} action_key_about[] = {
+static const About action_key_about[] = {
   { "at", "when: a date-time with a zone, such as 2027-01-05T10:00:00Z, inside the run" },
   { "action", "what: one of the kinds below" },
   { "instances", "an instance count from 1" },
@@ -352,17 +349,16 @@ static const struct {
   { "cell", "a cell index from 0 to platform.cells - 1" },
 };
 
+/* The line about @name in @table, or NULL. */
 static const char *
-lookup_about(const char *name, const void *table, gsize n, gsize stride)
+lookup_about(const char *name, const About *table, gsize n)
 {
-  for (gsize i = 0; i < n; i++) {
-    const char *const *row = (const char *const *) ((const char *) table + i * stride);
-    if (g_str_equal(row[0], name))
-      return row[1];
-  }
+  for (gsize i = 0; i < n; i++)
+    if (g_str_equal(table[i].name, name))
+      return table[i].about;
   return NULL;
 }
-#define ABOUT(name, table) lookup_about((name), (table), G_N_ELEMENTS(table), sizeof (table)[0])
+#define ABOUT(name, table) lookup_about((name), (table), G_N_ELEMENTS(table))
 
 /* The sections of the key table, in table order. Returns: (transfer container). */
 static GPtrArray *
@@ -889,7 +885,7 @@ man_scenario(const char *version)
 }
 
 char *
-cli_help_man(const CliCommand *commands, guint n_commands, guint section, const char *version,
+cli_help_man(const CliCommand *commands, guint n_commands, int section, const char *version,
              GError **error)
 {
   if (section == 1) {
@@ -901,7 +897,7 @@ cli_help_man(const CliCommand *commands, guint n_commands, guint section, const 
   if (section == 5)
     return man_scenario(version);
   g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-              "--man: expected 1 (zdsim) or 5 (zdsim-scenario), got %u", section);
+              "--man: expected 1 (zdsim) or 5 (zdsim-scenario), got %d", section);
   return NULL;
 }
 

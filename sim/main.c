@@ -157,7 +157,7 @@ print_page(const CliCommand *cmd, char *text /* (transfer full) */)
 static int
 cli_help(const CliCommand *cmd, int argc, char **argv)
 {
-  int man = 0;
+  int man = -1;  /* not asked for */
   g_autofree char *completion = NULL;
   GOptionEntry entries[] = {
     { "man", 0, 0, G_OPTION_ARG_INT, &man,
@@ -179,18 +179,18 @@ cli_help(const CliCommand *cmd, int argc, char **argv)
            "the same reference once zdsim is installed.");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return CLI_USAGE;
-  gboolean generate = man != 0 || completion != NULL;
-  if (argc > 2 || (generate && argc > 1) || (man != 0 && completion != NULL)) {
+  gboolean generate = man != -1 || completion != NULL;
+  if (argc > 2 || (generate && argc > 1) || (man != -1 && completion != NULL)) {
     fprintf(stderr, "zdsim help: expected one topic, or --man or --completion alone\n"
                     "Run 'zdsim help --help' for usage.\n");
     return CLI_USAGE;
   }
   g_autoptr(GError) error = NULL;
   if (generate) {
-    char *text = man != 0 ? cli_help_man(commands, G_N_ELEMENTS(commands), (guint) MAX(man, 0),
-                                         ZDSIM_VERSION, &error)
-                          : cli_help_completion(commands, G_N_ELEMENTS(commands), completion,
-                                                &error);
+    char *text = man != -1 ? cli_help_man(commands, G_N_ELEMENTS(commands), man,
+                                          ZDSIM_VERSION, &error)
+                           : cli_help_completion(commands, G_N_ELEMENTS(commands), completion,
+                                                 &error);
     if (text == NULL)
       return cli_error(cmd, error);
     return print_page(cmd, text);

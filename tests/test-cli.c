@@ -95,6 +95,7 @@ test_exit_codes(void)
     { { "help", "sceanrio" }, 2, NULL, "did you mean 'scenario'?" },
     { { "help", "keys", "scenario" }, 2, NULL, "expected one topic" },
     { { "help", "--man", "3" }, 2, NULL, "--man: expected 1" },
+    { { "help", "--man", "0" }, 2, NULL, "--man: expected 1" },
     { { "help", "--completion", "tcsh" }, 2, NULL, "--completion: expected bash" },
     { { "help", "--man", "1", "keys" }, 2, NULL, "expected one topic" },
     { { "help", "--bogus" }, 2, NULL, "Unknown option --bogus" },

@@ -101,7 +101,7 @@ char *cli_help_scenario(void);
  * lists @commands with the options each prints for --help, read by running this binary
  * (/proc/self/exe) once per command. Returns: (transfer full) or NULL with @error
  * (G_OPTION_ERROR for another section, G_SPAWN_ERROR when a command's --help fails). */
-char *cli_help_man(const CliCommand *commands, guint n_commands, guint section,
+char *cli_help_man(const CliCommand *commands, guint n_commands, int section,
                    const char *version, GError **error);
 /* A completion script for @shell ("bash" only): @commands, each one's options, --set
  * completing every "section.key=", files where a FILE is expected. Returns: (transfer full)
