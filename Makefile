@@ -1,10 +1,21 @@
-# zdsim: build, test, demo. `make` builds build/zdsim; `make test` runs every test;
-# `make demo` runs the main job. Each installs missing Debian packages first (`make deps`).
+# zdsim: build, test, demo. `make` builds build/zdsim, its man pages and its bash completion;
+# `make test` runs every test; `make demo` runs the main job; `make install` (PREFIX, DESTDIR)
+# and `make uninstall`. Each installs missing Debian packages first (`make deps`).
 
 CC       ?= cc
 BUILD    ?= build
 OPT      ?= -O2
 SANITIZE ?=
+
+# Install layout: PREFIX/bin/zdsim, PREFIX/share/man/man{1,5}, the bash completion, and
+# PREFIX/share/zdsim/{plots,scenarios}. DESTDIR stages the tree elsewhere (packaging); the
+# binary is built for PREFIX and finds its templates relative to itself either way.
+PREFIX        ?= /usr/local
+DESTDIR       ?=
+BINDIR         = $(PREFIX)/bin
+MANDIR         = $(PREFIX)/share/man
+COMPLETIONDIR  = $(PREFIX)/share/bash-completion/completions
+DATADIR        = $(PREFIX)/share/zdsim
 
 # Sanitizer builds live apart so that they never mix objects with the normal build.
 ifneq ($(SANITIZE),)
@@ -39,9 +50,17 @@ TEST_SRC = $(wildcard tests/test-*.c)
 TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS  = $(wildcard include/zdsim/*.h sim/*.h)
 
-.PHONY: all deps deps-check test golden demo clean valgrind
+# Generated from the built binary (zdsim help --man, --completion), so they can never
+# describe another version of the program.
+MAN_PAGES  = $(BUILD)/man/zdsim.1 $(BUILD)/man/zdsim-scenario.5
+COMPLETION = $(BUILD)/completion/zdsim
+# What `make install` copies from the source tree, and `make uninstall` removes again.
+PLOT_FILES     = $(wildcard plots/*.gp)
+SCENARIO_FILES = $(wildcard scenarios/*.ini scenarios/regression/*.ini)
 
-all: $(BUILD)/zdsim
+.PHONY: all deps deps-check test golden demo clean valgrind install uninstall FORCE
+
+all: $(BUILD)/zdsim $(MAN_PAGES) $(COMPLETION)
 
 # Quick check run before every build: installs only when something is missing.
 deps-check:
@@ -69,13 +88,43 @@ $(BUILD)/obj/%.o: sim/%.c $(HEADERS) | deps-check
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# plot.c and cli_help.c name the installed data directory (ZDSIM_DATADIR, from PREFIX). The
+# binary links its own copies of them, compiled for PREFIX (the library's copies then go
+# unused), so that a PREFIX change rebuilds these two and the binary, not the library and the
+# tests. The stamp holds the directory and changes only when it does.
+DATADIR_OBJ = $(BUILD)/obj/datadir/plot.o $(BUILD)/obj/datadir/cli_help.o
+
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ 2>/dev/null || echo '$(DATADIR)' >$@
+
+$(BUILD)/obj/datadir/%.o: sim/%.c $(HEADERS) $(BUILD)/datadir.stamp | deps-check
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CC      $< (for $(DATADIR))")
+	$(Q)$(CC) $(ALL_CFLAGS) -DZDSIM_DATADIR='"$(DATADIR)"' -c $< -o $@
+
 $(BUILD)/libzdsim.a: $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/zdsim: $(BUILD)/obj/main.o $(BUILD)/libzdsim.a
+$(BUILD)/zdsim: $(BUILD)/obj/main.o $(DATADIR_OBJ) $(BUILD)/libzdsim.a
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/man/zdsim.1: $(BUILD)/zdsim
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  MAN     $@")
+	$(Q)$(BUILD)/zdsim help --man 1 >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/man/zdsim-scenario.5: $(BUILD)/zdsim
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  MAN     $@")
+	$(Q)$(BUILD)/zdsim help --man 5 >$@.tmp && mv $@.tmp $@
+
+$(COMPLETION): $(BUILD)/zdsim
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  GEN     $@")
+	$(Q)$(BUILD)/zdsim help --completion bash >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libzdsim.a $(HEADERS) | deps-check
 	@mkdir -p $(dir $@)
@@ -84,7 +133,7 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libzdsim.a $(HEADERS) | deps-check
 
 # Every GTest program in TAP mode, then the golden reports; one closing line
 # "N passed, N failed" and a non-zero exit on any failure.
-test: $(BUILD)/zdsim $(TESTS)
+test: all $(TESTS)
 	@ZDSIM_BIN=$(BUILD)/zdsim sh tests/run-tests.sh $(TESTS)
 
 # Regenerates the golden reports from the example scenarios (explain the change in the commit).
@@ -101,6 +150,28 @@ demo: $(BUILD)/zdsim
 # Benchmarks (never part of make test) and fuzzing live in their own make fragments.
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DATADIR)/plots \
+	  $(DESTDIR)$(DATADIR)/scenarios/regression
+	install -m 755 $(BUILD)/zdsim $(DESTDIR)$(BINDIR)/zdsim
+	install -m 644 $(BUILD)/man/zdsim.1 $(DESTDIR)$(MANDIR)/man1/zdsim.1
+	install -m 644 $(BUILD)/man/zdsim-scenario.5 $(DESTDIR)$(MANDIR)/man5/zdsim-scenario.5
+	install -m 644 $(COMPLETION) $(DESTDIR)$(COMPLETIONDIR)/zdsim
+	install -m 644 $(PLOT_FILES) $(DESTDIR)$(DATADIR)/plots/
+	install -m 644 $(filter-out scenarios/regression/%,$(SCENARIO_FILES)) \
+	  $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 $(filter scenarios/regression/%,$(SCENARIO_FILES)) \
+	  $(DESTDIR)$(DATADIR)/scenarios/regression/
+
+# Removes exactly what install wrote, then zdsim's own directories if they are empty.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/zdsim $(DESTDIR)$(MANDIR)/man1/zdsim.1 \
+	  $(DESTDIR)$(MANDIR)/man5/zdsim-scenario.5 $(DESTDIR)$(COMPLETIONDIR)/zdsim \
+	  $(addprefix $(DESTDIR)$(DATADIR)/,$(PLOT_FILES) $(SCENARIO_FILES))
+	@rmdir $(DESTDIR)$(DATADIR)/scenarios/regression $(DESTDIR)$(DATADIR)/scenarios \
+	  $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 clean:
 	rm -rf build plots/out

@@ -1281,24 +1281,40 @@ plot_templates_dir(GError **error)
   const char *env = g_getenv("ZDSIM_PLOTS");
   if (env != NULL && env[0] != '\0')
     return g_strdup(env);
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func(g_free);
   g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
   if (exe != NULL) {
     g_autofree char *dir = g_path_get_dirname(exe);
+    /* Installed: PREFIX/bin/zdsim beside PREFIX/share/zdsim/plots. Relative to the binary,
+     * so that it holds for any PREFIX, and for a tree staged with DESTDIR or moved since. */
+    g_autofree char *installed = g_build_filename(dir, "..", "share", "zdsim", "plots", NULL);
+    g_ptr_array_add(candidates, g_canonicalize_filename(installed, NULL));
+    /* In the source tree: build/zdsim (or build/san/zdsim, build/tests/...) below plots/. */
     for (int up = 0; up <= 3; up++) {
-      g_autofree char *cand = g_build_filename(dir, "plots", NULL);
-      g_autofree char *probe = g_build_filename(cand, "availability.gp", NULL);
-      if (g_file_test(probe, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer(&cand);
+      g_ptr_array_add(candidates, g_build_filename(dir, "plots", NULL));
       char *parent = g_path_get_dirname(dir);
       g_free(dir);
       dir = parent;
     }
   }
-  if (g_file_test("plots/availability.gp", G_FILE_TEST_IS_REGULAR))
-    return g_strdup("plots");
+#ifdef ZDSIM_DATADIR
+  /* Where `make install` put them (PREFIX/share/zdsim), for a binary copied elsewhere. */
+  g_ptr_array_add(candidates, g_strdup(ZDSIM_DATADIR "/plots"));
+#endif
+  g_ptr_array_add(candidates, g_strdup("plots"));
+  for (guint i = 0; i < candidates->len; i++) {
+    const char *cand = g_ptr_array_index(candidates, i);
+    g_autofree char *probe = g_build_filename(cand, "availability.gp", NULL);
+    if (g_file_test(probe, G_FILE_TEST_IS_REGULAR))
+      return g_strdup(cand);
+  }
   g_set_error(error, PLOT_ERROR, PLOT_ERROR_TEMPLATE,
-              "cannot find the plot templates (plots/*.gp) beside the zdsim binary or in the "
-              "working directory; set ZDSIM_PLOTS to their directory");
+              "cannot find the plot templates (plots/*.gp) in ../share/zdsim/plots beside the "
+              "zdsim binary, in the source tree"
+#ifdef ZDSIM_DATADIR
+              ", in " ZDSIM_DATADIR "/plots"
+#endif
+              " or in the working directory; set ZDSIM_PLOTS to their directory");
   return NULL;
 }
 

@@ -2332,3 +2332,55 @@ scenario_key_info(const char *key)
       return scenario_key_info_at(i);
   return NULL;
 }
+
+/* ---- the [action NAME] and [expect] tables, for help pages ---- */
+
+guint
+scenario_action_count(void)
+{
+  return G_N_ELEMENTS(action_kinds);
+}
+
+const char *
+scenario_action_name(guint kind)
+{
+  g_return_val_if_fail(kind < G_N_ELEMENTS(action_kinds), NULL);
+  return action_kinds[kind].name;
+}
+
+char **
+scenario_action_keys(guint kind, gboolean required)
+{
+  g_return_val_if_fail(kind < G_N_ELEMENTS(action_kinds), NULL);
+  GPtrArray *keys = g_ptr_array_new();
+  for (gsize i = 0; i < G_N_ELEMENTS(action_keys); i++) {
+    guint bit = 1u << i;
+    if ((action_kinds[kind].keys & bit) &&
+        !(action_kinds[kind].required & bit) == !required)
+      g_ptr_array_add(keys, g_strdup(action_keys[i]));
+  }
+  g_ptr_array_add(keys, NULL);
+  return (char **) g_ptr_array_free(keys, FALSE);
+}
+
+guint
+scenario_expect_count(void)
+{
+  return G_N_ELEMENTS(expect_metrics);
+}
+
+const char *
+scenario_expect_key(guint i, const char **metric, const char **example)
+{
+  g_return_val_if_fail(i < G_N_ELEMENTS(expect_metrics), NULL);
+  static const char *const examples[] = {
+    [EXPECT_FRACTION] = ">= 99.95%",
+    [EXPECT_SECONDS] = "<= 2m",
+    [EXPECT_COUNT] = "<= 4",
+  };
+  if (metric != NULL)
+    *metric = expect_metrics[i].metric;
+  if (example != NULL)
+    *example = examples[expect_metrics[i].unit];
+  return expect_metrics[i].key;
+}

@@ -89,4 +89,25 @@ gboolean cli_plot_run_all(const RunResult *result, const char *dir, GError **err
 /* The same for `sweep --plot DIR`: every point of @sweep, with its swept values. */
 gboolean cli_plot_sweep_all(const SweepResult *sweep, const char *dir, GError **error);
 
+/* sim/cli_help.c: the reference generated from the scenario tables (scenario.h) and the
+ * command table, so that no page can fall behind the program. */
+/* `zdsim help keys`: one line per key, "section.key = default | form | meaning | source",
+ * the source being "source: DOCUMENT", "setting: WHOSE" or "assumption: LOW..HIGH; WHY".
+ * Returns: (transfer full). */
+char *cli_help_keys(void);
+/* `zdsim help scenario`: the scenario file format as text for a terminal. Returns: (transfer
+ * full). */
+char *cli_help_scenario(void);
+/* The man page zdsim(1) (@section 1) or zdsim-scenario(5) (@section 5) as roff. Section 1
+ * lists @commands with the options each prints for --help, read by running this binary
+ * (/proc/self/exe) once per command. Returns: (transfer full) or NULL with @error
+ * (G_OPTION_ERROR for another section, G_SPAWN_ERROR when a command's --help fails). */
+char *cli_help_man(const CliCommand *commands, guint n_commands, int section,
+                   const char *version, GError **error);
+/* A completion script for @shell ("bash" only): @commands, each one's options, --set
+ * completing every "section.key=", files where a FILE is expected. Returns: (transfer full)
+ * or NULL with @error, as cli_help_man(). */
+char *cli_help_completion(const CliCommand *commands, guint n_commands, const char *shell,
+                          GError **error);
+
 G_END_DECLS

@@ -163,9 +163,11 @@ gboolean plot_render(const PlotData *data, const PlotOptions *options, char **te
  * Returns: (transfer full) or NULL with @error as plot_render(). */
 char *plot_script(const PlotData *data, const PlotOptions *options, GError **error);
 
-/* The directory of the templates: $ZDSIM_PLOTS when set, else the first "plots" directory
- * holding availability.gp found beside the running binary or up to three levels above it
- * (build/zdsim and build/tests/... run from a checkout), else ./plots.
+/* The directory of the templates: $ZDSIM_PLOTS when set, else the first directory holding
+ * availability.gp of: ../share/zdsim/plots relative to the running binary's directory (an
+ * installed zdsim, whatever its prefix), a "plots" directory beside the binary or up to three
+ * levels above it (build/zdsim and build/tests/... run from a checkout), the data directory
+ * compiled in as ZDSIM_DATADIR (PREFIX/share/zdsim) + "/plots", and ./plots.
  * Returns: (transfer full) or NULL with @error (PLOT_ERROR_TEMPLATE). */
 char *plot_templates_dir(GError **error);
 

@@ -244,4 +244,19 @@ const ScenarioKeyInfo *scenario_key_info_at(guint i);
 /* The information of "section.key", or NULL for an unknown key. */
 const ScenarioKeyInfo *scenario_key_info(const char *key);
 
+/* The kinds of an [action NAME] section (its `action = KIND` line), in ScenarioActionKind
+ * order: their count, and kind @kind's name ("scale"); NULL when @kind is out of range. */
+guint scenario_action_count(void);
+const char *scenario_action_name(guint kind);
+/* The keys action @kind takes besides `at` and `action`: those it needs when @required,
+ * else the optional ones. Returns: (transfer full) a NULL-terminated vector (g_strfreev). */
+char **scenario_action_keys(guint kind, gboolean required);
+
+/* The keys of [expect]: their count, and key @i ("max_outage"), with the metric it judges
+ * ("max_outage_s") in *@metric and an example value (">= 99.95%", "<= 2m", "<= 4") in
+ * *@example; both may be NULL. Returns: (transfer none) static strings; NULL when @i is out
+ * of range. */
+guint scenario_expect_count(void);
+const char *scenario_expect_key(guint i, const char **metric, const char **example);
+
 G_END_DECLS
