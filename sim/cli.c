@@ -10,8 +10,8 @@
 GOptionContext *
 cli_context(const CliCommand *cmd, GOptionEntry *entries)
 {
-  g_autofree char *param = g_strdup_printf("%s %s", cmd->name, cmd->args);
-  GOptionContext *ctx = g_option_context_new(param);
+  /* GOptionContext prints the program name ("zdsim CMD", set by main) before this. */
+  GOptionContext *ctx = g_option_context_new(cmd->args);
   g_option_context_set_summary(ctx, cmd->summary);
   if (entries != NULL)
     g_option_context_add_main_entries(ctx, entries, NULL);

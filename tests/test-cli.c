@@ -84,7 +84,9 @@ test_exit_codes(void)
     { { "help", "--help" }, 0, "zdsim help [OPTION", NULL },
     { { "help", "--help" }, 0, "--man=SECTION", NULL },
     { { "help", "run" }, 0, "--replications", NULL },
-    { { "run", "--help" }, 0, "zdsim run [OPTION", NULL },
+    /* The usage line names the command once: "zdsim run [OPTION…] FILE". */
+    { { "run", "--help" }, 0, "zdsim run [OPTION…] FILE\n", NULL },
+    { { "compare", "--help" }, 0, "zdsim compare [OPTION…] RUN RUN\n", NULL },
     { { "help", "keys" }, 0, "app.instances = 1 |", NULL },
     { { "help", "scenario" }, 0, "DISTRIBUTIONS", NULL },
     { { "rnu" }, 2, NULL, "did you mean 'run'?" },
