@@ -129,7 +129,7 @@ $(COMPLETION): $(BUILD)/zdsim
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libzdsim.a $(HEADERS) | deps-check
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  TEST    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(BUILD)/libzdsim.a $(ALL_LDFLAGS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests -Isim -o $@ $< $(BUILD)/libzdsim.a $(ALL_LDFLAGS) $(LIBS)
 
 # Every GTest program in TAP mode, then the golden reports; one closing line
 # "N passed, N failed" and a non-zero exit on any failure.

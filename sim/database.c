@@ -3,7 +3,7 @@
  * window, engine upgrades, random failures, failover actions) and merged, so that a start can
  * ask whether the database will be up at a given health poll; environment maintenance in the
  * portal window restarts the whole app. Not for the instances (instance.c). */
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 static void
 add_outage(GArray *outages, gint64 start, gint64 length, ModelCause cause)

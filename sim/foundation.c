@@ -10,7 +10,7 @@
  *     is where the next tenant slot goes. */
 #include <math.h>
 
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 gboolean
 foundation_takes_work(CellState state)

@@ -1,7 +1,7 @@
 /* instance.c: the Diego instance lifecycle: placement, start with health checks, RUNNING,
  * routes, crash and restart back-off, graceful stop. Not for deciding when instances move
  * (platform.c and the policies) or for counting downtime (metrics.c). */
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 /* Diego's startup health check polls every 2 s (diego-release jobs/rep/spec,
  * executor unhealthy_monitoring_interval_in_seconds = 2). */

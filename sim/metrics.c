@@ -4,7 +4,7 @@
  * the model runs through the warm-up, the books ignore it. Every microsecond of downtime is
  * booked to exactly one cause (DESIGN §11.7). Not for statistics over replications
  * (stats.c). */
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 /* Probability that a request fails although @serving endpoints work: gorouter tries up to
  * @attempts distinct endpoints (router.backends.max_attempts) and retries only dial errors

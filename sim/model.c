@@ -2,7 +2,7 @@
  * RUNNING and routable), the event dispatch, scheduled actions, the team's deploys and
  * whole-app operations. Not for the lifecycle details (instance.c), updates (platform.c),
  * infrastructure restarts (restart.c) or accounting (metrics.c). */
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 static const char *const cause_names[CAUSE_COUNT] = {
   [CAUSE_PLATFORM_UPDATE] = "platform-update",
@@ -574,4 +574,22 @@ gboolean
 model_cancelled(const Model *model)
 {
   return model->cancel != NULL && g_atomic_int_get(model->cancel);
+}
+
+void
+model_set_cancel(Model *model, const volatile gint *cancel)
+{
+  model->cancel = cancel;
+}
+
+const ModelResult *
+model_get_result(const Model *model)
+{
+  return &model->result;
+}
+
+GArray *
+model_steal_timeline(Model *model)
+{
+  return g_steal_pointer(&model->timeline);
 }

@@ -3,7 +3,7 @@
  * and watches the cells in batches (cf-deployment.yml update block; docs-bosh
  * manifest-v2.md). What a drain does to the app's instances is the evacuation policy's
  * business (policy_*.c); where a drained or failed cell's work goes, foundation.c's. */
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 /* The rep's presence (lock_ttl) expires 15 s after a cell vanishes; BBS convergence then
  * re-auctions its LRPs on its next tick: about 15-45 s in all (inferred from diego-release

@@ -4,7 +4,7 @@
  * UnclaimActualLRPIfAllRunning). The index evacuated at drain start joins the drain's batch
  * with the cell's tenant slots; one evacuated at a later poll is auctioned alone
  * (DESIGN §11.12). */
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 static gboolean
 others_running(const Model *model, guint32 index)

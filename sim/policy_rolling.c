@@ -4,7 +4,7 @@
  * (bbs controllers/evacuation_controller.go replacementLRPIsRunning). The indexes auctioned
  * at drain start, RUNNING and STARTING ones alike, join the drain's batch with the cell's
  * tenant slots (DESIGN §11.12). */
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 static void
 rolling_drain_start(Model *model, guint cell)

@@ -12,7 +12,7 @@
  * new instance with crash count 0), and index i+1 begins when i's new instance is RUNNING,
  * or CRASHED in the BBS sense (count >= 3), or 10 min after i began. A restart that arrives
  * while one runs is queued. */
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 /* How long one index may hold up the next: an assumption (Mendix documents only that
  * multi-instance apps stay available, i.e. that the platform waits for the new instance). */

@@ -163,22 +163,24 @@ replicate(gpointer data, gpointer user_data)
   guint r = GPOINTER_TO_UINT(data) - 1;
   if (job->cancel == NULL || !g_atomic_int_get(job->cancel)) {
     g_autoptr(Model) model = model_new(job->sc, job->cal, r, job->keep_timeline && r == 0);
-    model->cancel = job->cancel;
+    model_set_cancel(model, job->cancel);
     model_run(model);
     if (model_cancelled(model)) {
       finish(job);
       return;
     }
     RunResult *res = job->result;
-    run_extract(&model->result, &res->values[(gsize) r * RUN_METRIC_COUNT],
+    const ModelResult *m = model_get_result(model);
+    run_extract(m, &res->values[(gsize) r * RUN_METRIC_COUNT],
                 &res->by_cause[(gsize) r * CAUSE_COUNT]);
     GArray *outages = g_ptr_array_index(res->outages, r);
-    g_array_append_vals(outages, model->result.outages->data, model->result.outages->len);
-    job->events[r] = model->result.events;
-    job->updates[r] = model->result.updates;
-    if (model->timeline != NULL) {
-      res->timeline = g_steal_pointer(&model->timeline);
-      res->updates_spans = g_array_ref(model->result.updates_spans);
+    g_array_append_vals(outages, m->outages->data, m->outages->len);
+    job->events[r] = m->events;
+    job->updates[r] = m->updates;
+    GArray *timeline = model_steal_timeline(model);
+    if (timeline != NULL) {
+      res->timeline = timeline;
+      res->updates_spans = g_array_ref(m->updates_spans);
     }
   }
   finish(job);

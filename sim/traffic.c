@@ -1,6 +1,6 @@
 /* traffic.c: the demand on the app: a constant rate, or a business-hours profile in the
  * traffic zone (DESIGN §1.8). Not for what the app serves (metrics.c). */
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 double
 traffic_peak_rps(const Model *model)

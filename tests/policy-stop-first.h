@@ -3,7 +3,7 @@
  * catch it). Register it with policy_register_for_tests() before any run starts. */
 #pragma once
 
-#include "zdsim/model.h"
+#include "model-internal.h"
 
 /* Rolling that forgot to start the new instance before stopping the old: at the drain's start
  * every instance on the cell stops and its index is auctioned at once, with nothing kept

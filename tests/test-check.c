@@ -12,7 +12,6 @@
 
 #include "zdsim/check.h"
 #include "zdsim/cli.h"
-#include "zdsim/model.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
 

@@ -7,6 +7,9 @@
 
 #include "zdsim/run.h"
 
+/* These tests step a model event by event and read its state. */
+#include "model-internal.h"
+
 #define S(x) ((gint64) (x) * DIST_USEC_PER_SEC)
 #define MIN_US(x) ((gint64) (x) * 60 * DIST_USEC_PER_SEC)
 #define HOUR_US(x) ((gint64) (x) * 3600 * DIST_USEC_PER_SEC)

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "zdsim/run.h"
+
+/* These tests step a model event by event and read its state. */
+#include "model-internal.h"
 #include "zdsim/stats.h"
 
 #define S(x) ((gint64) (x) * DIST_USEC_PER_SEC)

@@ -7,6 +7,9 @@
 #include "zdsim/report.h"
 #include "zdsim/run.h"
 
+/* These tests step a model event by event and read its state. */
+#include "model-internal.h"
+
 #define S(x) ((gint64) (x) * DIST_USEC_PER_SEC)
 
 /* Everything that is not under test is off: no database work, no portal maintenance, no

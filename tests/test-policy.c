@@ -7,7 +7,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "zdsim/model.h"
 #include "zdsim/policy.h"
 #include "zdsim/run.h"
 
