@@ -1,16 +1,18 @@
-# timeline.gp: one platform update as the app lived it: instances that are routable and
-# serving, instances starting, all containers (an old copy and its replacement both count
+# timeline.gp: one piece of platform work as the app lived it: instances that are routable
+# and serving, instances starting, all containers (an old copy and its replacement both count
 # while a cell is evacuated), the database up or down, and the time the app was down, for the
-# 1-instance app and the 2-instance app side by side. The grey band is the update, which
-# drains the foundation's cells one after another; minutes count from its start.
+# 1-instance app and the 2-instance app side by side. The grey band is the platform work: an
+# update, which drains the foundation's cells one after another, or an infrastructure
+# restart, which restarts the app's instances one at a time, stop first; minutes count from
+# its start.
 #
 # zdsim writes before this text: NAME, DESCRIPTION, INFO, TEXT_TERMINAL, NPANELS (1 or 2),
 # PANEL[p], NOTE[p] (titles), UPDATE_LEN[p] (minutes), XFROM, XTO (minutes), YMAX, and
 # $timeline: block p-1 = panel p, columns minutes since the update started, serving,
 # starting, containers, database up (1/0), app up (1/0); each row holds until the next.
 
-HEAD = "One platform update, minute by minute: " . NAME
-SUB = (DESCRIPTION eq "" ? "" : DESCRIPTION . "\n") . "first replication; grey: the platform update runs; red: the app is down"
+HEAD = "Platform work, minute by minute: " . NAME
+SUB = (DESCRIPTION eq "" ? "" : DESCRIPTION . "\n") . "first replication; grey: the platform work runs; red: the app is down"
 W = 1.0 / NPANELS
 APP_DOWN = "#E41A1C"
 TOP = YMAX + 0.8
@@ -53,7 +55,7 @@ do for [p=1:NPANELS] {
   set ytics ("down" 0.25, "up" 1.25)
   set ylabel "database"
   set format x "%g"
-  set xlabel "minutes since the platform update started"
+  set xlabel "minutes since the platform work started"
   unset key
   plot $timeline index (p - 1) using 1:(0.25 + $5) with steps lw 3 lc rgb "#009E73" notitle, \
        $timeline index (p - 1) using 1:((1 - $6) * 1.5) with fillsteps \
@@ -81,5 +83,5 @@ plot 2 notitle, \
      keyentry with lines lw 2 dt 2 lc rgb "#555555" title "containers (old and new copies)", \
      keyentry with boxes fs transparent solid 0.5 noborder fc rgb APP_DOWN title "app down", \
      keyentry with boxes fs solid 1.0 noborder fc rgb "#e6e6e6" \
-       title "platform update running"
+       title "platform work running"
 unset multiplot

@@ -198,6 +198,7 @@ struct Model {
 
   /* Infrastructure maintenance restart in progress (restart.c). */
   gboolean infra_running;
+  gint64 infra_started;    /* when the running one began */
   guint infra_queued;      /* arrivals waiting for the one running */
   guint32 infra_index;     /* the index being restarted */
   gboolean infra_waiting;  /* its new instance is not yet RUNNING or CRASHED */

@@ -983,14 +983,17 @@ find_update_with_outage(const PlotRun *run, gint64 min_len, Panel *panel)
   return FALSE;
 }
 
-/* The update of @run that started closest to @t. */
+/* The platform work of @run of the kind @cause (an update or an infrastructure restart) that
+ * started closest to @t; of any kind when @run had none of that kind. */
 static void
-nearest_update(const PlotRun *run, gint64 t, Panel *panel)
+nearest_update(const PlotRun *run, gint64 t, ModelCause cause, Panel *panel)
 {
   const ModelInterval *best = NULL;
   for (guint i = 0; i < run->updates_spans->len; i++) {
     const ModelInterval *u = &g_array_index(run->updates_spans, ModelInterval, i);
-    if (best == NULL || ABS(u->start - t) < ABS(best->start - t))
+    gboolean better_kind = best != NULL && best->cause != cause && u->cause == cause;
+    gboolean same_kind = best == NULL || (best->cause == cause) == (u->cause == cause);
+    if (best == NULL || better_kind || (same_kind && ABS(u->start - t) < ABS(best->start - t)))
       best = u;
   }
   *panel = (Panel) { run, best, best != NULL ? outage_during(run, best, 1) : NULL };
@@ -1028,7 +1031,7 @@ choose_panels(const PlotData *data, Panel panels[2])
         pair[1] = two;
       }
       if (find_update_with_outage(one, min_len, &panels[0])) {
-        nearest_update(two, panels[0].update->start, &panels[1]);
+        nearest_update(two, panels[0].update->start, panels[0].update->cause, &panels[1]);
         found = TRUE;
       }
     }
@@ -1038,7 +1041,7 @@ choose_panels(const PlotData *data, Panel panels[2])
   if (pair[0] != NULL) {
     const PlotRun *one = pair[0];
     panels[0] = (Panel) { one, &g_array_index(one->updates_spans, ModelInterval, 0), NULL };
-    nearest_update(pair[1], panels[0].update->start, &panels[1]);
+    nearest_update(pair[1], panels[0].update->start, panels[0].update->cause, &panels[1]);
     return 2;
   }
 
@@ -1049,7 +1052,7 @@ choose_panels(const PlotData *data, Panel panels[2])
     if (!has_timeline(run))
       continue;
     if (n == 1) {
-      nearest_update(run, panels[0].update->start, &panels[1]);
+      nearest_update(run, panels[0].update->start, panels[0].update->cause, &panels[1]);
     } else if (!find_update_with_outage(run, VISIBLE_OUTAGE_US, &panels[0]) &&
                !find_update_with_outage(run, 1, &panels[0])) {
       panels[0] = (Panel) { run, &g_array_index(run->updates_spans, ModelInterval, 0), NULL };
@@ -1144,9 +1147,11 @@ kind_timeline(GString *s, const PlotData *data)
       }
     }
     g_autofree char *down_text = format_duration_s((double) down / G_USEC_PER_SEC);
-    g_ptr_array_add(notes, any ? g_strdup_printf("update started %s; app down %s", when,
+    const char *what =
+        pa->update->cause == CAUSE_PLATFORM_RESTART ? "infrastructure restart" : "update";
+    g_ptr_array_add(notes, any ? g_strdup_printf("%s started %s; app down %s", what, when,
                                                  down_text)
-                               : g_strdup_printf("update started %s; app never down", when));
+                               : g_strdup_printf("%s started %s; app never down", what, when));
     double len = (double) (pa->update->end - pa->update->start) / MINUTE_US;
     g_array_append_val(update_len, len);
     if (p > 0)

@@ -48,6 +48,13 @@ static void
 begin_index(Model *model, guint32 index)
 {
   if (index >= model->desired) {
+    /* Kept beside the platform updates' spans, so a timeline can show a restart. */
+    ModelInterval span = {
+      .start = model->infra_started,
+      .end = model_now(model),
+      .cause = CAUSE_PLATFORM_RESTART,
+    };
+    g_array_append_val(model->result.updates_spans, span);
     model->infra_running = FALSE;
     model->infra_index = MODEL_NONE;
     model->infra_waiting = FALSE;
@@ -69,6 +76,7 @@ static void
 begin_restart(Model *model)
 {
   model->infra_running = TRUE;
+  model->infra_started = model_now(model);
   begin_index(model, 0);
 }
 

@@ -699,8 +699,8 @@ save_run_rows(const Store *s, const RunResult *r, gint64 sweep_id, const char *c
   }
   if (r->updates_spans != NULL) {
     g_auto(Inserter) span = { 0 };
-    inserter_init(&span, s, "INSERT INTO update_spans (run, seq, start_s, end_s) VALUES ", 4,
-                  r->updates_spans->len, "cannot store the platform updates");
+    inserter_init(&span, s, "INSERT INTO update_spans (run, seq, start_s, end_s, cause) VALUES ",
+                  5, r->updates_spans->len, "cannot store the platform work");
     for (guint i = 0; i < r->updates_spans->len; i++) {
       const ModelInterval *x = &g_array_index(r->updates_spans, ModelInterval, i);
       if (!ins_begin(&span, error))
@@ -709,6 +709,7 @@ save_run_rows(const Store *s, const RunResult *r, gint64 sweep_id, const char *c
       ins_int(&span, i);
       ins_double(&span, to_seconds(x->start));
       ins_double(&span, to_seconds(x->end));
+      ins_text(&span, cause_name(x->cause));
       if (!ins_end(&span, error))
         return 0;
     }
@@ -1162,18 +1163,26 @@ load_timeline(Store *s, gint64 id, RunResult *r, GError **error)
   if (timeline->len == 0)
     return TRUE; /* stored without a timeline */
 
+  /* Before version 4 every span was a platform update. */
   g_autoptr(sqlite3_stmt) sp = store_prepare(
-      s, "SELECT start_s, end_s FROM update_spans WHERE run = ?1 ORDER BY seq", error);
+      s,
+      s->version >= 4 ? "SELECT start_s, end_s, cause FROM update_spans WHERE run = ?1 ORDER BY seq"
+                      : "SELECT start_s, end_s, 'platform-update' FROM update_spans WHERE run = ?1 "
+                        "ORDER BY seq",
+      error);
   if (sp == NULL)
     return FALSE;
   if (sqlite3_bind_int64(sp, 1, id) != SQLITE_OK)
     return store_fail(s, error, "cannot read the platform updates");
   g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
   while ((rc = store_step(s, sp, "cannot read the platform updates", error)) == SQLITE_ROW) {
+    int cause = cause_lookup((const char *) sqlite3_column_text(sp, 2));
+    if (cause != CAUSE_PLATFORM_UPDATE && cause != CAUSE_PLATFORM_RESTART)
+      return corrupt(s, error, "platform work of an unknown kind", id, NULL);
     ModelInterval x = {
       .start = to_us(sqlite3_column_double(sp, 0)),
       .end = to_us(sqlite3_column_double(sp, 1)),
-      .cause = CAUSE_PLATFORM_UPDATE,
+      .cause = (ModelCause) cause,
     };
     g_array_append_val(spans, x);
   }

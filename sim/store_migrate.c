@@ -337,6 +337,16 @@ migrate_to_v3(Store *s, GError **error)
   return store_exec(s, sql, "cannot add the version-3 causes and metrics", error);
 }
 
+/* Version 4 (model v2): the spans of platform work hold infrastructure restarts beside the
+ * platform updates, so each says which it is; the spans stored before were all updates. */
+static gboolean
+migrate_to_v4(Store *s, GError **error)
+{
+  static const char sql[] =
+      "ALTER TABLE update_spans ADD COLUMN cause TEXT NOT NULL DEFAULT 'platform-update';";
+  return store_exec(s, sql, "cannot add the version-4 column", error);
+}
+
 typedef gboolean (*Migration)(Store *s, GError **error);
 
 /* migrations[v] takes a database from version v to v + 1; a new database runs them all, so it
@@ -345,6 +355,7 @@ static const Migration migrations[] = {
   migrate_to_v1,
   migrate_to_v2,
   migrate_to_v3,
+  migrate_to_v4,
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == STORE_SCHEMA_VERSION);
 

@@ -315,11 +315,11 @@ static const struct {
 } kinds[] = {
   { PLOT_AVAILABILITY, "Availability by number of instances: ", FALSE },
   { PLOT_COST, "Downtime and cost by number of instances: ", FALSE },
-  { PLOT_TIMELINE, "One platform update, minute by minute: ", FALSE },
+  { PLOT_TIMELINE, "Platform work, minute by minute: ", FALSE },
   { PLOT_OUTAGES, "How long outages last: ", FALSE },
   { PLOT_OUTAGES, "How long outages last: ", TRUE },
   { PLOT_HEATMAP, "When outages start, by hour of the week (UTC): ", TRUE },
-  { PLOT_TIMELINE, "One platform update, minute by minute: ", TRUE },
+  { PLOT_TIMELINE, "Platform work, minute by minute: ", TRUE },
 };
 
 static void
@@ -549,6 +549,39 @@ test_timeline_choice(void)
   g_assert_nonnull(down);
 }
 
+/* Infrastructure restarts are platform work too: when the 1-instance app went visibly down
+ * only during a restart (the updates' outage is taken away here), the timeline shows that
+ * restart, says so, and the 2-instance panel shows its own restart rather than the update
+ * that started nearer in time. Restart at 50 h (Wednesday 02:00 UTC) for 1 instance with a
+ * 70 s outage; at 52 h for 2 instances; updates at 1 h and 30 h for both. */
+static void
+test_timeline_restart(void)
+{
+  g_autoptr(Scenario) sc = load_scenario(NULL);
+  g_autoptr(PlotData) data = plot_data_new("restart", NULL, TRUE);
+  for (guint n = 1; n <= 2; n++) {
+    PlotRun *run = make_run(sc, n, "rolling", TRUE);
+    GArray *o = g_ptr_array_index(run->outages, 0);
+    g_array_set_size(o, 0);
+    if (n == 1)
+      add_outage(o, HOURS(50) + S(5), S(70), CAUSE_PLATFORM_RESTART);
+    ModelInterval restart = { HOURS(n == 1 ? 50 : 52), HOURS(n == 1 ? 50 : 52) + MIN_US(3),
+                              CAUSE_PLATFORM_RESTART };
+    g_array_append_val(run->updates_spans, restart);
+    plot_data_add(data, run);
+  }
+  PlotOptions o = { .kind = PLOT_TIMELINE, .format = PLOT_FORMAT_SVG, .output = "unused.svg" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = plot_script(data, &o, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(strstr(
+      script,
+      "NOTE[1] = \"infrastructure restart started Wed 2027-01-06 02:00 UTC; app down 70 s\"\n"));
+  g_assert_nonnull(strstr(
+      script,
+      "NOTE[2] = \"infrastructure restart started Wed 2027-01-06 04:00 UTC; app never down\"\n"));
+}
+
 /* Runs straight from the model: a 1- and a 2-instance run of two weeks with a platform update
  * every day, replication 0's timeline kept; every kind that applies renders. */
 static void
@@ -763,6 +796,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/plot/windows", test_windows);
   g_test_add_func("/zdsim/plot/heatmap-rates", test_heatmap_rates);
   g_test_add_func("/zdsim/plot/timeline-choice", test_timeline_choice);
+  g_test_add_func("/zdsim/plot/timeline-restart", test_timeline_restart);
   g_test_add_func("/zdsim/plot/from-run", test_from_run);
   g_test_add_func("/zdsim/plot/load-sweep", test_load_sweep);
   g_test_add_func("/zdsim/plot/not-applicable", test_not_applicable);

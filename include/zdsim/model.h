@@ -81,7 +81,10 @@ typedef struct {
   guint64 updates;             /* platform updates completed */
   guint64 events;
   GArray *outages;             /* ModelInterval, in time order */
-  GArray *updates_spans;       /* ModelInterval: each platform update's start and end */
+  GArray *updates_spans;       /* ModelInterval: each piece of platform work on the app's
+                                  instances, start, end and cause: a platform update
+                                  (CAUSE_PLATFORM_UPDATE) or an infrastructure restart
+                                  (CAUSE_PLATFORM_RESTART), in the order they ended */
 } ModelResult;
 
 void model_result_clear(ModelResult *result);
