@@ -49,7 +49,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 /* PRAGMA application_id of a zdsim database: "zdsi" in ASCII. */
 #define STORE_APPLICATION_ID 0x7a647369
 /* How long a write waits for another process's write to finish. */
