@@ -101,8 +101,10 @@ format_value(guint m, double v, gboolean signed_)
   case RUN_DOWNTIME_PER_YEAR:
   case RUN_DOWNTIME_OUTSIDE_PORTAL:
   case RUN_ZERO_INSTANCE_TIME:
+  case RUN_BUSINESS_HOURS_DOWNTIME:
   case RUN_MEAN_OUTAGE:
-  case RUN_MAX_OUTAGE:
+  case RUN_LONGEST_OUTAGE:
+  case RUN_YEARLY_LONGEST_OUTAGE:
   case RUN_OUTAGE_P95:
     return g_strdup_printf("%s%.2f min", sign, v / 60);
   case RUN_INSTANCE_HOURS_PER_YEAR:

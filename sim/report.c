@@ -165,6 +165,7 @@ report_text(const RunResult *r, gboolean timing)
   g_string_append(out, "\nDowntime per year\n");
   line_minutes(out, "total", &m[RUN_DOWNTIME_PER_YEAR]);
   line_minutes(out, "outside the portal window", &m[RUN_DOWNTIME_OUTSIDE_PORTAL]);
+  line_minutes(out, "inside business hours", &m[RUN_BUSINESS_HOURS_DOWNTIME]);
   line_minutes(out, "no instance, database up", &m[RUN_ZERO_INSTANCE_TIME]);
   g_string_append(out, "  by cause:\n");
   for (guint c = 0; c < CAUSE_COUNT; c++) {
@@ -179,9 +180,16 @@ report_text(const RunResult *r, gboolean timing)
   line_count(out, "per year", &m[RUN_OUTAGES_PER_YEAR], "");
   g_autofree char *mean = report_format_seconds(m[RUN_MEAN_OUTAGE].mean);
   g_autofree char *p95 = report_format_seconds(m[RUN_OUTAGE_P95].mean);
-  g_autofree char *longest = report_format_seconds(m[RUN_MAX_OUTAGE].mean);
+  g_autofree char *longest = report_format_seconds(m[RUN_LONGEST_OUTAGE].mean);
+  /* Pooled over every replication's outages (DESIGN §11.8), so no per-replication interval. */
   g_string_append_printf(out, "  %-28s %s / %s / %s\n", "mean / p95 / longest", mean, p95,
                          longest);
+  const StatsSummary *yl = &m[RUN_YEARLY_LONGEST_OUTAGE];
+  g_autofree char *yearly = report_format_seconds(yl->mean);
+  g_autofree char *yearly_lo = report_format_seconds(yl->lo);
+  g_autofree char *yearly_hi = report_format_seconds(yl->hi);
+  g_string_append_printf(out, "  %-28s %s   [%s, %s]\n", "longest in a year", yearly,
+                         yearly_lo, yearly_hi);
 
   g_string_append(out, "\nPlatform\n");
   line_count(out, "evacuations per year", &m[RUN_EVACUATIONS_PER_YEAR], "");
@@ -213,6 +221,8 @@ add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
   json_builder_add_double_value(b, s->lo);
   json_builder_set_member_name(b, "hi");
   json_builder_add_double_value(b, s->hi);
+  json_builder_set_member_name(b, "method");
+  json_builder_add_string_value(b, stats_method_name(s->method));
   json_builder_end_object(b);
 }
 
@@ -295,16 +305,17 @@ report_json(const RunResult *r)
 char *
 report_csv(const RunResult *r)
 {
-  GString *out = g_string_new("metric,mean,sd,lo,hi\n");
+  GString *out = g_string_new("metric,mean,sd,lo,hi,method\n");
   for (guint m = 0; m < RUN_METRIC_COUNT; m++) {
     const StatsSummary *s = &r->summary[m];
-    g_string_append_printf(out, "%s,%.10g,%.10g,%.10g,%.10g\n", run_metric_name(m), s->mean,
-                           s->sd, s->lo, s->hi);
+    g_string_append_printf(out, "%s,%.10g,%.10g,%.10g,%.10g,%s\n", run_metric_name(m), s->mean,
+                           s->sd, s->lo, s->hi, stats_method_name(s->method));
   }
   for (guint c = 0; c < CAUSE_COUNT; c++) {
     const StatsSummary *s = &r->cause_summary[c];
-    g_string_append_printf(out, "downtime_by_cause_s.%s,%.10g,%.10g,%.10g,%.10g\n",
-                           model_cause_name(c), s->mean, s->sd, s->lo, s->hi);
+    g_string_append_printf(out, "downtime_by_cause_s.%s,%.10g,%.10g,%.10g,%.10g,%s\n",
+                           model_cause_name(c), s->mean, s->sd, s->lo, s->hi,
+                           stats_method_name(s->method));
   }
   return g_string_free(out, FALSE);
 }

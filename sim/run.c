@@ -7,28 +7,42 @@
 
 G_DEFINE_QUARK(zdsim-run-error-quark, run_error)
 
+/* Ranges (DESIGN §11.9 and §12): availabilities are fractions; the app's per-year times lie
+ * in a year; other times, counts and rates are not negative (tenant slot waiting is in
+ * slot-seconds, not bounded by a year). */
+#define FRACTION 0.0, 1.0
+#define YEAR 0.0, RUN_YEAR_S
+#define NON_NEGATIVE 0.0, INFINITY
+
 static const struct {
   const char *name;
   gboolean higher_is_better;
+  double min, max;
 } metrics[RUN_METRIC_COUNT] = {
-  [RUN_AVAILABILITY] = { "availability", TRUE },
-  [RUN_REQUEST_AVAILABILITY] = { "request_availability", TRUE },
-  [RUN_BUSINESS_HOURS_AVAILABILITY] = { "business_hours_availability", TRUE },
-  [RUN_CAPACITY_AVAILABILITY] = { "capacity_availability", TRUE },
-  [RUN_REPORTED_AVAILABILITY] = { "reported_availability", TRUE },
-  [RUN_DOWNTIME_PER_YEAR] = { "downtime_per_year_s", FALSE },
-  [RUN_DOWNTIME_OUTSIDE_PORTAL] = { "downtime_outside_portal_window_per_year_s", FALSE },
-  [RUN_OUTAGES_PER_YEAR] = { "outages_per_year", FALSE },
-  [RUN_MEAN_OUTAGE] = { "mean_outage_s", FALSE },
-  [RUN_MAX_OUTAGE] = { "max_outage_s", FALSE },
-  [RUN_OUTAGE_P95] = { "outage_p95_s", FALSE },
-  [RUN_ZERO_INSTANCE_TIME] = { "zero_instance_time_per_year_s", FALSE },
-  [RUN_EVACUATIONS_PER_YEAR] = { "evacuations_per_year", FALSE },
-  [RUN_CRASHES_PER_YEAR] = { "crashes_per_year", FALSE },
-  [RUN_INSTANCE_HOURS_PER_YEAR] = { "instance_hours_per_year", FALSE },
-  [RUN_CAPACITY_SHORTFALL] = { "capacity_shortfall_per_year_s", FALSE },
-  [RUN_TENANT_SLOT_WAIT] = { "tenant_slot_wait_per_year_s", FALSE },
+  [RUN_AVAILABILITY] = { "availability", TRUE, FRACTION },
+  [RUN_REQUEST_AVAILABILITY] = { "request_availability", TRUE, FRACTION },
+  [RUN_BUSINESS_HOURS_AVAILABILITY] = { "business_hours_availability", TRUE, FRACTION },
+  [RUN_CAPACITY_AVAILABILITY] = { "capacity_availability", TRUE, FRACTION },
+  [RUN_REPORTED_AVAILABILITY] = { "reported_availability", TRUE, FRACTION },
+  [RUN_DOWNTIME_PER_YEAR] = { "downtime_per_year_s", FALSE, YEAR },
+  [RUN_DOWNTIME_OUTSIDE_PORTAL] = { "downtime_outside_portal_window_per_year_s", FALSE, YEAR },
+  [RUN_BUSINESS_HOURS_DOWNTIME] = { "business_hours_downtime_per_year_s", FALSE, YEAR },
+  [RUN_OUTAGES_PER_YEAR] = { "outages_per_year", FALSE, NON_NEGATIVE },
+  [RUN_MEAN_OUTAGE] = { "mean_outage_s", FALSE, NON_NEGATIVE },
+  [RUN_LONGEST_OUTAGE] = { "longest_outage_s", FALSE, NON_NEGATIVE },
+  [RUN_YEARLY_LONGEST_OUTAGE] = { "yearly_longest_outage_s", FALSE, NON_NEGATIVE },
+  [RUN_OUTAGE_P95] = { "outage_p95_s", FALSE, NON_NEGATIVE },
+  [RUN_ZERO_INSTANCE_TIME] = { "zero_instance_time_per_year_s", FALSE, YEAR },
+  [RUN_EVACUATIONS_PER_YEAR] = { "evacuations_per_year", FALSE, NON_NEGATIVE },
+  [RUN_CRASHES_PER_YEAR] = { "crashes_per_year", FALSE, NON_NEGATIVE },
+  [RUN_INSTANCE_HOURS_PER_YEAR] = { "instance_hours_per_year", FALSE, NON_NEGATIVE },
+  [RUN_CAPACITY_SHORTFALL] = { "capacity_shortfall_per_year_s", FALSE, YEAR },
+  [RUN_TENANT_SLOT_WAIT] = { "tenant_slot_wait_per_year_s", FALSE, NON_NEGATIVE },
 };
+
+#undef FRACTION
+#undef YEAR
+#undef NON_NEGATIVE
 
 const char *
 run_metric_name(RunMetric metric)
@@ -51,6 +65,14 @@ run_metric_higher_is_better(RunMetric metric)
 {
   g_assert(metric < RUN_METRIC_COUNT);
   return metrics[metric].higher_is_better;
+}
+
+void
+run_metric_range(RunMetric metric, double *min, double *max)
+{
+  g_assert(metric < RUN_METRIC_COUNT);
+  *min = metrics[metric].min;
+  *max = metrics[metric].max;
 }
 
 RunResult *
@@ -89,6 +111,21 @@ double_cmp(gconstpointer pa, gconstpointer pb)
   return a < b ? -1 : (a > b);
 }
 
+/* An outage's length with its replication, for the pooled quantile. */
+typedef struct {
+  double length;
+  guint rep;
+} PooledOutage;
+
+static int
+pooled_cmp(gconstpointer pa, gconstpointer pb)
+{
+  const PooledOutage *a = pa, *b = pb;
+  if (a->length < b->length || a->length > b->length)
+    return a->length < b->length ? -1 : 1;
+  return a->rep < b->rep ? -1 : (a->rep > b->rep);
+}
+
 /* The figures of one replication, scaled to a year where DESIGN §2 says "per year": of the
  * measured time [warmup, horizon) (DESIGN §11.10). */
 void
@@ -110,6 +147,22 @@ run_extract(const ModelResult *m, double *v, double *cause)
   }
   qsort(lengths, n, sizeof(double), double_cmp);
 
+  /* The longest outage of each 365-day block after the warm-up, a last partial block
+   * included (DESIGN §11.8, §12): an outage counts in the block where it starts (outages are
+   * already clipped to the warm-up's end), and a block without one counts 0. */
+  const gint64 year_us = (gint64) RUN_YEAR_S * DIST_USEC_PER_SEC;
+  guint blocks = (guint) ((measured + year_us - 1) / year_us);
+  g_autofree double *block_longest = g_new0(double, blocks);
+  for (guint i = 0; i < n; i++) {
+    const ModelInterval *o = &g_array_index(m->outages, ModelInterval, i);
+    guint b = (guint) ((o->start - m->warmup) / year_us);
+    g_assert(o->start >= m->warmup && b < blocks);
+    block_longest[b] = MAX(block_longest[b], (double) (o->end - o->start) / DIST_USEC_PER_SEC);
+  }
+  double yearly = 0;
+  for (guint b = 0; b < blocks; b++)
+    yearly += block_longest[b];
+
   v[RUN_AVAILABILITY] = (double) m->up_time / h;
   v[RUN_REQUEST_AVAILABILITY] = m->offered > 0 ? m->served / m->offered : 1.0;
   v[RUN_BUSINESS_HOURS_AVAILABILITY] =
@@ -118,10 +171,13 @@ run_extract(const ModelResult *m, double *v, double *cause)
   v[RUN_REPORTED_AVAILABILITY] = (double) m->reported_up_time / h;
   v[RUN_DOWNTIME_PER_YEAR] = (double) (measured - m->up_time) / DIST_USEC_PER_SEC * per_year;
   v[RUN_DOWNTIME_OUTSIDE_PORTAL] = (double) m->down_outside_portal / DIST_USEC_PER_SEC * per_year;
+  v[RUN_BUSINESS_HOURS_DOWNTIME] =
+      (double) (m->business_time - m->business_up_time) / DIST_USEC_PER_SEC * per_year;
   v[RUN_OUTAGES_PER_YEAR] = n * per_year;
   /* Outage-length figures of a replication without outages are 0. */
   v[RUN_MEAN_OUTAGE] = n > 0 ? total / n : 0.0;
-  v[RUN_MAX_OUTAGE] = longest;
+  v[RUN_LONGEST_OUTAGE] = longest;
+  v[RUN_YEARLY_LONGEST_OUTAGE] = yearly / blocks;
   v[RUN_OUTAGE_P95] = stats_quantile_sorted(lengths, n, 0.95);
   v[RUN_ZERO_INSTANCE_TIME] = (double) m->zero_instance_time / DIST_USEC_PER_SEC * per_year;
   v[RUN_EVACUATIONS_PER_YEAR] = m->evacuations * per_year;
@@ -187,19 +243,70 @@ replicate(gpointer data, gpointer user_data)
 }
 
 void
+run_pool_outages(const GPtrArray *outages, guint n, guint64 seed, StatsSummary *mean,
+                 StatsSummary *p95, StatsSummary *longest)
+{
+  g_assert(n >= 1 && outages->len == n);
+  gsize total = 0;
+  for (guint r = 0; r < n; r++)
+    total += ((const GArray *) g_ptr_array_index(outages, r))->len;
+  g_autofree double *time = g_new0(double, n);
+  g_autofree double *count = g_new0(double, n);
+  g_autofree PooledOutage *pool = g_new(PooledOutage, MAX(total, 1));
+  gsize k = 0;
+  double most = 0;
+  for (guint r = 0; r < n; r++) {
+    const GArray *list = g_ptr_array_index(outages, r);
+    for (guint i = 0; i < list->len; i++) {
+      const ModelInterval *o = &g_array_index(list, ModelInterval, i);
+      double length = (double) (o->end - o->start) / DIST_USEC_PER_SEC;
+      time[r] += length;
+      pool[k++] = (PooledOutage) { length, r };
+      most = MAX(most, length);
+    }
+    count[r] = list->len;
+  }
+  /* Ties are ordered by replication so the order, and with it every bootstrap draw's result,
+   * does not depend on qsort's. */
+  qsort(pool, total, sizeof(PooledOutage), pooled_cmp);
+  g_autofree double *sorted = g_new(double, MAX(total, 1));
+  g_autofree guint *group = g_new(guint, MAX(total, 1));
+  for (gsize i = 0; i < total; i++) {
+    sorted[i] = pool[i].length;
+    group[i] = pool[i].rep;
+  }
+  stats_summarize_ratio(time, count, n, 0.0, INFINITY, seed,
+                        RUN_BOOTSTRAP_STREAM(RUN_MEAN_OUTAGE), mean);
+  stats_summarize_pooled_quantile(sorted, group, total, n, 0.95, seed,
+                                  RUN_BOOTSTRAP_STREAM(RUN_OUTAGE_P95), p95);
+  /* The longest outage of the whole run is one observation, not an average: no interval. */
+  *longest = (StatsSummary) { .mean = most, .sd = 0, .lo = most, .hi = most, .n = n,
+                              .method = STATS_METHOD_NONE };
+}
+
+void
 run_result_summarize(RunResult *result)
 {
   guint n = result->replications;
+  guint64 seed = result->scenario->seed;
   g_autofree double *column = g_new(double, n);
   for (guint m = 0; m < RUN_METRIC_COUNT; m++) {
+    if (m == RUN_MEAN_OUTAGE || m == RUN_OUTAGE_P95 || m == RUN_LONGEST_OUTAGE)
+      continue; /* pooled below */
     for (guint r = 0; r < n; r++)
       column[r] = result->values[(gsize) r * RUN_METRIC_COUNT + m];
-    stats_summarize(column, n, &result->summary[m]);
+    stats_summarize_bounded(column, n, metrics[m].min, metrics[m].max, seed,
+                            RUN_BOOTSTRAP_STREAM(m), &result->summary[m]);
   }
+  run_pool_outages(result->outages, n, seed, &result->summary[RUN_MEAN_OUTAGE],
+                   &result->summary[RUN_OUTAGE_P95], &result->summary[RUN_LONGEST_OUTAGE]);
   for (guint c = 0; c < CAUSE_COUNT; c++) {
     for (guint r = 0; r < n; r++)
       column[r] = result->by_cause[(gsize) r * CAUSE_COUNT + c];
-    stats_summarize(column, n, &result->cause_summary[c]);
+    /* A cause's downtime per year lies in a year, as the downtime does. */
+    stats_summarize_bounded(column, n, 0.0, RUN_YEAR_S, seed,
+                            RUN_BOOTSTRAP_STREAM(RUN_METRIC_COUNT + c),
+                            &result->cause_summary[c]);
   }
 }
 

@@ -534,6 +534,8 @@ json_add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
   json_add_double(b, "sd", s->sd);
   json_add_double(b, "lo", s->lo);
   json_add_double(b, "hi", s->hi);
+  json_builder_set_member_name(b, "method");
+  json_builder_add_string_value(b, stats_method_name(s->method));
   json_builder_end_object(b);
 }
 

@@ -105,10 +105,12 @@ static const struct {
   { RUN_DOWNTIME_PER_YEAR, "Downtime per year", SHOW_MINUTES },
   { RUN_DOWNTIME_OUTSIDE_PORTAL, "… outside the portal window", SHOW_MINUTES },
   { RUN_ZERO_INSTANCE_TIME, "… no instance, database up", SHOW_MINUTES },
+  { RUN_BUSINESS_HOURS_DOWNTIME, "… inside business hours", SHOW_MINUTES },
   { RUN_OUTAGES_PER_YEAR, "Outages per year", SHOW_COUNT },
   { RUN_MEAN_OUTAGE, "Mean outage", SHOW_DURATION },
   { RUN_OUTAGE_P95, "95th percentile outage", SHOW_DURATION },
-  { RUN_MAX_OUTAGE, "Longest outage", SHOW_DURATION },
+  { RUN_LONGEST_OUTAGE, "Longest outage", SHOW_DURATION },
+  { RUN_YEARLY_LONGEST_OUTAGE, "Longest outage in a year", SHOW_DURATION },
   { RUN_EVACUATIONS_PER_YEAR, "Evacuations per year", SHOW_COUNT },
   { RUN_CRASHES_PER_YEAR, "Crashes per year", SHOW_COUNT },
   { RUN_INSTANCE_HOURS_PER_YEAR, "Instance-hours per year", SHOW_HOURS },
@@ -439,8 +441,8 @@ run_cards(GString *out, const StatsSummary *m)
 
   const StatsSummary *o = &m[RUN_OUTAGES_PER_YEAR];
   g_autofree char *ov = format_value(SHOW_COUNT, o->mean);
-  g_autofree char *longest = format_value(SHOW_DURATION, m[RUN_MAX_OUTAGE].mean);
-  g_autofree char *ov_detail = g_strdup_printf("longest %s on average", longest);
+  g_autofree char *longest = format_value(SHOW_DURATION, m[RUN_LONGEST_OUTAGE].mean);
+  g_autofree char *ov_detail = g_strdup_printf("longest %s", longest);
   card(out, "Outages per year", ov, ov_detail);
 
   const StatsSummary *h = &m[RUN_INSTANCE_HOURS_PER_YEAR];

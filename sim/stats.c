@@ -1,9 +1,37 @@
-/* stats.c: mean, standard deviation and Student-t intervals over replications, and the
- * intervals of a difference of means (paired and Welch). Not for per-replication measurement
- * (metrics.c) or for verdicts on runs (compare.c). */
+/* stats.c: mean, standard deviation and Student-t intervals over replications, the bootstrap
+ * and ratio intervals that keep a figure inside its range, and the intervals of a difference
+ * of means (paired and Welch). Not for per-replication measurement (metrics.c) or for verdicts
+ * on runs (compare.c). */
 #include "zdsim/stats.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zdsim/dist.h"
+
+static const char *const method_names[STATS_METHOD_COUNT] = {
+  [STATS_METHOD_T] = "t",
+  [STATS_METHOD_BOOTSTRAP] = "bootstrap",
+  [STATS_METHOD_RATIO] = "ratio",
+  [STATS_METHOD_NONE] = "none",
+};
+
+const char *
+stats_method_name(StatsMethod method)
+{
+  g_assert(method < STATS_METHOD_COUNT);
+  return method_names[method];
+}
+
+int
+stats_method_lookup(const char *name)
+{
+  for (int m = 0; m < STATS_METHOD_COUNT; m++)
+    if (g_strcmp0(method_names[m], name) == 0)
+      return m;
+  return -1;
+}
 
 /* t(0.975, df) for df = 1..30, from the standard tables (e.g. NIST/SEMATECH e-Handbook,
  * table 1.3.6.7.2). */
@@ -44,6 +72,150 @@ stats_summarize(const double *values, guint n, StatsSummary *out)
   double half = n > 1 ? stats_t975(n - 1) * out->sd / sqrt((double) n) : 0.0;
   out->lo = mean - half;
   out->hi = mean + half;
+  out->method = STATS_METHOD_T;
+}
+
+static int
+double_cmp(gconstpointer pa, gconstpointer pb)
+{
+  double a = *(const double *) pa, b = *(const double *) pb;
+  return a < b ? -1 : (a > b);
+}
+
+/* The nearest-rank 2.5 % and 97.5 % points of @b resampled statistics (sorted in place). */
+static void
+percentile_interval(double *stat, guint b, double *lo, double *hi)
+{
+  qsort(stat, b, sizeof(double), double_cmp);
+  *lo = stats_quantile_sorted(stat, b, 0.025);
+  *hi = stats_quantile_sorted(stat, b, 0.975);
+}
+
+void
+stats_bootstrap_mean(const double *values, guint n, guint64 seed, guint64 stream, double *lo,
+                     double *hi)
+{
+  g_assert(n >= 1);
+  DistRng rng;
+  dist_rng_seed(&rng, seed, stream);
+  g_autofree double *stat = g_new(double, STATS_BOOTSTRAP_RESAMPLES);
+  for (guint b = 0; b < STATS_BOOTSTRAP_RESAMPLES; b++) {
+    double sum = 0;
+    for (guint i = 0; i < n; i++)
+      sum += values[dist_rng_below(&rng, n)];
+    stat[b] = sum / n;
+  }
+  percentile_interval(stat, STATS_BOOTSTRAP_RESAMPLES, lo, hi);
+}
+
+void
+stats_summarize_bounded(const double *values, guint n, double min, double max, guint64 seed,
+                        guint64 stream, StatsSummary *out)
+{
+  stats_summarize(values, n, out);
+  /* Written so that NaN (a value an older database did not store) stays as it is. */
+  if (!(out->lo < min) && !(out->hi > max))
+    return;
+  stats_bootstrap_mean(values, n, seed, stream, &out->lo, &out->hi);
+  out->method = STATS_METHOD_BOOTSTRAP;
+}
+
+void
+stats_summarize_ratio(const double *num, const double *den, guint n, double min, double max,
+                      guint64 seed, guint64 stream, StatsSummary *out)
+{
+  g_assert(n >= 1);
+  double sum_num = 0, sum_den = 0;
+  for (guint i = 0; i < n; i++) {
+    sum_num += num[i];
+    sum_den += den[i];
+  }
+  double r = sum_den > 0 ? sum_num / sum_den : 0.0;
+  *out = (StatsSummary) { .mean = r, .sd = 0, .lo = r, .hi = r, .n = n,
+                          .method = STATS_METHOD_RATIO };
+  if (n < 2 || !(sum_den > 0))
+    return; /* one replication, or nothing to pool: no spread to speak of */
+  double ss = 0;
+  for (guint i = 0; i < n; i++)
+    ss += (num[i] - r * den[i]) * (num[i] - r * den[i]);
+  double se = sqrt(ss / ((double) n * (n - 1))) / (sum_den / n);
+  out->sd = se * sqrt((double) n);
+  out->lo = r - stats_t975(n - 1) * se;
+  out->hi = r + stats_t975(n - 1) * se;
+  if (out->lo >= min && out->hi <= max)
+    return;
+  DistRng rng;
+  dist_rng_seed(&rng, seed, stream);
+  g_autofree double *stat = g_new(double, STATS_BOOTSTRAP_RESAMPLES);
+  for (guint b = 0; b < STATS_BOOTSTRAP_RESAMPLES; b++) {
+    double sn = 0, sd = 0;
+    for (guint i = 0; i < n; i++) {
+      guint64 k = dist_rng_below(&rng, n);
+      sn += num[k];
+      sd += den[k];
+    }
+    stat[b] = sd > 0 ? sn / sd : 0.0;
+  }
+  percentile_interval(stat, STATS_BOOTSTRAP_RESAMPLES, &out->lo, &out->hi);
+  out->method = STATS_METHOD_BOOTSTRAP;
+}
+
+/* The nearest-rank @p-quantile of the pooled values when replication g counts @weight[g]
+ * times (@total_weight = sum of weight[group[i]]), walked down from the largest value: the
+ * quantile of rank k = ceil(p W) is the first value from the top where the weight seen
+ * reaches W - k + 1. For p near 1 only the top of the array is walked. */
+static double
+weighted_quantile_from_top(const double *sorted, const guint *group, gsize total,
+                           const guint *weight, guint64 total_weight, double p)
+{
+  guint64 rank = (guint64) ceil(p * (double) total_weight);
+  rank = CLAMP(rank, G_GUINT64_CONSTANT(1), total_weight);
+  guint64 need = total_weight - rank + 1, seen = 0;
+  for (gsize i = total; i-- > 0;) {
+    seen += weight[group[i]];
+    if (seen >= need)
+      return sorted[i];
+  }
+  g_assert_not_reached();
+}
+
+void
+stats_summarize_pooled_quantile(const double *sorted, const guint *group, gsize total, guint n,
+                                double p, guint64 seed, guint64 stream, StatsSummary *out)
+{
+  g_assert(n >= 1);
+  double q = total > 0 ? stats_quantile_sorted(sorted, (guint) total, p) : 0.0;
+  *out = (StatsSummary) { .mean = q, .sd = 0, .lo = q, .hi = q, .n = n,
+                          .method = STATS_METHOD_NONE };
+  if (n < 2 || total == 0)
+    return;
+  g_autofree guint *count = g_new0(guint, n);
+  for (gsize i = 0; i < total; i++)
+    count[group[i]]++;
+  g_autofree guint *weight = g_new(guint, n);
+  g_autofree double *stat = g_new(double, STATS_BOOTSTRAP_RESAMPLES);
+  DistRng rng;
+  dist_rng_seed(&rng, seed, stream);
+  double sum = 0;
+  for (guint b = 0; b < STATS_BOOTSTRAP_RESAMPLES; b++) {
+    memset(weight, 0, n * sizeof(guint));
+    guint64 w = 0;
+    for (guint i = 0; i < n; i++) {
+      guint64 k = dist_rng_below(&rng, n);
+      weight[k]++;
+      w += count[k];
+    }
+    /* A resample of replications without values pools nothing: its quantile is 0, as a run
+     * without outages reports. */
+    stat[b] = w > 0 ? weighted_quantile_from_top(sorted, group, total, weight, w, p) : 0.0;
+    sum += stat[b];
+  }
+  double mean = sum / STATS_BOOTSTRAP_RESAMPLES, ss = 0;
+  for (guint b = 0; b < STATS_BOOTSTRAP_RESAMPLES; b++)
+    ss += (stat[b] - mean) * (stat[b] - mean);
+  out->sd = sqrt(ss / (STATS_BOOTSTRAP_RESAMPLES - 1)) * sqrt((double) n);
+  percentile_interval(stat, STATS_BOOTSTRAP_RESAMPLES, &out->lo, &out->hi);
+  out->method = STATS_METHOD_BOOTSTRAP;
 }
 
 void

@@ -40,6 +40,24 @@ gboolean store_exec(const Store *s, const char *sql, const char *what, GError **
 /* Rolls back the open transaction, if a failure has left one. */
 void store_rollback(const Store *s);
 
+/* The schema version that added business_hours_downtime_per_year_s, longest_outage_s and
+ * yearly_longest_outage_s (replications) and the interval's method (summaries), with the
+ * pooled outage figures (DESIGN §11.8, §11.9). It was the newest when written; if versions
+ * are renumbered, this is the version migrate_pooled_outages() leads to. */
+/* The schema versions that brought a change readers of older files must know about. */
+#define STORE_VERSION_SPAN_CAUSE 4     /* update_spans.cause */
+#define STORE_VERSION_POOLED_OUTAGES 5 /* pooled outage figures, summaries.method */
+
+/* The microseconds of a stored time in seconds, as every loader reads them. */
+gint64 store_seconds_to_us(double seconds);
+
+/* The pooled outage summaries (run_pool_outages) of stored run @run, from its rows in
+ * `outages`: what run_result_summarize() gives that run once loaded, so a database that
+ * predates them reads (and is upgraded to) the same figures. Returns: FALSE with @error. */
+gboolean store_pool_run_outages(const Store *s, gint64 run, guint64 seed, guint replications,
+                                StatsSummary *mean, StatsSummary *p95, StatsSummary *longest,
+                                GError **error);
+
 /* sim/store_migrate.c: the schema's versions. */
 
 /* Reads the file's schema version (PRAGMA user_version) without writing anything, and

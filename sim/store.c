@@ -396,6 +396,10 @@ value_since_version(guint k)
       case RUN_CAPACITY_SHORTFALL:
       case RUN_TENANT_SLOT_WAIT:
         return 3;
+      case RUN_BUSINESS_HOURS_DOWNTIME:
+      case RUN_LONGEST_OUTAGE:
+      case RUN_YEARLY_LONGEST_OUTAGE:
+        return STORE_VERSION_POOLED_OUTAGES;
       default:
         return 1;
     }
@@ -657,7 +661,8 @@ save_run_rows(const Store *s, const RunResult *r, gint64 sweep_id, const char *c
   for (guint c = 0; c < CAUSE_COUNT; c++)
     g_ptr_array_add(cause_metric, g_strconcat("downtime_by_cause_s.", cause_name(c), NULL));
   g_auto(Inserter) summary = { 0 };
-  inserter_init(&summary, s, "INSERT INTO summaries (run, metric, mean, sd, lo, hi) VALUES ", 6,
+  inserter_init(&summary, s,
+                "INSERT INTO summaries (run, metric, mean, sd, lo, hi, method) VALUES ", 7,
                 VALUE_COLUMNS, "cannot store a summary");
   for (guint k = 0; k < VALUE_COLUMNS; k++) {
     const StatsSummary *sum = k < RUN_METRIC_COUNT ? &r->summary[k]
@@ -672,6 +677,7 @@ save_run_rows(const Store *s, const RunResult *r, gint64 sweep_id, const char *c
     ins_double(&summary, sum->sd);
     ins_double(&summary, sum->lo);
     ins_double(&summary, sum->hi);
+    ins_text(&summary, stats_method_name(sum->method));
     if (!ins_end(&summary, error))
       return 0;
   }
@@ -863,15 +869,29 @@ corrupt(const Store *s, GError **error, const char *what, gint64 id, const GErro
   return FALSE;
 }
 
+/* Whether a stored run of @horizon_s seconds measured at most one 365-day block, so that each
+ * replication's longest outage is its yearly longest (DESIGN §11.8): what lets a database
+ * older than STORE_VERSION_POOLED_OUTAGES give yearly_longest_outage_s from max_outage_s. */
+static gboolean
+one_block(double horizon_s)
+{
+  return horizon_s <= RUN_YEAR_S;
+}
+
 static gboolean
 load_summaries(const Store *s, StoreRunInfo *info, GError **error)
 {
   for (guint m = 0; m < RUN_METRIC_COUNT; m++)
-    info->summary[m] = (StatsSummary) { NAN, NAN, NAN, NAN, info->replications };
+    info->summary[m] = (StatsSummary) { NAN, NAN, NAN, NAN, info->replications, STATS_METHOD_T };
   for (guint c = 0; c < CAUSE_COUNT; c++)
-    info->cause_summary[c] = (StatsSummary) { NAN, NAN, NAN, NAN, info->replications };
-  g_autoptr(sqlite3_stmt) st =
-      store_prepare(s, "SELECT metric, mean, sd, lo, hi FROM summaries WHERE run = ?1", error);
+    info->cause_summary[c] = (StatsSummary) { NAN, NAN, NAN, NAN, info->replications, STATS_METHOD_T };
+  /* Before STORE_VERSION_POOLED_OUTAGES every interval was Student t. */
+  gboolean old = s->version < STORE_VERSION_POOLED_OUTAGES;
+  g_autoptr(sqlite3_stmt) st = store_prepare(
+      s,
+      old ? "SELECT metric, mean, sd, lo, hi, 't' FROM summaries WHERE run = ?1"
+          : "SELECT metric, mean, sd, lo, hi, method FROM summaries WHERE run = ?1",
+      error);
   if (st == NULL)
     return FALSE;
   if (sqlite3_bind_int64(st, 1, info->id) != SQLITE_OK)
@@ -887,15 +907,68 @@ load_summaries(const Store *s, StoreRunInfo *info, GError **error)
       int c = cause_lookup(name + strlen("downtime_by_cause_s."));
       if (c >= 0)
         to = &info->cause_summary[c];
-    }
+    } else if (old && g_str_equal(name, "max_outage_s") && one_block(info->horizon_s))
+      to = &info->summary[RUN_YEARLY_LONGEST_OUTAGE]; /* the mean of the replications' longest */
     if (to == NULL)
       continue; /* a figure this zdsim does not know */
     to->mean = column_double(st, 1);
     to->sd = column_double(st, 2);
     to->lo = column_double(st, 3);
     to->hi = column_double(st, 4);
+    int method = stats_method_lookup((const char *) sqlite3_column_text(st, 5));
+    if (method < 0)
+      return corrupt(s, error, "a summary of an unknown interval method", info->id, NULL);
+    to->method = (StatsMethod) method;
   }
-  return rc == SQLITE_DONE;
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  /* An older database's mean and p95 outage were means over the replications; the pooled
+   * figures are computed from its outages, as the upgrade stores them. */
+  if (old)
+    return store_pool_run_outages(s, info->id, info->seed, info->replications,
+                                  &info->summary[RUN_MEAN_OUTAGE],
+                                  &info->summary[RUN_OUTAGE_P95],
+                                  &info->summary[RUN_LONGEST_OUTAGE], error);
+  return TRUE;
+}
+
+gint64
+store_seconds_to_us(double seconds)
+{
+  return to_us(seconds);
+}
+
+gboolean
+store_pool_run_outages(const Store *s, gint64 run, guint64 seed, guint replications,
+                       StatsSummary *mean, StatsSummary *p95, StatsSummary *longest,
+                       GError **error)
+{
+  g_autoptr(GPtrArray) outages = g_ptr_array_new_with_free_func((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < replications; i++)
+    g_ptr_array_add(outages, g_array_new(FALSE, FALSE, sizeof(ModelInterval)));
+  g_autoptr(sqlite3_stmt) st = store_prepare(
+      s,
+      "SELECT replication, start_s, end_s FROM outages WHERE run = ?1 ORDER BY replication, seq",
+      error);
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(st, 1, run) != SQLITE_OK)
+    return store_fail(s, error, "cannot read the outages");
+  int rc;
+  while ((rc = store_step(s, st, "cannot read the outages", error)) == SQLITE_ROW) {
+    sqlite3_int64 rep = sqlite3_column_int64(st, 0);
+    if (rep < 0 || rep >= replications)
+      return corrupt(s, error, "an outage of an unknown replication", run, NULL);
+    ModelInterval o = {
+      .start = to_us(sqlite3_column_double(st, 1)),
+      .end = to_us(sqlite3_column_double(st, 2)),
+    };
+    g_array_append_val(g_ptr_array_index(outages, rep), o);
+  }
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  run_pool_outages(outages, replications, seed, mean, p95, longest);
+  return TRUE;
 }
 
 /* The info of the row @st is on (selected with RUN_COLUMNS). */
@@ -1038,6 +1111,18 @@ load_values_v1(Store *s, gint64 id, RunResult *r, GError **error)
       sqlite3_int64 rep = sqlite3_column_int64(st, 0);
       const char *name = (const char *) sqlite3_column_text(st, 1);
       int k = table == 0 ? run_metric_lookup(name) : cause_lookup(name);
+      if (table == 0 && k < 0 && g_str_equal(name, "max_outage_s")) {
+        /* A replication's longest outage, and its yearly longest when the run measured one
+         * 365-day block at most (as in load_values()); not counted as found, since version 1
+         * has no longest_outage_s. */
+        if (rep < 0 || rep >= n)
+          return corrupt(s, error, "a value of a replication it does not have", id, NULL);
+        double v = column_double(st, 2);
+        r->values[(gsize) rep * RUN_METRIC_COUNT + RUN_LONGEST_OUTAGE] = v;
+        if (one_block((double) r->scenario->horizon / DIST_USEC_PER_SEC))
+          r->values[(gsize) rep * RUN_METRIC_COUNT + RUN_YEARLY_LONGEST_OUTAGE] = v;
+        continue;
+      }
       if (k < 0)
         continue; /* a figure this zdsim does not know */
       if (rep < 0 || rep >= n)
@@ -1073,6 +1158,13 @@ load_values(Store *s, gint64 id, RunResult *r, GError **error)
     g_string_append(sql, ", ");
     if (value_since_version(k) <= s->version)
       append_value_column(sql, k);
+    else if (k == RUN_LONGEST_OUTAGE)
+      g_string_append(sql, "max_outage_s"); /* a replication's longest outage, renamed */
+    else if (k == RUN_YEARLY_LONGEST_OUTAGE) /* the same within one block (one_block()) */
+      g_string_append_printf(sql,
+                             "CASE WHEN (SELECT horizon_s FROM runs WHERE id = ?1) <= %.1f "
+                             "THEN max_outage_s END",
+                             RUN_YEAR_S);
     else
       g_string_append(sql, "NULL");
   }
@@ -1166,9 +1258,10 @@ load_timeline(Store *s, gint64 id, RunResult *r, GError **error)
   /* Before version 4 every span was a platform update. */
   g_autoptr(sqlite3_stmt) sp = store_prepare(
       s,
-      s->version >= 4 ? "SELECT start_s, end_s, cause FROM update_spans WHERE run = ?1 ORDER BY seq"
-                      : "SELECT start_s, end_s, 'platform-update' FROM update_spans WHERE run = ?1 "
-                        "ORDER BY seq",
+      s->version >= STORE_VERSION_SPAN_CAUSE
+          ? "SELECT start_s, end_s, cause FROM update_spans WHERE run = ?1 ORDER BY seq"
+          : "SELECT start_s, end_s, 'platform-update' FROM update_spans WHERE run = ?1 "
+            "ORDER BY seq",
       error);
   if (sp == NULL)
     return FALSE;

@@ -347,6 +347,124 @@ migrate_to_v4(Store *s, GError **error)
   return store_exec(s, sql, "cannot add the version-4 column", error);
 }
 
+/* Version 5 (DESIGN §11.8, §11.9): outage lengths are pooled over the replications, every
+ * interval names its method, and business-hours downtime is a metric.
+ * - replications: business_hours_downtime_per_year_s (NULL for runs stored before: their
+ *   business time was not stored, so it reads as NaN), longest_outage_s (a replication's
+ *   longest outage: max_outage_s under its new name, copied) and yearly_longest_outage_s
+ *   (the mean over 365-day blocks of each block's longest: max_outage_s when the run's
+ *   horizon is at most 365 days, since its measured time is then one block; NULL, read as
+ *   NaN, otherwise, since the blocks start at a warm-up the runs table does not hold). The
+ *   max_outage_s column stays, unread, as version 3's capacity column does.
+ * - summaries: a method column; the rows stored before were all Student t ("t"). The rows
+ *   of mean_outage_s and outage_p95_s (means over replications before) are replaced by the
+ *   pooled figures computed from the run's outages, longest_outage_s is added likewise, and
+ *   max_outage_s's row becomes yearly_longest_outage_s's where the horizon is one block (it
+ *   was the mean over replications of their longest) and goes otherwise.
+ * - the metrics view lists the metrics of this version. */
+static gboolean
+migrate_pooled_outages(Store *s, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf(
+      "ALTER TABLE replications ADD COLUMN business_hours_downtime_per_year_s REAL;"
+      "ALTER TABLE replications ADD COLUMN longest_outage_s REAL;"
+      "ALTER TABLE replications ADD COLUMN yearly_longest_outage_s REAL;"
+      "UPDATE replications SET longest_outage_s = max_outage_s,"
+      "  yearly_longest_outage_s = CASE WHEN"
+      "    (SELECT horizon_s FROM runs WHERE runs.id = replications.run) <= %.1f"
+      "    THEN max_outage_s END;"
+      "ALTER TABLE summaries ADD COLUMN method TEXT NOT NULL DEFAULT 't';"
+      "UPDATE summaries SET metric = 'yearly_longest_outage_s' WHERE metric = 'max_outage_s'"
+      "  AND (SELECT horizon_s FROM runs WHERE runs.id = summaries.run) <= %.1f;"
+      "DELETE FROM summaries"
+      "  WHERE metric IN ('max_outage_s', 'mean_outage_s', 'outage_p95_s');"
+      "DROP VIEW metrics;"
+      "CREATE VIEW metrics (run, replication, metric, value) AS"
+      "  SELECT run, replication, 'availability',"
+      "    availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'request_availability',"
+      "    request_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'business_hours_availability',"
+      "    business_hours_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity_availability',"
+      "    capacity_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'reported_availability',"
+      "    reported_availability FROM replications UNION ALL"
+      "  SELECT run, replication, 'downtime_per_year_s',"
+      "    downtime_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'downtime_outside_portal_window_per_year_s',"
+      "    downtime_outside_portal_window_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'business_hours_downtime_per_year_s',"
+      "    business_hours_downtime_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'outages_per_year',"
+      "    outages_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'mean_outage_s',"
+      "    mean_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'longest_outage_s',"
+      "    longest_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'yearly_longest_outage_s',"
+      "    yearly_longest_outage_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'outage_p95_s',"
+      "    outage_p95_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'zero_instance_time_per_year_s',"
+      "    zero_instance_time_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'evacuations_per_year',"
+      "    evacuations_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'crashes_per_year',"
+      "    crashes_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'instance_hours_per_year',"
+      "    instance_hours_per_year FROM replications UNION ALL"
+      "  SELECT run, replication, 'capacity_shortfall_per_year_s',"
+      "    capacity_shortfall_per_year_s FROM replications UNION ALL"
+      "  SELECT run, replication, 'tenant_slot_wait_per_year_s',"
+      "    tenant_slot_wait_per_year_s FROM replications;"
+      , RUN_YEAR_S, RUN_YEAR_S);
+  if (!store_exec(s, sql, "cannot add the version-5 metrics", error))
+    return FALSE;
+
+  /* The pooled figures of every stored run, computed as a loaded run's are. */
+  g_autoptr(sqlite3_stmt) runs =
+      store_prepare(s, "SELECT id, seed, replications FROM runs ORDER BY id", error);
+  g_autoptr(sqlite3_stmt) ins = store_prepare(
+      s,
+      "INSERT INTO summaries (run, metric, mean, sd, lo, hi, method) VALUES "
+      "(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      error);
+  if (runs == NULL || ins == NULL)
+    return FALSE;
+  int rc;
+  while ((rc = store_step(s, runs, "cannot read the runs", error)) == SQLITE_ROW) {
+    gint64 id = sqlite3_column_int64(runs, 0);
+    guint64 seed = (guint64) sqlite3_column_int64(runs, 1);
+    guint replications = (guint) sqlite3_column_int64(runs, 2);
+    StatsSummary sum[3];
+    if (!store_pool_run_outages(s, id, seed, replications, &sum[0], &sum[1], &sum[2], error))
+      return FALSE;
+    const RunMetric metric[3] = { RUN_MEAN_OUTAGE, RUN_OUTAGE_P95, RUN_LONGEST_OUTAGE };
+    for (guint i = 0; i < 3; i++) {
+      sqlite3_reset(ins);
+      int b = sqlite3_bind_int64(ins, 1, id);
+      if (b == SQLITE_OK)
+        b = sqlite3_bind_text(ins, 2, run_metric_name(metric[i]), -1, SQLITE_STATIC);
+      if (b == SQLITE_OK)
+        b = sqlite3_bind_double(ins, 3, sum[i].mean);
+      if (b == SQLITE_OK)
+        b = sqlite3_bind_double(ins, 4, sum[i].sd);
+      if (b == SQLITE_OK)
+        b = sqlite3_bind_double(ins, 5, sum[i].lo);
+      if (b == SQLITE_OK)
+        b = sqlite3_bind_double(ins, 6, sum[i].hi);
+      if (b == SQLITE_OK)
+        b = sqlite3_bind_text(ins, 7, stats_method_name(sum[i].method), -1, SQLITE_STATIC);
+      if (b != SQLITE_OK)
+        return store_fail(s, error, "cannot store a pooled outage summary");
+      if (store_step(s, ins, "cannot store a pooled outage summary", error) < 0)
+        return FALSE;
+    }
+  }
+  return rc == SQLITE_DONE;
+}
+
 typedef gboolean (*Migration)(Store *s, GError **error);
 
 /* migrations[v] takes a database from version v to v + 1; a new database runs them all, so it
@@ -356,6 +474,7 @@ static const Migration migrations[] = {
   migrate_to_v2,
   migrate_to_v3,
   migrate_to_v4,
+  migrate_pooled_outages,
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == STORE_SCHEMA_VERSION);
 

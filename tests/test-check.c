@@ -168,20 +168,24 @@ test_verdicts(void)
     gboolean pass;
     const char *detail;   /* the start of the message */
   } cases[] = {
-    /* mean 0.99995 >= 0.9999, but the lower end 0.99995 - 12.706 * 0.00001 = 0.999823 is
-     * 0.0077 points below: FAIL. */
-    { "availability = >= 99.99%", RUN_AVAILABILITY, 0.99994, 0.99996, FALSE,
-      "lower bound 99.9823 % is 0.0077 points below 99.99% (mean 99.9950 %, [99.9823, " },
+    /* mean 0.99991 >= 0.9999, but the lower end 0.99991 - 12.706 * 0.00001 = 0.999783 is
+     * 0.0117 points below: FAIL. (The upper end 0.99991 + 0.000127 = 1.000037 would leave
+     * [0, 1], so the interval is the bootstrap's; its lower end is tested in test-run.c. Here
+     * values whose t interval stays inside: mean 0.99981, lower end 0.99981 - 0.000127 =
+     * 0.999683, 0.0217 points below 99.99 %.) */
+    { "availability = >= 99.99%", RUN_AVAILABILITY, 0.9998, 0.99982, FALSE,
+      "lower bound 99.9683 % is 0.022 points below 99.99% (mean 99.9810 %, [99.9683, " },
     /* Equal values: the interval is the point; 0.9995 is 0.04 points below 99.99 %. */
     { "availability = >= 99.99%", RUN_AVAILABILITY, 0.9995, 0.9995, FALSE,
       "lower bound 99.9500 % is 0.040 points below 99.99% (mean 99.9500 %, [99.9500, 99.9500])" },
     { "availability = >= 99.9%", RUN_AVAILABILITY, 0.9995, 0.9995, TRUE,
       "lower bound 99.9500 % (mean 99.9500 %, [99.9500, 99.9500])" },
-    /* mean 15 s <= 60 s, but the upper end 15 + 12.706 * 5 = 78.5 s is 18.5 s above: FAIL. */
-    { "max_outage = <= 1m", RUN_MAX_OUTAGE, 10, 20, FALSE,
-      "upper bound 78.5 s is 18.5 s above 1m (mean 15.0 s, [-48.5, 78.5])" },
-    { "max_outage = <= 80s", RUN_MAX_OUTAGE, 10, 20, TRUE,
-      "upper bound 78.5 s (mean 15.0 s, [-48.5, 78.5])" },
+    /* mean 105 s <= 120 s, but the upper end 105 + 12.706 * 5 = 168.5 s is 48.5 s above: FAIL
+     * (the lower end 41.5 s stays above 0, so the interval is Student t). */
+    { "yearly_longest_outage = <= 2m", RUN_YEARLY_LONGEST_OUTAGE, 100, 110, FALSE,
+      "upper bound 168.5 s is 48.5 s above 2m (mean 105.0 s, [41.5, 168.5])" },
+    { "yearly_longest_outage = <= 170s", RUN_YEARLY_LONGEST_OUTAGE, 100, 110, TRUE,
+      "upper bound 168.5 s (mean 105.0 s, [41.5, 168.5])" },
     /* Counts: 300 and 310, upper end 305 + 12.706 * 5 = 368.53. */
     { "outages_per_year = <= 400", RUN_OUTAGES_PER_YEAR, 300, 310, TRUE,
       "upper bound 368.53 (mean 305.00, [241.47, 368.53])" },
@@ -322,10 +326,10 @@ test_baseline(void)
     hundred[r] = 100;
   for (guint r = 0; r < 2 * N; r++)
     fifty[r] = 50;
-  g_autoptr(RunResult) slow = result_with(sc, RUN_MAX_OUTAGE, hundred, N);
-  g_autoptr(RunResult) fast = result_with(sc, RUN_MAX_OUTAGE, fifty, 2 * N);
+  g_autoptr(RunResult) slow = result_with(sc, RUN_YEARLY_LONGEST_OUTAGE, hundred, N);
+  g_autoptr(RunResult) fast = result_with(sc, RUN_YEARLY_LONGEST_OUTAGE, fifty, 2 * N);
   g_autoptr(GPtrArray) out = check_baseline(slow, fast, 0.1);
-  const CheckOutcome *o = g_ptr_array_index(out, RUN_MAX_OUTAGE);
+  const CheckOutcome *o = g_ptr_array_index(out, RUN_YEARLY_LONGEST_OUTAGE);
   g_test_message("%s", o->detail);
   g_assert_false(o->passed);
   g_assert_cmpfloat_with_epsilon(o->judged, 50, 1e-9);
@@ -333,7 +337,48 @@ test_baseline(void)
   g_assert_nonnull(strstr(o->detail, "(Welch)"));
   /* ... and the other way round it is an improvement. */
   g_autoptr(GPtrArray) back = check_baseline(fast, slow, 0);
-  g_assert_true(((const CheckOutcome *) g_ptr_array_index(back, RUN_MAX_OUTAGE))->passed);
+  g_assert_true(
+      ((const CheckOutcome *) g_ptr_array_index(back, RUN_YEARLY_LONGEST_OUTAGE))->passed);
+}
+
+/* `max_outage` judges longest_outage_s, the longest outage of any replication (DESIGN §11.8),
+ * which has no interval: two replications, the first with outages of 10 s and 30 s, the
+ * second with none, have a longest outage of 30 s, lo = hi = 30 s, so "<= 30s" passes and
+ * "<= 29s" fails by 1 s; `longest_outage` is the same figure under its own name. */
+static void
+test_max_outage_is_longest(void)
+{
+  static const struct {
+    const char *expect;
+    gboolean pass;
+    const char *detail;
+  } cases[] = {
+    { "max_outage = <= 30s", TRUE, "upper bound 30.0 s (mean 30.0 s, [30.0, 30.0])" },
+    { "max_outage = <= 29s", FALSE,
+      "upper bound 30.0 s is 1.0 s above 29s (mean 30.0 s, [30.0, 30.0])" },
+    { "longest_outage = <= 29s", FALSE,
+      "upper bound 30.0 s is 1.0 s above 29s (mean 30.0 s, [30.0, 30.0])" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *text = g_strdup_printf("[scenario]\nname = t\n[expect]\n%s\n",
+                                            cases[i].expect);
+    g_autoptr(Scenario) sc = load_text(text, NULL);
+    g_autoptr(RunResult) r = run_result_new(sc, 2);
+    const ModelInterval o[2] = {
+      { 100 * G_USEC_PER_SEC, 110 * G_USEC_PER_SEC, CAUSE_CRASH },
+      { 200 * G_USEC_PER_SEC, 230 * G_USEC_PER_SEC, CAUSE_CRASH },
+    };
+    g_array_append_vals(g_ptr_array_index(r->outages, 0), o, 2);
+    run_result_summarize(r);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) out = check_expectations(r, &error);
+    g_assert_no_error(error);
+    const CheckOutcome *c = g_ptr_array_index(out, 0);
+    g_test_message("%s: %s", cases[i].expect, c->detail);
+    g_assert_cmpint(c->metric, ==, RUN_LONGEST_OUTAGE);
+    g_assert_cmpint(c->passed, ==, cases[i].pass);
+    g_assert_cmpstr(c->detail, ==, cases[i].detail);
+  }
 }
 
 /* ---- JUnit ---- */
@@ -453,7 +498,7 @@ test_junit_escaping(void)
   o->scenario = g_strdup("a<b>&\"c'");
   o->path = g_strdup("dir/x&y.ini");
   o->label = g_strdup("max_outage <= 2m");
-  o->metric = RUN_MAX_OUTAGE;
+  o->metric = RUN_LONGEST_OUTAGE;
   o->passed = FALSE;
   o->detail = g_strdup("upper bound <3> & \x01 \xff\xfe ]]> done");
   g_ptr_array_add(outcomes, o);
@@ -580,8 +625,9 @@ remove_db(const char *dir, const char *db)
   g_rmdir(dir);
 }
 
-/* Stores a run of full-foundation.ini whose max_outage is @better seconds shorter in every
- * replication than the model gives: a baseline from a better version. Returns its id. */
+/* Stores a run of full-foundation.ini whose outages are all @better seconds shorter than the
+ * model gives (so each replication's longest, and the run's, is @better shorter): a baseline
+ * from a better version. Returns its id. */
 static gint64
 store_baseline(const char *db, double better)
 {
@@ -592,8 +638,12 @@ store_baseline(const char *db, double better)
   RunOptions options = { .jobs = 1 };
   g_autoptr(RunResult) r = run_execute(sc, &options, &error);
   g_assert_no_error(error);
-  for (guint rep = 0; rep < r->replications; rep++)
-    r->values[(gsize) rep * RUN_METRIC_COUNT + RUN_MAX_OUTAGE] -= better;
+  for (guint rep = 0; rep < r->replications; rep++) {
+    r->values[(gsize) rep * RUN_METRIC_COUNT + RUN_LONGEST_OUTAGE] -= better;
+    GArray *list = g_ptr_array_index(r->outages, rep);
+    for (guint i = 0; i < list->len; i++)
+      g_array_index(list, ModelInterval, i).end -= (gint64) (better * G_USEC_PER_SEC);
+  }
   run_result_summarize(r);
   gint64 id = store_save_run(store, r, &error);
   g_assert_no_error(error);
@@ -603,7 +653,7 @@ store_baseline(const char *db, double better)
 
 /* --baseline: without a stored run the comparison is skipped; against a run of the same input
  * that nothing changed, every metric passes; against a baseline whose outages were 10 s
- * shorter (the longest just under 352 s now), max_outage is significantly worse (the paired
+ * shorter (the longest just under 352 s now), longest_outage_s is significantly worse (the paired
  * differences are all exactly 10 s) and fails, unless --tolerance allows 10 / 342 = 2.9 % of
  * the baseline. */
 static void
@@ -642,21 +692,23 @@ test_cli_baseline(void)
   g_assert_cmpint(run_check_cli(args, &out, &err), ==, CLI_OK);
   g_autofree char *same_text = g_strdup_printf("baseline: run %" G_GINT64_FORMAT " of ", same);
   g_assert_nonnull(strstr(out, same_text));
-  /* Every metric of run.h is compared: 17 (capacity shortfall and tenant slot waiting
-   * joined in store schema 3). */
-  g_assert_nonnull(strstr(out, "17 metrics compared, 0 significantly worse"));
-  g_assert_nonnull(strstr(out, "4 expectations and 17 baseline comparisons in 1 scenario: "
-                               "21 passed, 0 failed"));
+  /* Every metric of run.h is compared: 19 (capacity shortfall and tenant slot waiting
+   * joined in store schema 3; business-hours downtime and the yearly longest outage, with
+   * longest_outage_s for max_outage_s, in the pooled-outage schema). */
+  g_assert_cmpint(RUN_METRIC_COUNT, ==, 19);
+  g_assert_nonnull(strstr(out, "19 metrics compared, 0 significantly worse"));
+  g_assert_nonnull(strstr(out, "4 expectations and 19 baseline comparisons in 1 scenario: "
+                               "23 passed, 0 failed"));
   g_clear_pointer(&out, g_free);
   g_clear_pointer(&err, g_free);
 
   /* The last stored run is the baseline. */
   store_baseline(db, 10);
   g_assert_cmpint(run_check_cli(args, &out, &err), ==, CLI_FAILED);
-  g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "max_outage_s vs baseline"));
+  g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "longest_outage_s vs baseline"));
   g_assert_nonnull(strstr(out, "mean 352.0 s vs baseline 342.0 s: worse by 10.0 s"));
   g_assert_nonnull(strstr(out, "1 significantly worse"));
-  g_assert_nonnull(strstr(out, "failed: full-foundation: max_outage_s vs baseline"));
+  g_assert_nonnull(strstr(out, "failed: full-foundation: longest_outage_s vs baseline"));
   g_clear_pointer(&out, g_free);
   g_clear_pointer(&err, g_free);
 
@@ -762,6 +814,7 @@ main(int argc, char **argv)
   policy_register_for_tests(&policy_stop_first);
 
   g_test_add_func("/zdsim/check/verdicts", test_verdicts);
+  g_test_add_func("/zdsim/check/max-outage-is-longest", test_max_outage_is_longest);
   g_test_add_func("/zdsim/check/line-layout", test_line_layout);
   g_test_add_func("/zdsim/check/no-expectations", test_no_expectations);
   g_test_add_func("/zdsim/check/baseline", test_baseline);

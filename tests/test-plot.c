@@ -110,12 +110,13 @@ make_run(const Scenario *sc, guint instances, const char *policy, gboolean swept
   }
   double miss = (g_str_equal(policy, "stop-start") ? 1e-3 : 1e-4) / instances;
   run->summary[RUN_AVAILABILITY] = (StatsSummary) { 1 - miss, 1e-5, 1 - miss - 1e-5,
-                                                    1 - miss + 1e-5, 2 };
+                                                    1 - miss + 1e-5, 2, STATS_METHOD_T };
   double down = miss * RUN_YEAR_S;
-  run->summary[RUN_DOWNTIME_PER_YEAR] = (StatsSummary) { down, 60, down - 60, down + 60, 2 };
+  run->summary[RUN_DOWNTIME_PER_YEAR] = (StatsSummary) { down, 60, down - 60, down + 60, 2,
+                                                         STATS_METHOD_T };
   run->summary[RUN_INSTANCE_HOURS_PER_YEAR] =
       (StatsSummary) { instances * 8760.0, 1, instances * 8760.0 - 1, instances * 8760.0 + 1,
-                       2 };
+                       2, STATS_METHOD_T };
   for (guint r = 0; r < 2; r++) {
     GArray *o = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
     /* Wednesday 09:10 UTC: a database failover of 90 s in every replication. */

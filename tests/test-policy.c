@@ -205,7 +205,7 @@ test_stop_start_walk(void)
     double evac = rep_value(r, rep, RUN_EVACUATIONS_PER_YEAR);
     g_assert_cmpfloat(down - 29.0 * evac, >=, -31.0 - 1e-6);
     g_assert_cmpfloat(down - 29.0 * evac, <, 2.0 * evac + 1e-6);
-    g_assert_cmpfloat(rep_value(r, rep, RUN_MAX_OUTAGE), <, 31.0);
+    g_assert_cmpfloat(rep_value(r, rep, RUN_LONGEST_OUTAGE), <, 31.0);
     excess += down - 29.0 * evac;
     evacs += evac;
   }

@@ -60,7 +60,9 @@ made_up_result(const Scenario *sc)
 }
 
 /* The CSV has its header and one line per metric and per cause, in the order of run.h, and
- * each line's mean is the JSON's mean of the same name. */
+ * each line's mean and method are the JSON's of the same name. The made-up result has no
+ * outages, so its pooled outage figures (mean, p95, longest) are 0 (DESIGN §12), whatever
+ * the per-replication values say. */
 static void
 test_csv_matches_json(void)
 {
@@ -72,7 +74,7 @@ test_csv_matches_json(void)
 
   g_autofree char *csv = report_csv(r);
   g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
-  g_assert_cmpstr(lines[0], ==, "metric,mean,sd,lo,hi");
+  g_assert_cmpstr(lines[0], ==, "metric,mean,sd,lo,hi,method");
   g_assert_cmpuint(g_strv_length(lines), ==, 1 + RUN_METRIC_COUNT + CAUSE_COUNT + 1);
   g_assert_cmpstr(lines[RUN_METRIC_COUNT + CAUSE_COUNT + 1], ==, "");
 
@@ -83,7 +85,7 @@ test_csv_matches_json(void)
   JsonObject *causes = json_object_get_object_member(obj, "downtime_by_cause_s");
   for (guint i = 1; i <= RUN_METRIC_COUNT + CAUSE_COUNT; i++) {
     g_auto(GStrv) fields = g_strsplit(lines[i], ",", -1);
-    g_assert_cmpuint(g_strv_length(fields), ==, 5);
+    g_assert_cmpuint(g_strv_length(fields), ==, 6);
     JsonObject *summary;
     if (i <= RUN_METRIC_COUNT) {
       g_assert_cmpstr(fields[0], ==, run_metric_name(i - 1));
@@ -98,6 +100,9 @@ test_csv_matches_json(void)
     double mean = g_ascii_strtod(fields[1], NULL);
     double expected =
         i <= RUN_METRIC_COUNT ? (i - 1) + 0.375 : (i - 1 - RUN_METRIC_COUNT) + 0.1875;
+    if (i - 1 == RUN_MEAN_OUTAGE || i - 1 == RUN_OUTAGE_P95 || i - 1 == RUN_LONGEST_OUTAGE)
+      expected = 0;
+    g_assert_cmpstr(fields[5], ==, json_object_get_string_member(summary, "method"));
     /* %.10g keeps ten significant digits. */
     g_assert_cmpfloat_with_epsilon(mean, expected, 1e-9 * MAX(1.0, expected));
     g_assert_cmpfloat_with_epsilon(json_object_get_double_member(summary, "mean"), expected,

@@ -152,6 +152,152 @@ test_welch(void)
                 same_double(d.hi, 0.25) && same_double(d.df, 0.0));
 }
 
+/* An availability sampled as {0, 0, 0, 1}: mean 1/4, sd 1/2, and the t interval
+ * 1/4 -/+ t(0.975, 3) (1/2) / sqrt(4) = 0.25 -/+ 3.182 / 4 = [-0.5455, 1.0455] leaves [0, 1]
+ * at both ends, so the bounded summary is the percentile bootstrap. A resample's mean is k / 4
+ * with k ~ Binomial(4, 1/4) ones: P(k = 0) = (3/4)^4 = 0.316 >= 0.025, so the 2.5 % point is
+ * 0; P(k <= 2) = 0.949 < 0.975 <= P(k <= 3) = 0.996, so the 97.5 % point is 3/4. With 2000
+ * resamples the counts sit many standard deviations away from those thresholds (about 632
+ * zeros against the 50 that would move the lower end; about 1898 at or below 1/2 against
+ * 1950), so the interval is [0, 0.75] for any seed. The same seed and stream give the same
+ * interval bit for bit; values already inside their range keep the t interval. */
+static void
+test_bootstrap(void)
+{
+  const double sample[] = { 0, 0, 0, 1 };
+  StatsSummary t;
+  stats_summarize(sample, 4, &t);
+  g_assert_cmpfloat_with_epsilon(t.lo, 0.25 - 3.182 / 4, 1e-12);
+  g_assert_cmpfloat(t.lo, <, 0.0);
+  g_assert_cmpint(t.method, ==, STATS_METHOD_T);
+
+  const guint64 seeds[] = { 1, 42, G_MAXUINT64 };
+  for (guint i = 0; i < G_N_ELEMENTS(seeds); i++) {
+    StatsSummary b, again;
+    stats_summarize_bounded(sample, 4, 0.0, 1.0, seeds[i], 7, &b);
+    g_assert_cmpint(b.method, ==, STATS_METHOD_BOOTSTRAP);
+    g_assert_cmpstr(stats_method_name(b.method), ==, "bootstrap");
+    /* The mean and sd are the plain ones; only the interval changes. */
+    g_assert_true(same_double(b.mean, t.mean) && same_double(b.sd, t.sd));
+    g_assert_true(same_double(b.lo, 0.0));
+    g_assert_true(same_double(b.hi, 0.75));
+    stats_summarize_bounded(sample, 4, 0.0, 1.0, seeds[i], 7, &again);
+    g_assert_true(same_double(again.lo, b.lo) && same_double(again.hi, b.hi));
+  }
+
+  /* A wider sample whose interval is not pinned by a few atoms: reproducible for one seed
+   * and stream, inside [min, max] of the values, and a different stream draws differently. */
+  double wide[50];
+  for (guint i = 0; i < G_N_ELEMENTS(wide); i++)
+    wide[i] = (i % 10 == 0) ? 1.0 : 0.0; /* five ones: mean 0.1 */
+  double lo1, hi1, lo2, hi2, lo3, hi3;
+  stats_bootstrap_mean(wide, 50, 3, 1, &lo1, &hi1);
+  stats_bootstrap_mean(wide, 50, 3, 1, &lo2, &hi2);
+  stats_bootstrap_mean(wide, 50, 3, 2, &lo3, &hi3);
+  g_assert_true(same_double(lo1, lo2) && same_double(hi1, hi2));
+  g_assert_cmpfloat(lo1, >=, 0.0);
+  g_assert_cmpfloat(hi1, <=, 1.0);
+  g_assert_cmpfloat(lo1, <, 0.1);
+  g_assert_cmpfloat(hi1, >, 0.1);
+  g_test_message("stream 1 [%g, %g], stream 2 [%g, %g]", lo1, hi1, lo3, hi3);
+
+  /* {1, 2, 3, 4, 5} in [0, 10]: the t interval 3 -/+ 2.776 sqrt(0.5) = [1.04, 4.96] stays
+   * inside, so it is kept. */
+  const double inside[] = { 1, 2, 3, 4, 5 };
+  StatsSummary k;
+  stats_summarize_bounded(inside, 5, 0.0, 10.0, 1, 1, &k);
+  g_assert_cmpint(k.method, ==, STATS_METHOD_T);
+  g_assert_cmpfloat_with_epsilon(k.lo, 3 - 2.776 * sqrt(0.5), 1e-12);
+  g_assert_cmpfloat_with_epsilon(k.hi, 3 + 2.776 * sqrt(0.5), 1e-12);
+
+  /* The method names round-trip. */
+  for (int m = 0; m < STATS_METHOD_COUNT; m++)
+    g_assert_cmpint(stats_method_lookup(stats_method_name((StatsMethod) m)), ==, m);
+  g_assert_cmpint(stats_method_lookup("z"), ==, -1);
+}
+
+/* The ratio estimator R = sum(num) / sum(den), se = sqrt(sum((num_i - R den_i)^2) /
+ * (n (n - 1))) / mean(den).
+ * - num {10, 30, 20, 20}, den {1, 1, 1, 1}: R = 80 / 4 = 20; residuals -10, 10, 0, 0, so
+ *   se = sqrt(200 / 12) / 1 and the interval 20 -/+ t(0.975, 3) sqrt(200 / 12) =
+ *   20 -/+ 3.182 * 4.0825 = [7.01, 32.99], inside [0, inf): method "ratio", sd = se sqrt(4)
+ *   (with equal denominators it is the t interval of the num values themselves).
+ * - Outage time and count of three replications, one outage of 10 s, one of 30 s, none:
+ *   num {10, 30, 0}, den {1, 1, 0}: R = 40 / 2 = 20 s; residuals -10, 10, 0, se =
+ *   sqrt(200 / 6) / (2 / 3) = 8.660, and 20 - t(0.975, 2) 8.660 = 20 - 4.303 * 8.660 < 0:
+ *   the bootstrap. A resample of only the third replication pools nothing (R = 0), with
+ *   probability (1/3)^3 = 0.037 >= 0.025, so the lower end is 0; a resample of the second
+ *   and third only, with the second at least once, gives R = 30 with probability
+ *   (2/3)^3 - (1/3)^3 = 7/27 = 0.26 >= 0.025, and none is larger, so the upper end is 30.
+ * - Nothing to pool (den all 0): R = 0, lo = hi = 0. */
+static void
+test_ratio(void)
+{
+  const double num[] = { 10, 30, 20, 20 }, den[] = { 1, 1, 1, 1 };
+  StatsSummary r;
+  stats_summarize_ratio(num, den, 4, 0.0, INFINITY, 5, 1, &r);
+  double se = sqrt(200.0 / 12.0);
+  g_assert_cmpint(r.method, ==, STATS_METHOD_RATIO);
+  g_assert_cmpfloat_with_epsilon(r.mean, 20.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon(r.sd, se * 2.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon(r.lo, 20.0 - 3.182 * se, 1e-12);
+  g_assert_cmpfloat_with_epsilon(r.hi, 20.0 + 3.182 * se, 1e-12);
+  StatsSummary t;
+  stats_summarize(num, 4, &t);
+  g_assert_cmpfloat_with_epsilon(r.lo, t.lo, 1e-12);
+
+  const double time[] = { 10, 30, 0 }, count[] = { 1, 1, 0 };
+  stats_summarize_ratio(time, count, 3, 0.0, INFINITY, 5, 1, &r);
+  g_assert_cmpfloat_with_epsilon(r.mean, 20.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon(r.sd / sqrt(3.0), sqrt(200.0 / 6.0) * 1.5, 1e-12);
+  g_assert_cmpint(r.method, ==, STATS_METHOD_BOOTSTRAP);
+  g_assert_true(same_double(r.lo, 0.0));
+  g_assert_true(same_double(r.hi, 30.0));
+
+  const double none[] = { 0, 0, 0 };
+  stats_summarize_ratio(none, none, 3, 0.0, INFINITY, 5, 1, &r);
+  g_assert_true(same_double(r.mean, 0.0) && same_double(r.lo, 0.0) && same_double(r.hi, 0.0));
+}
+
+/* The pooled p95 of outages of 10 s (replication 0) and 30 s (replication 1), and none in
+ * replication 2: nearest rank ceil(0.95 * 2) = 2 of {10, 30}, so 30 s. Resampling the
+ * replications: with replication 1 drawn the top value 30 is the rank-ceil(0.95 W) value
+ * (W the resample's outages); without it but with replication 0, 10; with only replication 2,
+ * nothing (0). P(only replication 2) = (1/3)^3 = 0.037 >= 0.025, so the lower end is 0;
+ * P(replication 1 drawn) = 1 - (2/3)^3 = 0.70, so the upper end is 30. Twenty outages
+ * {1, ..., 20} all in replication 0: rank ceil(0.95 * 20) = 19, so 19; a resample drawing
+ * replication 0 k >= 1 times pools k copies of each, and rank ceil(0.95 * 20 k) = 19 k is a
+ * copy of 19. */
+static void
+test_pooled_quantile(void)
+{
+  const double sorted[] = { 10, 30 };
+  const guint group[] = { 0, 1 };
+  StatsSummary q;
+  stats_summarize_pooled_quantile(sorted, group, 2, 3, 0.95, 9, 1, &q);
+  g_assert_true(same_double(q.mean, 30.0));
+  g_assert_cmpint(q.method, ==, STATS_METHOD_BOOTSTRAP);
+  g_assert_true(same_double(q.lo, 0.0));
+  g_assert_true(same_double(q.hi, 30.0));
+
+  double twenty[20];
+  guint zero[20] = { 0 };
+  for (guint i = 0; i < 20; i++)
+    twenty[i] = i + 1;
+  stats_summarize_pooled_quantile(twenty, zero, 20, 3, 0.95, 9, 1, &q);
+  g_assert_true(same_double(q.mean, 19.0));
+  /* Replications 1 and 2 have no outages: a resample that draws replication 0 at least once
+   * gives 19, one that does not gives 0 (probability (2/3)^3 = 0.30). */
+  g_assert_true(same_double(q.hi, 19.0));
+  g_assert_true(same_double(q.lo, 0.0));
+  stats_summarize_pooled_quantile(twenty, zero, 20, 1, 0.95, 9, 1, &q);
+  g_assert_cmpint(q.method, ==, STATS_METHOD_NONE);
+  g_assert_true(same_double(q.lo, 19.0) && same_double(q.hi, 19.0));
+
+  stats_summarize_pooled_quantile(NULL, NULL, 0, 3, 0.95, 9, 1, &q);
+  g_assert_true(same_double(q.mean, 0.0) && same_double(q.lo, 0.0) && same_double(q.hi, 0.0));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -162,5 +308,8 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/stats/quantile", test_quantile);
   g_test_add_func("/zdsim/stats/paired", test_paired);
   g_test_add_func("/zdsim/stats/welch", test_welch);
+  g_test_add_func("/zdsim/stats/bootstrap", test_bootstrap);
+  g_test_add_func("/zdsim/stats/ratio", test_ratio);
+  g_test_add_func("/zdsim/stats/pooled-quantile", test_pooled_quantile);
   return g_test_run();
 }

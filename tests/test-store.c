@@ -175,7 +175,8 @@ static gboolean
 same_summary(const StatsSummary *a, const StatsSummary *b)
 {
   return same_doubles(&a->mean, &b->mean, 1) && same_doubles(&a->sd, &b->sd, 1) &&
-         same_doubles(&a->lo, &b->lo, 1) && same_doubles(&a->hi, &b->hi, 1) && a->n == b->n;
+         same_doubles(&a->lo, &b->lo, 1) && same_doubles(&a->hi, &b->hi, 1) && a->n == b->n &&
+         a->method == b->method;
 }
 
 /* Every stored run is whole: all its per-replication values and summaries; and the database
@@ -272,6 +273,9 @@ test_schema(void)
   /* Schema 2's capacity "cause" keeps its column (runs stored before keep their values);
    * from schema 3 on it is no cause and nothing reads it. */
   g_ptr_array_add(want, g_strdup("downtime_by_cause_s.capacity"));
+  /* Likewise max_outage_s, whose values moved to longest_outage_s when the outage figures
+   * were pooled. */
+  g_ptr_array_add(want, g_strdup("max_outage_s"));
   g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func(g_free);
   while (sqlite3_step(st) == SQLITE_ROW)
     g_ptr_array_add(got, g_strdup((const char *) sqlite3_column_text(st, 0)));
@@ -372,6 +376,17 @@ v1_values_read(sqlite3 *db, guint runs, guint replications, guint metrics, guint
       guint run = (guint) sqlite3_column_int(st, 0), rep = (guint) sqlite3_column_int(st, 1);
       const char *name = (const char *) sqlite3_column_text(st, 2);
       int k = table == 0 ? run_metric_lookup(name) : -1;
+      if (table == 0 && g_str_equal(name, "max_outage_s")) {
+        /* Version 1's max_outage_s is a replication's longest outage, longest_outage_s now;
+         * the fixture's 14-day horizon is one 365-day block, so it is the yearly longest
+         * too. One row, two slots. */
+        gsize at = v1_slot(v, run, rep, RUN_LONGEST_OUTAGE);
+        gsize yearly = v1_slot(v, run, rep, RUN_YEARLY_LONGEST_OUTAGE);
+        v->is_null[at] = v->is_null[yearly] = sqlite3_column_type(st, 3) == SQLITE_NULL;
+        v->value[at] = v->value[yearly] = v->is_null[at] ? NAN : sqlite3_column_double(st, 3);
+        rows++;
+        continue;
+      }
       for (guint c = 0; table == 1 && c < CAUSE_COUNT; c++)
         if (g_str_equal(model_cause_name(c), name))
           k = RUN_METRIC_COUNT + (int) c;
@@ -536,7 +551,12 @@ test_migrate_v1(void)
   g_assert_cmpint(raw_int(db, "SELECT count(*) FROM outages", -1), ==, outages);
   g_assert_cmpint(raw_int(db, "SELECT count(*) FROM timeline", -1), ==, samples);
   g_assert_cmpint(raw_int(db, "SELECT count(*) FROM update_spans", -1), ==, spans);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM summaries", -1), ==, summaries);
+  /* Run 1 had a summary per metric; its max_outage_s row became yearly_longest_outage_s
+   * (14 days are one block), its mean and p95 rows were replaced by the pooled ones and a
+   * longest_outage_s row was added: one more. Run 2 (copied without summaries) gains the
+   * three pooled rows. */
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM summaries", -1), ==, summaries + 1 + 3);
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM summaries WHERE method <> 't'", -1), >, 0);
   sqlite3_close(db);
 
   /* A new run is stored beside them. */
@@ -567,6 +587,148 @@ test_migrate_v1(void)
   g_autoptr(Store) odd_ro = store_open(odd, STORE_OPEN_READ_ONLY, &error);
   g_assert_no_error(error);
   assert_v1_values(odd_ro, 1, &v1);
+  rm_rf(dir);
+}
+
+/* Takes a database of this zdsim back to what version 3 stored, with plain SQL: no
+ * business-hours downtime, longest or yearly-longest column (max_outage_s holding each
+ * replication's longest outage, as version 3 wrote it), no summary method, the yearly
+ * summary under version 3's max_outage_s name, the mean and p95 outage rows holding
+ * something other than the pooled figures (version 3 stored means over replications
+ * there), and a metrics view naming max_outage_s. */
+static void
+downgrade_to_v3(const char *path)
+{
+  sqlite3 *db = raw_open(path);
+  raw_exec(db, "BEGIN;"
+               "UPDATE replications SET max_outage_s = longest_outage_s;"
+               "DROP VIEW metrics;"
+               "ALTER TABLE replications DROP COLUMN business_hours_downtime_per_year_s;"
+               "ALTER TABLE replications DROP COLUMN longest_outage_s;"
+               "ALTER TABLE replications DROP COLUMN yearly_longest_outage_s;"
+               "CREATE VIEW metrics (run, replication, metric, value) AS"
+               "  SELECT run, replication, 'max_outage_s', max_outage_s FROM replications;"
+               "DELETE FROM summaries WHERE metric IN ('longest_outage_s',"
+               "  'business_hours_downtime_per_year_s');"
+               "UPDATE summaries SET metric = 'max_outage_s'"
+               "  WHERE metric = 'yearly_longest_outage_s';"
+               "UPDATE summaries SET mean = -1 WHERE metric IN ('mean_outage_s', 'outage_p95_s');"
+               "ALTER TABLE summaries DROP COLUMN method;"
+               "ALTER TABLE update_spans DROP COLUMN cause;"
+               "PRAGMA user_version = 3;"
+               "COMMIT");
+  sqlite3_close(db);
+}
+
+/* The figures of the pooled-outage version as a version-3 database gives them, read-only
+ * and after the upgrade: run 1 (30 days, one 365-day block) has longest_outage_s and
+ * yearly_longest_outage_s equal to each replication's longest outage (version 3's
+ * max_outage_s), and its yearly summary is version 3's max_outage_s summary (the mean of the
+ * replications' longest, a t interval); run 2 (400 days, two blocks) has no yearly figure
+ * (NaN: the blocks start at a warm-up the runs table does not hold). Both have no
+ * business-hours downtime (NaN: not stored), and the pooled mean, p95 and longest outage,
+ * computed from the stored outages, are bit for bit those of the run as stored. */
+static void
+assert_v3_figures(Store *store, RunResult *const orig[2])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) infos = store_list_runs(store, 0, NULL, 0, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(infos->len, ==, 2);
+  for (guint i = 0; i < 2; i++) {
+    gint64 id = i + 1;
+    const StoreRunInfo *info = g_ptr_array_index(infos, 1 - i); /* newest first */
+    g_assert_cmpint(info->id, ==, id);
+    g_autoptr(StoreRun) run = store_load_run(store, id, &error);
+    g_assert_no_error(error);
+    const RunResult *o = orig[i], *r = run->result;
+    const RunMetric pooled[] = { RUN_MEAN_OUTAGE, RUN_OUTAGE_P95, RUN_LONGEST_OUTAGE };
+    for (guint k = 0; k < G_N_ELEMENTS(pooled); k++) {
+      g_assert_true(same_summary(&info->summary[pooled[k]], &o->summary[pooled[k]]));
+      g_assert_true(same_summary(&r->summary[pooled[k]], &o->summary[pooled[k]]));
+    }
+    for (guint rep = 0; rep < r->replications; rep++) {
+      const double *v = &r->values[rep * RUN_METRIC_COUNT];
+      const double *w = &o->values[rep * RUN_METRIC_COUNT];
+      g_assert_true(same_doubles(&v[RUN_LONGEST_OUTAGE], &w[RUN_LONGEST_OUTAGE], 1));
+      if (i == 0)
+        g_assert_true(same_doubles(&v[RUN_YEARLY_LONGEST_OUTAGE], &w[RUN_LONGEST_OUTAGE], 1));
+      else
+        g_assert_true(isnan(v[RUN_YEARLY_LONGEST_OUTAGE]));
+      g_assert_true(isnan(v[RUN_BUSINESS_HOURS_DOWNTIME]));
+      g_assert_true(same_doubles(&v[RUN_AVAILABILITY], &w[RUN_AVAILABILITY], 1));
+    }
+    const StatsSummary *yearly = &info->summary[RUN_YEARLY_LONGEST_OUTAGE];
+    if (i == 0) {
+      g_assert_true(same_doubles(&yearly->mean, &o->summary[RUN_YEARLY_LONGEST_OUTAGE].mean, 1));
+      g_assert_cmpint(yearly->method, ==, STATS_METHOD_T);
+    } else {
+      g_assert_true(isnan(yearly->mean));
+    }
+    g_assert_true(isnan(info->summary[RUN_BUSINESS_HOURS_DOWNTIME].mean));
+  }
+}
+
+/* A version-3 database (two runs stored by this zdsim, taken back to version 3 by
+ * downgrade_to_v3()) is read as it is read-only, without a byte changing, and upgraded when
+ * opened for writing; both give the figures of assert_v3_figures(). */
+static void
+test_migrate_v3(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *path = g_build_filename(dir, "v3.db", NULL);
+  g_autoptr(Scenario) year = load_text("[scenario]\nname = v3\nreplications = 3\n"
+                                       "horizon = 30d\nseed = 5\n"
+                                       "[policy]\nevacuation = stop-start\n",
+                                       "v3.ini", NULL);
+  g_autoptr(Scenario) longer = load_text("[scenario]\nname = v3-long\nreplications = 2\n"
+                                         "horizon = 400d\nseed = 6\n"
+                                         "[policy]\nevacuation = stop-start\n",
+                                         "v3-long.ini", NULL);
+  g_autoptr(RunResult) a = execute(year, FALSE);
+  g_autoptr(RunResult) b = execute(longer, FALSE);
+  RunResult *const orig[2] = { a, b };
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Store) store = open_store(path);
+    g_assert_cmpint(store_save_run(store, a, &error), ==, 1);
+    g_assert_cmpint(store_save_run(store, b, &error), ==, 2);
+    g_assert_no_error(error);
+  }
+  downgrade_to_v3(path);
+
+  g_autofree char *bytes = NULL, *after = NULL;
+  gsize len = 0, after_len = 0;
+  g_assert_true(g_file_get_contents(path, &bytes, &len, NULL));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Store) ro = store_open(path, STORE_OPEN_READ_ONLY, &error);
+    g_assert_no_error(error);
+    assert_v3_figures(ro, orig);
+  }
+  g_assert_true(g_file_get_contents(path, &after, &after_len, NULL));
+  g_assert_cmpmem(bytes, len, after, after_len);
+
+  g_autoptr(Store) store = open_store(path);
+  assert_v3_figures(store, orig);
+  sqlite3 *db = raw_open(path);
+  g_assert_cmpint(raw_int(db, "PRAGMA user_version", -1), ==, STORE_SCHEMA_VERSION);
+  /* The stored methods: version 3's rows are Student t; the pooled rows name theirs. */
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM summaries WHERE method = 't' AND "
+                              "metric = 'availability'",
+                          -1),
+                  ==, 2);
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM summaries WHERE method = 'none' AND "
+                              "metric = 'longest_outage_s'",
+                          -1),
+                  ==, 2);
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM metrics WHERE metric = 'max_outage_s'", -1),
+                  ==, 0);
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM metrics WHERE metric = 'longest_outage_s'"
+                              " AND value IS NOT NULL",
+                          -1),
+                  ==, 3 + 2);
+  sqlite3_close(db);
   rm_rf(dir);
 }
 
@@ -1498,6 +1660,7 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/zdsim/store/schema", test_schema);
   g_test_add_func("/zdsim/store/migrate-v1", test_migrate_v1);
+  g_test_add_func("/zdsim/store/migrate-v3", test_migrate_v3);
   g_test_add_func("/zdsim/store/roundtrip", test_roundtrip);
   g_test_add_func("/zdsim/store/rows", test_rows);
   g_test_add_func("/zdsim/store/refused", test_refused);

@@ -21,9 +21,17 @@ typedef enum {
   RUN_REPORTED_AVAILABILITY,
   RUN_DOWNTIME_PER_YEAR,
   RUN_DOWNTIME_OUTSIDE_PORTAL,
+  RUN_BUSINESS_HOURS_DOWNTIME,   /* down time inside business hours per year */
   RUN_OUTAGES_PER_YEAR,
+  /* The outage-length figures (DESIGN §11.8). Per replication: its own mean, longest and
+   * 95th percentile (0 without outages), and the mean over its 365-day blocks after the
+   * warm-up of each block's longest outage. Over the run, mean, longest and p95 are pooled:
+   * all outage time / all outages, the longest of any replication, and the p95 of all the
+   * run's outages together (run_result_summarize); yearly_longest is the mean over the
+   * replications. */
   RUN_MEAN_OUTAGE,
-  RUN_MAX_OUTAGE,
+  RUN_LONGEST_OUTAGE,
+  RUN_YEARLY_LONGEST_OUTAGE,
   RUN_OUTAGE_P95,
   RUN_ZERO_INSTANCE_TIME,
   RUN_EVACUATIONS_PER_YEAR,
@@ -42,6 +50,10 @@ const char *run_metric_name(RunMetric metric);
 int run_metric_lookup(const char *name);
 /* Whether larger is better for @metric (availabilities) or smaller (downtime, outages). */
 gboolean run_metric_higher_is_better(RunMetric metric);
+/* The range a figure of @metric and its interval lie in (DESIGN §11.9): [0, 1] for
+ * availabilities, [0, RUN_YEAR_S] for the app's per-year times, [0, +inf) for every other
+ * time, count and rate. */
+void run_metric_range(RunMetric metric, double *min, double *max);
 
 typedef struct {
   const Scenario *scenario;
@@ -76,8 +88,27 @@ typedef struct {
  * @error when the thread pool cannot start or the run was cancelled. */
 RunResult *run_execute(const Scenario *scenario, const RunOptions *options, GError **error);
 
-/* Computes the summaries from values and by_cause (used after loading a stored run too). */
+/* Computes the summaries from values, by_cause and outages (used after loading a stored run
+ * too): a mean over the replications with a Student-t interval, or a percentile bootstrap
+ * where that interval would leave the metric's range (run_metric_range); the causes lie in
+ * [0, RUN_YEAR_S]. mean_outage_s, outage_p95_s and longest_outage_s are pooled over the
+ * outages of every replication (run_pool_outages). Bootstraps draw from streams of the
+ * scenario's seed of their own (RUN_BOOTSTRAP_STREAM), so a stored run summarizes to the same
+ * figures again. */
 void run_result_summarize(RunResult *result);
+
+/* Bootstrap stream of value k (a metric, then RUN_METRIC_COUNT + cause): a block above every
+ * stream a replication draws from. */
+#define RUN_BOOTSTRAP_STREAM(k) ((G_GUINT64_CONSTANT(3) << 62) | (guint64) (k))
+
+/* The pooled outage figures of @outages (one GArray of ModelInterval per replication, @n >=
+ * 1 of them), with the scenario's @seed for the bootstraps: mean_outage_s (all outage time /
+ * all outages; the ratio estimator's interval, a bootstrap where that would go below 0),
+ * outage_p95_s (nearest rank over all outages; a bootstrap over replications) and
+ * longest_outage_s (no interval: lo = hi = the longest, sd 0). All 0 when there is no outage
+ * at all. */
+void run_pool_outages(const GPtrArray *outages, guint n, guint64 seed, StatsSummary *mean,
+                      StatsSummary *p95, StatsSummary *longest);
 
 /* An empty result for @replications replications, to be filled by a loader. */
 RunResult *run_result_new(const Scenario *scenario, guint replications);

@@ -17,8 +17,10 @@
  *     replications (run, replication, then a column per metric of run.h named as in the
  *           JSON, "availability" ... "instance_hours_per_year", and one per cause named
  *           "downtime_by_cause_s.CAUSE"): one row per replication (version 2)
- *     summaries (run, metric, mean, sd, lo, hi): the 95 % intervals over the replications,
- *           metric "downtime_by_cause_s.CAUSE" for the causes (derived; kept for queries)
+ *     summaries (run, metric, mean, sd, lo, hi, method): the 95 % intervals over the
+ *           replications and how each was made (StatsMethod's name; "t" for every row stored
+ *           before the method was), metric "downtime_by_cause_s.CAUSE" for the causes
+ *           (derived; kept for queries; the pooled outage figures from the outages)
  *     outages (run, replication, seq, start_s, end_s, cause)
  *     timeline (run, seq, t_s, serving, starting, containers, db_up): replication 0 only
  *     update_spans (run, seq, start_s, end_s): replication 0's platform updates
@@ -49,7 +51,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* PRAGMA application_id of a zdsim database: "zdsi" in ASCII. */
 #define STORE_APPLICATION_ID 0x7a647369
 /* How long a write waits for another process's write to finish. */
