@@ -36,11 +36,10 @@ for kind in availability cost timeline outages heatmap; do
 done
 echo "  done: $out/"
 
-for policy in rolling stop-start; do
-  echo
-  echo "==> $bin recommend $scenario --target $target --set policy.evacuation=$policy"
-  "$bin" recommend "$scenario" --target "$target" --set "policy.evacuation=$policy" --no-store
-done
+# recommend answers once per policy, the other axis of the scenario's [sweep].
+echo
+echo "==> $bin recommend $scenario --target $target"
+"$bin" recommend "$scenario" --target "$target" --no-store
 
 echo
 echo "==> The pictures"
@@ -48,5 +47,5 @@ echo "  $out/availability.png  availability by instance count, a line per policy
 echo "  $out/cost.png          downtime per year and instance-hours per year by instance count"
 echo "  $out/timeline.png      one platform update: the 1-instance app goes down, 2 stay up"
 echo "  $out/outages.png       how long outages last, per instance count and policy"
-echo "  $out/heatmap.png       when in the week outages start, with the portal and RDS windows"
+echo "  $out/heatmap.png       when in the week the app is down, with the portal and RDS windows"
 echo "Stored as sweep $sweep in ${ZDSIM_DB:-zdsim.db}: zdsim list --sweep $sweep shows its runs."

@@ -796,7 +796,9 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
   for (guint c = 0; c < rec->series->len; c++) {
     const RecommendSeries *series = g_ptr_array_index(rec->series, c);
     const RunResult *first = g_ptr_array_index(series->runs, 0);
-    if (series->key[0] != '\0')
+    if (strstr(series->key, "policy.evacuation=") != NULL)
+      printf("\n%s:\n", series->key);
+    else if (series->key[0] != '\0')
       printf("\n%s (policy %s):\n", series->key, first->scenario->evacuation);
     else
       printf("\npolicy %s:\n", first->scenario->evacuation);
