@@ -3,12 +3,14 @@
 # interval as an error bar. The axis is spaced by nines (99.9 %, 99.99 %, ... equally apart);
 # the right axis reads the same height as minutes of downtime per year.
 #
-# zdsim writes before this text: NAME, DESCRIPTION, INFO (strings), TEXT_TERMINAL (0/1),
+# zdsim writes before this text: NAME, DESCRIPTION, INFO, HEAD_METRIC ("Availability"),
+# METRIC_LABEL ("availability", "request availability": the metric drawn) (strings),
+# TEXT_TERMINAL (0/1),
 # NSERIES, SERIES[i] and COLOUR[i] (legend and colour of series i), XMIN, XMAX (instance
 # counts), ULO, UHI (the unavailable share shown, %), and $points: block i-1 = series i,
 # columns instances, availability %, 95 % low %, 95 % high %.
 
-HEAD = "Availability by number of instances: " . NAME
+HEAD = HEAD_METRIC . " by number of instances: " . NAME
 SUB = (DESCRIPTION eq "" ? "" : DESCRIPTION . "\n") . INFO . "; bars: 95 % confidence interval"
 set title HEAD . "\n" . SUB font ",13"
 
@@ -19,7 +21,8 @@ set xtics 1
 # 100 % - a on a log scale, drawn with availability labels.
 set nonlinear y via -log10(100 - y) inverse 100 - 10**(-y)
 set yrange [100 - UHI : 100 - ULO]
-set ylabel "availability: share of time the app is up (spaced by nines)"
+set ylabel (METRIC_LABEL eq "availability" ? "availability: share of time the app is up" \
+            : METRIC_LABEL) . " (spaced by nines)"
 # Tic labels are formats: a percent sign is written %%.
 set ytics nomirror ("0 %%" 0, "50 %%" 50, "90 %%" 90, "99 %%" 99, "99.5 %%" 99.5, \
     "99.9 %%" 99.9, "99.95 %%" 99.95, "99.99 %%" 99.99, "99.995 %%" 99.995, \

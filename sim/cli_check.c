@@ -9,6 +9,7 @@
 #include "zdsim/cli.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
+#include "zdsim/sweep.h"
 #include "zdsim/units.h"
 
 /* "365 d", "12 h": a horizon for the header line of a scenario. */
@@ -58,29 +59,79 @@ parse_tolerance(const char *text, double *out, GError **error)
   return TRUE;
 }
 
-/* Compares @result with its baseline in @store and adds the verdicts to @outcomes; prints
- * every regression, or one line when there is none. Returns: FALSE with @error when the store
+/* One run `zdsim check` makes: a scenario, or one point of its [sweep]. */
+typedef struct {
+  Scenario *scenario;
+  char *point; /* "app.instances=2 policy.evacuation=rolling", or NULL for a scenario without
+                  [sweep] */
+} CheckJob;
+
+static void
+check_job_free(CheckJob *job)
+{
+  if (job->scenario != NULL)
+    scenario_free(job->scenario);
+  g_free(job->point);
+  g_free(job);
+}
+
+/* The last stored run a run of @sc is judged against: the newest run of the same scenario name
+ * and text (by SHA-256) whose overrides ask for the same model (check_same_model_overrides():
+ * --set scenario.replications=..., --replications, --seed and scenario.description do not
+ * count); a run of a stored sweep qualifies when its point is the same. Returns: (transfer
+ * full) the run; NULL with @error unset when there is none, NULL with @error when the store
  * fails. */
+static StoreRun *
+find_baseline(Store *store, const Scenario *sc, GError **error)
+{
+  g_autoptr(GPtrArray) runs = store_list_runs(store, 0, sc->name, 0, error);
+  if (runs == NULL)
+    return NULL;
+  g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, sc->text, -1);
+  for (guint i = 0; i < runs->len; i++) {
+    const StoreRunInfo *info = g_ptr_array_index(runs, i);
+    if (g_strcmp0(info->scenario_sha256, hash) == 0 &&
+        check_same_model_overrides((const char *const *) info->overrides,
+                                   (const char *const *) sc->overrides))
+      return store_load_run(store, info->id, error);
+  }
+  return NULL;
+}
+
+/* Compares @result with its baseline (@chosen, or the one found in @store) and adds the
+ * verdicts to @outcomes, labelled at @point; prints every regression once, then one line
+ * saying what was compared. A missing baseline is skipped, or with @require a failure.
+ * Returns: FALSE with @error when the store fails. */
 static gboolean
-compare_with_baseline(Store *store, const RunResult *result, double tolerance,
+compare_with_baseline(Store *store, const StoreRun *chosen, gboolean require,
+                      const RunResult *result, const char *point, double tolerance,
                       GPtrArray *outcomes, int scenario_width, int label_width, GError **error)
 {
   const Scenario *sc = result->scenario;
-  g_autoptr(StoreRun) base = store_find_baseline(store, sc, error);
-  if (base == NULL && error != NULL && *error != NULL)
-    return FALSE;
+  g_autoptr(StoreRun) found = NULL;
+  const StoreRun *base = chosen;
+  if (base == NULL) {
+    found = find_baseline(store, sc, error);
+    if (found == NULL && error != NULL && *error != NULL)
+      return FALSE;
+    base = found;
+  }
+  guint first = outcomes->len;
   if (base == NULL) {
     g_autofree char *message = g_strdup_printf(
-        "no stored run of %s with the same scenario text and overrides in %s: nothing to "
-        "compare with (store one with zdsim run --db)",
+        "no stored run of %s with the same scenario text and model overrides in %s: nothing "
+        "to compare with (store one with zdsim run --db, or zdsim sweep --db for a [sweep])",
         sc->name, store_get_path(store));
-    CheckOutcome *o = check_outcome_new_no_baseline(sc->name, sc->path, message);
+    CheckOutcome *o = require ? check_outcome_new_missing_baseline(sc->name, sc->path, message)
+                              : check_outcome_new_no_baseline(sc->name, sc->path, message);
+    g_ptr_array_add(outcomes, o);
+    check_outcomes_at_point(outcomes, first, point);
     g_autofree char *line = check_outcome_line(o, scenario_width, label_width);
     printf("%s\n", line);
-    g_ptr_array_add(outcomes, o);
     return TRUE;
   }
   g_autoptr(GPtrArray) verdicts = check_baseline(result, base->result, tolerance);
+  check_outcomes_at_point(verdicts, 0, point);
   guint failed = 0;
   for (guint i = 0; i < verdicts->len; i++) {
     const CheckOutcome *o = g_ptr_array_index(verdicts, i);
@@ -90,12 +141,15 @@ compare_with_baseline(Store *store, const RunResult *result, double tolerance,
     g_autofree char *line = check_outcome_line(o, scenario_width, label_width);
     printf("%s\n", line);
   }
+  /* What was compared: a PASS line when nothing got worse; after FAIL lines, a note without a
+   * verdict, so that each failure is printed once and counted once. */
   const StoreRunInfo *info = base->info;
-  printf("%s %s%*s  baseline: run %" G_GINT64_FORMAT " of %s (zdsim %s), %u metrics compared, "
-         "%u significantly worse beyond the tolerance\n",
-         failed > 0 ? "FAIL " : "PASS ", sc->name,
-         MAX(0, scenario_width - (int) g_utf8_strlen(sc->name, -1)), "", info->id,
-         info->created, info->version, verdicts->len, failed);
+  printf("%s %s%*s  baseline%s%s: run %" G_GINT64_FORMAT " of %s (zdsim %s), %u metrics "
+         "compared, %u significantly worse beyond the tolerance\n",
+         failed > 0 ? "     " : "PASS ", sc->name,
+         MAX(0, scenario_width - (int) g_utf8_strlen(sc->name, -1)), "",
+         point != NULL ? " at " : "", point != NULL ? point : "", info->id, info->created,
+         info->version, verdicts->len, failed);
   g_ptr_array_extend_and_steal(outcomes, g_steal_pointer(&verdicts));
   return TRUE;
 }
@@ -108,14 +162,22 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
   g_autofree char *junit = NULL;
   g_autofree char *db = NULL;
   g_autofree char *tolerance_text = NULL;
+  g_autofree char *baseline_run_text = NULL;
   g_auto(GStrv) sets = NULL;
-  gboolean force = FALSE, baseline = FALSE;
+  gboolean force = FALSE, baseline = FALSE, require_baseline = FALSE;
   GOptionEntry entries[] = {
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit,
-      "Also write the verdicts as JUnit XML, one test case per expectation", "FILE" },
+      "Also write the verdicts as JUnit XML, one test case per expectation (per sweep point)",
+      "FILE" },
     { "baseline", 0, 0, G_OPTION_ARG_NONE, &baseline,
-      "Also compare every metric with the last stored run of the same scenario and input",
+      "Also compare every metric with the last stored run of the same scenario and model",
       NULL },
+    { "baseline-run", 0, 0, G_OPTION_ARG_STRING, &baseline_run_text,
+      "Compare with this stored run (an id from zdsim list) instead; one scenario file without "
+      "[sweep]; implies --baseline",
+      "ID" },
+    { "require-baseline", 0, 0, G_OPTION_ARG_NONE, &require_baseline,
+      "A missing baseline is a failure (exit 1) instead of a skip; implies --baseline", NULL },
     { "tolerance", 0, 0, G_OPTION_ARG_STRING, &tolerance_text,
       "With --baseline: ignore a significant worsening up to this share of the baseline "
       "(of the unavailability for availabilities); default 0",
@@ -137,9 +199,14 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
       ctx, "Each scenario needs an [expect] section, e.g.\n"
            "  [expect]\n  availability = >= 99.99%\n  max_outage = <= 2m\n"
            "'>= X' is judged on the lower end of the 95 % interval, '<= X' on the upper end.\n"
+           "A scenario with a [sweep] section is judged at every point of it.\n"
            "--baseline fails a metric whose difference from the stored run is significant (its\n"
-           "95 % interval lies entirely on the worse side) and beyond --tolerance; it reads the\n"
-           "database and stores nothing (store baselines with zdsim run).\n"
+           "95 % interval lies entirely on the worse side) and beyond --tolerance. The baseline\n"
+           "is the newest stored run of the same scenario name and text whose overrides set\n"
+           "the same model: --set scenario.replications, --replications, --seed and\n"
+           "scenario.description are ignored, every other override must match (in any\n"
+           "order); a stored sweep's run counts for the same point. check reads the database\n"
+           "and stores nothing (store baselines with zdsim run, or zdsim sweep for a [sweep]).\n"
            "Exit status: 0 all passed, 1 something failed, 2 bad input, 3 internal error.");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return CLI_USAGE;
@@ -150,6 +217,20 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
   if (jobs < 0 || replications < 0) {
     fprintf(stderr, "zdsim %s: --jobs and --replications must be positive\n", cmd->name);
     return CLI_USAGE;
+  }
+  baseline = baseline || require_baseline || baseline_run_text != NULL;
+  gint64 baseline_run = 0;
+  if (baseline_run_text != NULL) {
+    g_autoptr(GError) error = NULL;
+    if (!store_parse_id(baseline_run_text, "run", &baseline_run, &error)) {
+      fprintf(stderr, "zdsim %s: --baseline-run: %s\n", cmd->name, error->message);
+      return CLI_USAGE;
+    }
+    if (argc != 2) {
+      fprintf(stderr, "zdsim %s: --baseline-run names the baseline of one scenario: give one "
+                      "scenario file, not %d\n", cmd->name, argc - 1);
+      return CLI_USAGE;
+    }
   }
   double tolerance = 0;
   if (tolerance_text != NULL || db != NULL) {
@@ -162,19 +243,48 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
       return cli_error(cmd, error);
   }
 
-  /* Every file is loaded and checked for an [expect] section before anything runs: a broken
-   * suite is reported at once and whole, not after the scenarios before it have run. */
+  /* Every file is loaded and checked for an [expect] section, and every sweep point loaded,
+   * before anything runs: a broken suite is reported at once and whole, not after the
+   * scenarios before it have run. */
   g_autoptr(GPtrArray) outcomes = g_ptr_array_new_with_free_func(
       (GDestroyNotify) check_outcome_free);
-  g_autoptr(GPtrArray) scenarios = g_ptr_array_new_with_free_func((GDestroyNotify) scenario_free);
+  g_autoptr(GPtrArray) work = g_ptr_array_new_with_free_func((GDestroyNotify) check_job_free);
   int scenario_width = 0, label_width = 0;
   for (int i = 1; i < argc; i++) {
     g_autoptr(GError) error = NULL;
     g_autoptr(Scenario) sc = cli_load_scenario(argv[i], sets, replications, seed, &error);
-    if (sc != NULL && check_validate(sc, &error) &&
-        (force || run_check_limits(sc, (guint) jobs, &error))) {
-      check_widths(sc, &scenario_width, &label_width);
-      g_ptr_array_add(scenarios, g_steal_pointer(&sc));
+    g_autoptr(GPtrArray) points = sc != NULL ? scenario_sweep_points(sc) : NULL;
+    gboolean ok = sc != NULL && check_validate(sc, &error);
+    if (ok && baseline_run > 0 && sc->sweep->len > 0) {
+      g_set_error(&error, CHECK_ERROR, CHECK_ERROR_NO_EXPECTATIONS,
+                  "%s: --baseline-run names one run, and this scenario's [sweep] makes %u; "
+                  "use --baseline to find each point's own",
+                  argv[i], points->len);
+      ok = FALSE;
+    }
+    g_autoptr(GPtrArray) file_jobs =
+        g_ptr_array_new_with_free_func((GDestroyNotify) check_job_free);
+    if (ok && sc->sweep->len == 0) {
+      CheckJob *job = g_new0(CheckJob, 1);
+      job->scenario = g_steal_pointer(&sc);
+      g_ptr_array_add(file_jobs, job);
+      ok = force || run_check_limits(job->scenario, (guint) jobs, &error);
+      if (ok)
+        check_widths_at(job->scenario, NULL, &scenario_width, &label_width);
+    }
+    for (guint p = 0; ok && sc != NULL && p < points->len; p++) {
+      const char *const *point = g_ptr_array_index(points, p);
+      CheckJob *job = g_new0(CheckJob, 1);
+      g_ptr_array_add(file_jobs, job);
+      job->scenario = sweep_point_scenario(sc, point, &error);
+      job->point = sweep_point_label(point);
+      ok = job->scenario != NULL &&
+           (force || run_check_limits(job->scenario, (guint) jobs, &error));
+      if (ok)
+        check_widths_at(job->scenario, job->point, &scenario_width, &label_width);
+    }
+    if (ok) {
+      g_ptr_array_extend_and_steal(work, g_steal_pointer(&file_jobs));
       continue;
     }
     fprintf(stderr, "zdsim %s: %s\n", cmd->name, error->message);
@@ -185,18 +295,26 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
             cmd->name, outcomes->len, argc - 1);
     return finish(cmd, outcomes, junit, CLI_USAGE);
   }
-  /* The baseline's store is opened before the work, so that a bad --db fails at once. */
+  /* The baseline's store (and a named baseline run) is opened before the work, so that a bad
+   * --db or --baseline-run fails at once. */
   g_autoptr(Store) store = NULL;
+  g_autoptr(StoreRun) chosen = NULL;
   if (baseline) {
     g_autoptr(GError) error = NULL;
     store = store_open(cli_db_path(db), STORE_OPEN_READ_ONLY, &error);
     if (store == NULL)
       return cli_error(cmd, error);
+    if (baseline_run > 0) {
+      chosen = store_load_run(store, baseline_run, &error);
+      if (chosen == NULL)
+        return cli_error(cmd, error);
+    }
   }
 
   cli_signals_install();
-  for (guint i = 0; i < scenarios->len; i++) {
-    const Scenario *sc = g_ptr_array_index(scenarios, i);
+  for (guint i = 0; i < work->len; i++) {
+    const CheckJob *job = g_ptr_array_index(work, i);
+    const Scenario *sc = job->scenario;
     CliProgress progress;
     cli_progress_init(&progress, sc->name);
     RunOptions options = {
@@ -213,18 +331,21 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
       return code != 0 ? code : CLI_INTERNAL;
     }
     g_autofree char *horizon = format_horizon(sc->horizon);
-    printf("== %s (%s): policy %s, %u replications of %s, %.2f s\n", sc->name, sc->path,
+    printf("== %s%s%s (%s): policy %s, %u replications of %s, %.2f s\n", sc->name,
+           job->point != NULL ? " at " : "", job->point != NULL ? job->point : "", sc->path,
            sc->evacuation, sc->replications, horizon, result->wall_s);
     g_autoptr(GPtrArray) verdicts = check_expectations(result, &error);
     g_assert(verdicts != NULL); /* check_validate() passed at load time */
+    check_outcomes_at_point(verdicts, 0, job->point);
     for (guint k = 0; k < verdicts->len; k++) {
       g_autofree char *line = check_outcome_line(g_ptr_array_index(verdicts, k),
                                                  scenario_width, label_width);
       printf("%s\n", line);
     }
     g_ptr_array_extend_and_steal(outcomes, g_steal_pointer(&verdicts));
-    if (store != NULL && !compare_with_baseline(store, result, tolerance, outcomes,
-                                                scenario_width, label_width, &error)) {
+    if (store != NULL &&
+        !compare_with_baseline(store, chosen, require_baseline, result, job->point, tolerance,
+                               outcomes, scenario_width, label_width, &error)) {
       fprintf(stderr, "zdsim %s: %s\n", cmd->name, error->message);
       return finish(cmd, outcomes, junit, CLI_USAGE);
     }

@@ -86,6 +86,7 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
   g_autofree char *sweep_text = NULL;
   g_autofree char *kind_text = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *metric = NULL;
   gboolean terminal = FALSE;
   g_autofree char *kind_help = g_strdup_printf("The picture: %s", plot_kind_names());
   GOptionEntry entries[] = {
@@ -97,6 +98,11 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
       "Plot this stored sweep (an id, or latest) instead of runs", "ID" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database (default: $ZDSIM_DB, else zdsim.db)",
       "FILE" },
+    { "metric", 'm', 0, G_OPTION_ARG_STRING, &metric,
+      "What availability, cost or heatmap draw: an availability (availability plot), a "
+      "downtime per year such as downtime_outside_portal_window_per_year_s (cost), or "
+      "business_hours_availability (heatmap: business-hours downtime only)",
+      "NAME" },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
@@ -110,7 +116,8 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
       "  timeline      instances and database across one platform update, 1 and 2\n"
       "                instances side by side\n"
       "  outages       how long outages last (distribution), per policy or per cause\n"
-      "  heatmap       outage starts by hour of the week, with the portal and RDS windows\n"
+      "  heatmap       downtime minutes by hour of the week, with the portal and RDS\n"
+      "                windows and the business hours\n"
       "availability and cost need a sweep over app.instances. gnuplot draws the pictures\n"
       "(install gnuplot-nox: make deps); its templates are plots/*.gp ($ZDSIM_PLOTS).");
   if (!cli_parse(ctx, cmd, &argc, &argv))
@@ -173,7 +180,8 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
         return cli_error(cmd, error);
   }
 
-  PlotOptions options = { .kind = (PlotKind) kind, .format = format, .output = output };
+  PlotOptions options = { .kind = (PlotKind) kind, .format = format, .output = output,
+                          .metric = metric };
   g_autofree char *text = NULL;
   if (!plot_render(data, &options, &text, &error))
     return cli_error(cmd, error);

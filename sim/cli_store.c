@@ -451,9 +451,33 @@ point_value(char **point, const char *key)
   return "";
 }
 
+/* "14.2 [12.2, 16.3]" for a downtime metric, "99.9973 % [99.9969, 99.9977]" for an
+ * availability: @metric's figure as the tables show it. */
 static char *
-sweep_table(const SweepResult *sweep)
+format_metric(RunMetric metric, const StatsSummary *s)
 {
+  return recommend_metric_kind(metric) == RECOMMEND_DOWNTIME ? format_minutes(s)
+                                                             : format_availability(s);
+}
+
+/* The header of @metric's column: "availability % [95 %]", "downtime min/year [95 %]",
+ * "business hours availability % [95 %]". */
+static char *
+metric_header(RunMetric metric)
+{
+  g_autofree char *label = recommend_metric_label(metric);
+  return g_strdup_printf("%s %s [95 %%]", label,
+                         recommend_metric_kind(metric) == RECOMMEND_DOWNTIME ? "min/year" : "%");
+}
+
+/* One row per point; the availability column shows @metric when it is an availability, the
+ * downtime column when it is a downtime. */
+static char *
+sweep_table(const SweepResult *sweep, RunMetric metric)
+{
+  gboolean downtime = recommend_metric_kind(metric) == RECOMMEND_DOWNTIME;
+  RunMetric up = downtime ? RUN_AVAILABILITY : metric;
+  RunMetric down = downtime ? metric : RUN_DOWNTIME_PER_YEAR;
   guint n_axes = sweep->axes->len;
   Table t;
   /* The figures are right-aligned. */
@@ -463,8 +487,8 @@ sweep_table(const SweepResult *sweep)
   table_init(&t, n_axes + 4, right);
   for (guint a = 0; a < n_axes; a++)
     table_add(&t, g_strdup(((const ScenarioSweepAxis *) g_ptr_array_index(sweep->axes, a))->key));
-  table_add(&t, g_strdup("availability % [95 %]"));
-  table_add(&t, g_strdup("downtime min/year [95 %]"));
+  table_add(&t, metric_header(up));
+  table_add(&t, metric_header(down));
   table_add(&t, g_strdup("outages/year"));
   table_add(&t, g_strdup("instance-hours/year"));
   for (guint i = 0; i < sweep->results->len; i++) {
@@ -474,12 +498,32 @@ sweep_table(const SweepResult *sweep)
       const ScenarioSweepAxis *axis = g_ptr_array_index(sweep->axes, a);
       table_add(&t, g_strdup(point_value(point, axis->key)));
     }
-    table_add(&t, format_availability(&r->summary[RUN_AVAILABILITY]));
-    table_add(&t, format_minutes(&r->summary[RUN_DOWNTIME_PER_YEAR]));
+    table_add(&t, format_availability(&r->summary[up]));
+    table_add(&t, format_minutes(&r->summary[down]));
     table_add(&t, g_strdup_printf("%.2f", r->summary[RUN_OUTAGES_PER_YEAR].mean));
     table_add(&t, g_strdup_printf("%.0f", r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean));
   }
   return table_free_to_string(&t);
+}
+
+/* --metric's help: every name recommend_parse_metric() accepts. Returns: (transfer full). */
+static char *
+metric_option_help(void)
+{
+  g_autofree char *names = recommend_metric_names(", ");
+  return g_strdup_printf("The metric to show or target (default availability): %s", names);
+}
+
+/* Reads --metric @text (NULL: keep *@metric), or FALSE with a message. */
+static gboolean
+parse_metric_option(const CliCommand *cmd, const char *text, RunMetric *metric)
+{
+  g_autoptr(GError) error = NULL;
+  if (text != NULL && !recommend_parse_metric(text, metric, &error)) {
+    fprintf(stderr, "zdsim %s: --metric: %s\n", cmd->name, error->message);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 int
@@ -487,23 +531,33 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
 {
   g_auto(RunArgs) a = { 0 };
   g_autofree char *plot_dir = NULL;
-  GOptionEntry entries[RUN_ARGS_ENTRIES + 2] = { 0 };
+  g_autofree char *metric_text = NULL;
+  GOptionEntry entries[RUN_ARGS_ENTRIES + 3] = { 0 };
   run_args_entries(&a, entries);
   entries[RUN_ARGS_ENTRIES] = (GOptionEntry){
     "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_dir,
     "Write every picture that applies to DIR/<kind>.png", "DIR",
   };
+  g_autofree char *metric_help = metric_option_help();
+  entries[RUN_ARGS_ENTRIES + 1] = (GOptionEntry){
+    "metric", 'm', 0, G_OPTION_ARG_STRING, &metric_text, metric_help, "NAME",
+  };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
   g_option_context_set_description(
       ctx, "Runs every point of the scenario's [sweep] section (the Cartesian product of its\n"
            "keys, e.g. app.instances = 1,2,3 and policy.evacuation = rolling,stop-start), all\n"
-           "with the same seed, prints one row per point and stores them as one sweep.");
+           "with the same seed, prints one row per point and stores them as one sweep.\n"
+           "--metric shows an availability in the availability column or a downtime in the\n"
+           "downtime column, named in its header.");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return CLI_USAGE;
   if (argc != 2) {
     fprintf(stderr, "zdsim sweep: expected one scenario file, got %d\n", argc - 1);
     return CLI_USAGE;
   }
+  RunMetric metric = RUN_AVAILABILITY;
+  if (!parse_metric_option(cmd, metric_text, &metric))
+    return CLI_USAGE;
   if (a.jobs < 0 || a.replications < 0) {
     fprintf(stderr, "zdsim sweep: --jobs and --replications must be positive\n");
     return CLI_USAGE;
@@ -544,7 +598,7 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   printf("%s: %u points x %u replications of %s, seed %" G_GUINT64_FORMAT
          " at every point (common random numbers); 95 %% intervals in brackets\n\n",
          base->name, sweep->results->len, base->replications, horizon, base->seed);
-  g_autofree char *table = sweep_table(sweep);
+  g_autofree char *table = sweep_table(sweep, metric);
   fputs(table, stdout);
   fflush(stdout);
   int stored = store != NULL ? store_sweep(cmd, store, "sweep", base, sweep) : CLI_OK;
@@ -555,17 +609,83 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   return CLI_OK;
 }
 
-static const char *
-target_label(RunMetric metric)
+/* The figures of one combination's search: a row per count that ran. */
+static char *
+recommend_table(const RecommendResult *rec, const RecommendSeries *series)
 {
-  switch (metric) {
-  case RUN_REQUEST_AVAILABILITY:
-    return "request availability";
-  case RUN_BUSINESS_HOURS_AVAILABILITY:
-    return "business-hours availability";
-  default:
-    return "availability";
+  RunMetric metric = rec->metric;
+  gboolean downtime = recommend_metric_kind(metric) == RECOMMEND_DOWNTIME;
+  /* Beside the chosen metric, the other kind: downtime for an availability target, the
+   * availability for a downtime target. */
+  RunMetric other = downtime ? RUN_AVAILABILITY : RUN_DOWNTIME_PER_YEAR;
+  Table t;
+  table_init(&t, 5, 1u << 0 | 1u << 1 | 1u << 3 | 1u << 4);
+  table_add(&t, g_strdup("instances"));
+  table_add(&t, metric_header(metric));
+  table_add(&t, g_strdup("meets"));
+  table_add(&t, metric_header(other));
+  table_add(&t, g_strdup("instance-hours/year"));
+  for (guint i = 0; i < series->runs->len; i++) {
+    const RunResult *r = g_ptr_array_index(series->runs, i);
+    table_add(&t, g_strdup_printf("%u", r->scenario->instances));
+    table_add(&t, format_metric(metric, &r->summary[metric]));
+    table_add(&t, g_strdup(recommend_meets(metric, &r->summary[metric], rec->target) ? "yes"
+                                                                                      : "no"));
+    table_add(&t, format_metric(other, &r->summary[other]));
+    table_add(&t, g_strdup_printf("%.0f", r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean));
   }
+  return table_free_to_string(&t);
+}
+
+/* The answer of one combination, or why there is none; FALSE when there is none. */
+static gboolean
+recommend_answer(const RecommendResult *rec, const RecommendSeries *series)
+{
+  RunMetric metric = rec->metric;
+  gboolean downtime = recommend_metric_kind(metric) == RECOMMEND_DOWNTIME;
+  RunMetric down = downtime ? metric : RUN_DOWNTIME_PER_YEAR;
+  g_autofree char *label = recommend_metric_label(metric);
+  g_autofree char *down_label = recommend_metric_label(down);
+  g_autofree char *goal = recommend_format_goal(metric, rec->target);
+  const char *which = downtime ? "upper" : "lower";
+  if (series->answer < 0) {
+    const RunResult *best = g_ptr_array_index(series->runs, series->runs->len - 1);
+    double bound = recommend_judged_bound(metric, &best->summary[metric]);
+    g_autofree char *bound_text = recommend_format_goal(metric, bound);
+    ModelCause cause = recommend_dominant_cause(best);
+    printf("No instance count up to %u meets %s: at %u instance%s the %s bound is %s.\n"
+           "What remains is mostly %s: %.1f of %.1f min/year of downtime at %u instance%s;\n"
+           "instances alone do not get there (zdsim run --set app.instances=%u shows the "
+           "downtime by cause).\n",
+           rec->max_instances, goal, best->scenario->instances,
+           best->scenario->instances == 1 ? "" : "s", which, bound_text,
+           model_cause_name(cause), best->cause_summary[cause].mean / 60,
+           best->summary[RUN_DOWNTIME_PER_YEAR].mean / 60, best->scenario->instances,
+           best->scenario->instances == 1 ? "" : "s", best->scenario->instances);
+    return FALSE;
+  }
+  const RunResult *r = g_ptr_array_index(series->runs, (guint) series->answer);
+  const StatsSummary *d = &r->summary[down];
+  g_autofree char *bound_text =
+      recommend_format_goal(metric, recommend_judged_bound(metric, &r->summary[metric]));
+  printf("Recommendation: %u instance%s. Its %s is %s %s (%s 95 %% bound), meeting %s;\n"
+         "  %s %.1f min/year [%.1f, %.1f], %.0f instance-hours/year.\n",
+         r->scenario->instances, r->scenario->instances == 1 ? "" : "s", label,
+         downtime ? "at most" : "at least", bound_text, which, goal, down_label, d->mean / 60,
+         MAX(d->lo, 0) / 60, d->hi / 60, r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean);
+  if ((guint) series->answer + 1 < series->runs->len) {
+    const RunResult *next = g_ptr_array_index(series->runs, (guint) series->answer + 1);
+    const StatsSummary *nd = &next->summary[down];
+    printf("For comparison, %u instances: %s %.1f min/year [%.1f, %.1f], %.0f "
+           "instance-hours/year\n  (%.1f min/year less %s for %.0f more "
+           "instance-hours/year).\n",
+           next->scenario->instances, down_label, nd->mean / 60, MAX(nd->lo, 0) / 60,
+           nd->hi / 60, next->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean,
+           (d->mean - nd->mean) / 60, down_label,
+           next->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean -
+               r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean);
+  }
+  return TRUE;
 }
 
 int
@@ -575,12 +695,14 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
   g_autofree char *target_text = NULL;
   g_autofree char *metric_text = NULL;
   int max_instances = 6;
+  g_autofree char *metric_help = metric_option_help();
   GOptionEntry entries[RUN_ARGS_ENTRIES + 4] = { 0 };
   GOptionEntry own[] = {
     { "target", 't', 0, G_OPTION_ARG_STRING, &target_text,
-      "The availability to reach, e.g. 99.95% (required)", "PERCENT" },
-    { "metric", 'm', 0, G_OPTION_ARG_STRING, &metric_text,
-      "availability (time up, default), request or business-hours", "METRIC" },
+      "The target (required): an availability to reach, e.g. 99.95%, or for a downtime "
+      "metric the most downtime a year allows, e.g. 30m or 1800s",
+      "TARGET" },
+    { "metric", 'm', 0, G_OPTION_ARG_STRING, &metric_text, metric_help, "NAME" },
     { "max-instances", 0, 0, G_OPTION_ARG_INT, &max_instances,
       "The largest instance count to try (default 6)", "N" },
   };
@@ -588,9 +710,16 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
   run_args_entries(&a, entries + G_N_ELEMENTS(own));
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
   g_option_context_set_description(
-      ctx, "Runs the scenario with app.instances = 1, 2, ... and names the smallest count whose\n"
-           "lower 95 % bound meets the target, with its downtime and cost, and the next count\n"
-           "for comparison.");
+      ctx, "Runs the scenario with app.instances = 1, 2, ... and names the smallest count that\n"
+           "meets the target, with its downtime and cost, and the next count for comparison.\n"
+           "An availability target (--target 99.95%) is met when the count's lower 95 % bound\n"
+           "is at least the target; a downtime target (--metric downtime_per_year_s\n"
+           "--target 30m: at most 30 minutes a year; also 1800s or 30m/y) when its upper 95 %\n"
+           "bound is at most the target.\n"
+           "When the scenario's [sweep] varies other keys (e.g. policy.evacuation), there is one\n"
+           "search and one answer per combination of their values. Exit status 1 when some\n"
+           "combination has no count up to --max-instances that meets the target; the message\n"
+           "names the cause with the most downtime left at the largest count tried.");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return CLI_USAGE;
   if (argc != 2) {
@@ -598,7 +727,8 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
     return CLI_USAGE;
   }
   if (target_text == NULL) {
-    fprintf(stderr, "zdsim recommend: --target is required, e.g. --target 99.95%%\n");
+    fprintf(stderr, "zdsim recommend: --target is required, e.g. --target 99.95%% (or "
+                    "--metric downtime_per_year_s --target 30m)\n");
     return CLI_USAGE;
   }
   if (a.jobs < 0 || a.replications < 0 || max_instances < 1) {
@@ -607,26 +737,30 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
     return CLI_USAGE;
   }
   g_autoptr(GError) error = NULL;
-  double target;
-  if (!recommend_parse_target(target_text, &target, &error)) {
-    fprintf(stderr, "zdsim recommend: --target: %s\n", error->message);
-    return CLI_USAGE;
-  }
   RunMetric metric = RUN_AVAILABILITY;
-  if (metric_text != NULL && !recommend_parse_metric(metric_text, &metric, &error)) {
-    fprintf(stderr, "zdsim recommend: --metric: %s\n", error->message);
+  if (!parse_metric_option(cmd, metric_text, &metric))
+    return CLI_USAGE;
+  double target;
+  if (!recommend_parse_goal(metric, target_text, &target, &error)) {
+    fprintf(stderr, "zdsim recommend: --target: %s\n", error->message);
     return CLI_USAGE;
   }
   g_autoptr(Scenario) base = cli_load_scenario(argv[1], a.sets, a.replications, a.seed, &error);
   if (base == NULL)
     return cli_error(cmd, error);
-  /* recommend runs at most 1..max_instances instances: bounded by that many runs of the
-   * largest. */
+  /* recommend runs at most 1..max_instances instances per combination: bounded by that many
+   * runs of the largest. */
+  g_autoptr(GPtrArray) combinations = recommend_combinations(base);
   g_autoptr(GPtrArray) points = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
-  for (int n = 1; n <= max_instances; n++) {
-    char **point = g_new0(char *, 2);
-    point[0] = g_strdup_printf("app.instances=%d", n);
-    g_ptr_array_add(points, point);
+  for (guint c = 0; c < combinations->len; c++) {
+    char **combination = g_ptr_array_index(combinations, c);
+    for (int n = 1; n <= max_instances; n++) {
+      g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+      g_strv_builder_addv(b, (const char **) combination);
+      g_autofree char *assignment = g_strdup_printf("app.instances=%d", n);
+      g_strv_builder_add(b, assignment);
+      g_ptr_array_add(points, g_strv_builder_end(b));
+    }
   }
   if (!within_limits(&a, base, points, &error))
     return cli_error(cmd, error);
@@ -650,62 +784,36 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
   if (rec == NULL)
     return run_failed(cmd, error);
 
-  g_autofree char *target_pct = report_format_percent(target);
-  printf("%s: the smallest instance count whose %s meets %s on its lower 95 %% bound\n"
-         "policy %s, %u replications per count, seed %" G_GUINT64_FORMAT
-         " for every count (common random numbers)\n\n",
-         base->name, target_label(metric), target_pct, base->evacuation, base->replications,
-         base->seed);
-  const SweepResult *sweep = rec->sweep;
-  Table t;
-  table_init(&t, 5, 1u << 0 | 1u << 1 | 1u << 3 | 1u << 4);
-  g_autofree char *metric_head = g_strdup_printf("%s %% [95 %%]", target_label(metric));
-  const char *head[] = { "instances", metric_head, "meets", "downtime min/year [95 %]",
-                         "instance-hours/year" };
-  for (guint i = 0; i < G_N_ELEMENTS(head); i++)
-    table_add(&t, g_strdup(head[i]));
-  for (guint i = 0; i < sweep->results->len; i++) {
-    const RunResult *r = g_ptr_array_index(sweep->results, i);
-    table_add(&t, g_strdup_printf("%u", r->scenario->instances));
-    table_add(&t, format_availability(&r->summary[metric]));
-    table_add(&t, g_strdup(recommend_meets(&r->summary[metric], target) ? "yes" : "no"));
-    table_add(&t, format_minutes(&r->summary[RUN_DOWNTIME_PER_YEAR]));
-    table_add(&t, g_strdup_printf("%.0f", r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean));
+  g_autofree char *label = recommend_metric_label(metric);
+  g_autofree char *goal = recommend_format_goal(metric, target);
+  gboolean downtime = recommend_metric_kind(metric) == RECOMMEND_DOWNTIME;
+  printf("%s: the smallest instance count whose %s is %s %s on its %s 95 %% bound\n"
+         "%u replications per count, seed %" G_GUINT64_FORMAT
+         " for every count (common random numbers)\n",
+         base->name, label, downtime ? "at most" : "at least", goal,
+         downtime ? "upper" : "lower", base->replications, base->seed);
+  guint unmet = 0;
+  for (guint c = 0; c < rec->series->len; c++) {
+    const RecommendSeries *series = g_ptr_array_index(rec->series, c);
+    const RunResult *first = g_ptr_array_index(series->runs, 0);
+    if (strstr(series->key, "policy.evacuation=") != NULL)
+      printf("\n%s:\n", series->key);
+    else if (series->key[0] != '\0')
+      printf("\n%s (policy %s):\n", series->key, first->scenario->evacuation);
+    else
+      printf("\npolicy %s:\n", first->scenario->evacuation);
+    g_autofree char *table = recommend_table(rec, series);
+    fputs(table, stdout);
+    unmet += !recommend_answer(rec, series);
   }
-  g_autofree char *table = table_free_to_string(&t);
-  fputs(table, stdout);
-
-  if (rec->answer < 0) {
-    const RunResult *best = g_ptr_array_index(sweep->results, sweep->results->len - 1);
-    g_autofree char *lo = report_format_percent(best->summary[metric].lo);
-    printf("\nNo instance count up to %u meets %s: at %u instances the lower bound is %s.\n"
-           "Instances alone do not get there; look at what the downtime by cause says "
-           "(zdsim run --set app.instances=%u).\n",
-           rec->max_instances, target_pct, best->scenario->instances, lo,
-           best->scenario->instances);
-  } else {
-    const RunResult *r = g_ptr_array_index(sweep->results, (guint) rec->answer);
-    const StatsSummary *down = &r->summary[RUN_DOWNTIME_PER_YEAR];
-    g_autofree char *lo = report_format_percent(r->summary[metric].lo);
-    printf("\nRecommendation: %u instance%s. Its %s is at least %s (lower 95 %% bound), "
-           "meeting %s;\n  downtime %.1f min/year [%.1f, %.1f], %.0f instance-hours/year.\n",
-           r->scenario->instances, r->scenario->instances == 1 ? "" : "s",
-           target_label(metric), lo, target_pct, down->mean / 60, MAX(down->lo, 0) / 60,
-           down->hi / 60, r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean);
-    if ((guint) rec->answer + 1 < sweep->results->len) {
-      const RunResult *next = g_ptr_array_index(sweep->results, (guint) rec->answer + 1);
-      const StatsSummary *nd = &next->summary[RUN_DOWNTIME_PER_YEAR];
-      printf("For comparison, %u instances: downtime %.1f min/year [%.1f, %.1f], %.0f "
-             "instance-hours/year\n  (%.1f min/year less downtime for %.0f more "
-             "instance-hours/year).\n",
-             next->scenario->instances, nd->mean / 60, MAX(nd->lo, 0) / 60, nd->hi / 60,
-             next->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean, (down->mean - nd->mean) / 60,
-             next->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean -
-                 r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean);
-    }
-  }
+  if (unmet > 0 && rec->series->len > 1)
+    printf("\n%u of %u combinations have no instance count up to %u that meets %s.\n", unmet,
+           rec->series->len, rec->max_instances, goal);
   fflush(stdout);
-  if (store == NULL)
-    return CLI_OK;
-  return store_sweep(cmd, store, "recommend", base, sweep);
+  if (store != NULL) {
+    int stored = store_sweep(cmd, store, "recommend", base, rec->sweep);
+    if (stored != CLI_OK)
+      return stored;
+  }
+  return unmet > 0 ? CLI_FAILED : CLI_OK;
 }

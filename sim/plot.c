@@ -256,6 +256,9 @@ plot_run_new(void)
   run->db_window = g_array_new(FALSE, FALSE, sizeof(PlotSpan));
   run->portal_text = g_strdup("");
   run->db_text = g_strdup("");
+  run->business_window = g_array_new(FALSE, FALSE, sizeof(PlotSpan));
+  run->business_hours = g_array_new(FALSE, FALSE, sizeof(CalendarInterval));
+  run->business_text = g_strdup("");
   return run;
 }
 
@@ -277,6 +280,9 @@ plot_run_free(PlotRun *run)
     g_array_unref(run->updates_spans);
   g_array_unref(run->portal_window);
   g_array_unref(run->db_window);
+  g_array_unref(run->business_window);
+  g_array_unref(run->business_hours);
+  g_free(run->business_text);
   g_free(run->portal_text);
   g_free(run->db_text);
   g_free(run);
@@ -358,6 +364,16 @@ plot_run_set_windows(PlotRun *run, const Scenario *sc)
                                    sc->db_region->name, a / 60, a % 60, b / 60, b % 60);
   } else
     run->db_text = window_text(&sc->db_maintenance_window);
+
+  /* Business hours: the first week's spans in UTC for the boxes, every interval for the
+   * weighting. */
+  g_array_set_size(run->business_window, 0);
+  g_array_set_size(run->business_hours, 0);
+  spans_from_intervals(run->business_window, cal->business_hours, sc->start);
+  g_array_append_vals(run->business_hours, cal->business_hours->data,
+                      cal->business_hours->len);
+  g_free(run->business_text);
+  run->business_text = window_text(&sc->business_hours);
 }
 
 PlotRun *
@@ -686,11 +702,25 @@ availability_pct(double fraction)
   return MIN(100 * fraction, 100 - MIN_UNAVAILABLE_PCT);
 }
 
+/* The metric drawn, named for a heading and an axis: HEAD_METRIC ("Availability",
+ * "Request availability") and METRIC_LABEL ("availability", "downtime outside portal
+ * window"). */
 static void
-kind_availability(GString *s, const PlotData *data)
+put_metric_names(GString *s, RunMetric metric)
+{
+  g_autofree char *label = recommend_metric_label(metric);
+  g_autofree char *head = g_strdup(label);
+  head[0] = g_ascii_toupper(head[0]);
+  put_text(s, "HEAD_METRIC", head, 0);
+  put_text(s, "METRIC_LABEL", label, 0);
+}
+
+static void
+kind_availability(GString *s, const PlotData *data, RunMetric metric)
 {
   g_autoptr(GPtrArray) series = group_series(data);
   put_series_vars(s, series);
+  put_metric_names(s, metric);
   double ulo = G_MAXDOUBLE, uhi = 0;
   /* Columns: instances, availability %, 95 % low, 95 % high (below 100 %). */
   block_begin(s, "points");
@@ -700,7 +730,7 @@ kind_availability(GString *s, const PlotData *data)
       block_next_index(s);
     for (guint i = 0; i < se->runs->len; i++) {
       const PlotRun *run = g_ptr_array_index(se->runs, i);
-      const StatsSummary *a = &run->summary[RUN_AVAILABILITY];
+      const StatsSummary *a = &run->summary[metric];
       double row[] = { run->instances, availability_pct(a->mean),
                        availability_pct(MAX(a->lo, 0)), availability_pct(a->hi) };
       put_row(s, G_N_ELEMENTS(row), row);
@@ -723,10 +753,11 @@ kind_availability(GString *s, const PlotData *data)
 }
 
 static void
-kind_cost(GString *s, const PlotData *data)
+kind_cost(GString *s, const PlotData *data, RunMetric metric)
 {
   g_autoptr(GPtrArray) series = group_series(data);
   put_series_vars(s, series);
+  put_metric_names(s, metric);
   /* Columns: instances, downtime min/year, 95 % low (>= 0), high, instance-hours/year. */
   block_begin(s, "points");
   for (guint j = 0; j < series->len; j++) {
@@ -735,7 +766,7 @@ kind_cost(GString *s, const PlotData *data)
       block_next_index(s);
     for (guint i = 0; i < se->runs->len; i++) {
       const PlotRun *run = g_ptr_array_index(se->runs, i);
-      const StatsSummary *d = &run->summary[RUN_DOWNTIME_PER_YEAR];
+      const StatsSummary *d = &run->summary[metric];
       double row[] = { run->instances, d->mean / 60, MAX(d->lo, 0) / 60, d->hi / 60,
                        run->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean };
       put_row(s, G_N_ELEMENTS(row), row);
@@ -890,34 +921,69 @@ put_spans(GString *s, const char *name, const char *count_name, GArray *spans)
   put_number(s, count_name, rows);
 }
 
-static void
-kind_heatmap(GString *s, const PlotData *data)
+void
+plot_heatmap_add(double minutes[PLOT_HOURS_PER_WEEK], const GArray *outages,
+                 gint64 week_offset, const GArray *inside, double weight)
 {
-  double per_hour[7 * 24] = { 0 };
+  guint from = 0; /* the first interval of @inside that can still overlap (both sorted) */
+  for (guint k = 0; k < outages->len; k++) {
+    const ModelInterval *o = &g_array_index(outages, ModelInterval, k);
+    /* The pieces of the outage to count: all of it, or its overlaps with @inside. */
+    guint n = inside != NULL ? inside->len : 1;
+    for (guint i = inside != NULL ? from : 0; i < n; i++) {
+      gint64 a = o->start, b = o->end;
+      if (inside != NULL) {
+        const CalendarInterval *ci = &g_array_index(inside, CalendarInterval, i);
+        if (ci->end <= a) {
+          if (i == from)
+            from++;
+          continue;
+        }
+        if (ci->start >= b)
+          break;
+        a = MAX(a, ci->start);
+        b = MIN(b, ci->end);
+      }
+      /* Cut the piece at the hours of the week. */
+      while (a < b) {
+        gint64 w = (week_offset + a) % WEEK_US;
+        gint64 next = a + (HOUR_US - w % HOUR_US);
+        gint64 end = MIN(b, next);
+        minutes[w / HOUR_US] += weight * (double) (end - a) / MINUTE_US;
+        a = end;
+      }
+    }
+  }
+}
+
+static void
+kind_heatmap(GString *s, const PlotData *data, RunMetric metric)
+{
+  /* business_hours_availability, business_hours_downtime_...: weigh only the minutes inside
+   * business hours; any other metric: all downtime. */
+  gboolean business = g_str_has_prefix(run_metric_name(metric), "business_hours");
+  double per_hour[PLOT_HOURS_PER_WEEK] = { 0 };
   guint total = 0;
   for (guint i = 0; i < data->runs->len; i++) {
     const PlotRun *run = run_at(data, i);
     gint64 offset = week_offset_us(run->start);
     double years = (double) run->horizon / G_USEC_PER_SEC / RUN_YEAR_S;
     guint reps = MAX(run->outages->len, 1u);
-    /* Outage starts per year in each hour, averaged over replications and runs. */
+    /* Downtime minutes per year in each hour, averaged over replications and runs. */
     double weight = 1.0 / (reps * years * data->runs->len);
     for (guint r = 0; r < run->outages->len; r++) {
       GArray *o = g_ptr_array_index(run->outages, r);
-      for (guint k = 0; k < o->len; k++) {
-        gint64 t = (offset + g_array_index(o, ModelInterval, k).start) % WEEK_US;
-        per_hour[t / HOUR_US] += weight;
-        total++;
-      }
+      plot_heatmap_add(per_hour, o, offset, business ? run->business_hours : NULL, weight);
+      total += o->len;
     }
   }
   double max = 0, min = G_MAXDOUBLE;
-  for (guint h = 0; h < 7 * 24; h++) {
+  for (guint h = 0; h < PLOT_HOURS_PER_WEEK; h++) {
     max = MAX(max, per_hour[h]);
     if (per_hour[h] > 0)
       min = MIN(min, per_hour[h]);
   }
-  /* Columns: hour of day (cell centre), day row (0 = Monday), outage starts per year. */
+  /* Columns: hour of day (cell centre), day row (0 = Monday), downtime minutes per year. */
   block_begin(s, "heat");
   for (guint d = 0; d < 7; d++) {
     for (guint h = 0; h < 24; h++) {
@@ -927,18 +993,21 @@ kind_heatmap(GString *s, const PlotData *data)
     g_string_append_c(s, '\n');
   }
   block_end(s);
-  /* The colour scale is logarithmic (a hot window next to outages spread thinly over the
-   * week): it starts at the decade below the rarest hour that had any. */
+  /* The colour scale is logarithmic (a hot window next to downtime spread thinly over the
+   * week): it starts at the decade below the lightest hour that had any. */
   put_number(s, "HEAT_MAX", max > 0 ? max : 1);
   put_number(s, "HEAT_MIN", max > 0 ? pow(10, floor(log10(min))) : 0.1);
   put_number(s, "OUTAGES", total);
+  put_text(s, "HEAT_WHAT", business ? "business-hours downtime" : "downtime", 0);
 
   /* The windows of the first run: a sweep's points share them unless the sweep moves them. */
   const PlotRun *first = run_at(data, 0);
   put_spans(s, "portal", "NPORTAL", first->portal_window);
   put_spans(s, "rds", "NRDS", first->db_window);
+  put_spans(s, "business", "NBUSINESS", first->business_window);
   put_text(s, "PORTAL_TEXT", first->portal_text, LABEL_MAX_CHARS);
   put_text(s, "RDS_TEXT", first->db_text, LABEL_MAX_CHARS);
+  put_text(s, "BUSINESS_TEXT", first->business_text, LABEL_MAX_CHARS);
 }
 
 /* ---- timeline ---- */
@@ -1240,6 +1309,52 @@ put_terminal(GString *s, const PlotOptions *o, GError **error)
   return TRUE;
 }
 
+/* The metric @o asks the kind to draw (PlotOptions.metric), or FALSE with @error
+ * (PLOT_ERROR_USAGE) when the name is unknown or the kind cannot draw it. */
+static gboolean
+plot_metric(const PlotOptions *o, RunMetric *out, GError **error)
+{
+  *out = o->kind == PLOT_AVAILABILITY ? RUN_AVAILABILITY : RUN_DOWNTIME_PER_YEAR;
+  if (o->metric == NULL)
+    return TRUE;
+  g_autoptr(GError) local = NULL;
+  if (!recommend_parse_metric(o->metric, out, &local)) {
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_USAGE, "--metric: %s", local->message);
+    return FALSE;
+  }
+  RecommendKind kind = recommend_metric_kind(*out);
+  switch (o->kind) {
+  case PLOT_AVAILABILITY:
+    if (kind == RECOMMEND_AVAILABILITY)
+      return TRUE;
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_USAGE,
+                "--metric %s: the availability plot draws an availability; a downtime is "
+                "drawn by --kind cost",
+                o->metric);
+    return FALSE;
+  case PLOT_COST:
+    if (kind == RECOMMEND_DOWNTIME)
+      return TRUE;
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_USAGE,
+                "--metric %s: the cost plot draws a downtime per year; an availability is "
+                "drawn by --kind availability",
+                o->metric);
+    return FALSE;
+  case PLOT_HEATMAP:
+    return TRUE;
+  case PLOT_TIMELINE:
+  case PLOT_OUTAGES:
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_USAGE,
+                "--metric applies to the availability, cost and heatmap plots, not to %s",
+                kind_names[o->kind]);
+    return FALSE;
+  case PLOT_KIND_COUNT:
+  default:
+    g_assert_not_reached();
+  }
+  return FALSE;
+}
+
 char *
 plot_script(const PlotData *data, const PlotOptions *o, GError **error)
 {
@@ -1247,6 +1362,9 @@ plot_script(const PlotData *data, const PlotOptions *o, GError **error)
     g_set_error(error, PLOT_ERROR, PLOT_ERROR_USAGE, "unknown plot kind");
     return NULL;
   }
+  RunMetric metric;
+  if (!plot_metric(o, &metric, error))
+    return NULL;
   if (!plot_applies(o->kind, data, error))
     return NULL;
   g_autoptr(GString) s = g_string_new("# zdsim: data, then the template\n");
@@ -1255,10 +1373,10 @@ plot_script(const PlotData *data, const PlotOptions *o, GError **error)
   put_common(s, data, o);
   switch (o->kind) {
   case PLOT_AVAILABILITY:
-    kind_availability(s, data);
+    kind_availability(s, data, metric);
     break;
   case PLOT_COST:
-    kind_cost(s, data);
+    kind_cost(s, data, metric);
     break;
   case PLOT_TIMELINE:
     kind_timeline(s, data);
@@ -1267,7 +1385,7 @@ plot_script(const PlotData *data, const PlotOptions *o, GError **error)
     kind_outages(s, data);
     break;
   case PLOT_HEATMAP:
-    kind_heatmap(s, data);
+    kind_heatmap(s, data, metric);
     break;
   case PLOT_KIND_COUNT:
   default:

@@ -842,7 +842,7 @@ target_query_parse(const Request *rq, TargetQuery *q)
   if (!recommend_parse_metric(q->metric_name, &q->metric, &error)) {
     q->error = g_strdup(error->message);
     q->metric_name = "availability";
-  } else if (q->text != NULL && !recommend_parse_target(q->text, &q->target, &error)) {
+  } else if (q->text != NULL && !recommend_parse_goal(q->metric, q->text, &q->target, &error)) {
     q->error = g_strdup(error->message);
   }
 }
@@ -871,7 +871,9 @@ json_add_recommendation(JsonBuilder *b, const TargetQuery *q, const GPtrArray *s
       const StoreRunInfo *r = g_ptr_array_index(ser->runs, (guint) ser->answer);
       json_builder_add_int_value(b, r->id);
       json_add_int(b, "instances", r->instances);
-      json_add_double(b, "lower_bound", r->summary[q->metric].lo);
+      json_add_double(b, recommend_metric_kind(q->metric) == RECOMMEND_DOWNTIME ? "upper_bound"
+                                                                                : "lower_bound",
+                      recommend_judged_bound(q->metric, &r->summary[q->metric]));
     }
     json_builder_end_object(b);
   }

@@ -626,15 +626,6 @@ serve_html_run(const char *db_path, const StoreRun *run, const GPtrArray *outcom
 
 /* ---- a sweep ---- */
 
-static const struct {
-  const char *value;
-  const char *label;
-} target_metrics[] = {
-  { "availability", "time up" },
-  { "request", "requests served" },
-  { "business-hours", "business hours" },
-};
-
 static void
 sweep_form(GString *out, const ServeSweepPage *page)
 {
@@ -645,16 +636,26 @@ sweep_form(GString *out, const ServeSweepPage *page)
            "name=\"target\" type=\"text\" inputmode=\"decimal\" size=\"8\" maxlength=\"32\" "
            "placeholder=\"99.95\" value=\"");
   text(out, page->target_text != NULL ? page->target_text : "");
-  put(out, "\"> %</span> <label for=\"metric\">of</label> <select id=\"metric\" "
-           "name=\"metric\">");
-  for (guint i = 0; i < G_N_ELEMENTS(target_metrics); i++) {
+  /* A downtime's target is a duration per year ("30m"), an availability's a percentage. */
+  put(out, recommend_metric_kind(page->metric) == RECOMMEND_DOWNTIME ? "\"></span>"
+                                                                      : "\"> %</span>");
+  put(out, " <label for=\"metric\">of</label> <select id=\"metric\" name=\"metric\">");
+  /* Every metric a target can be about (recommend.h), by its JSON name; a downtime's target
+   * is a duration per year, typed in the same field ("30m"). */
+  for (int m = 0; m < RUN_METRIC_COUNT; m++) {
+    RecommendKind kind = recommend_metric_kind((RunMetric) m);
+    if (kind == RECOMMEND_NOT_TARGETABLE)
+      continue;
+    g_autofree char *label = recommend_metric_label((RunMetric) m);
     put(out, "<option value=\"");
-    text(out, target_metrics[i].value);
+    text(out, run_metric_name((RunMetric) m));
     put(out, "\"");
-    if (page->metric_name != NULL && g_str_equal(page->metric_name, target_metrics[i].value))
+    if ((RunMetric) m == page->metric)
       put(out, " selected");
     put(out, ">");
-    text(out, target_metrics[i].label);
+    text(out, label);
+    if (kind == RECOMMEND_DOWNTIME)
+      put(out, " (per year, e.g. 30m)");
     put(out, "</option>");
   }
   put(out, "</select> <button type=\"submit\">Recommend</button></form>\n");
@@ -665,12 +666,13 @@ sweep_form(GString *out, const ServeSweepPage *page)
     put(out, "</p>\n");
   } else if (page->series == NULL) {
     put(out, "<p class=\"muted\">The smallest instance count whose lower 95 % bound meets the "
-             "target, among the points of this sweep (the rule of <code>zdsim recommend</code>)."
-             "</p>\n");
+             "target (for a downtime: whose upper 95 % bound stays at or below it), among the "
+             "points of this sweep (the rule of <code>zdsim recommend</code>).</p>\n");
   }
   for (guint k = 0; page->series != NULL && k < page->series->len; k++) {
     const RecommendSeries *series = g_ptr_array_index(page->series, k);
-    g_autofree char *target = report_format_percent(page->target);
+    g_autofree char *target = recommend_format_goal(page->metric, page->target);
+    gboolean downtime = recommend_metric_kind(page->metric) == RECOMMEND_DOWNTIME;
     put(out, series->answer >= 0 ? "<p class=\"answer ok\">" : "<p class=\"answer bad\">");
     if (*series->key != '\0') {
       put(out, "<span class=\"series\">");
@@ -679,19 +681,23 @@ sweep_form(GString *out, const ServeSweepPage *page)
     }
     if (series->answer < 0) {
       const StoreRunInfo *last = g_ptr_array_index(series->runs, series->runs->len - 1);
-      g_autofree char *lo = report_format_percent(last->summary[page->metric].lo);
-      textf(out, "no instance count in this sweep meets %s; at %u %s the lower bound is %s.",
-            target, last->instances, instances_word(last->instances), lo);
+      g_autofree char *bound = recommend_format_goal(
+          page->metric, recommend_judged_bound(page->metric, &last->summary[page->metric]));
+      textf(out, "no instance count in this sweep meets %s; at %u %s the %s bound is %s.",
+            target, last->instances, instances_word(last->instances),
+            downtime ? "upper" : "lower", bound);
     } else {
       const StoreRunInfo *r = g_ptr_array_index(series->runs, (guint) series->answer);
-      g_autofree char *lo = report_format_percent(r->summary[page->metric].lo);
+      g_autofree char *bound = recommend_format_goal(
+          page->metric, recommend_judged_bound(page->metric, &r->summary[page->metric]));
       g_autofree char *down = format_value(SHOW_MINUTES, r->summary[RUN_DOWNTIME_PER_YEAR].mean);
       put(out, "<strong>");
       textf(out, "%u %s", r->instances, instances_word(r->instances));
       put(out, "</strong> ");
-      textf(out, "(run %" G_GINT64_FORMAT "): lower bound %s ≥ %s; downtime %s per year, "
+      textf(out, "(run %" G_GINT64_FORMAT "): %s bound %s %s %s; downtime %s per year, "
                  "%.0f instance-hours per year.",
-            r->id, lo, target, down, r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean);
+            r->id, downtime ? "upper" : "lower", bound, downtime ? "≤" : "≥", target, down,
+            r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean);
     }
     put(out, "</p>\n");
   }
@@ -722,23 +728,42 @@ sweep_table(GString *out, const ServeSweepPage *page)
     text(out, axis->key);
     put(out, "</th>");
   }
-  put(out, "<th class=\"num\">Availability <span class=\"ci\">[95 %]</span></th>"
-           "<th class=\"num\">Downtime / year <span class=\"ci\">[95 %]</span></th>"
-           "<th class=\"num\">Outages / year</th><th class=\"num\">Instance-hours / year</th>"
+  /* The chosen metric takes the column of its kind, named in the header. */
+  gboolean downtime = recommend_metric_kind(page->metric) == RECOMMEND_DOWNTIME;
+  RunMetric up = downtime ? RUN_AVAILABILITY : page->metric;
+  RunMetric down = downtime ? page->metric : RUN_DOWNTIME_PER_YEAR;
+  if (up == RUN_AVAILABILITY) {
+    put(out, "<th class=\"num\">Availability <span class=\"ci\">[95 %]</span></th>");
+  } else {
+    g_autofree char *label = recommend_metric_label(up);
+    put(out, "<th class=\"num\">");
+    text(out, label);
+    put(out, " <span class=\"ci\">[95 %]</span></th>");
+  }
+  if (down == RUN_DOWNTIME_PER_YEAR) {
+    put(out, "<th class=\"num\">Downtime / year <span class=\"ci\">[95 %]</span></th>");
+  } else {
+    g_autofree char *label = recommend_metric_label(down);
+    put(out, "<th class=\"num\">");
+    text(out, label);
+    put(out, " / year <span class=\"ci\">[95 %]</span></th>");
+  }
+  put(out, "<th class=\"num\">Outages / year</th><th class=\"num\">Instance-hours / year</th>"
            "</tr></thead>\n<tbody>\n");
   for (guint i = 0; i < page->runs->len; i++) {
     const StoreRunInfo *r = g_ptr_array_index(page->runs, i);
     gboolean answer = is_answer(page, r);
     gboolean meets =
-        page->series != NULL && recommend_meets(&r->summary[page->metric], page->target);
+        page->series != NULL &&
+        recommend_meets(page->metric, &r->summary[page->metric], page->target);
     put(out, answer ? "<tr class=\"answer\">" : meets ? "<tr class=\"meets\">" : "<tr>");
     link_cell(out, "runs", r->id);
     for (guint a = 0; a < axes->len; a++) {
       const ScenarioSweepAxis *axis = g_ptr_array_index(axes, a);
       cell(out, NULL, point_value(r->point, axis->key));
     }
-    summary_cell(out, SHOW_PERCENT, &r->summary[RUN_AVAILABILITY]);
-    summary_cell(out, SHOW_MINUTES, &r->summary[RUN_DOWNTIME_PER_YEAR]);
+    summary_cell(out, SHOW_PERCENT, &r->summary[up]);
+    summary_cell(out, SHOW_MINUTES, &r->summary[down]);
     g_autofree char *outages = format_value(SHOW_COUNT, r->summary[RUN_OUTAGES_PER_YEAR].mean);
     cell(out, "num", outages);
     g_autofree char *hours = format_value(SHOW_HOURS,

@@ -14,6 +14,7 @@
 #include "zdsim/cli.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
+#include "zdsim/sweep.h"
 
 #define SUITE "scenarios/regression"
 
@@ -724,6 +725,216 @@ test_cli_baseline(void)
   remove_db(dir, db);
 }
 
+/* A copy of full-foundation.ini with @extra appended, in a temporary file. Returns its path. */
+static char *
+foundation_with(const char *extra)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_assert_true(g_file_get_contents(SUITE "/full-foundation.ini", &text, NULL, &error));
+  g_autofree char *all = g_strconcat(text, extra, NULL);
+  char *path = NULL;
+  int fd = g_file_open_tmp("zdsim-check-XXXXXX.ini", &path, &error);
+  g_assert_no_error(error);
+  close(fd);
+  g_assert_true(g_file_set_contents(path, all, -1, NULL));
+  return path;
+}
+
+/* The occurrences of @needle in @text. */
+static guint
+count_in(const char *text, const char *needle)
+{
+  guint n = 0;
+  for (const char *p = strstr(text, needle); p != NULL; p = strstr(p + 1, needle))
+    n++;
+  return n;
+}
+
+/* A [sweep] scenario is judged at every point: full-foundation.ini with app.startup = 20s, 30s
+ * has 2 points x 4 expectations = 8 verdicts and 8 JUnit test cases. By the file's formula
+ * the outages last 350 s + phi at 20 s and 360 s + phi at 30 s, so exactly one fails:
+ * max_outage <= 353s at app.startup=30s; it is printed once and counted once. */
+static void
+test_cli_sweep_points(void)
+{
+  g_autofree char *ini = foundation_with("[sweep]\napp.startup = 20s, 30s\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml_path = NULL;
+  int fd = g_file_open_tmp("zdsim-check-XXXXXX.xml", &xml_path, &error);
+  g_assert_no_error(error);
+  close(fd);
+  const char *const args[] = { "--jobs", "1", "--junit", xml_path, ini, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_assert_cmpint(run_check_cli(args, &out, &err), ==, CLI_FAILED);
+  g_assert_cmpuint(count_lines_with_prefix(out, "== full-foundation at app.startup="), ==, 2);
+  g_assert_cmpuint(count_lines_with_prefix(out, "PASS "), ==, 7);
+  g_assert_cmpuint(count_lines_with_prefix(out, "FAIL "), ==, 1);
+  g_assert_true(has_verdict(out, "FAIL ", "full-foundation",
+                            "max_outage <= 353s at app.startup=30s"));
+  g_assert_nonnull(strstr(out, "8 expectations in 1 scenario: 7 passed, 1 failed"));
+
+  g_autofree char *xml = NULL;
+  g_assert_true(g_file_get_contents(xml_path, &xml, NULL, &error));
+  g_assert_cmpuint(count_in(xml, "<testcase "), ==, 2 * 4);
+  g_assert_cmpuint(count_in(xml, "<failure "), ==, 1);
+  g_assert_nonnull(strstr(xml, "name=\"max_outage &lt;= 353s at app.startup=30s\""));
+  g_assert_nonnull(strstr(xml, "name=\"max_outage &lt;= 353s at app.startup=20s\""));
+  g_unlink(xml_path);
+  g_unlink(ini);
+}
+
+/* Which stored run is the baseline: the same scenario text and the overrides that change the
+ * model. --set scenario.replications and --replications change only the sample, so the run
+ * stored with the file's 10 replications still matches (compared with Welch's t, since the
+ * replications differ); database.multi_az changes the model (even where, with no maintenance,
+ * it changes no figure), so nothing matches: a skip, or with --require-baseline a failure
+ * (exit 1, said once). --baseline-run names the run instead of the newest. */
+static void
+test_cli_baseline_match(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("zdsim-check-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *db = g_build_filename(dir, "runs.db", NULL);
+  const char *file = SUITE "/full-foundation.ini";
+  gint64 good = store_baseline(db, 0);
+  g_autofree char *good_text = g_strdup_printf("baseline: run %" G_GINT64_FORMAT " of ", good);
+  g_autofree char *out = NULL, *err = NULL;
+
+  const char *const fewer[] = { "--jobs", "1", "--baseline", "--db", db, "--set",
+                                "scenario.replications=6", file, NULL };
+  g_assert_cmpint(run_check_cli(fewer, &out, &err), ==, CLI_OK);
+  g_assert_nonnull(strstr(out, good_text));
+  g_assert_nonnull(strstr(out, "0 significantly worse"));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  const char *const fewer_r[] = { "--jobs", "1", "--baseline", "--db", db, "-r", "6", file,
+                                  NULL };
+  g_assert_cmpint(run_check_cli(fewer_r, &out, &err), ==, CLI_OK);
+  g_assert_nonnull(strstr(out, good_text));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  const char *const other[] = { "--jobs", "1", "--baseline", "--db", db, "--set",
+                                "database.multi_az=true", file, NULL };
+  g_assert_cmpint(run_check_cli(other, &out, &err), ==, CLI_OK);
+  g_assert_true(has_verdict(out, "SKIP ", "full-foundation", "baseline"));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  const char *const required[] = { "--jobs", "1", "--require-baseline", "--db", db, "--set",
+                                   "database.multi_az=true", file, NULL };
+  g_assert_cmpint(run_check_cli(required, &out, &err), ==, CLI_FAILED);
+  g_assert_cmpuint(count_lines_with_prefix(out, "FAIL "), ==, 1);
+  g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "baseline"));
+  g_assert_nonnull(strstr(out, "no stored run of full-foundation"));
+  g_assert_nonnull(strstr(out, "4 passed, 1 failed"));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  /* A newer, better baseline makes this run a regression: one FAIL line, one failure, and the
+   * line saying what was compared carries no verdict. */
+  gint64 better = store_baseline(db, 10);
+  const char *const newest[] = { "--jobs", "1", "--baseline", "--db", db, file, NULL };
+  g_assert_cmpint(run_check_cli(newest, &out, &err), ==, CLI_FAILED);
+  g_assert_cmpuint(count_lines_with_prefix(out, "FAIL "), ==, 1);
+  /* 4 expectations and one baseline comparison per metric, one of them failed. */
+  g_autofree char *tally = g_strdup_printf("%u passed, 1 failed", 4 + RUN_METRIC_COUNT - 1);
+  g_assert_nonnull(strstr(out, tally));
+  g_autofree char *better_text =
+      g_strdup_printf("baseline: run %" G_GINT64_FORMAT " of ", better);
+  g_assert_nonnull(strstr(out, better_text));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  g_autofree char *good_id = g_strdup_printf("%" G_GINT64_FORMAT, good);
+  const char *const named[] = { "--jobs", "1", "--baseline-run", good_id, "--db", db, file,
+                                NULL };
+  g_assert_cmpint(run_check_cli(named, &out, &err), ==, CLI_OK);
+  g_assert_nonnull(strstr(out, good_text));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  const char *const unknown[] = { "--baseline-run", "999", "--db", db, file, NULL };
+  g_assert_cmpint(run_check_cli(unknown, &out, &err), ==, CLI_USAGE);
+  g_assert_nonnull(strstr(err, "999"));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  const char *const two[] = { "--baseline-run", good_id, "--db", db, file, file, NULL };
+  g_assert_cmpint(run_check_cli(two, &out, &err), ==, CLI_USAGE);
+  g_assert_nonnull(strstr(err, "give one scenario file"));
+  remove_db(dir, db);
+}
+
+/* A [sweep] scenario's points find their baselines among a stored sweep's runs (`zdsim sweep
+ * --db`): the run of the same point. full-foundation with app.startup = 20s, 21s passes every
+ * expectation (outages of 350 s + phi and 351 s + phi, under 353 s) and, against the same
+ * runs, every comparison. Required but absent (another model), each point fails once. */
+static void
+test_cli_sweep_baseline(void)
+{
+  g_autofree char *ini = foundation_with("[sweep]\napp.startup = 20s, 21s\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("zdsim-check-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *db = g_build_filename(dir, "runs.db", NULL);
+  {
+    g_autoptr(Store) store = store_open(db, STORE_OPEN_DEFAULT, &error);
+    g_assert_no_error(error);
+    g_autoptr(Scenario) base = load_file(ini, NULL);
+    RunOptions options = { .jobs = 1 };
+    g_autoptr(SweepResult) sweep = sweep_run(base, &options, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(store_save_sweep(store, "sweep", base, sweep->axes, sweep->results,
+                                     sweep->points, &error), >, 0);
+    g_assert_no_error(error);
+  }
+  g_autofree char *out = NULL, *err = NULL;
+  const char *const args[] = { "--jobs", "1", "--require-baseline", "--db", db, ini, NULL };
+  g_assert_cmpint(run_check_cli(args, &out, &err), ==, CLI_OK);
+  g_assert_cmpuint(count_lines_with_prefix(out, "PASS "), ==, 2 * 4 + 2);
+  g_assert_nonnull(strstr(out, "baseline at app.startup=20s: run 1 "));
+  g_assert_nonnull(strstr(out, "baseline at app.startup=21s: run 2 "));
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+
+  const char *const other[] = { "--jobs", "1", "--require-baseline", "--db", db, "--set",
+                                "database.multi_az=true", ini, NULL };
+  g_assert_cmpint(run_check_cli(other, &out, &err), ==, CLI_FAILED);
+  g_assert_cmpuint(count_lines_with_prefix(out, "FAIL "), ==, 2);
+  g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "baseline at app.startup=21s"));
+  g_assert_nonnull(strstr(out, "8 passed, 2 failed"));
+  remove_db(dir, db);
+  g_unlink(ini);
+}
+
+/* The rule behind the match, on its own: the last value of each key that changes the model,
+ * in any order. */
+static void
+test_model_overrides(void)
+{
+  const char *const a[] = { "app.instances=2", "policy.evacuation=rolling", NULL };
+  const char *const b[] = { "scenario.replications=50", "policy.evacuation=rolling",
+                            "app.instances=2", "scenario.seed=3", NULL };
+  const char *const c[] = { "app.instances=3", "policy.evacuation=rolling", NULL };
+  const char *const d[] = { "app.instances=3", "policy.evacuation=rolling", "app.instances=2",
+                            NULL };
+  const char *const e[] = { "app.instances=2", NULL };
+  const struct {
+    const char *const *x, *const *y;
+    gboolean same;
+  } cases[] = {
+    { a, b, TRUE }, { a, c, FALSE }, { a, d, TRUE }, { a, e, FALSE }, { NULL, NULL, TRUE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_assert_cmpint(check_same_model_overrides(cases[i].x, cases[i].y), ==, cases[i].same);
+    g_assert_cmpint(check_same_model_overrides(cases[i].y, cases[i].x), ==, cases[i].same);
+  }
+  g_assert_false(check_override_changes_model("scenario.replications=5"));
+  g_assert_false(check_override_changes_model("scenario.seed=5"));
+  g_assert_true(check_override_changes_model("scenario.horizon=5d"));
+  g_assert_true(check_override_changes_model("app.instances=5"));
+}
+
 /* The proof that the suite catches a regression: the whole suite with the wrong policy forced
  * on every scenario exits 1, and names what got worse. What must fail follows from each
  * file's formula with a start instead of a routing gap:
@@ -830,6 +1041,10 @@ main(int argc, char **argv)
   }
   g_test_add_func("/zdsim/check/cli-exit-codes", test_cli_exit_codes);
   g_test_add_func("/zdsim/check/cli-baseline", test_cli_baseline);
+  g_test_add_func("/zdsim/check/cli-sweep-points", test_cli_sweep_points);
+  g_test_add_func("/zdsim/check/cli-baseline-match", test_cli_baseline_match);
+  g_test_add_func("/zdsim/check/model-overrides", test_model_overrides);
+  g_test_add_func("/zdsim/check/cli-sweep-baseline", test_cli_sweep_baseline);
   g_test_add_func("/zdsim/check/wrong-policy", test_wrong_policy);
   return g_test_run();
 }

@@ -319,7 +319,7 @@ static const struct {
   { PLOT_TIMELINE, "Platform work, minute by minute: ", FALSE },
   { PLOT_OUTAGES, "How long outages last: ", FALSE },
   { PLOT_OUTAGES, "How long outages last: ", TRUE },
-  { PLOT_HEATMAP, "When outages start, by hour of the week (UTC): ", TRUE },
+  { PLOT_HEATMAP, "When the app is down, by hour of the week (UTC): ", TRUE },
   { PLOT_TIMELINE, "Platform work, minute by minute: ", TRUE },
 };
 
@@ -505,25 +505,162 @@ test_heatmap_rates(void)
   g_autoptr(GError) error = NULL;
   g_autofree char *script = plot_script(single, &o, &error);
   g_assert_no_error(error);
-  /* Both replications have one outage starting Wednesday 09:10 UTC (column 9.5, row 2):
-   * 2 starts / (2 replications x 7/365 years) = 365/7 = 52.142857... per year. */
+  /* A cell holds downtime minutes per year. Both replications have a 90 s outage from
+   * Wednesday 09:10 UTC (column 9.5, row 2): 2 x 1.5 min / (2 replications x 7/365 years)
+   * = 1.5 x 365/7 = 78.214... minutes per year. */
   g_autofree char *wed = find_row(script, "heat", "9.5 2 ");
   g_assert_nonnull(wed);
   double v = g_ascii_strtod(wed + strlen("9.5 2 "), NULL);
-  g_assert_cmpfloat_with_epsilon(v, 365.0 / 7, 1e-6);
-  /* Replication 0 alone has the 0.2 s outage at Monday 01:30: 1 / (2 x 7/365) = 26.07... */
+  g_assert_cmpfloat_with_epsilon(v, 1.5 * 365.0 / 7, 1e-6);
+  /* Replication 0 alone has the 0.2 s outage at Monday 01:30: 0.2/60 min / (2 x 7/365). */
   g_autofree char *mon = find_row(script, "heat", "1.5 0 ");
   g_assert_nonnull(mon);
-  g_assert_cmpfloat_with_epsilon(g_ascii_strtod(mon + strlen("1.5 0 "), NULL), 365.0 / 14,
-                                 1e-6);
+  g_assert_cmpfloat_with_epsilon(g_ascii_strtod(mon + strlen("1.5 0 "), NULL),
+                                 0.2 / 60 * 365.0 / 14, 1e-9);
   /* The hour after it had none. */
   g_autofree char *none = find_row(script, "heat", "2.5 0 ");
   g_assert_cmpstr(none, ==, "2.5 0 0");
-  /* The windows: portal Sunday (row 6) 01-04, RDS Wednesday (row 2) 09:00-09:30. */
+  /* The windows: portal Sunday (row 6) 01-04, RDS Wednesday (row 2) 09:00-09:30, and the
+   * default business hours, mon-fri 08:00-18:00 Europe/Amsterdam, which in January (CET,
+   * UTC+1) are 07:00-17:00 UTC, Monday (row 0) to Friday (row 4). */
   g_autofree char *portal = find_row(script, "portal", "1 4 6");
   g_assert_nonnull(portal);
   g_autofree char *rds = find_row(script, "rds", "9 9.5 2");
   g_assert_nonnull(rds);
+  for (guint d = 0; d < 5; d++) {
+    g_autofree char *want = g_strdup_printf("7 17 %u", d);
+    g_autofree char *row = find_row(script, "business", want);
+    g_assert_cmpstr(row, ==, want);
+  }
+  g_assert_nonnull(strstr(script, "NBUSINESS = 5\n"));
+  g_assert_nonnull(strstr(script, "HEAT_WHAT = \"downtime\"\n"));
+
+  /* --metric business_hours_availability: only business-hours minutes. Wednesday 09:10 UTC is
+   * inside (10:10 CET), so its cell keeps 78.21; Monday 01:30 UTC (02:30 CET) and Sunday
+   * 02:00 (the portal window) are outside and count nothing. */
+  o.metric = "business_hours_availability";
+  g_autofree char *bh = plot_script(single, &o, &error);
+  g_assert_no_error(error);
+  g_autofree char *bh_wed = find_row(bh, "heat", "9.5 2 ");
+  g_assert_cmpfloat_with_epsilon(g_ascii_strtod(bh_wed + strlen("9.5 2 "), NULL),
+                                 1.5 * 365.0 / 7, 1e-6);
+  g_autofree char *bh_mon = find_row(bh, "heat", "1.5 0 ");
+  g_assert_cmpstr(bh_mon, ==, "1.5 0 0");
+  g_autofree char *bh_sun = find_row(bh, "heat", "2.5 6 ");
+  g_assert_cmpstr(bh_sun, ==, "2.5 6 0");
+  g_assert_nonnull(strstr(bh, "HEAT_WHAT = \"business-hours downtime\"\n"));
+}
+
+/* The weighting function on a hand-built outage list, time 0 being Monday 00:00 UTC:
+ *   Monday 09:30-10:15: 30 min to Monday 09, 15 min to Monday 10;
+ *   Sunday 23:50 to Monday 00:20 (a week later): 10 min to Sunday 23, 20 min to Monday 00
+ *     (the week wraps);
+ * with @weight 2 every minute counts twice. Restricted to business hours 10:00-18:00 on
+ * Monday, the first outage gives only its 15 min in Monday 10. With time 0 on Monday 09:00
+ * (week_offset 9 h), an outage from 0:30 to 1:15 of simulation time is the first again. */
+static void
+test_heatmap_weights(void)
+{
+  GArray *o = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
+  add_outage(o, HOURS(9) + MIN_US(30), MIN_US(45), CAUSE_CRASH);
+  add_outage(o, HOURS(7 * 24 - 1) + MIN_US(50), MIN_US(30), CAUSE_CRASH);
+  double minutes[PLOT_HOURS_PER_WEEK] = { 0 };
+  plot_heatmap_add(minutes, o, 0, NULL, 1.0);
+  g_assert_cmpfloat_with_epsilon(minutes[9], 30, 1e-12);
+  g_assert_cmpfloat_with_epsilon(minutes[10], 15, 1e-12);
+  g_assert_cmpfloat_with_epsilon(minutes[167], 10, 1e-12);
+  g_assert_cmpfloat_with_epsilon(minutes[0], 20, 1e-12);
+  double sum = 0;
+  for (guint h = 0; h < PLOT_HOURS_PER_WEEK; h++)
+    sum += minutes[h];
+  g_assert_cmpfloat_with_epsilon(sum, 45 + 30, 1e-12);
+
+  double twice[PLOT_HOURS_PER_WEEK] = { 0 };
+  plot_heatmap_add(twice, o, 0, NULL, 2.0);
+  g_assert_cmpfloat_with_epsilon(twice[9], 60, 1e-12);
+
+  GArray *business = g_array_new(FALSE, FALSE, sizeof(CalendarInterval));
+  CalendarInterval monday = { HOURS(10), HOURS(18) };
+  g_array_append_val(business, monday);
+  double inside[PLOT_HOURS_PER_WEEK] = { 0 };
+  plot_heatmap_add(inside, o, 0, business, 1.0);
+  g_assert_cmpfloat_with_epsilon(inside[9], 0, 1e-12);
+  g_assert_cmpfloat_with_epsilon(inside[10], 15, 1e-12);
+  g_assert_cmpfloat_with_epsilon(inside[167] + inside[0], 0, 1e-12);
+
+  GArray *shifted = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
+  add_outage(shifted, MIN_US(30), MIN_US(45), CAUSE_CRASH);
+  double later[PLOT_HOURS_PER_WEEK] = { 0 };
+  plot_heatmap_add(later, shifted, HOURS(9), NULL, 1.0);
+  g_assert_cmpfloat_with_epsilon(later[9], 30, 1e-12);
+  g_assert_cmpfloat_with_epsilon(later[10], 15, 1e-12);
+  g_array_unref(o);
+  g_array_unref(business);
+  g_array_unref(shifted);
+}
+
+/* --metric: the availability and cost plots draw the chosen metric and name it on the axis;
+ * a kind that cannot draw it refuses with what can. */
+static void
+test_metric(void)
+{
+  g_autoptr(PlotData) sweep = make_sweep("metric-test", NULL);
+  g_autoptr(GError) error = NULL;
+  for (guint i = 0; i < sweep->runs->len; i++) {
+    PlotRun *run = g_ptr_array_index(sweep->runs, i);
+    /* A request availability one nine lower than the time figure, a downtime outside the
+     * portal window of half the downtime: values the default metric does not have. */
+    StatsSummary a = run->summary[RUN_AVAILABILITY];
+    run->summary[RUN_REQUEST_AVAILABILITY] = (StatsSummary) { 1 - 10 * (1 - a.mean), a.sd,
+                                                              1 - 10 * (1 - a.lo),
+                                                              1 - 10 * (1 - a.hi), a.n,
+                                                              STATS_METHOD_T };
+    StatsSummary d = run->summary[RUN_DOWNTIME_PER_YEAR];
+    run->summary[RUN_DOWNTIME_OUTSIDE_PORTAL] = (StatsSummary) { d.mean / 2, d.sd, d.lo / 2,
+                                                                 d.hi / 2, d.n,
+                                                                 STATS_METHOD_T };
+  }
+  PlotOptions o = { .kind = PLOT_AVAILABILITY, .format = PLOT_FORMAT_SVG, .output = "x.svg",
+                    .metric = "request_availability" };
+  g_autofree char *av = plot_script(sweep, &o, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(strstr(av, "METRIC_LABEL = \"request availability\"\n"));
+  g_assert_nonnull(strstr(av, "HEAD_METRIC = \"Request availability\"\n"));
+  /* 1 instance, rolling: availability 1 - 1e-4, so the request figure is 1 - 1e-3 = 99.9 %. */
+  g_autofree char *row = find_row(av, "points", "1 ");
+  g_assert_nonnull(row);
+  g_assert_cmpfloat_with_epsilon(g_ascii_strtod(row + 2, NULL), 99.9, 1e-9);
+
+  o.kind = PLOT_COST;
+  o.metric = "downtime_outside_portal_window_per_year_s";
+  g_autofree char *cost = plot_script(sweep, &o, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(strstr(cost, "METRIC_LABEL = \"downtime outside portal window\"\n"));
+  /* 1 instance, rolling: downtime 1e-4 of a year in minutes, halved. */
+  g_autofree char *crow = find_row(cost, "points", "1 ");
+  g_assert_cmpfloat_with_epsilon(g_ascii_strtod(crow + 2, NULL), 1e-4 * RUN_YEAR_S / 60 / 2,
+                                 1e-6);
+
+  static const struct {
+    PlotKind kind;
+    const char *metric;
+    const char *says;
+  } refused[] = {
+    { PLOT_AVAILABILITY, "downtime_per_year_s", "--kind cost" },
+    { PLOT_COST, "availability", "--kind availability" },
+    { PLOT_OUTAGES, "availability", "not to outages" },
+    { PLOT_AVAILABILITY, "outages_per_year", "cannot be a target" },
+    { PLOT_AVAILABILITY, "nines", "unknown metric 'nines'" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(refused); i++) {
+    PlotOptions bad = { .kind = refused[i].kind, .format = PLOT_FORMAT_SVG, .output = "x.svg",
+                        .metric = refused[i].metric };
+    g_autofree char *none = plot_script(sweep, &bad, &error);
+    g_assert_null(none);
+    g_assert_error(error, PLOT_ERROR, PLOT_ERROR_USAGE);
+    g_assert_nonnull(strstr(error->message, refused[i].says));
+    g_clear_error(&error);
+  }
 }
 
 /* The timeline shows the first update in which the 1-instance app was visibly down: the
@@ -796,6 +933,8 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/plot/escape", test_escape);
   g_test_add_func("/zdsim/plot/windows", test_windows);
   g_test_add_func("/zdsim/plot/heatmap-rates", test_heatmap_rates);
+  g_test_add_func("/zdsim/plot/heatmap-weights", test_heatmap_weights);
+  g_test_add_func("/zdsim/plot/metric", test_metric);
   g_test_add_func("/zdsim/plot/timeline-choice", test_timeline_choice);
   g_test_add_func("/zdsim/plot/timeline-restart", test_timeline_restart);
   g_test_add_func("/zdsim/plot/from-run", test_from_run);

@@ -641,6 +641,62 @@ test_sweep_page(gconstpointer data)
       g_assert_true(json_object_get_null_member(s0, "run"));
   }
 
+  /* ?metric=downtime_per_year_s: the target is a most-per-year duration, met by the smallest
+   * count whose UPPER bound is at or below it (recommend_meets()); targets just at or above
+   * each point's upper bound, here in seconds ("123.456789s"). The table's downtime column
+   * names the metric, and the API gives the bound judged as "upper_bound". */
+  for (guint k = 0; k < n; k++) {
+    const RunResult *rk = g_ptr_array_index(f->sweep->results, k);
+    double target = rk->summary[RUN_DOWNTIME_PER_YEAR].hi + 1e-3;
+    guint want = 0;
+    double bound = 0;
+    for (guint i = 0; i < n && want == 0; i++) {
+      const RunResult *r = g_ptr_array_index(f->sweep->results, i);
+      if (r->summary[RUN_DOWNTIME_PER_YEAR].hi <= target) {
+        want = r->scenario->instances;
+        bound = r->summary[RUN_DOWNTIME_PER_YEAR].hi;
+      }
+    }
+    g_assert_cmpuint(want, >, 0);
+    g_autofree char *q = g_strdup_printf("%s?target=%.6fs&metric=downtime_per_year_s", path,
+                                         target);
+    g_autofree char *page = get_ok(f, q, "text/html");
+    g_autofree char *answer = g_strdup_printf("<strong>%u %s</strong>", want,
+                                              want == 1 ? "instance" : "instances");
+    g_assert_nonnull(strstr(page, answer));
+    g_assert_nonnull(strstr(page, "upper bound"));
+    g_assert_nonnull(strstr(page, "<option value=\"downtime_per_year_s\" selected>"));
+    g_autofree char *api = g_strdup_printf("/api/sweeps/%" G_GINT64_FORMAT
+                                           "?target=%.6fs&metric=downtime_per_year_s",
+                                           f->sweep_id, target);
+    g_autoptr(JsonNode) root = get_json(f, api);
+    JsonObject *rec = json_object_get_object_member(json_node_get_object(root),
+                                                    "recommendation");
+    g_assert_cmpstr(json_object_get_string_member(rec, "metric"), ==, "downtime_per_year_s");
+    JsonObject *s0 = json_array_get_object_element(json_object_get_array_member(rec, "series"),
+                                                   0);
+    g_assert_cmpint(json_object_get_int_member(s0, "instances"), ==, want);
+    g_assert_cmpfloat_with_epsilon(json_object_get_double_member(s0, "upper_bound"), bound,
+                                   1e-9 * MAX(1.0, bound));
+  }
+  /* Every targetable metric is offered, by its JSON name, from the one list; a metric that is
+   * no target is refused with that list. */
+  g_autofree char *names = recommend_metric_names(" ");
+  g_auto(GStrv) listed = g_strsplit(names, " ", -1);
+  for (char **m = listed; *m != NULL; m++) {
+    RunMetric metric;
+    g_assert_true(recommend_parse_metric(*m, &metric, NULL));
+    if (!g_str_equal(*m, run_metric_name(metric)))
+      continue; /* an alias */
+    g_autofree char *option = g_strdup_printf("<option value=\"%s\"", *m);
+    g_assert_nonnull(strstr(html, option));
+  }
+  g_autofree char *counts = g_strdup_printf("%s?target=2&metric=outages_per_year", path);
+  g_autoptr(Response) refused = http_get(f, counts);
+  g_assert_cmpint(refused->status, ==, 400);
+  g_autofree char *refused_html = body_text(refused);
+  g_assert_nonnull(strstr(refused_html, "downtime_outside_portal_window_per_year_s"));
+
   /* A target that is no percentage is refused on the page, which still shows the sweep. */
   g_autofree char *bad = g_strdup_printf("%s?target=lots", path);
   g_autoptr(Response) r = http_get(f, bad);

@@ -94,6 +94,32 @@ char *check_outcome_line(const CheckOutcome *outcome, int scenario_width, int la
  * expectations, so that the lines of several scenarios line up. */
 void check_widths(const Scenario *scenario, int *scenario_width, int *label_width);
 
+/* ---- sweep points and baselines ---- */
+
+/* Marks @outcomes[@from..] as verdicts at the sweep point @point ("app.instances=2
+ * policy.evacuation=rolling"; NULL or "" leaves them as they are): each label ends in
+ * " at POINT", so every point x expectation is its own JUnit test case. */
+void check_outcomes_at_point(GPtrArray *outcomes, guint from, const char *point);
+
+/* check_widths() for the labels check_outcomes_at_point() gives at @point. */
+void check_widths_at(const Scenario *scenario, const char *point, int *scenario_width,
+                     int *label_width);
+
+/* Whether the override "section.key=value" changes the model a baseline must share: every key
+ * does except scenario.replications and scenario.seed (how many samples are drawn, and from
+ * which streams: the comparison then is Welch's instead of paired) and scenario.description
+ * (text). */
+gboolean check_override_changes_model(const char *assignment);
+
+/* Whether two override vectors (NULL-terminated, may be NULL) ask for the same model: the same
+ * last value for every key that check_override_changes_model(), in any order. */
+gboolean check_same_model_overrides(const char *const *a, const char *const *b);
+
+/* A verdict for a baseline that was required (--require-baseline) and not found: a failed
+ * comparison of @scenario (from @path) whose detail is @message. Returns: (transfer full). */
+CheckOutcome *check_outcome_new_missing_baseline(const char *scenario, const char *path,
+                                                 const char *message);
+
 /* Counts @outcomes (CheckOutcome) by verdict: judged and passed, judged and failed, input
  * errors; a skipped comparison (CHECK_NO_BASELINE) is in none. Any count may be NULL. */
 void check_tally(const GPtrArray *outcomes, guint *passed, guint *failed, guint *errors);

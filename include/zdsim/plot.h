@@ -14,7 +14,9 @@
  *   timeline      serving and starting instances and database up/down across one platform
  *                 update, the 1- and 2-instance runs side by side (a sweep, or two runs);
  *   outages       distribution (CDF) of outage durations, per series or per cause;
- *   heatmap       outage starts by hour of the week (UTC) with the portal and RDS windows.
+ *   heatmap       downtime minutes by hour of the week (UTC), or business-hours downtime with
+ *                 --metric business_hours_*, with the portal and RDS windows and the
+ *                 business hours drawn.
  * A series is a group of runs that differ only in app.instances: the sweep points with the
  * same values of every other swept key, or for plain runs the runs with the same policy. */
 #pragma once
@@ -95,6 +97,11 @@ typedef struct {
                                 database.align_to_portal) */
   char *portal_text;         /* the windows as text for legends: "sun 01:00-04:00 UTC" */
   char *db_text;
+  GArray *business_window;   /* PlotSpan: traffic.business_hours of the run's first week, in
+                                UTC (a daylight-saving change later moves it by an hour) */
+  GArray *business_hours;    /* CalendarInterval: business hours in simulation time over the
+                                horizon, for the heatmap's business-hours weighting */
+  char *business_text;       /* "mon-fri 08:00-18:00 Europe/Amsterdam" */
 } PlotRun;
 
 /* An empty run; the caller fills it (a loader from the database). Returns: (transfer full). */
@@ -106,8 +113,9 @@ PlotRun *plot_run_new(void);
  * Returns: (transfer full). */
 PlotRun *plot_run_new_from_result(const RunResult *result, const char *const *swept);
 
-/* Sets the portal and RDS windows of @run from @scenario (what plot_run_new_from_result does
- * for its windows), for loaders that have a scenario but no RunResult. */
+/* Sets the portal and RDS windows and the business hours of @run from @scenario (what
+ * plot_run_new_from_result does for its windows), for loaders that have a scenario but no
+ * RunResult. */
 void plot_run_set_windows(PlotRun *run, const Scenario *scenario);
 
 void plot_run_free(PlotRun *run);
@@ -149,7 +157,24 @@ typedef struct {
   const char *output;        /* the file to write (PNG or SVG); ignored for PLOT_FORMAT_TEXT */
   const char *templates;     /* the directory of the .gp files; NULL = plot_templates_dir() */
   guint width, height;       /* pixels (characters for text); 0 = the kind's default */
+  const char *metric;        /* the metric drawn, by a name recommend_parse_metric() reads;
+                                NULL = the kind's own: availability draws an availability
+                                (default "availability"), cost a downtime (default
+                                "downtime_per_year_s"), heatmap all downtime or, with a
+                                business_hours_* metric, business-hours downtime; the other
+                                kinds take none */
 } PlotOptions;
+
+/* Hours in a week: the heatmap's cells, Monday 00-01 UTC first. */
+#define PLOT_HOURS_PER_WEEK (7 * 24)
+
+/* The heatmap's weighting: adds to @minutes the minutes of each of @outages (ModelInterval,
+ * µs of simulation time) that fall in each hour of the week, times @weight; time 0 lies
+ * @week_offset µs after Monday 00:00 UTC of its week. With @inside (CalendarInterval, sorted,
+ * may be NULL) only the minutes inside those intervals count (business hours). An outage from
+ * Monday 09:30 to 10:15 UTC adds 30 to minutes[9] and 15 to minutes[10]. */
+void plot_heatmap_add(double minutes[PLOT_HOURS_PER_WEEK], const GArray *outages,
+                      gint64 week_offset, const GArray *inside, double weight);
 
 /* Draws @data as @options asks. For PLOT_FORMAT_TEXT, *text (may be NULL otherwise) receives
  * the text plot (transfer full). Returns FALSE with @error when the kind does not apply,

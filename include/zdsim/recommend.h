@@ -1,7 +1,8 @@
-/* recommend.h: the smallest instance count that meets an availability target, for
- * `zdsim recommend` and the dashboard alike. One home for each piece of that decision: the
- * rule (the lower 95 % bound at least the target, never the mean), the reading of a target
- * ("99.95%" or "99.95"), the metrics that can be targeted, the series a sweep's runs fall
+/* recommend.h: the smallest instance count that meets an availability or downtime target, for
+ * `zdsim recommend`, `zdsim sweep --metric`, `zdsim plot --metric` and the dashboard alike.
+ * One home for each piece of that decision: the rule (the conservative 95 % bound against the
+ * target, never the mean), the reading of a target ("99.95%", "99.95" or "30m"), the metrics
+ * that can be targeted and their names, the series a sweep's runs fall
  * into (the runs that differ only in app.instances), and the two searches: live, running
  * app.instances = 1, 2, ... with common random numbers, and among the runs of a stored sweep.
  * Not for running sweeps in general (sweep.h), for storing (store.h) or for the tables people
@@ -24,9 +25,41 @@ typedef enum {
   RECOMMEND_ERROR_INVALID, /* a bad target, metric or instance limit */
 } RecommendError;
 
-/* The rule: TRUE when the lower 95 % bound of @summary is at least @target (a fraction). A
- * count is judged on its lower bound, never its mean, as [expect] judges (DESIGN.md §3). */
-gboolean recommend_meets(const StatsSummary *summary, double target);
+/* ---- the metrics a target can be about ---- */
+
+/* What a target on @metric means. Every availability (a fraction, larger is better, JSON name
+ * ending in "availability") and every downtime per year (seconds per year, smaller is better,
+ * JSON name containing "downtime" and ending in "_per_year_s") can be targeted; the kind
+ * follows from run.h's table (run_metric_name(), run_metric_higher_is_better()), so a metric
+ * added there is targetable without being named here. */
+typedef enum {
+  RECOMMEND_NOT_TARGETABLE,
+  RECOMMEND_AVAILABILITY, /* the target is a minimum: the lower 95 % bound must reach it */
+  RECOMMEND_DOWNTIME,     /* the target is a maximum (seconds per year): the upper 95 % bound
+                             must stay at or below it */
+} RecommendKind;
+
+RecommendKind recommend_metric_kind(RunMetric metric);
+
+/* The metric as a table header or a sentence names it: its JSON name without the unit suffix
+ * ("_per_year_s") and with spaces: "availability", "request availability", "downtime",
+ * "downtime outside portal window". Returns: (transfer full). */
+char *recommend_metric_label(RunMetric metric);
+
+/* Every name recommend_parse_metric() accepts, the JSON names of the targetable metrics in
+ * report order then the version-1 aliases, separated by @separator.
+ * Returns: (transfer full). */
+char *recommend_metric_names(const char *separator);
+
+/* The rule, in one place: for an availability, TRUE when the lower 95 % bound of @summary is
+ * at least @target (a fraction); for a downtime, TRUE when the upper 95 % bound is at most
+ * @target (seconds per year). A count is judged on the conservative end of its interval,
+ * never its mean, as [expect] judges (DESIGN.md §3). */
+gboolean recommend_meets(RunMetric metric, const StatsSummary *summary, double target);
+
+/* The bound recommend_meets() judges: summary->lo for an availability, summary->hi for a
+ * downtime. */
+double recommend_judged_bound(RunMetric metric, const StatsSummary *summary);
 
 /* A target availability as people write it: "99.95%", "99.95 %" or "99.95" (the sign may be
  * left out, as in the dashboard's form, which prints it beside the field), above 0 % and at
@@ -38,10 +71,27 @@ gboolean recommend_meets(const StatsSummary *summary, double target);
  * Returns: FALSE with @error (RECOMMEND_ERROR_INVALID) saying what is expected. */
 gboolean recommend_parse_target(const char *text, double *fraction, GError **error);
 
-/* The metric a target is about: "availability" (time up), "request" (requests served) or
- * "business-hours" (time up inside business hours). Returns: FALSE with @error
- * (RECOMMEND_ERROR_INVALID) for any other name. */
+/* The metric a target is about, by its JSON name (DESIGN.md §2: "availability",
+ * "request_availability", "business_hours_availability", "downtime_per_year_s",
+ * "downtime_outside_portal_window_per_year_s", ...: every metric recommend_metric_kind()
+ * accepts), or the aliases of version 1, "request" and "business-hours".
+ * Returns: FALSE with @error (RECOMMEND_ERROR_INVALID) listing every accepted name. */
 gboolean recommend_parse_metric(const char *name, RunMetric *out, GError **error);
+
+/* A target for @metric as people write it: for an availability what recommend_parse_target()
+ * reads (a fraction comes back); for a downtime a duration per year, "30m", "1800s", "2h",
+ * optionally followed by "/y" or "/year" ("30m/y"), at most a year (seconds per year come
+ * back). Returns: FALSE with @error (RECOMMEND_ERROR_INVALID) saying what the metric takes. */
+gboolean recommend_parse_goal(RunMetric metric, const char *text, double *value,
+                              GError **error);
+
+/* @value (from recommend_parse_goal()) for people: "99.95 %" or "30.0 min/year".
+ * Returns: (transfer full). */
+char *recommend_format_goal(RunMetric metric, double value);
+
+/* The cause with the most downtime per year in @result (cause_summary means), the one a
+ * recommendation that found no count names as what remains. */
+ModelCause recommend_dominant_cause(const RunResult *result);
 
 /* ---- series ---- */
 
@@ -82,25 +132,35 @@ GPtrArray *recommend_stored(const GPtrArray *runs, RunMetric metric, double targ
 
 /* A live search and what it ran. */
 typedef struct {
-  SweepResult *sweep;  /* app.instances = 1, 2, ... as far as the search went; its one axis,
-                          app.instances, lists the counts that ran */
+  SweepResult *sweep;  /* every point that ran, combination by combination, fewest instances
+                          first; its axes are the scenario's other [sweep] axes, then
+                          app.instances listing every count that ran somewhere */
+  GPtrArray *series;   /* RecommendSeries*, one per combination of the other [sweep] axes (one,
+                          with key "", when [sweep] varies nothing else), in the order of
+                          scenario_sweep_points(); runs are RunResult* borrowed from @sweep;
+                          answer as in RecommendSeries */
   RunMetric metric;
-  double target;       /* a fraction */
+  double target;       /* a fraction for an availability, seconds per year for a downtime */
   guint max_instances;
-  int answer;          /* index in sweep->results of the smallest count that meets the target;
-                          -1 when no count up to max_instances does */
 } RecommendResult;
 
 void recommend_result_free(RecommendResult *rec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RecommendResult, recommend_result_free)
 
-/* Runs @base with app.instances = 1, 2, ..., @max_instances, every count with the same seed,
- * stopping after the first count that meets @target on @metric and the count after it (for
- * comparison). Every count's scenario is loaded before anything runs, so a scenario that
- * refuses one fails at once. @options->progress sees 1..max_instances counts' replications
- * in all and is told the work is over when the search stops early.
- * Returns: (transfer full) or NULL with @error (RECOMMEND_ERROR_INVALID for a target outside
- * (0, 1] or max_instances 0; SCENARIO_ERROR; RUN_ERROR). */
+/* The combinations a live search answers for: every point of @base's [sweep]
+ * (scenario_sweep_points()) without its app.instances, each once, in sweep order; one empty
+ * combination when [sweep] varies nothing else. Returns: (transfer full) a GPtrArray of
+ * NULL-terminated "section.key=value" vectors (g_strfreev). */
+GPtrArray *recommend_combinations(const Scenario *base);
+
+/* For every combination (recommend_combinations()), runs @base with the combination and
+ * app.instances = 1, 2, ..., @max_instances, every count with the same seed, stopping after
+ * the first count that meets @target on @metric (recommend_meets()) and the count after it
+ * (for comparison). Every point's scenario is loaded before anything runs, so a scenario that
+ * refuses one fails at once. @options->progress sees each combination's work in turn.
+ * Returns: (transfer full) or NULL with @error (RECOMMEND_ERROR_INVALID for a metric that
+ * cannot be targeted, a target out of its range or max_instances 0; SCENARIO_ERROR;
+ * RUN_ERROR). */
 RecommendResult *recommend_run(const Scenario *base, RunMetric metric, double target,
                                guint max_instances, const RunOptions *options,
                                GError **error);

@@ -216,7 +216,7 @@ typedef struct {
   const ServePlots *plots;
   const char *target_text;     /* the target as typed (NULL: no target asked for) */
   RunMetric metric;            /* the metric recommended on */
-  const char *metric_name;     /* its form value: "availability", "request", "business-hours" */
+  const char *metric_name;     /* its name as asked (a JSON name or a v1 alias) */
   double target;               /* a fraction, when @series is set */
   const GPtrArray *series;     /* RecommendSeries* (recommend_stored()), or NULL */
   const char *target_error;    /* why the target was refused, or NULL */
