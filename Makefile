@@ -37,11 +37,16 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wfor
            -Wfloat-equal -Wswitch-default -Werror
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) $(WARNINGS) -Iinclude $(PKG_CFLAGS) \
-              -DZDSIM_VERSION='"$(VERSION)"'
+              $(if $(GIT_HASH),-DZDSIM_GIT='"$(GIT_HASH)"')
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS        = $(PKG_LIBS) -lm
 
-VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+# The release is written once, in include/zdsim/version.h; the build adds the commit, so
+# `zdsim --version` says "zdsim 0.2.0 (git 1a2b3c4)" ("-dirty" with uncommitted changes), and
+# "zdsim 0.2.0" outside a git checkout.
+GIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null)$(shell \
+              git rev-parse --short HEAD >/dev/null 2>&1 && ! git diff --quiet HEAD -- 2>/dev/null \
+              && echo -dirty)
 
 SRC      = $(wildcard sim/*.c)
 LIB_SRC  = $(filter-out sim/main.c,$(SRC))
@@ -102,6 +107,16 @@ $(BUILD)/obj/datadir/%.o: sim/%.c $(HEADERS) $(BUILD)/datadir.stamp | deps-check
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $< (for $(DATADIR))")
 	$(Q)$(CC) $(ALL_CFLAGS) -DZDSIM_DATADIR='"$(DATADIR)"' -c $< -o $@
+
+# The files that print or store the version are rebuilt when the commit changes; the stamp
+# holds the commit and changes only when it does.
+VERSION_OBJ = $(patsubst sim/%.c,$(BUILD)/obj/%.o,$(shell grep -l 'zdsim/version.h' sim/*.c))
+
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(GIT_HASH)' | cmp -s - $@ 2>/dev/null || echo '$(GIT_HASH)' >$@
+
+$(VERSION_OBJ): $(BUILD)/version.stamp
 
 $(BUILD)/libzdsim.a: $(LIB_OBJ)
 	@rm -f $@
