@@ -26,7 +26,7 @@ endif
 
 PKGS         = glib-2.0 gthread-2.0 gio-2.0 json-glib-1.0 libevent sqlite3
 DEB_PACKAGES = libglib2.0-dev libevent-dev libsqlite3-dev libjson-glib-dev gnuplot-nox \
-               pkg-config tzdata
+               pkg-config tzdata sqlite3
 
 # Recursive (=) on purpose: expanded when a recipe runs, after deps-check may have installed
 # the packages that pkg-config reports on.

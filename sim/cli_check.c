@@ -4,9 +4,11 @@
  * themselves (check.c). */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "zdsim/check.h"
 #include "zdsim/cli.h"
+#include "zdsim/document.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
 #include "zdsim/units.h"
@@ -21,14 +23,75 @@ format_horizon(gint64 horizon)
   return g_strdup_printf("%g h", s / 3600);
 }
 
+/* kind,scenario,path,line,label,metric,passed,judged,threshold: one line per outcome.
+ * Returns: (transfer full). */
+static char *
+outcomes_csv(const GPtrArray *outcomes)
+{
+  static const char *const kinds[] = {
+    [CHECK_EXPECTATION] = "expectation",
+    [CHECK_BASELINE] = "baseline",
+    [CHECK_INPUT_ERROR] = "input-error",
+    [CHECK_NO_BASELINE] = "no-baseline",
+  };
+  GString *out = g_string_new("kind,scenario,path,line,label,metric,passed,judged,threshold\n");
+  for (guint i = 0; i < outcomes->len; i++) {
+    const CheckOutcome *o = g_ptr_array_index(outcomes, i);
+    const char *fields[] = { o->scenario, o->path, o->label };
+    g_string_append(out, kinds[o->kind]);
+    for (guint f = 0; f < G_N_ELEMENTS(fields); f++) {
+      const char *t = fields[f] != NULL ? fields[f] : "";
+      g_string_append_c(out, ',');
+      if (f == 2)
+        g_string_append_printf(out, "%d,", o->line);
+      /* RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+      if (strpbrk(t, ",\"\r\n") != NULL) {
+        g_string_append_c(out, '"');
+        for (const char *c = t; *c != '\0'; c++) {
+          if (*c == '"')
+            g_string_append_c(out, '"');
+          g_string_append_c(out, *c);
+        }
+        g_string_append_c(out, '"');
+      } else {
+        g_string_append(out, t);
+      }
+    }
+    g_string_append_printf(out, ",%s,%s,%.10g,%.10g\n",
+                           o->metric >= 0 ? run_metric_name((RunMetric) o->metric) : "",
+                           o->passed ? "yes" : "no", o->judged, o->threshold);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* The closing line for people, or the whole check as JSON (document_check()) or CSV. */
+static int
+print_outcomes(const CliCommand *cmd, const CliOutput *output, const GPtrArray *outcomes,
+               double wall_s)
+{
+  if (output->json) {
+    g_autoptr(JsonNode) doc = document_check(outcomes, wall_s, !output->no_timing);
+    return cli_print_document(cmd, doc);
+  }
+  g_autofree char *text = NULL;
+  if (output->csv) {
+    text = outcomes_csv(outcomes);
+  } else {
+    g_autofree char *summary = check_summary(outcomes);
+    text = g_strconcat(summary, "\n", NULL);
+  }
+  return cli_print_text(cmd, text);
+}
+
 /* The closing line and the JUnit file; the exit status follows the verdicts unless the JUnit
  * file cannot be written. */
 static int
-finish(const CliCommand *cmd, const GPtrArray *outcomes, const char *junit, int status)
+finish(const CliCommand *cmd, const GPtrArray *outcomes, const char *junit, int status,
+       const CliOutput *output, double wall_s)
 {
-  g_autofree char *summary = check_summary(outcomes);
-  printf("%s\n", summary);
-  fflush(stdout);
+  int printed = print_outcomes(cmd, output, outcomes, wall_s);
+  if (printed != CLI_OK)
+    return printed;
   if (junit != NULL) {
     g_autoptr(GError) error = NULL;
     if (!check_junit_save(outcomes, junit, &error)) {
@@ -63,7 +126,8 @@ parse_tolerance(const char *text, double *out, GError **error)
  * fails. */
 static gboolean
 compare_with_baseline(Store *store, const RunResult *result, double tolerance,
-                      GPtrArray *outcomes, int scenario_width, int label_width, GError **error)
+                      GPtrArray *outcomes, int scenario_width, int label_width, gboolean print,
+                      GError **error)
 {
   const Scenario *sc = result->scenario;
   g_autoptr(StoreRun) base = store_find_baseline(store, sc, error);
@@ -76,7 +140,8 @@ compare_with_baseline(Store *store, const RunResult *result, double tolerance,
         sc->name, store_get_path(store));
     CheckOutcome *o = check_outcome_new_no_baseline(sc->name, sc->path, message);
     g_autofree char *line = check_outcome_line(o, scenario_width, label_width);
-    printf("%s\n", line);
+    if (print)
+      printf("%s\n", line);
     g_ptr_array_add(outcomes, o);
     return TRUE;
   }
@@ -88,10 +153,12 @@ compare_with_baseline(Store *store, const RunResult *result, double tolerance,
       continue;
     failed++;
     g_autofree char *line = check_outcome_line(o, scenario_width, label_width);
-    printf("%s\n", line);
+    if (print)
+      printf("%s\n", line);
   }
   const StoreRunInfo *info = base->info;
-  printf("%s %s%*s  baseline: run %" G_GINT64_FORMAT " of %s (zdsim %s), %u metrics compared, "
+  if (print)
+    printf("%s %s%*s  baseline: run %" G_GINT64_FORMAT " of %s (zdsim %s), %u metrics compared, "
          "%u significantly worse beyond the tolerance\n",
          failed > 0 ? "FAIL " : "PASS ", sc->name,
          MAX(0, scenario_width - (int) g_utf8_strlen(sc->name, -1)), "", info->id,
@@ -132,7 +199,10 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
       NULL },
     G_OPTION_ENTRY_NULL,
   };
+  CliOutput output = { 0 };
+  replications = CLI_UNSET;
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
+  cli_output_add_options(ctx, &output, CLI_OUTPUT_ALL);
   g_option_context_set_description(
       ctx, "Each scenario needs an [expect] section, e.g.\n"
            "  [expect]\n  availability = >= 99.99%\n  max_outage = <= 2m\n"
@@ -147,10 +217,12 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
     fprintf(stderr, "zdsim %s: expected at least one scenario file\n", cmd->name);
     return CLI_USAGE;
   }
-  if (jobs < 0 || replications < 0) {
-    fprintf(stderr, "zdsim %s: --jobs and --replications must be positive\n", cmd->name);
+  if (!cli_check_counts(cmd, replications, jobs) || !cli_output_check(cmd, &output))
     return CLI_USAGE;
-  }
+  /* People read PASS and FAIL lines as the scenarios run; --json and --csv print it all at
+   * the end, as one document. */
+  gboolean print = !output.json && !output.csv;
+  double wall_s = 0;
   double tolerance = 0;
   if (tolerance_text != NULL || db != NULL) {
     if (!baseline) {
@@ -183,12 +255,14 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
   if (outcomes->len > 0) {
     fprintf(stderr, "zdsim %s: %u of %d scenario files cannot be checked; nothing ran\n",
             cmd->name, outcomes->len, argc - 1);
-    return finish(cmd, outcomes, junit, CLI_USAGE);
+    return finish(cmd, outcomes, junit, CLI_USAGE, &output, wall_s);
   }
   /* The baseline's store is opened before the work, so that a bad --db fails at once. */
   g_autoptr(Store) store = NULL;
   if (baseline) {
     g_autoptr(GError) error = NULL;
+    if (!cli_db_check(db, &error))
+      return cli_error(cmd, error);
     store = store_open(cli_db_path(db), STORE_OPEN_READ_ONLY, &error);
     if (store == NULL)
       return cli_error(cmd, error);
@@ -212,26 +286,29 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
       int code = cli_signal_exit_code();
       return code != 0 ? code : CLI_INTERNAL;
     }
+    wall_s += result->wall_s;
     g_autofree char *horizon = format_horizon(sc->horizon);
-    printf("== %s (%s): policy %s, %u replications of %s, %.2f s\n", sc->name, sc->path,
+    if (print)
+      printf("== %s (%s): policy %s, %u replications of %s, %.2f s\n", sc->name, sc->path,
            sc->evacuation, sc->replications, horizon, result->wall_s);
     g_autoptr(GPtrArray) verdicts = check_expectations(result, &error);
     g_assert(verdicts != NULL); /* check_validate() passed at load time */
     for (guint k = 0; k < verdicts->len; k++) {
       g_autofree char *line = check_outcome_line(g_ptr_array_index(verdicts, k),
                                                  scenario_width, label_width);
-      printf("%s\n", line);
+      if (print)
+        printf("%s\n", line);
     }
     g_ptr_array_extend_and_steal(outcomes, g_steal_pointer(&verdicts));
     if (store != NULL && !compare_with_baseline(store, result, tolerance, outcomes,
-                                                scenario_width, label_width, &error)) {
+                                                scenario_width, label_width, print, &error)) {
       fprintf(stderr, "zdsim %s: %s\n", cmd->name, error->message);
-      return finish(cmd, outcomes, junit, CLI_USAGE);
+      return finish(cmd, outcomes, junit, CLI_USAGE, &output, wall_s);
     }
     fflush(stdout);
   }
 
   guint failed;
   check_tally(outcomes, NULL, &failed, NULL);
-  return finish(cmd, outcomes, junit, failed > 0 ? CLI_FAILED : CLI_OK);
+  return finish(cmd, outcomes, junit, failed > 0 ? CLI_FAILED : CLI_OK, &output, wall_s);
 }
