@@ -63,7 +63,7 @@ COMPLETION = $(BUILD)/completion/zdsim
 PLOT_FILES     = $(wildcard plots/*.gp)
 SCENARIO_FILES = $(wildcard scenarios/*.ini scenarios/regression/*.ini)
 
-.PHONY: all deps deps-check test golden demo clean valgrind install uninstall FORCE
+.PHONY: all deps deps-check test golden readme demo clean valgrind install uninstall FORCE
 
 all: $(BUILD)/zdsim $(MAN_PAGES) $(COMPLETION)
 
@@ -154,6 +154,11 @@ test: all $(TESTS)
 # Regenerates the golden reports from the example scenarios (explain the change in the commit).
 golden: $(BUILD)/zdsim
 	@ZDSIM_BIN=$(BUILD)/zdsim sh tests/golden.sh regenerate
+
+# Rewrites README.md's example blocks from the program's output (tests/readme-examples.sh);
+# read the diff before committing it.
+readme: $(BUILD)/zdsim
+	@ZDSIM_BIN=$(BUILD)/zdsim sh tests/readme-examples.sh regenerate
 
 valgrind: $(BUILD)/zdsim $(TESTS)
 	@ZDSIM_BIN=$(BUILD)/zdsim VALGRIND="valgrind --leak-check=full --error-exitcode=99 -q --suppressions=tests/valgrind.supp" \

@@ -180,8 +180,7 @@ cli_output_add_options(GOptionContext *ctx, CliOutput *out, CliOutputFlags flags
   };
   GOptionEntry timing[] = {
     { "no-timing", 0, 0, G_OPTION_ARG_NONE, &out->no_timing,
-      "Leave out what depends on the clock (wall time, speed, when stored), so that the same "
-      "work prints the same bytes", NULL },
+      "Leave out what depends on the clock (wall time, speed, when stored)", NULL },
     G_OPTION_ENTRY_NULL,
   };
   GOptionEntry quiet_entry[] = {

@@ -288,9 +288,12 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
     }
     wall_s += result->wall_s;
     g_autofree char *horizon = format_horizon(sc->horizon);
+    /* The wall time only with timing: --no-timing makes the same check print the same. */
+    g_autofree char *took = output.no_timing ? g_strdup("")
+                                             : g_strdup_printf(", %.2f s", result->wall_s);
     if (print)
-      printf("== %s (%s): policy %s, %u replications of %s, %.2f s\n", sc->name, sc->path,
-           sc->evacuation, sc->replications, horizon, result->wall_s);
+      printf("== %s (%s): policy %s, %u replications of %s%s\n", sc->name, sc->path,
+             sc->evacuation, sc->replications, horizon, took);
     g_autoptr(GPtrArray) verdicts = check_expectations(result, &error);
     g_assert(verdicts != NULL); /* check_validate() passed at load time */
     for (guint k = 0; k < verdicts->len; k++) {
