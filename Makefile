@@ -26,7 +26,7 @@ endif
 
 PKGS         = glib-2.0 gthread-2.0 gio-2.0 json-glib-1.0 libevent sqlite3
 DEB_PACKAGES = libglib2.0-dev libevent-dev libsqlite3-dev libjson-glib-dev gnuplot-nox \
-               pkg-config tzdata
+               pkg-config tzdata sqlite3
 
 # Recursive (=) on purpose: expanded when a recipe runs, after deps-check may have installed
 # the packages that pkg-config reports on.
@@ -37,11 +37,16 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wfor
            -Wfloat-equal -Wswitch-default -Werror
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) $(WARNINGS) -Iinclude $(PKG_CFLAGS) \
-              -DZDSIM_VERSION='"$(VERSION)"'
+              $(if $(GIT_HASH),-DZDSIM_GIT='"$(GIT_HASH)"')
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS        = $(PKG_LIBS) -lm
 
-VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+# The release is written once, in include/zdsim/version.h; the build adds the commit, so
+# `zdsim --version` says "zdsim 0.2.0 (git 1a2b3c4)" ("-dirty" with uncommitted changes), and
+# "zdsim 0.2.0" outside a git checkout.
+GIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null)$(shell \
+              git rev-parse --short HEAD >/dev/null 2>&1 && ! git diff --quiet HEAD -- 2>/dev/null \
+              && echo -dirty)
 
 SRC      = $(wildcard sim/*.c)
 LIB_SRC  = $(filter-out sim/main.c,$(SRC))
@@ -58,7 +63,7 @@ COMPLETION = $(BUILD)/completion/zdsim
 PLOT_FILES     = $(wildcard plots/*.gp)
 SCENARIO_FILES = $(wildcard scenarios/*.ini scenarios/regression/*.ini)
 
-.PHONY: all deps deps-check test golden demo clean valgrind install uninstall FORCE
+.PHONY: all deps deps-check test golden readme demo clean valgrind install uninstall FORCE
 
 all: $(BUILD)/zdsim $(MAN_PAGES) $(COMPLETION)
 
@@ -103,6 +108,16 @@ $(BUILD)/obj/datadir/%.o: sim/%.c $(HEADERS) $(BUILD)/datadir.stamp | deps-check
 	@$(if $(V),,echo "  CC      $< (for $(DATADIR))")
 	$(Q)$(CC) $(ALL_CFLAGS) -DZDSIM_DATADIR='"$(DATADIR)"' -c $< -o $@
 
+# The files that print or store the version are rebuilt when the commit changes; the stamp
+# holds the commit and changes only when it does.
+VERSION_OBJ = $(patsubst sim/%.c,$(BUILD)/obj/%.o,$(shell grep -l 'zdsim/version.h' sim/*.c))
+
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(GIT_HASH)' | cmp -s - $@ 2>/dev/null || echo '$(GIT_HASH)' >$@
+
+$(VERSION_OBJ): $(BUILD)/version.stamp
+
 $(BUILD)/libzdsim.a: $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
@@ -139,6 +154,11 @@ test: all $(TESTS)
 # Regenerates the golden reports from the example scenarios (explain the change in the commit).
 golden: $(BUILD)/zdsim
 	@ZDSIM_BIN=$(BUILD)/zdsim sh tests/golden.sh regenerate
+
+# Rewrites README.md's example blocks from the program's output (tests/readme-examples.sh);
+# read the diff before committing it.
+readme: $(BUILD)/zdsim
+	@ZDSIM_BIN=$(BUILD)/zdsim sh tests/readme-examples.sh regenerate
 
 valgrind: $(BUILD)/zdsim $(TESTS)
 	@ZDSIM_BIN=$(BUILD)/zdsim VALGRIND="valgrind --leak-check=full --error-exitcode=99 -q --suppressions=tests/valgrind.supp" \

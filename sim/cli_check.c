@@ -4,9 +4,11 @@
  * themselves (check.c). */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "zdsim/check.h"
 #include "zdsim/cli.h"
+#include "zdsim/document.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
 #include "zdsim/sweep.h"
@@ -22,14 +24,75 @@ format_horizon(gint64 horizon)
   return g_strdup_printf("%g h", s / 3600);
 }
 
+/* kind,scenario,path,line,label,metric,passed,judged,threshold: one line per outcome.
+ * Returns: (transfer full). */
+static char *
+outcomes_csv(const GPtrArray *outcomes)
+{
+  static const char *const kinds[] = {
+    [CHECK_EXPECTATION] = "expectation",
+    [CHECK_BASELINE] = "baseline",
+    [CHECK_INPUT_ERROR] = "input-error",
+    [CHECK_NO_BASELINE] = "no-baseline",
+  };
+  GString *out = g_string_new("kind,scenario,path,line,label,metric,passed,judged,threshold\n");
+  for (guint i = 0; i < outcomes->len; i++) {
+    const CheckOutcome *o = g_ptr_array_index(outcomes, i);
+    const char *fields[] = { o->scenario, o->path, o->label };
+    g_string_append(out, kinds[o->kind]);
+    for (guint f = 0; f < G_N_ELEMENTS(fields); f++) {
+      const char *t = fields[f] != NULL ? fields[f] : "";
+      g_string_append_c(out, ',');
+      if (f == 2)
+        g_string_append_printf(out, "%d,", o->line);
+      /* RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+      if (strpbrk(t, ",\"\r\n") != NULL) {
+        g_string_append_c(out, '"');
+        for (const char *c = t; *c != '\0'; c++) {
+          if (*c == '"')
+            g_string_append_c(out, '"');
+          g_string_append_c(out, *c);
+        }
+        g_string_append_c(out, '"');
+      } else {
+        g_string_append(out, t);
+      }
+    }
+    g_string_append_printf(out, ",%s,%s,%.10g,%.10g\n",
+                           o->metric >= 0 ? run_metric_name((RunMetric) o->metric) : "",
+                           o->passed ? "yes" : "no", o->judged, o->threshold);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* The closing line for people, or the whole check as JSON (document_check()) or CSV. */
+static int
+print_outcomes(const CliCommand *cmd, const CliOutput *output, const GPtrArray *outcomes,
+               double wall_s)
+{
+  if (output->json) {
+    g_autoptr(JsonNode) doc = document_check(outcomes, wall_s, !output->no_timing);
+    return cli_print_document(cmd, doc);
+  }
+  g_autofree char *text = NULL;
+  if (output->csv) {
+    text = outcomes_csv(outcomes);
+  } else {
+    g_autofree char *summary = check_summary(outcomes);
+    text = g_strconcat(summary, "\n", NULL);
+  }
+  return cli_print_text(cmd, text);
+}
+
 /* The closing line and the JUnit file; the exit status follows the verdicts unless the JUnit
  * file cannot be written. */
 static int
-finish(const CliCommand *cmd, const GPtrArray *outcomes, const char *junit, int status)
+finish(const CliCommand *cmd, const GPtrArray *outcomes, const char *junit, int status,
+       const CliOutput *output, double wall_s)
 {
-  g_autofree char *summary = check_summary(outcomes);
-  printf("%s\n", summary);
-  fflush(stdout);
+  int printed = print_outcomes(cmd, output, outcomes, wall_s);
+  if (printed != CLI_OK)
+    return printed;
   if (junit != NULL) {
     g_autoptr(GError) error = NULL;
     if (!check_junit_save(outcomes, junit, &error)) {
@@ -105,7 +168,8 @@ find_baseline(Store *store, const Scenario *sc, GError **error)
 static gboolean
 compare_with_baseline(Store *store, const StoreRun *chosen, gboolean require,
                       const RunResult *result, const char *point, double tolerance,
-                      GPtrArray *outcomes, int scenario_width, int label_width, GError **error)
+                      GPtrArray *outcomes, int scenario_width, int label_width, gboolean print,
+                      GError **error)
 {
   const Scenario *sc = result->scenario;
   g_autoptr(StoreRun) found = NULL;
@@ -127,7 +191,8 @@ compare_with_baseline(Store *store, const StoreRun *chosen, gboolean require,
     g_ptr_array_add(outcomes, o);
     check_outcomes_at_point(outcomes, first, point);
     g_autofree char *line = check_outcome_line(o, scenario_width, label_width);
-    printf("%s\n", line);
+    if (print)
+      printf("%s\n", line);
     return TRUE;
   }
   g_autoptr(GPtrArray) verdicts = check_baseline(result, base->result, tolerance);
@@ -139,17 +204,19 @@ compare_with_baseline(Store *store, const StoreRun *chosen, gboolean require,
       continue;
     failed++;
     g_autofree char *line = check_outcome_line(o, scenario_width, label_width);
-    printf("%s\n", line);
+    if (print)
+      printf("%s\n", line);
   }
   /* What was compared: a PASS line when nothing got worse; after FAIL lines, a note without a
    * verdict, so that each failure is printed once and counted once. */
   const StoreRunInfo *info = base->info;
-  printf("%s %s%*s  baseline%s%s: run %" G_GINT64_FORMAT " of %s (zdsim %s), %u metrics "
-         "compared, %u significantly worse beyond the tolerance\n",
-         failed > 0 ? "     " : "PASS ", sc->name,
-         MAX(0, scenario_width - (int) g_utf8_strlen(sc->name, -1)), "",
-         point != NULL ? " at " : "", point != NULL ? point : "", info->id, info->created,
-         info->version, verdicts->len, failed);
+  if (print)
+    printf("%s %s%*s  baseline%s%s: run %" G_GINT64_FORMAT " of %s (zdsim %s), %u metrics "
+           "compared, %u significantly worse beyond the tolerance\n",
+           failed > 0 ? "     " : "PASS ", sc->name,
+           MAX(0, scenario_width - (int) g_utf8_strlen(sc->name, -1)), "",
+           point != NULL ? " at " : "", point != NULL ? point : "", info->id, info->created,
+           info->version, verdicts->len, failed);
   g_ptr_array_extend_and_steal(outcomes, g_steal_pointer(&verdicts));
   return TRUE;
 }
@@ -194,7 +261,10 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
       NULL },
     G_OPTION_ENTRY_NULL,
   };
+  CliOutput output = { 0 };
+  replications = CLI_UNSET;
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
+  cli_output_add_options(ctx, &output, CLI_OUTPUT_ALL);
   g_option_context_set_description(
       ctx, "Each scenario needs an [expect] section, e.g.\n"
            "  [expect]\n  availability = >= 99.99%\n  max_outage = <= 2m\n"
@@ -214,10 +284,8 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
     fprintf(stderr, "zdsim %s: expected at least one scenario file\n", cmd->name);
     return CLI_USAGE;
   }
-  if (jobs < 0 || replications < 0) {
-    fprintf(stderr, "zdsim %s: --jobs and --replications must be positive\n", cmd->name);
+  if (!cli_check_counts(cmd, replications, jobs) || !cli_output_check(cmd, &output))
     return CLI_USAGE;
-  }
   baseline = baseline || require_baseline || baseline_run_text != NULL;
   gint64 baseline_run = 0;
   if (baseline_run_text != NULL) {
@@ -232,6 +300,10 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
       return CLI_USAGE;
     }
   }
+  /* People read PASS and FAIL lines as the scenarios run; --json and --csv print it all at
+   * the end, as one document. */
+  gboolean print = !output.json && !output.csv;
+  double wall_s = 0;
   double tolerance = 0;
   if (tolerance_text != NULL || db != NULL) {
     if (!baseline) {
@@ -293,7 +365,7 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
   if (outcomes->len > 0) {
     fprintf(stderr, "zdsim %s: %u of %d scenario files cannot be checked; nothing ran\n",
             cmd->name, outcomes->len, argc - 1);
-    return finish(cmd, outcomes, junit, CLI_USAGE);
+    return finish(cmd, outcomes, junit, CLI_USAGE, &output, wall_s);
   }
   /* The baseline's store (and a named baseline run) is opened before the work, so that a bad
    * --db or --baseline-run fails at once. */
@@ -301,6 +373,8 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(StoreRun) chosen = NULL;
   if (baseline) {
     g_autoptr(GError) error = NULL;
+    if (!cli_db_check(db, &error))
+      return cli_error(cmd, error);
     store = store_open(cli_db_path(db), STORE_OPEN_READ_ONLY, &error);
     if (store == NULL)
       return cli_error(cmd, error);
@@ -330,29 +404,35 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
       int code = cli_signal_exit_code();
       return code != 0 ? code : CLI_INTERNAL;
     }
+    wall_s += result->wall_s;
     g_autofree char *horizon = format_horizon(sc->horizon);
-    printf("== %s%s%s (%s): policy %s, %u replications of %s, %.2f s\n", sc->name,
-           job->point != NULL ? " at " : "", job->point != NULL ? job->point : "", sc->path,
-           sc->evacuation, sc->replications, horizon, result->wall_s);
+    /* The wall time only with timing: --no-timing makes the same check print the same. */
+    g_autofree char *took = output.no_timing ? g_strdup("")
+                                             : g_strdup_printf(", %.2f s", result->wall_s);
+    if (print)
+      printf("== %s%s%s (%s): policy %s, %u replications of %s%s\n", sc->name,
+             job->point != NULL ? " at " : "", job->point != NULL ? job->point : "", sc->path,
+             sc->evacuation, sc->replications, horizon, took);
     g_autoptr(GPtrArray) verdicts = check_expectations(result, &error);
     g_assert(verdicts != NULL); /* check_validate() passed at load time */
     check_outcomes_at_point(verdicts, 0, job->point);
     for (guint k = 0; k < verdicts->len; k++) {
       g_autofree char *line = check_outcome_line(g_ptr_array_index(verdicts, k),
                                                  scenario_width, label_width);
-      printf("%s\n", line);
+      if (print)
+        printf("%s\n", line);
     }
     g_ptr_array_extend_and_steal(outcomes, g_steal_pointer(&verdicts));
     if (store != NULL &&
         !compare_with_baseline(store, chosen, require_baseline, result, job->point, tolerance,
-                               outcomes, scenario_width, label_width, &error)) {
+                               outcomes, scenario_width, label_width, print, &error)) {
       fprintf(stderr, "zdsim %s: %s\n", cmd->name, error->message);
-      return finish(cmd, outcomes, junit, CLI_USAGE);
+      return finish(cmd, outcomes, junit, CLI_USAGE, &output, wall_s);
     }
     fflush(stdout);
   }
 
   guint failed;
   check_tally(outcomes, NULL, &failed, NULL);
-  return finish(cmd, outcomes, junit, failed > 0 ? CLI_FAILED : CLI_OK);
+  return finish(cmd, outcomes, junit, failed > 0 ? CLI_FAILED : CLI_OK, &output, wall_s);
 }

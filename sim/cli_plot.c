@@ -16,11 +16,19 @@
 static gboolean
 parse_id(const char *text, const char *what, gint64 *out)
 {
+  g_autoptr(GError) error = NULL;
+  if (g_str_equal(what, "run")) {
+    /* The one reading of RUN, as show and compare have it. */
+    if (!cli_parse_run(text, out, &error)) {
+      fprintf(stderr, "zdsim plot: %s\n", error->message);
+      return FALSE;
+    }
+    return TRUE;
+  }
   if (g_str_equal(text, "latest")) {
     *out = 0;
     return TRUE;
   }
-  g_autoptr(GError) error = NULL;
   if (!store_parse_id(text, what, out, &error)) {
     fprintf(stderr, "zdsim plot: %s (or latest)\n", error->message);
     return FALSE;
@@ -32,17 +40,8 @@ parse_id(const char *text, const char *what, gint64 *out)
 static gboolean
 add_stored_run(Store *store, gint64 id, PlotData *data, GError **error)
 {
-  if (id == 0) {
-    g_autoptr(GPtrArray) newest = store_list_runs(store, 0, NULL, 1, error);
-    if (newest == NULL)
-      return FALSE;
-    if (newest->len == 0) {
-      g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "no runs stored in %s",
-                  store_get_path(store));
-      return FALSE;
-    }
-    id = ((const StoreRunInfo *) g_ptr_array_index(newest, 0))->id;
-  }
+  if (!cli_resolve_run(store, &id, error))
+    return FALSE;
   g_autoptr(StoreRun) run = store_load_run(store, id, error);
   if (run == NULL)
     return FALSE;
@@ -120,7 +119,9 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
       "                windows and the business hours\n"
       "availability and cost need a sweep over app.instances. gnuplot draws the pictures\n"
       "(install gnuplot-nox: make deps); its templates are plots/*.gp ($ZDSIM_PLOTS).");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
+  CliOutput quiet = { 0 };
+  cli_output_add_options(ctx, &quiet, CLI_OUTPUT_QUIET);
+  if (!cli_parse(ctx, cmd, &argc, &argv) || !cli_output_check(cmd, &quiet))
     return CLI_USAGE;
 
   if (kind_text == NULL) {
@@ -159,6 +160,9 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
       return CLI_USAGE;
   }
 
+  g_autoptr(GError) db_error = NULL;
+  if (!cli_db_check(db, &db_error))
+    return cli_error(cmd, db_error);
   const char *path = cli_db_path(db);
   if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
     fprintf(stderr, "zdsim plot: nothing stored in %s yet: zdsim run FILE and zdsim sweep FILE "
@@ -188,7 +192,7 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
   if (text != NULL)
     fputs(text, stdout);
   else
-    fprintf(stderr, "wrote %s\n", output);
+    cli_note("wrote %s", output);
   return CLI_OK;
 }
 
@@ -205,7 +209,7 @@ plot_all(const PlotData *data, const char *dir, GError **error)
   for (int k = 0; k < PLOT_KIND_COUNT; k++) {
     g_autoptr(GError) why = NULL;
     if (!plot_applies((PlotKind) k, data, &why)) {
-      fprintf(stderr, "no %s plot: %s\n", plot_kind_name((PlotKind) k), why->message);
+      cli_note("no %s plot: %s", plot_kind_name((PlotKind) k), why->message);
       continue;
     }
     g_autofree char *file = g_strdup_printf("%s.png", plot_kind_name((PlotKind) k));
@@ -213,7 +217,7 @@ plot_all(const PlotData *data, const char *dir, GError **error)
     PlotOptions options = { .kind = (PlotKind) k, .format = PLOT_FORMAT_PNG, .output = out };
     if (!plot_render(data, &options, NULL, error))
       return FALSE;
-    fprintf(stderr, "wrote %s\n", out);
+    cli_note("wrote %s", out);
   }
   return TRUE;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "zdsim/cli.h"
+#include "zdsim/document.h"
 #include "zdsim/report.h"
 #include "zdsim/run.h"
 #include "zdsim/store.h"
@@ -10,10 +11,11 @@
 int
 cli_run(const CliCommand *cmd, int argc, char **argv)
 {
-  int replications = 0, jobs = 0;
+  int replications = CLI_UNSET, jobs = 0;
   g_autofree char *seed = NULL;
   g_auto(GStrv) sets = NULL;
-  gboolean json = FALSE, csv = FALSE, no_store = FALSE, force = FALSE;
+  gboolean no_store = FALSE, force = FALSE;
+  CliOutput output = { 0 };
   g_autofree char *db = NULL;
   g_autofree char *plot_dir = NULL;
   GOptionEntry entries[] = {
@@ -23,8 +25,6 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Worker threads (default: one per core)", "J" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a key, e.g. app.instances=2",
       "SECTION.KEY=VALUE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the figures as JSON", NULL },
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print the figures as CSV", NULL },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
       "Store the run in this database (default: $ZDSIM_DB, else zdsim.db)", "FILE" },
     { "no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "Do not store the run", NULL },
@@ -35,21 +35,19 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
+  cli_output_add_options(ctx, &output, CLI_OUTPUT_ALL);
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return CLI_USAGE;
   if (argc != 2) {
-    fprintf(stderr, "zdsim run: expected one scenario file, got %d\n", argc - 1);
+    fprintf(stderr, "zdsim run: expected one scenario file (or - for standard input), got %d\n",
+            argc - 1);
     return CLI_USAGE;
   }
-  if (jobs < 0 || replications < 0) {
-    fprintf(stderr, "zdsim run: --jobs and --replications must be positive\n");
+  if (!cli_check_counts(cmd, replications, jobs) || !cli_output_check(cmd, &output))
     return CLI_USAGE;
-  }
-  if (json && csv) {
-    fprintf(stderr, "zdsim run: choose one of --json and --csv\n");
-    return CLI_USAGE;
-  }
   g_autoptr(GError) error = NULL;
+  if (!no_store && !cli_db_check(db, &error))
+    return cli_error(cmd, error);
   g_autoptr(Scenario) sc = cli_load_scenario(argv[1], sets, replications, seed, &error);
   if (sc == NULL)
     return cli_error(cmd, error);
@@ -83,18 +81,23 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
     fprintf(stderr, "zdsim run: %s\n", error->message);
     return CLI_INTERNAL;
   }
-  g_autofree char *text = json  ? report_json(result)
-                          : csv ? report_csv(result)
-                                : report_text(result, TRUE);
-  fputs(text, stdout);
-  if (json)
-    fputc('\n', stdout);
-  fflush(stdout);
+  int status;
+  if (output.json) {
+    /* Printed before it is stored, as the text is: the document of an unstored run. */
+    g_autoptr(JsonNode) doc = document_run(result, NULL, !output.no_timing);
+    status = cli_print_document(cmd, doc);
+  } else {
+    g_autofree char *text = output.csv ? report_csv(result)
+                                       : report_text(result, !output.no_timing);
+    status = cli_print_text(cmd, text);
+  }
+  if (status != CLI_OK)
+    return status;
   if (store != NULL) {
     gint64 id = store_save_run(store, result, &error);
     if (id == 0)
       return cli_error(cmd, error);
-    fprintf(stderr, "stored as run %" G_GINT64_FORMAT " in %s\n", id, store_get_path(store));
+    cli_note("stored as run %" G_GINT64_FORMAT " in %s", id, store_get_path(store));
   }
   if (plot_dir != NULL && !cli_plot_run_all(result, plot_dir, &error))
     return cli_error(cmd, error);
@@ -109,16 +112,19 @@ cli_validate(const CliCommand *cmd, int argc, char **argv)
   GOptionEntry entries[] = {
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a key, e.g. app.instances=2",
       "SECTION.KEY=VALUE" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Only report errors", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+      "Only report errors (not the resolved scenarios, nor their notes)", NULL },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return CLI_USAGE;
   if (argc < 2) {
-    fprintf(stderr, "zdsim validate: expected at least one scenario file\n");
+    fprintf(stderr, "zdsim validate: expected at least one scenario file (or - for standard "
+                    "input)\n");
     return CLI_USAGE;
   }
+  cli_set_quiet(quiet);
   int status = CLI_OK;
   for (int i = 1; i < argc; i++) {
     g_autoptr(GError) error = NULL;
@@ -130,6 +136,7 @@ cli_validate(const CliCommand *cmd, int argc, char **argv)
     }
     if (quiet)
       continue;
+    cli_print_notes(sc);
     g_autofree char *text = scenario_to_string(sc);
     printf("# %s\n%s\n", argv[i], text);
   }

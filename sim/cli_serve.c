@@ -50,8 +50,13 @@ cli_serve(const CliCommand *cmd, int argc, char **argv)
       ctx, "Serves the stored runs and sweeps as web pages with their plots, and as JSON under\n"
            "/api/. The database is only read, so runs and sweeps can be stored while it\n"
            "serves; reload a page to see them. Ctrl-C stops it.");
-  if (!cli_parse(ctx, cmd, &argc, &argv))
+  CliOutput quiet = { 0 };
+  cli_output_add_options(ctx, &quiet, CLI_OUTPUT_QUIET);
+  if (!cli_parse(ctx, cmd, &argc, &argv) || !cli_output_check(cmd, &quiet))
     return CLI_USAGE;
+  g_autoptr(GError) db_error = NULL;
+  if (!cli_db_check(db, &db_error))
+    return cli_error(cmd, db_error);
   if (argc != 1) {
     fprintf(stderr, "zdsim serve: expected no arguments, got '%s'\n", argv[1]);
     return CLI_USAGE;

@@ -7,6 +7,7 @@
 
 #include "zdsim/cli.h"
 #include "zdsim/compare.h"
+#include "zdsim/document.h"
 #include "zdsim/recommend.h"
 #include "zdsim/report.h"
 #include "zdsim/run.h"
@@ -39,6 +40,25 @@ static char *
 format_minutes(const StatsSummary *s)
 {
   return g_strdup_printf("%.1f [%.1f, %.1f]", s->mean / 60, MAX(s->lo, 0) / 60, s->hi / 60);
+}
+
+/* @text as one CSV field: quoted (quotes doubled) when it holds a comma, a quote or a line
+ * break (RFC 4180). Returns: (transfer full). */
+static char *
+csv_field(const char *text)
+{
+  if (text == NULL)
+    return g_strdup("");
+  if (strpbrk(text, ",\"\r\n") == NULL)
+    return g_strdup(text);
+  GString *out = g_string_new("\"");
+  for (const char *p = text; *p != '\0'; p++) {
+    if (*p == '"')
+      g_string_append_c(out, '"');
+    g_string_append_c(out, *p);
+  }
+  g_string_append_c(out, '"');
+  return g_string_free(out, FALSE);
 }
 
 /* ---- a table with columns sized to their contents ---- */
@@ -93,6 +113,42 @@ table_free_to_string(Table *t)
 /* ---- zdsim list ---- */
 
 
+/* list --json or --csv: @runs and @sweeps (either may be NULL for none stored); sweeps are
+ * part of the document when @with_sweeps (no --sweep or --scenario). CSV has the runs only:
+ * run,scenario,instances,policy,replications,sweep,availability,availability_lo,
+ * availability_hi,downtime_per_year_s (and stored_at first, unless --no-timing). */
+static int
+print_list(const CliCommand *cmd, const CliOutput *output, GPtrArray *runs, gboolean more_runs,
+           GPtrArray *sweeps, gboolean more_sweeps, gboolean with_sweeps)
+{
+  g_autoptr(GPtrArray) none = g_ptr_array_new();
+  if (output->json) {
+    g_autoptr(JsonNode) doc = document_list(runs != NULL ? runs : none, more_runs,
+                                            with_sweeps ? (sweeps != NULL ? sweeps : none) : NULL,
+                                            more_sweeps, !output->no_timing);
+    return cli_print_document(cmd, doc);
+  }
+  gboolean timing = !output->no_timing;
+  g_autoptr(GString) out = g_string_new(NULL);
+  g_string_append_printf(out, "%srun,scenario,instances,policy,replications,sweep,availability,"
+                              "availability_lo,availability_hi,downtime_per_year_s\n",
+                         timing ? "stored_at," : "");
+  for (guint i = 0; runs != NULL && i < runs->len; i++) {
+    const StoreRunInfo *r = g_ptr_array_index(runs, i);
+    g_autofree char *name = csv_field(r->scenario);
+    if (timing)
+      g_string_append_printf(out, "%s,", r->created);
+    g_string_append_printf(out, "%" G_GINT64_FORMAT ",%s,%u,%s,%u,", r->id, name, r->instances,
+                           r->policy, r->replications);
+    if (r->sweep_id > 0)
+      g_string_append_printf(out, "%" G_GINT64_FORMAT, r->sweep_id);
+    const StatsSummary *a = &r->summary[RUN_AVAILABILITY];
+    g_string_append_printf(out, ",%.10g,%.10g,%.10g,%.10g\n", a->mean, a->lo, a->hi,
+                           r->summary[RUN_DOWNTIME_PER_YEAR].mean);
+  }
+  return cli_print_text(cmd, out->str);
+}
+
 int
 cli_list(const CliCommand *cmd, int argc, char **argv)
 {
@@ -111,8 +167,10 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
     { "sweep", 0, 0, G_OPTION_ARG_STRING, &sweep_text, "Only the runs of this sweep", "ID" },
     G_OPTION_ENTRY_NULL,
   };
+  CliOutput output = { 0 };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
-  if (!cli_parse(ctx, cmd, &argc, &argv))
+  cli_output_add_options(ctx, &output, CLI_OUTPUT_ALL);
+  if (!cli_parse(ctx, cmd, &argc, &argv) || !cli_output_check(cmd, &output))
     return CLI_USAGE;
   if (argc != 1) {
     fprintf(stderr, "zdsim list: expected no arguments, got '%s'\n", argv[1]);
@@ -124,12 +182,16 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
   }
   if (sweep_text != NULL && !parse_id(cmd, sweep_text, "sweep", &sweep))
     return CLI_USAGE;
+  g_autoptr(GError) error = NULL;
+  if (!cli_db_check(db, &error))
+    return cli_error(cmd, error);
   const char *path = cli_db_path(db);
   if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+    if (output.json || output.csv)
+      return print_list(cmd, &output, NULL, FALSE, NULL, FALSE, sweep == 0 && scenario == NULL);
     printf("Nothing stored in %s yet: zdsim run FILE and zdsim sweep FILE store there.\n", path);
     return CLI_OK;
   }
-  g_autoptr(GError) error = NULL;
   g_autoptr(Store) store = store_open(path, STORE_OPEN_READ_ONLY, &error);
   if (store == NULL)
     return cli_error(cmd, error);
@@ -146,6 +208,20 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
   gboolean more_runs = ask > 0 && runs->len == ask;
   if (more_runs)
     g_ptr_array_set_size(runs, ask - 1);
+  if (output.json || output.csv) {
+    g_autoptr(GPtrArray) sweeps = NULL;
+    gboolean more_sweeps = FALSE;
+    if (sweep == 0 && scenario == NULL) {
+      sweeps = store_list_sweeps(store, ask, &error);
+      if (sweeps == NULL)
+        return cli_error(cmd, error);
+      more_sweeps = ask > 0 && sweeps->len == ask;
+      if (more_sweeps)
+        g_ptr_array_set_size(sweeps, ask - 1);
+    }
+    return print_list(cmd, &output, runs, more_runs, sweeps, more_sweeps,
+                      sweep == 0 && scenario == NULL);
+  }
 
   if (runs->len == 0) {
     printf("No runs stored in %s%s%s.\n", path, scenario != NULL ? " for scenario " : "",
@@ -221,43 +297,40 @@ int
 cli_show(const CliCommand *cmd, int argc, char **argv)
 {
   g_autofree char *db = NULL;
-  gboolean json = FALSE, csv = FALSE;
+  CliOutput output = { 0 };
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database (default: $ZDSIM_DB, else zdsim.db)",
       "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the figures as JSON", NULL },
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print the figures as CSV", NULL },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
+  cli_output_add_options(ctx, &output, CLI_OUTPUT_ALL);
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return CLI_USAGE;
   if (argc != 2) {
-    fprintf(stderr, "zdsim show: expected one run id (see zdsim list)\n");
+    fprintf(stderr, "zdsim show: expected one run id or latest (see zdsim list)\n");
     return CLI_USAGE;
   }
-  if (json && csv) {
-    fprintf(stderr, "zdsim show: choose one of --json and --csv\n");
+  if (!cli_output_check(cmd, &output))
     return CLI_USAGE;
-  }
   gint64 id;
-  if (!parse_id(cmd, argv[1], "run", &id))
-    return CLI_USAGE;
   g_autoptr(GError) error = NULL;
+  if (!cli_parse_run(argv[1], &id, &error) || !cli_db_check(db, &error))
+    return cli_error(cmd, error);
   g_autoptr(Store) store = store_open(cli_db_path(db), STORE_OPEN_READ_ONLY, &error);
-  if (store == NULL)
+  if (store == NULL || !cli_resolve_run(store, &id, &error))
     return cli_error(cmd, error);
   g_autoptr(StoreRun) run = store_load_run(store, id, &error);
   if (run == NULL)
     return cli_error(cmd, error);
   /* The same calls as zdsim run, on the same figures: the same report. */
-  g_autofree char *text = json  ? report_json(run->result)
-                          : csv ? report_csv(run->result)
-                                : report_text(run->result, TRUE);
-  fputs(text, stdout);
-  if (json)
-    fputc('\n', stdout);
-  return CLI_OK;
+  if (output.json) {
+    g_autoptr(JsonNode) doc = document_run(run->result, run->info, !output.no_timing);
+    return cli_print_document(cmd, doc);
+  }
+  g_autofree char *text = output.csv ? report_csv(run->result)
+                                     : report_text(run->result, !output.no_timing);
+  return cli_print_text(cmd, text);
 }
 
 /* ---- zdsim compare ---- */
@@ -279,32 +352,63 @@ run_label(const StoreRun *run)
   return g_string_free(out, FALSE);
 }
 
+/* metric,a,b,diff,lo,hi,verdict: one line per metric, then per cause. Returns: (transfer
+ * full). */
+static char *
+compare_csv(const CompareResult *c)
+{
+  GString *out = g_string_new("metric,a,b,diff,lo,hi,verdict\n");
+  for (guint k = 0; k < RUN_METRIC_COUNT + CAUSE_COUNT; k++) {
+    gboolean metric = k < RUN_METRIC_COUNT;
+    const CompareDifference *d = metric ? &c->metric[k] : &c->cause[k - RUN_METRIC_COUNT];
+    if (metric)
+      g_string_append(out, run_metric_name((RunMetric) k));
+    else
+      g_string_append_printf(out, "downtime_by_cause_s.%s",
+                             model_cause_name((ModelCause) (k - RUN_METRIC_COUNT)));
+    g_string_append_printf(out, ",%.10g,%.10g,%.10g,", d->a, d->b, d->diff);
+    if (d->has_interval)
+      g_string_append_printf(out, "%.10g,%.10g", d->lo, d->hi);
+    else
+      g_string_append_c(out, ',');
+    g_string_append_printf(out, ",%s\n", compare_verdict_name(d->verdict));
+  }
+  return g_string_free(out, FALSE);
+}
+
 int
 cli_compare(const CliCommand *cmd, int argc, char **argv)
 {
   g_autofree char *db = NULL;
+  CliOutput output = { 0 };
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database (default: $ZDSIM_DB, else zdsim.db)",
       "FILE" },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
+  cli_output_add_options(ctx, &output, CLI_OUTPUT_ALL);
   g_option_context_set_description(
       ctx, "Prints B - A for every metric with its 95 % interval and a verdict: better, worse or\n"
            "no significant difference. Runs with the same seed and replications are compared\n"
-           "replication by replication (common random numbers), others with Welch's t.");
+           "replication by replication (common random numbers), others with Welch's t.\n"
+           "A run is an id (zdsim list) or latest.");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return CLI_USAGE;
   if (argc != 3) {
     fprintf(stderr, "zdsim compare: expected two run ids, A then B (see zdsim list)\n");
     return CLI_USAGE;
   }
-  gint64 ida, idb;
-  if (!parse_id(cmd, argv[1], "run", &ida) || !parse_id(cmd, argv[2], "run", &idb))
+  if (!cli_output_check(cmd, &output))
     return CLI_USAGE;
+  gint64 ida, idb;
   g_autoptr(GError) error = NULL;
+  if (!cli_parse_run(argv[1], &ida, &error) || !cli_parse_run(argv[2], &idb, &error) ||
+      !cli_db_check(db, &error))
+    return cli_error(cmd, error);
   g_autoptr(Store) store = store_open(cli_db_path(db), STORE_OPEN_READ_ONLY, &error);
-  if (store == NULL)
+  if (store == NULL || !cli_resolve_run(store, &ida, &error) ||
+      !cli_resolve_run(store, &idb, &error))
     return cli_error(cmd, error);
   g_autoptr(StoreRun) a = store_load_run(store, ida, &error);
   if (a == NULL)
@@ -314,11 +418,18 @@ cli_compare(const CliCommand *cmd, int argc, char **argv)
     return cli_error(cmd, error);
   CompareResult c;
   compare_runs(a->result, b->result, &c);
+  if (output.json) {
+    g_autoptr(JsonNode) doc = document_compare(a->info, b->info, &c, !output.no_timing);
+    return cli_print_document(cmd, doc);
+  }
+  if (output.csv) {
+    g_autofree char *text = compare_csv(&c);
+    return cli_print_text(cmd, text);
+  }
   g_autofree char *la = run_label(a);
   g_autofree char *lb = run_label(b);
   g_autofree char *text = compare_text(a->result, b->result, &c, la, lb);
-  fputs(text, stdout);
-  return CLI_OK;
+  return cli_print_text(cmd, text);
 }
 
 /* ---- zdsim sweep and recommend ---- */
@@ -332,6 +443,7 @@ typedef struct {
   char *db;
   gboolean no_store;
   gboolean force;
+  CliOutput output;
 } RunArgs;
 
 static void
@@ -433,10 +545,9 @@ store_sweep(const CliCommand *cmd, Store *store, const char *kind, const Scenari
     return cli_error(cmd, error);
   const StoreRunInfo *first = g_ptr_array_index(runs, 0);
   const StoreRunInfo *last = g_ptr_array_index(runs, runs->len - 1);
-  fprintf(stderr,
-          "stored as sweep %" G_GINT64_FORMAT " (runs %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
-          ") in %s\n",
-          id, first->id, last->id, store_get_path(store));
+  cli_note("stored as sweep %" G_GINT64_FORMAT " (runs %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
+           ") in %s",
+           id, first->id, last->id, store_get_path(store));
   return CLI_OK;
 }
 
@@ -526,6 +637,67 @@ parse_metric_option(const CliCommand *cmd, const char *text, RunMetric *metric)
   return TRUE;
 }
 
+/* sweep --csv: one line per point and metric, point,AXIS...,metric,mean,sd,lo,hi (the axes'
+ * values in the point's columns). Returns: (transfer full). */
+static char *
+sweep_csv(const SweepResult *sweep)
+{
+  GString *out = g_string_new("point");
+  for (guint a = 0; a < sweep->axes->len; a++) {
+    g_autofree char *key =
+        csv_field(((const ScenarioSweepAxis *) g_ptr_array_index(sweep->axes, a))->key);
+    g_string_append_printf(out, ",%s", key);
+  }
+  g_string_append(out, ",metric,mean,sd,lo,hi\n");
+  for (guint i = 0; i < sweep->results->len; i++) {
+    const RunResult *r = g_ptr_array_index(sweep->results, i);
+    char **point = g_ptr_array_index(sweep->points, i);
+    g_autoptr(GString) prefix = g_string_new(NULL);
+    g_string_append_printf(prefix, "%u", i + 1);
+    for (guint a = 0; a < sweep->axes->len; a++) {
+      const ScenarioSweepAxis *axis = g_ptr_array_index(sweep->axes, a);
+      g_autofree char *value = csv_field(point_value(point, axis->key));
+      g_string_append_printf(prefix, ",%s", value);
+    }
+    for (guint k = 0; k < RUN_METRIC_COUNT + CAUSE_COUNT; k++) {
+      gboolean metric = k < RUN_METRIC_COUNT;
+      const StatsSummary *m = metric ? &r->summary[k] : &r->cause_summary[k - RUN_METRIC_COUNT];
+      g_string_append_printf(out, "%s,", prefix->str);
+      if (metric)
+        g_string_append(out, run_metric_name((RunMetric) k));
+      else
+        g_string_append_printf(out, "downtime_by_cause_s.%s",
+                               model_cause_name((ModelCause) (k - RUN_METRIC_COUNT)));
+      g_string_append_printf(out, ",%.10g,%.10g,%.10g,%.10g\n", m->mean, m->sd, m->lo, m->hi);
+    }
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* The sweep as its table, JSON (document_sweep(), as /api/sweeps/ID has it, without the ids
+ * the store gives it afterwards) or CSV. */
+static int
+print_sweep(const CliCommand *cmd, const CliOutput *output, const Scenario *base,
+            const SweepResult *sweep, RunMetric metric)
+{
+  if (output->json) {
+    g_autoptr(StoreSweepInfo) info = document_sweep_info_new(base, sweep, "sweep");
+    g_autoptr(GPtrArray) runs = document_sweep_runs_new(sweep);
+    g_autoptr(JsonNode) doc = document_sweep(info, runs, !output->no_timing);
+    return cli_print_document(cmd, doc);
+  }
+  if (output->csv) {
+    g_autofree char *text = sweep_csv(sweep);
+    return cli_print_text(cmd, text);
+  }
+  g_autofree char *horizon = units_format_duration(base->horizon);
+  printf("%s: %u points x %u replications of %s, seed %" G_GUINT64_FORMAT
+         " at every point (common random numbers); 95 %% intervals in brackets\n\n",
+         base->name, sweep->results->len, base->replications, horizon, base->seed);
+  g_autofree char *table = sweep_table(sweep, metric);
+  return cli_print_text(cmd, table);
+}
+
 int
 cli_sweep(const CliCommand *cmd, int argc, char **argv)
 {
@@ -542,7 +714,9 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   entries[RUN_ARGS_ENTRIES + 1] = (GOptionEntry){
     "metric", 'm', 0, G_OPTION_ARG_STRING, &metric_text, metric_help, "NAME",
   };
+  a.replications = CLI_UNSET;
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
+  cli_output_add_options(ctx, &a.output, CLI_OUTPUT_ALL);
   g_option_context_set_description(
       ctx, "Runs every point of the scenario's [sweep] section (the Cartesian product of its\n"
            "keys, e.g. app.instances = 1,2,3 and policy.evacuation = rolling,stop-start), all\n"
@@ -552,17 +726,18 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return CLI_USAGE;
   if (argc != 2) {
-    fprintf(stderr, "zdsim sweep: expected one scenario file, got %d\n", argc - 1);
+    fprintf(stderr, "zdsim sweep: expected one scenario file (or - for standard input), got "
+                    "%d\n", argc - 1);
     return CLI_USAGE;
   }
   RunMetric metric = RUN_AVAILABILITY;
   if (!parse_metric_option(cmd, metric_text, &metric))
     return CLI_USAGE;
-  if (a.jobs < 0 || a.replications < 0) {
-    fprintf(stderr, "zdsim sweep: --jobs and --replications must be positive\n");
+  if (!cli_check_counts(cmd, a.replications, a.jobs) || !cli_output_check(cmd, &a.output))
     return CLI_USAGE;
-  }
   g_autoptr(GError) error = NULL;
+  if (!a.no_store && !cli_db_check(a.db, &error))
+    return cli_error(cmd, error);
   g_autoptr(Scenario) base = cli_load_scenario(argv[1], a.sets, a.replications, a.seed, &error);
   if (base == NULL)
     return cli_error(cmd, error);
@@ -594,13 +769,9 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(SweepResult) sweep = sweep_run(base, &options, &error);
   if (sweep == NULL)
     return run_failed(cmd, error);
-  g_autofree char *horizon = units_format_duration(base->horizon);
-  printf("%s: %u points x %u replications of %s, seed %" G_GUINT64_FORMAT
-         " at every point (common random numbers); 95 %% intervals in brackets\n\n",
-         base->name, sweep->results->len, base->replications, horizon, base->seed);
-  g_autofree char *table = sweep_table(sweep, metric);
-  fputs(table, stdout);
-  fflush(stdout);
+  int printed = print_sweep(cmd, &a.output, base, sweep, metric);
+  if (printed != CLI_OK)
+    return printed;
   int stored = store != NULL ? store_sweep(cmd, store, "sweep", base, sweep) : CLI_OK;
   if (stored != CLI_OK)
     return stored;
@@ -688,6 +859,32 @@ recommend_answer(const RecommendResult *rec, const RecommendSeries *series)
   return TRUE;
 }
 
+/* recommend --csv: combination,instances,meets,METRIC,METRIC_lo,METRIC_hi,
+ * downtime_per_year_s,instance_hours_per_year, one line per count tried in each combination
+ * of the other [sweep] axes (empty when there is none). Returns: (transfer full). */
+static char *
+recommend_csv(const RecommendResult *rec)
+{
+  const char *name = run_metric_name(rec->metric);
+  GString *out = g_string_new(NULL);
+  g_string_append_printf(out, "combination,instances,meets,%s,%s_lo,%s_hi,downtime_per_year_s,"
+                              "instance_hours_per_year\n", name, name, name);
+  for (guint c = 0; c < rec->series->len; c++) {
+    const RecommendSeries *series = g_ptr_array_index(rec->series, c);
+    g_autofree char *key = csv_field(series->key);
+    for (guint i = 0; i < series->runs->len; i++) {
+      const RunResult *r = g_ptr_array_index(series->runs, i);
+      const StatsSummary *m = &r->summary[rec->metric];
+      g_string_append_printf(out, "%s,%u,%s,%.10g,%.10g,%.10g,%.10g,%.10g\n", key,
+                             r->scenario->instances,
+                             recommend_meets(rec->metric, m, rec->target) ? "yes" : "no",
+                             m->mean, m->lo, m->hi, r->summary[RUN_DOWNTIME_PER_YEAR].mean,
+                             r->summary[RUN_INSTANCE_HOURS_PER_YEAR].mean);
+    }
+  }
+  return g_string_free(out, FALSE);
+}
+
 int
 cli_recommend(const CliCommand *cmd, int argc, char **argv)
 {
@@ -708,7 +905,9 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
   };
   memcpy(entries, own, sizeof own);
   run_args_entries(&a, entries + G_N_ELEMENTS(own));
+  a.replications = CLI_UNSET;
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
+  cli_output_add_options(ctx, &a.output, CLI_OUTPUT_ALL);
   g_option_context_set_description(
       ctx, "Runs the scenario with app.instances = 1, 2, ... and names the smallest count that\n"
            "meets the target, with its downtime and cost, and the next count for comparison.\n"
@@ -731,12 +930,16 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
                     "--metric downtime_per_year_s --target 30m)\n");
     return CLI_USAGE;
   }
-  if (a.jobs < 0 || a.replications < 0 || max_instances < 1) {
-    fprintf(stderr, "zdsim recommend: --jobs, --replications and --max-instances must be "
-                    "positive\n");
+  if (!cli_check_counts(cmd, a.replications, a.jobs) || !cli_output_check(cmd, &a.output))
+    return CLI_USAGE;
+  if (max_instances < 1) {
+    fprintf(stderr, "zdsim recommend: --max-instances: expected at least 1, got %d\n",
+            max_instances);
     return CLI_USAGE;
   }
   g_autoptr(GError) error = NULL;
+  if (!a.no_store && !cli_db_check(a.db, &error))
+    return cli_error(cmd, error);
   RunMetric metric = RUN_AVAILABILITY;
   if (!parse_metric_option(cmd, metric_text, &metric))
     return CLI_USAGE;
@@ -783,6 +986,19 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
       recommend_run(base, metric, target, (guint) max_instances, &options, &error);
   if (rec == NULL)
     return run_failed(cmd, error);
+  if (a.output.json || a.output.csv) {
+    int printed;
+    if (a.output.json) {
+      g_autoptr(JsonNode) doc = document_recommend(base, rec, !a.output.no_timing);
+      printed = cli_print_document(cmd, doc);
+    } else {
+      g_autofree char *text = recommend_csv(rec);
+      printed = cli_print_text(cmd, text);
+    }
+    if (printed != CLI_OK || store == NULL)
+      return printed;
+    return store_sweep(cmd, store, "recommend", base, rec->sweep);
+  }
 
   g_autofree char *label = recommend_metric_label(metric);
   g_autofree char *goal = recommend_format_goal(metric, target);

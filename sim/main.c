@@ -135,7 +135,8 @@ print_usage(FILE *to)
               "  -h, --help           this text\n"
               "  --version            the version\n"
               "\nExit status: 0 ok, 1 an expectation or regression failed, 2 a usage, input or\n"
-              "environment error, 3 an internal error.\n");
+              "environment error, 3 an internal error.\n"
+              "\nzdsim %s\n", ZDSIM_VERSION);
 }
 
 /* Writes @text to stdout; a write that fails (a full disk, a closed pipe) is an environment

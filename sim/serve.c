@@ -18,6 +18,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "zdsim/document.h"
+
 #include "zdsim/check.h"
 #include "zdsim/recommend.h"
 #include "zdsim/report.h"
@@ -511,99 +513,17 @@ json_add_int(JsonBuilder *b, const char *name, gint64 v)
   json_builder_add_int_value(b, v);
 }
 
+/* "url" on every object of @array (a list's runs or sweeps): the dashboard's page of each,
+ * the one member the API adds to the command line's documents. */
 static void
-json_add_strv(JsonBuilder *b, const char *name, char **strv)
+add_urls(JsonArray *array, const char *what)
 {
-  json_builder_set_member_name(b, name);
-  if (strv == NULL) {
-    json_builder_add_null_value(b);
-    return;
+  for (guint i = 0; array != NULL && i < json_array_get_length(array); i++) {
+    JsonObject *o = json_array_get_object_element(array, i);
+    g_autofree char *url = g_strdup_printf("/%s/%" G_GINT64_FORMAT, what,
+                                           json_object_get_int_member(o, "id"));
+    json_object_set_string_member(o, "url", url);
   }
-  json_builder_begin_array(b);
-  for (char **p = strv; *p != NULL; p++)
-    json_builder_add_string_value(b, *p);
-  json_builder_end_array(b);
-}
-
-static void
-json_add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
-{
-  json_builder_set_member_name(b, name);
-  json_builder_begin_object(b);
-  json_add_double(b, "mean", s->mean);
-  json_add_double(b, "sd", s->sd);
-  json_add_double(b, "lo", s->lo);
-  json_add_double(b, "hi", s->hi);
-  json_builder_set_member_name(b, "method");
-  json_builder_add_string_value(b, stats_method_name(s->method));
-  json_builder_end_object(b);
-}
-
-/* A stored run without its replications: what it is and every metric's summary, named as in
- * report_json_node(). */
-static void
-json_add_run_info(JsonBuilder *b, const StoreRunInfo *r)
-{
-  json_builder_begin_object(b);
-  json_add_int(b, "id", r->id);
-  g_autofree char *url = g_strdup_printf("/runs/%" G_GINT64_FORMAT, r->id);
-  json_add_string(b, "url", url);
-  json_add_string(b, "created", r->created);
-  json_add_string(b, "scenario", r->scenario);
-  json_add_string(b, "path", r->path);
-  json_add_string(b, "policy", r->policy);
-  json_add_int(b, "instances", r->instances);
-  json_add_int(b, "replications", r->replications);
-  /* As report_json_node() writes it: the seed's bit pattern. */
-  json_add_int(b, "seed", (gint64) r->seed);
-  json_add_double(b, "horizon_s", r->horizon_s);
-  json_add_string(b, "version", r->version);
-  json_add_int(b, "events", (gint64) r->events);
-  json_add_double(b, "wall_s", r->wall_s);
-  json_add_strv(b, "overrides", r->overrides);
-  json_builder_set_member_name(b, "sweep_id");
-  if (r->sweep_id > 0)
-    json_builder_add_int_value(b, r->sweep_id);
-  else
-    json_builder_add_null_value(b);
-  json_add_strv(b, "point", r->point);
-  for (int m = 0; m < RUN_METRIC_COUNT; m++)
-    json_add_summary(b, run_metric_name((RunMetric) m), &r->summary[m]);
-  json_builder_set_member_name(b, "downtime_by_cause_s");
-  json_builder_begin_object(b);
-  for (int c = 0; c < CAUSE_COUNT; c++)
-    json_add_summary(b, model_cause_name((ModelCause) c), &r->cause_summary[c]);
-  json_builder_end_object(b);
-  json_builder_end_object(b);
-}
-
-static void
-json_add_sweep_info(JsonBuilder *b, const StoreSweepInfo *sw)
-{
-  json_add_int(b, "id", sw->id);
-  g_autofree char *url = g_strdup_printf("/sweeps/%" G_GINT64_FORMAT, sw->id);
-  json_add_string(b, "url", url);
-  json_add_string(b, "kind", sw->kind);
-  json_add_string(b, "created", sw->created);
-  json_add_string(b, "scenario", sw->scenario);
-  json_add_string(b, "path", sw->path);
-  json_add_strv(b, "overrides", sw->overrides);
-  json_add_int(b, "runs", sw->runs);
-  json_add_string(b, "version", sw->version);
-  json_builder_set_member_name(b, "axes");
-  json_builder_begin_array(b);
-  for (guint a = 0; a < sw->axes->len; a++) {
-    const ScenarioSweepAxis *axis = g_ptr_array_index(sw->axes, a);
-    json_builder_begin_object(b);
-    json_add_string(b, "key", axis->key);
-    json_builder_set_member_name(b, "values");
-    json_builder_begin_array(b);
-    for (guint v = 0; v < axis->values->len; v++)
-      json_builder_add_string_value(b, g_ptr_array_index(axis->values, v));
-    json_builder_end_array(b);
-    json_builder_end_object(b);
-  }
-  json_builder_end_array(b);
 }
 
 /* The plot URLs of a page, for the API. */
@@ -679,51 +599,15 @@ run_reply(Serve *s, const Request *rq, const StoreRun *run, const CacheEntry *e,
     reply_html(out, 200, serve_html_run(s->db_path, run, outcomes, note, &e->plots));
     return;
   }
-  g_autoptr(JsonNode) root = report_json_node(run->result);
-  JsonObject *o = json_node_get_object(root);
-  const StoreRunInfo *info = run->info;
-  json_object_set_int_member(o, "id", info->id);
-  json_object_set_string_member(o, "created", info->created);
-  json_object_set_string_member(o, "path", info->path);
-  json_object_set_string_member(o, "version", info->version);
-  json_object_set_string_member(o, "scenario_sha256", info->scenario_sha256);
+  /* The document of zdsim show --json, plus the plots' URLs. */
+  g_autoptr(JsonNode) root = document_run(run->result, run->info, TRUE);
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  json_add_strv(b, "overrides", info->overrides);
-  json_builder_set_member_name(b, "sweep_id");
-  if (info->sweep_id > 0)
-    json_builder_add_int_value(b, info->sweep_id);
-  else
-    json_builder_add_null_value(b);
-  json_add_strv(b, "point", info->point);
-  json_builder_set_member_name(b, "expectations");
-  if (outcomes == NULL) {
-    json_builder_add_null_value(b);
-  } else {
-    json_builder_begin_array(b);
-    for (guint i = 0; i < outcomes->len; i++) {
-      const CheckOutcome *c = g_ptr_array_index(outcomes, i);
-      json_builder_begin_object(b);
-      json_add_string(b, "label", c->label);
-      json_add_string(b, "metric", c->metric >= 0 ? run_metric_name((RunMetric) c->metric)
-                                                  : NULL);
-      json_builder_set_member_name(b, "passed");
-      json_builder_add_boolean_value(b, c->passed);
-      json_add_double(b, "judged", c->judged);
-      json_add_double(b, "threshold", c->threshold);
-      json_add_string(b, "detail", c->detail);
-      json_builder_end_object(b);
-    }
-    json_builder_end_array(b);
-  }
   json_add_plots(b, "runs", id, e);
   json_builder_end_object(b);
-  /* Copies the extra members over: report_json_node()'s object stays as it is, plus these. */
   g_autoptr(JsonNode) extra = json_builder_get_root(b);
-  JsonObject *eo = json_node_get_object(extra);
-  g_autoptr(GList) names = json_object_get_members(eo);
-  for (GList *l = names; l != NULL; l = l->next)
-    json_object_set_member(o, l->data, json_object_dup_member(eo, l->data));
+  json_object_set_member(json_node_get_object(root), "plots",
+                         json_object_dup_member(json_node_get_object(extra), "plots"));
   reply_json(out, 200, root);
 }
 
@@ -773,17 +657,9 @@ handle_api_runs(Serve *s, const Request *rq, ServeResponse *out)
   gboolean more = runs->len > (guint) limit;
   if (more)
     g_ptr_array_set_size(runs, (guint) limit);
-  g_autoptr(JsonBuilder) b = json_builder_new();
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "runs");
-  json_builder_begin_array(b);
-  for (guint i = 0; i < runs->len; i++)
-    json_add_run_info(b, g_ptr_array_index(runs, i));
-  json_builder_end_array(b);
-  json_builder_set_member_name(b, "truncated");
-  json_builder_add_boolean_value(b, more);
-  json_builder_end_object(b);
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  /* zdsim list --json's document, runs only, with each run's page. */
+  g_autoptr(JsonNode) root = document_list(runs, more, NULL, FALSE, TRUE);
+  add_urls(json_object_get_array_member(json_node_get_object(root), "runs"), "runs");
   reply_json(out, 200, root);
 }
 
@@ -796,18 +672,9 @@ handle_api_sweeps(Serve *s, const Request *rq, ServeResponse *out)
     reply_store_error(rq, out, error);
     return;
   }
-  g_autoptr(JsonBuilder) b = json_builder_new();
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "sweeps");
-  json_builder_begin_array(b);
-  for (guint i = 0; i < sweeps->len; i++) {
-    json_builder_begin_object(b);
-    json_add_sweep_info(b, g_ptr_array_index(sweeps, i));
-    json_builder_end_object(b);
-  }
-  json_builder_end_array(b);
-  json_builder_end_object(b);
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  /* zdsim list --json's document, sweeps only, with each sweep's page. */
+  g_autoptr(JsonNode) root = document_list(NULL, FALSE, sweeps, FALSE, TRUE);
+  add_urls(json_object_get_array_member(json_node_get_object(root), "sweeps"), "sweeps");
   reply_json(out, 200, root);
 }
 
@@ -906,19 +773,23 @@ handle_sweep(Serve *s, const Request *rq, gint64 id, ServeResponse *out)
       reply_error(rq, out, 400, "%s", q.error);
       return;
     }
+    /* zdsim sweep --json's document (with the ids the store gave), plus the pages' and
+     * plots' URLs and the recommendation asked for. */
+    g_autoptr(JsonNode) root = document_sweep(sweep, runs, TRUE);
+    JsonObject *o = json_node_get_object(root);
+    g_autofree char *url = g_strdup_printf("/sweeps/%" G_GINT64_FORMAT, id);
+    json_object_set_string_member(o, "url", url);
+    add_urls(json_object_get_array_member(o, "points"), "runs");
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    json_add_sweep_info(b, sweep);
-    json_builder_set_member_name(b, "points");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < runs->len; i++)
-      json_add_run_info(b, g_ptr_array_index(runs, i));
-    json_builder_end_array(b);
     /* Loading every run for the plots may fail for an old run; the figures do not need it. */
     json_add_plots(b, "sweeps", id, cache_for_sweep(s, sweep, runs, NULL));
     json_add_recommendation(b, &q, series);
     json_builder_end_object(b);
-    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    g_autoptr(JsonNode) extra = json_builder_get_root(b);
+    JsonObject *eo = json_node_get_object(extra);
+    json_object_set_member(o, "plots", json_object_dup_member(eo, "plots"));
+    json_object_set_member(o, "recommendation", json_object_dup_member(eo, "recommendation"));
     reply_json(out, 200, root);
     return;
   }

@@ -1,7 +1,7 @@
 #!/bin/sh
-# Runs each GTest program given as an argument in TAP mode, then tests/golden.sh and
-# tests/install.sh, and ends with one closing line "N passed, N failed" (the form CI reads);
-# exits 1 when anything failed.
+# Runs each GTest program given as an argument in TAP mode, then tests/golden.sh,
+# tests/readme-examples.sh and tests/install.sh, and ends with one closing line
+# "N passed, N failed" (the form CI reads); exits 1 when anything failed.
 # $VALGRIND, when set, prefixes every test program (make valgrind).
 passed=0
 failed=0
@@ -39,6 +39,14 @@ if [ -z "$VALGRIND" ] && [ -f tests/golden.sh ]; then
   sh tests/golden.sh check >"$log" 2>&1
   cat "$log" | sed 's/^/  /'
   count tests/golden.sh
+fi
+
+# Every example of README.md against the program's output.
+if [ -z "$VALGRIND" ] && [ -f tests/readme-examples.sh ]; then
+  echo "# tests/readme-examples.sh"
+  sh tests/readme-examples.sh >"$log" 2>&1
+  sed 's/^/  /' "$log"
+  count tests/readme-examples.sh
 fi
 
 # Last, because it builds for PREFIX=/usr (the data directory is compiled in).

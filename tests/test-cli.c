@@ -9,6 +9,13 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "zdsim/cli.h"
+#include "zdsim/document.h"
 #include "zdsim/scenario.h"
 
 static const char *
@@ -314,10 +321,327 @@ test_completion(void)
                              &err, &wait_status, &error));
   g_assert_no_error(error);
   g_assert_cmpstr(err, ==, "");
-  g_assert_cmpstr(out, ==, "recommend\n--no-store\napp.startup= app.start_failure=\nheatmap\n"
-                           "scenario\n");
+  /* run has two options starting --no: --no-store and --no-timing. */
+  g_assert_cmpstr(out, ==, "recommend\n--no-store --no-timing\napp.startup= app.start_failure=\n"
+                           "heatmap\nscenario\n");
   g_remove(script);
   g_rmdir(dir);
+}
+
+/* Runs zdsim with @args in @dir (may be NULL), @env extra "NAME=VALUE" settings (may be NULL;
+ * "NAME=" sets it empty) and standard input from @stdin_path (may be NULL: none). */
+static void
+run_zdsim_in(Result *r, const char *dir, const char *const *env, const char *stdin_path,
+             const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_autofree char *bin = g_canonicalize_filename(zdsim_bin(), NULL);
+  g_ptr_array_add(argv, bin);
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add(argv, (gpointer) *a);
+  g_ptr_array_add(argv, NULL);
+  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (dir != NULL)
+    g_subprocess_launcher_set_cwd(l, dir);
+  g_subprocess_launcher_unsetenv(l, "ZDSIM_DB");
+  for (const char *const *e = env; e != NULL && *e != NULL; e++) {
+    g_auto(GStrv) kv = g_strsplit(*e, "=", 2);
+    g_subprocess_launcher_setenv(l, kv[0], kv[1], TRUE);
+  }
+  if (stdin_path != NULL)
+    g_subprocess_launcher_set_stdin_file_path(l, stdin_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p = g_subprocess_launcher_spawnv(l, (const char *const *) argv->pdata,
+                                                          &error);
+  g_assert_no_error(error);
+  g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &r->out, &r->err, &error));
+  g_assert_no_error(error);
+  g_assert_true(g_subprocess_get_if_exited(p));
+  r->status = g_subprocess_get_exit_status(p);
+}
+
+/* A small scenario (4 replications of 2 weeks: well under a second) in a new directory;
+ * its action at 02:30 on the night summer time ends in Amsterdam (2027-10-31) is a local
+ * time that happens twice, which the loader notes. Returns: (transfer full) the directory. */
+static char *
+small_scenario_dir(void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp("zdsim-cli-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *path = g_build_filename(dir, "small.ini", NULL);
+  const char *text = "[scenario]\nname = small\nreplications = 4\nhorizon = 2w\n"
+                     "start = 2027-10-25T00:00:00Z\n\n[app]\ninstances = 2\n\n"
+                     "[expect]\navailability = >= 90%\n\n"
+                     "[action debug]\naction = restart\nat = 2027-10-31 02:30 Europe/Amsterdam\n";
+  g_assert_true(g_file_set_contents(path, text, -1, &error));
+  g_autofree char *sweep = g_build_filename(dir, "sweep.ini", NULL);
+  g_autofree char *sweep_text = g_strconcat(text, "\n[sweep]\napp.instances = 1, 2\n", NULL);
+  g_assert_true(g_file_set_contents(sweep, sweep_text, -1, &error));
+  return dir;
+}
+
+static void
+remove_dir(const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  for (const char *name; d != NULL && (name = g_dir_read_name(d)) != NULL;) {
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    g_remove(path);
+  }
+  g_rmdir(dir);
+}
+
+/* The refusals of issue 16's "CLI details", each with the option and what was expected, and
+ * exit 2; and what is accepted: latest in show and compare, - for standard input, a target
+ * without its % sign. */
+static void
+test_details(void)
+{
+  g_autofree char *dir = small_scenario_dir();
+  static const struct {
+    const char *env[2];
+    const char *args[8];
+    int status;
+    const char *err; /* a part of stderr, or NULL */
+  } cases[] = {
+    { { NULL }, { "run", "-r", "0", "small.ini" }, 2, "--replications: expected at least 1" },
+    { { NULL }, { "sweep", "-r", "0", "sweep.ini" }, 2, "--replications: expected at least 1" },
+    { { NULL }, { "check", "--replications=0", "small.ini" }, 2, "expected at least 1, got 0" },
+    { { NULL }, { "recommend", "-r", "0", "-t", "99", "small.ini" }, 2, "at least 1" },
+    { { NULL }, { "run", "--db", "", "small.ini" }, 2, "--db: expected a database file" },
+    { { NULL }, { "list", "--db=" }, 2, "--db: expected a database file" },
+    { { "ZDSIM_DB=" }, { "run", "small.ini" }, 2, "ZDSIM_DB is set but empty" },
+    { { "ZDSIM_DB=" }, { "show", "latest" }, 2, "ZDSIM_DB is set but empty" },
+    { { NULL }, { "run", "--json", "--csv", "small.ini" }, 2, "choose one of --json and --csv" },
+    { { NULL }, { "show", "latest", "--db", "none.db" }, 2, NULL },
+    { { NULL }, { "show", "x1" }, 2, "(or latest)" },
+    /* Stored once, then read back as latest. */
+    { { NULL }, { "run", "-q", "small.ini" }, 0, NULL },
+    { { NULL }, { "show", "latest" }, 0, NULL },
+    { { NULL }, { "compare", "latest", "1" }, 0, NULL },
+    /* 99.95 and 99.95% are the same target (recommend_parse_target). */
+    { { NULL }, { "recommend", "--target", "99.95", "--max-instances", "1", "--no-store",
+                  "-q", "small.ini" }, 0, NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_auto(Result) r = { 0 };
+    g_test_message("case %" G_GSIZE_FORMAT ": %s %s", i, cases[i].args[0], cases[i].args[1]);
+    run_zdsim_in(&r, dir, cases[i].env, NULL, cases[i].args);
+    g_assert_cmpint(r.status, ==, cases[i].status);
+    if (cases[i].err != NULL)
+      g_assert_nonnull(strstr(r.err, cases[i].err));
+  }
+
+  /* - reads the scenario from standard input: the same resolved text as from the file. */
+  g_autofree char *path = g_build_filename(dir, "small.ini", NULL);
+  g_auto(Result) from_file = { 0 };
+  g_auto(Result) from_stdin = { 0 };
+  const char *validate_file[] = { "validate", "small.ini", NULL };
+  const char *validate_stdin[] = { "validate", "-", NULL };
+  run_zdsim_in(&from_file, dir, NULL, NULL, validate_file);
+  run_zdsim_in(&from_stdin, dir, NULL, path, validate_stdin);
+  g_assert_cmpint(from_stdin.status, ==, 0);
+  g_assert_nonnull(strstr(from_stdin.out, "name = small"));
+  g_auto(Result) run_stdin = { 0 };
+  const char *run_args[] = { "run", "--no-store", "--no-timing", "-", NULL };
+  run_zdsim_in(&run_stdin, dir, NULL, path, run_args);
+  g_assert_cmpint(run_stdin.status, ==, 0);
+  g_assert_true(g_str_has_prefix(run_stdin.out, "small: 2 instances"));
+
+  /* The note on the repeated local time reaches stderr in validate, run, sweep and check, and
+   * -q silences it. */
+  const char *noted[][7] = {
+    { "validate", "small.ini", NULL },
+    { "run", "--no-store", "small.ini", NULL },
+    { "sweep", "--no-store", "sweep.ini", NULL },
+    { "check", "small.ini", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(noted); i++) {
+    g_auto(Result) r = { 0 };
+    run_zdsim_in(&r, dir, NULL, NULL, noted[i]);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.err, "happens twice"));
+    g_auto(Result) q = { 0 };
+    g_autoptr(GPtrArray) quiet = g_ptr_array_new();
+    g_ptr_array_add(quiet, (gpointer) noted[i][0]);
+    g_ptr_array_add(quiet, (gpointer) "-q");
+    for (guint k = 1; noted[i][k] != NULL; k++)
+      g_ptr_array_add(quiet, (gpointer) noted[i][k]);
+    g_ptr_array_add(quiet, NULL);
+    run_zdsim_in(&q, dir, NULL, NULL, (const char *const *) quiet->pdata);
+    g_assert_cmpint(q.status, ==, 0);
+    g_assert_cmpstr(q.err, ==, "");
+  }
+  remove_dir(dir);
+}
+
+/* The fake clock of the progress test, in microseconds. */
+static gint64 fake_now;
+
+static gint64
+fake_clock(void)
+{
+  return fake_now;
+}
+
+/* The redraw throttle: nothing in the first second, then at most 10 redraws a second
+ * (CLI_PROGRESS_REDRAWS_PER_SECOND) however often the work reports, an ETA from the rate so
+ * far, and the line cleared at the end; and no bar at all when stderr is not a terminal. */
+static void
+test_progress(void)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *to = open_memstream(&buf, &len);
+  CliProgress p;
+  cli_progress_init(&p, "replications");
+  p.clock = fake_clock;
+  p.to = to;
+  fake_now = p.started = 0;
+  /* Reports every 10 ms for 0.99 s: nothing drawn yet. */
+  for (guint i = 0; i < 99; i++) {
+    fake_now = i * 10000;
+    cli_progress_update(&p, i, 1000);
+  }
+  g_assert_cmpuint(p.redraws, ==, 0);
+  /* From 1 s to 3 s, one report every 10 ms (200 reports): one redraw per 100 ms, 20 in all,
+   * the first at 1.00 s. */
+  for (guint i = 0; i < 200; i++) {
+    fake_now = G_USEC_PER_SEC + i * 10000;
+    cli_progress_update(&p, 100 + i, 1000);
+  }
+  g_assert_cmpuint(p.redraws, ==, 2 * CLI_PROGRESS_REDRAWS_PER_SECOND);
+  /* At 4 s with 500 of 1000 done the rate is 125 a second: 500 more take 4 s. */
+  fake_now = 4 * G_USEC_PER_SEC;
+  cli_progress_update(&p, 500, 1000);
+  fflush(to);
+  g_assert_true(g_str_has_suffix(buf, "500/1000 replications, 0:04 left   "));
+  /* The end clears the line even 1 ms after a redraw. */
+  fake_now += 1000;
+  cli_progress_update(&p, 1000, 1000);
+  fflush(to);
+  g_assert_true(g_str_has_suffix(buf, "\r"));
+  g_assert_cmpuint(p.redraws, ==, 2 * CLI_PROGRESS_REDRAWS_PER_SECOND + 1);
+  fclose(to);
+  free(buf);
+
+  /* stderr on a pipe: no progress callback at all, so nothing is drawn. */
+  int fds[2];
+  g_assert_cmpint(pipe(fds), ==, 0);
+  int saved = dup(STDERR_FILENO);
+  dup2(fds[1], STDERR_FILENO);
+  gboolean none = cli_progress_func() == NULL;
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  close(fds[0]);
+  close(fds[1]);
+  g_assert_true(none);
+}
+
+/* The schema name of the JSON document in @text, checking it is first. Returns: (transfer
+ * full). */
+static char *
+document_schema(const char *text, JsonNode **root_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new();
+  g_assert_true(json_parser_load_from_data(parser, text, -1, &error));
+  g_assert_no_error(error);
+  JsonNode *root = json_parser_get_root(parser);
+  JsonObject *o = json_node_get_object(root);
+  g_autoptr(GList) names = json_object_get_members(o);
+  g_assert_cmpstr(names->data, ==, "schema");
+  if (root_out != NULL)
+    *root_out = json_node_copy(root);
+  return g_strdup(json_object_get_string_member(o, "schema"));
+}
+
+/* Every command that prints results has --json with its schema, --csv, and --no-timing that
+ * leaves "timing" out so the same work prints the same bytes (DESIGN's "Timing and
+ * determinism"); show --json of a stored run is run --json's document plus what the store
+ * adds (id, path, ...). */
+static void
+test_documents(void)
+{
+  g_autofree char *dir = small_scenario_dir();
+  static const struct {
+    const char *args[8];
+    const char *schema;
+  } cases[] = {
+    { { "run", "small.ini" }, DOCUMENT_RUN },
+    { { "sweep", "sweep.ini" }, DOCUMENT_SWEEP },
+    { { "recommend", "-t", "99", "--max-instances", "2", "small.ini" }, DOCUMENT_RECOMMEND },
+    { { "show", "latest" }, DOCUMENT_RUN },
+    { { "list" }, DOCUMENT_LIST },
+    { { "compare", "1", "latest" }, DOCUMENT_COMPARE },
+    { { "check", "small.ini" }, DOCUMENT_CHECK },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_test_message("case %" G_GSIZE_FORMAT ": %s", i, cases[i].args[0]);
+    const char *modes[][3] = { { "--json", "-q", NULL }, { "--json", "--no-timing", NULL },
+                               { "--csv", "-q", NULL } };
+    g_autofree char *untimed = NULL;
+    for (guint m = 0; m < G_N_ELEMENTS(modes); m++) {
+      g_autoptr(GPtrArray) args = g_ptr_array_new();
+      for (guint k = 0; cases[i].args[k] != NULL; k++)
+        g_ptr_array_add(args, (gpointer) cases[i].args[k]);
+      for (guint k = 0; modes[m][k] != NULL; k++)
+        g_ptr_array_add(args, (gpointer) modes[m][k]);
+      /* run, sweep and recommend store their work once (the JSON pass), then no more. */
+      if (m > 0 && (i < 3))
+        g_ptr_array_add(args, (gpointer) "--no-store");
+      g_ptr_array_add(args, NULL);
+      g_auto(Result) r = { 0 };
+      run_zdsim_in(&r, dir, NULL, NULL, (const char *const *) args->pdata);
+      g_assert_cmpint(r.status, ==, 0);
+      if (m == 2) {
+        /* CSV: a header line, then rows. */
+        g_assert_nonnull(strchr(r.out, ','));
+        g_assert_nonnull(strchr(strchr(r.out, '\n') + 1, '\n'));
+        continue;
+      }
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *schema = document_schema(r.out, &root);
+      g_assert_cmpstr(schema, ==, cases[i].schema);
+      gboolean has_timing = strstr(r.out, "\"timing\"") != NULL;
+      if (m == 1) {
+        g_assert_false(has_timing);
+        untimed = g_strdup(r.out);
+        /* The same work again prints the same bytes. */
+        g_auto(Result) again = { 0 };
+        run_zdsim_in(&again, dir, NULL, NULL, (const char *const *) args->pdata);
+        g_assert_cmpstr(again.out, ==, r.out);
+      } else {
+        g_assert_true(has_timing);
+      }
+    }
+  }
+
+  /* show --json holds run --json's document member for member (same binary, same figures). */
+  const char *run_args[] = { "run", "--json", "--no-timing", "small.ini", NULL };
+  const char *show_args[] = { "show", "--json", "--no-timing", "latest", NULL };
+  g_auto(Result) run = { 0 };
+  g_auto(Result) show = { 0 };
+  run_zdsim_in(&run, dir, NULL, NULL, run_args);
+  run_zdsim_in(&show, dir, NULL, NULL, show_args);
+  g_autoptr(JsonNode) run_root = NULL;
+  g_autoptr(JsonNode) show_root = NULL;
+  g_free(document_schema(run.out, &run_root));
+  g_free(document_schema(show.out, &show_root));
+  JsonObject *ro = json_node_get_object(run_root);
+  JsonObject *so = json_node_get_object(show_root);
+  g_autoptr(GList) names = json_object_get_members(ro);
+  for (GList *l = names; l != NULL; l = l->next) {
+    g_test_message("member %s", (const char *) l->data);
+    g_assert_true(json_object_has_member(so, l->data));
+    g_assert_true(json_node_equal(json_object_get_member(ro, l->data),
+                                  json_object_get_member(so, l->data)));
+  }
+  g_assert_true(json_object_has_member(so, "id"));
+  g_assert_false(json_object_has_member(ro, "id"));
+  remove_dir(dir);
 }
 
 int
@@ -330,5 +654,8 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/cli/help-scenario", test_help_scenario);
   g_test_add_func("/zdsim/cli/man-pages", test_man_pages);
   g_test_add_func("/zdsim/cli/completion", test_completion);
+  g_test_add_func("/zdsim/cli/details", test_details);
+  g_test_add_func("/zdsim/cli/progress", test_progress);
+  g_test_add_func("/zdsim/cli/documents", test_documents);
   return g_test_run();
 }

@@ -268,8 +268,7 @@ json_without_timing(const RunResult *r)
 {
   g_autoptr(JsonNode) node = report_json_node(r);
   JsonObject *obj = json_node_get_object(node);
-  json_object_remove_member(obj, "wall_s");
-  json_object_remove_member(obj, "events_per_second");
+  json_object_remove_member(obj, "timing");
   return json_to_string(node, TRUE);
 }
 

@@ -4,7 +4,10 @@
  * text for people and exit codes. */
 #pragma once
 
+#include <stdio.h>
+
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "zdsim/scenario.h"
 
@@ -36,7 +39,8 @@ gboolean cli_parse(GOptionContext *ctx, const CliCommand *cmd, int *argc, char *
 int cli_error(const CliCommand *cmd, const GError *error);
 
 /* Loads a scenario with --set overrides @sets (may be NULL), plus --replications (when > 0)
- * and --seed (when non-NULL). Returns: (transfer full) or NULL with @error. */
+ * and --seed (when non-NULL), and prints its notes on stderr (unless quiet).
+ * Returns: (transfer full) or NULL with @error. */
 Scenario *cli_load_scenario(const char *path, char **sets, int replications, const char *seed,
                             GError **error);
 
@@ -44,16 +48,80 @@ Scenario *cli_load_scenario(const char *path, char **sets, int replications, con
  * directory. Returns: (transfer none) @option, the environment's string or a literal. */
 const char *cli_db_path(const char *option);
 
-/* A progress bar on stderr for run_execute(): only on a terminal and only once the work has
- * taken more than a second. */
+/* The progress bar on stderr for run_execute(): only on a terminal, only once the work has
+ * taken more than a second, at most CLI_PROGRESS_REDRAWS_PER_SECOND redraws a second, with
+ * the time left estimated from the rate so far; never with -q. */
+enum { CLI_PROGRESS_REDRAWS_PER_SECOND = 10 };
 typedef struct {
   gint64 started;
+  gint64 drawn;             /* when the bar was last drawn (clock time), or -1 */
   gboolean shown;
   const char *label;
+  gint64 (*clock)(void);    /* microseconds; g_get_monotonic_time() unless a test sets it */
+  FILE *to;                 /* stderr unless a test sets it */
+  guint redraws;            /* how many times the bar was drawn */
 } CliProgress;
 void cli_progress_init(CliProgress *progress, const char *label);
-/* A RunProgress callback; @user_data is a CliProgress. NULL when stderr is no terminal. */
+/* Draws @progress for @done of @total when the throttle allows it (the first second and
+ * redraws closer than 1/CLI_PROGRESS_REDRAWS_PER_SECOND s apart are skipped; the last one,
+ * done == total, always clears the line). A RunProgress callback's body, for tests. */
+void cli_progress_update(CliProgress *progress, guint done, guint total);
+/* A RunProgress callback; @user_data is a CliProgress. NULL when stderr is no terminal or
+ * -q was given (cli_set_quiet()). */
 void (*cli_progress_func(void))(guint done, guint total, void *user_data);
+
+/* -q/--quiet: no progress and no informational lines on stderr ("stored as run 7", a
+ * scenario's notes); errors are still printed. */
+void cli_set_quiet(gboolean quiet);
+gboolean cli_is_quiet(void);
+/* Prints an informational line (with its newline) on stderr unless quiet. */
+void cli_note(const char *format, ...) G_GNUC_PRINTF(1, 2);
+/* Prints @sc's notes (how a value was read where it needs saying) on stderr unless quiet. */
+void cli_print_notes(const Scenario *sc);
+
+/* The database's path is refused when --db or $ZDSIM_DB is given but empty (rather than
+ * falling back to zdsim.db in silence). FALSE with @error (G_OPTION_ERROR) saying which. */
+gboolean cli_db_check(const char *option, GError **error);
+
+/* "latest" or a run id: 0 for latest, which cli_resolve_run() turns into the newest run. FALSE
+ * with @error (STORE_ERROR_BAD_ID) for anything else. The one reading of RUN in show,
+ * compare and plot. */
+gboolean cli_parse_run(const char *text, gint64 *id, GError **error);
+struct Store;
+/* @id, or the newest stored run when @id is 0. FALSE with @error (STORE_ERROR_NOT_FOUND when
+ * nothing is stored). */
+gboolean cli_resolve_run(struct Store *store, gint64 *id, GError **error);
+
+/* --replications given as "not set" until parsed, so that 0 can be refused. */
+#define CLI_UNSET G_MININT
+/* FALSE with a message on stderr when --replications @replications was given and is not at
+ * least 1, or --jobs @jobs is negative. */
+gboolean cli_check_counts(const CliCommand *cmd, int replications, int jobs);
+
+/* --json, --csv, --no-timing and -q/--quiet, the same for every command that prints results.
+ * Documents are json-glib nodes whose first member is "schema" ("zdsim.run/1", one name per
+ * document type, document.h); what depends on the clock sits in one "timing" object that
+ * --no-timing leaves out, so identical work prints identical bytes. */
+typedef struct {
+  gboolean json;
+  gboolean csv;
+  gboolean no_timing;
+  gboolean quiet;
+} CliOutput;
+typedef enum {
+  CLI_OUTPUT_FORMATS = 1 << 0, /* --json and --csv */
+  CLI_OUTPUT_TIMING = 1 << 1,  /* --no-timing */
+  CLI_OUTPUT_QUIET = 1 << 2,   /* -q/--quiet */
+  CLI_OUTPUT_ALL = 7,
+} CliOutputFlags;
+/* Adds the options of @flags to @ctx's main group, writing into @out (zeroed by the caller). */
+void cli_output_add_options(GOptionContext *ctx, CliOutput *out, CliOutputFlags flags);
+/* After parsing: refuses --json with --csv (message on stderr, FALSE) and applies --quiet. */
+gboolean cli_output_check(const CliCommand *cmd, const CliOutput *out);
+/* Prints @root pretty-printed with a closing newline, or @text as it is, on stdout; a failed
+ * write is an environment error (message, CLI_USAGE). Returns CLI_OK. */
+int cli_print_document(const CliCommand *cmd, JsonNode *root);
+int cli_print_text(const CliCommand *cmd, const char *text);
 
 /* SIGINT and SIGTERM stop long work: the first one sets the flag that run_execute() watches
  * (RunOptions.cancel) and restores the default action, so a second one ends the process at

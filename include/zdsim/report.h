@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 char *report_text(const RunResult *result, gboolean timing);
 
 /* The JSON object of DESIGN §2: every metric as {"mean", "sd", "lo", "hi"}, downtime by cause,
- * and scenario, seed, replications, horizon_s, events, wall_s, events_per_second.
+ * and scenario, seed, replications, horizon_s, events, and last "timing" {"wall_s",
+ * "events_per_second"}. The members of document_run() (document.h), which adds "schema".
  * Returns: (transfer full). */
 JsonNode *report_json_node(const RunResult *result);
 /* The same as text, pretty-printed. Returns: (transfer full). */

@@ -1,9 +1,18 @@
-/* version.h: the version of zdsim, as `zdsim --version` prints it, every stored run and sweep
- * records it and the dashboard shows it. Not for the store's schema version (store.h). */
+/* version.h: the version of zdsim, as `zdsim --version` and `zdsim --help` print it, every
+ * stored run and sweep records it and the dashboard shows it: "0.2.0 (git 1a2b3c4)".
+ * Not for the store's schema version (store.h) or the JSON documents' (document.h). */
 #pragma once
 
-/* The Makefile passes `git describe` (or 0.1 outside a git checkout) as -DZDSIM_VERSION; a
- * build without it, such as a compile by hand, says 0.1. */
+/* The release: the one place it is written. */
+#define ZDSIM_RELEASE "0.2.0"
+
+/* The Makefile passes the commit as -DZDSIM_GIT="1a2b3c4" (with "-dirty" when the work tree
+ * differs from it); a build outside git, or a compile by hand, has the release alone. A
+ * build may also pass a whole -DZDSIM_VERSION (the fuzz targets do). */
 #ifndef ZDSIM_VERSION
-#define ZDSIM_VERSION "0.1"
+#ifdef ZDSIM_GIT
+#define ZDSIM_VERSION ZDSIM_RELEASE " (git " ZDSIM_GIT ")"
+#else
+#define ZDSIM_VERSION ZDSIM_RELEASE
+#endif
 #endif
