@@ -74,6 +74,7 @@ add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
   add_double(b, "sd", s->sd);
   add_double(b, "lo", s->lo);
   add_double(b, "hi", s->hi);
+  add_string(b, "method", stats_method_name(s->method));
   json_builder_end_object(b);
 }
 
