@@ -1,5 +1,5 @@
-/* test-signals.c: SIGINT and SIGTERM during run, sweep and check stop the work within a
- * second, store nothing, and exit 130 or 143 (128 + the signal); the database stays whole.
+/* test-signals.c: SIGINT and SIGTERM during run, sweep and check stop the work promptly
+ * (seconds, not the minutes the work would take), store nothing, and exit 130 or 143 (128 + the signal); the database stays whole.
  * The binary under test is $ZDSIM_BIN (make test sets it), else build/zdsim. */
 #include <signal.h>
 #include <sqlite3.h>
@@ -92,8 +92,12 @@ interrupt_case(gconstpointer data)
   }
   double took = (double) (g_get_monotonic_time() - sent) / G_USEC_PER_SEC;
   g_test_message("%s stopped %.2f s after signal %d", c->command, took, c->signal);
-  /* Within a second (DESIGN: long work stops promptly), with 128 + the signal. */
-  g_assert_cmpfloat(took, <, 1.0);
+  /* Promptly, with 128 + the signal. The work would take minutes (100,000 replications a
+   * point); the model checks the flag every slice of simulated time, which takes
+   * milliseconds, so a second is plenty on a quiet machine. The bound is 3 s because a test
+   * run shares the machine (a loaded 2-core machine has given 1.0-1.3 s): what is tested is
+   * that the work stops, not how fast the scheduler is. */
+  g_assert_cmpfloat(took, <, 3.0);
   g_assert_true(WIFEXITED(status));
   g_assert_cmpint(WEXITSTATUS(status), ==, c->exit_code);
   g_spawn_close_pid(pid);
