@@ -238,6 +238,8 @@ test_schema(void)
     { "runs", "table" },      { "sweeps", "table" },    { "replications", "table" },
     { "summaries", "table" }, { "outages", "table" },   { "timeline", "table" },
     { "update_spans", "table" }, { "metrics", "view" }, { "downtime_by_cause", "view" },
+    /* store_analysis.h: explain and sensitivity results */
+    { "explains", "table" },  { "sensitivities", "table" },
   };
   sqlite3_stmt *st = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT type FROM sqlite_master WHERE name = ?1", -1,
