@@ -56,8 +56,8 @@ levers(const ExplainResult *r, PlotFormat format, const char *output, const char
   GArray *bars = levers_bars(r);
   g_autofree char *title = g_strdup_printf("What each lever buys: %s", r->scenario);
   g_autofree char *subtitle = g_strdup_printf(
-      "%u instance%s, %s; change against the scenario over %u replications (common random "
-      "numbers)", r->instances, r->instances == 1 ? "" : "s", r->policy, r->replications);
+      "%u instance%s, %s; %u replications, common random numbers", r->instances,
+      r->instances == 1 ? "" : "s", r->policy, r->replications);
   g_autofree char *xlabel = axis_label(r->metric, "change");
   PlotBars pb = { .kind = "levers", .title = title, .subtitle = subtitle, .xlabel = xlabel,
                   .legend1 = "change (mean)", .bars = bars };
@@ -103,8 +103,7 @@ tornado(const SensitivityResult *r, PlotFormat format, const char *output,
   }
   g_autofree char *title = g_strdup_printf("Which uncertain inputs matter: %s", r->scenario);
   g_autofree char *subtitle = g_strdup_printf(
-      "each input alone at either end of its range; %u replications (common random numbers)",
-      r->replications);
+      "each input alone at either end of its range; %u replications", r->replications);
   g_autofree char *xlabel = axis_label(r->metric, "change");
   PlotBars pb = { .kind = "tornado", .title = title, .subtitle = subtitle, .xlabel = xlabel,
                   .legend1 = "low end", .legend2 = "high end", .bars = bars };
