@@ -243,7 +243,7 @@ sensitivity_verdict(const SensitivityResult *r)
 {
   if (isnan(r->target))
     return NULL;
-  g_autofree char *target = report_format_percent(r->target);
+  g_autofree char *target = g_strdup_printf("%.10g %%", 100 * r->target);
   g_autofree char *base = count_text(r->base_count, r->max_instances);
   for (guint i = 0; i < r->inputs->len; i++) {
     const SensitivityInput *in = g_ptr_array_index(r->inputs, i);
