@@ -284,12 +284,28 @@ paired(const RunResult *a, const RunResult *b, RunMetric m, ExplainDifference *o
   out->hi = d.hi;
 }
 
+/* @gain to three significant digits: the precision the tables print. */
+static double
+gain_key(double gain)
+{
+  if (!(fabs(gain) > 0) || !isfinite(gain))
+    return isfinite(gain) ? 0.0 : gain;
+  double unit = pow(10.0, floor(log10(fabs(gain))) - 2);
+  return round(gain / unit) * unit;
+}
+
+/* Largest gain first; gains that agree to three significant digits (they print the same) go
+ * cheaper first, so that two more instances, which buy what one more buys and a few
+ * milliseconds of routing gap besides, do not rank above it. */
 static gint
 by_gain(gconstpointer a, gconstpointer b)
 {
   const ExplainItem *x = *(ExplainItem *const *) a;
   const ExplainItem *y = *(ExplainItem *const *) b;
-  return (x->gain < y->gain) - (x->gain > y->gain);
+  double kx = gain_key(x->gain), ky = gain_key(y->gain);
+  if (kx < ky || kx > ky)
+    return (kx < ky) - (kx > ky);
+  return (x->hours.diff > y->hours.diff) - (x->hours.diff < y->hours.diff);
 }
 
 static gint

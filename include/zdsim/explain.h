@@ -72,7 +72,8 @@ typedef struct {
   StatsSummary downtime; /* downtime_per_year_s */
   StatsSummary hours;    /* instance_hours_per_year */
   GPtrArray *shares;     /* ExplainShare*, every cause with downtime, largest first */
-  GPtrArray *levers;     /* ExplainItem*, largest gain first */
+  GPtrArray *levers;     /* ExplainItem*, largest gain first; gains equal to three
+                            significant digits (as printed) cheaper first */
   GPtrArray *causes;     /* ExplainItem*, each cause the scenario has, switched off alone,
                             largest gain first */
 } ExplainResult;
