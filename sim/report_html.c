@@ -53,32 +53,42 @@ replace_all(GString *s, const char *from, const char *to)
   g_string_replace(s, from, to, 0);
 }
 
-/* Drops every attribute NAME="..." whose value does not start with '#'. */
+/* Whether an attribute value points inside the file: an anchor, or a data: URI (which holds
+ * what it names in place, as gnuplot's embedded images do). */
+static gboolean
+points_inside(const char *value)
+{
+  return value[0] == '#' || g_ascii_strncasecmp(value, "data:", 5) == 0;
+}
+
+/* Drops every attribute NAME="..." or NAME='...' whose value points outside the file. */
 static void
 drop_external(GString *s, const char *name)
 {
-  g_autofree char *pattern = g_strdup_printf("%s=\"", name);
-  gsize from = 0;
-  for (;;) {
-    const char *hit = strstr(s->str + from, pattern);
-    if (hit == NULL)
-      return;
-    gsize at = (gsize) (hit - s->str);
-    /* Only a whole attribute name: preceded by a space (xlink:href is its own pattern). */
-    gboolean whole = at == 0 || g_ascii_isspace(s->str[at - 1]) || s->str[at - 1] == ':';
-    const char *value = hit + strlen(pattern);
-    const char *end = strchr(value, '"');
-    if (end == NULL)
-      return;
-    if (whole && value[0] != '#') {
-      /* Remove the attribute with its namespace prefix ("xlink:") when it has one. */
-      gsize start = at;
-      while (start > 0 && !g_ascii_isspace(s->str[start - 1]))
-        start--;
-      g_string_erase(s, (gssize) start, (gssize) ((gsize) (end - s->str) + 1 - start));
-      from = start;
-    } else {
-      from = (gsize) (end - s->str) + 1;
+  for (guint q = 0; q < 2; q++) {
+    char quote = q == 0 ? '"' : '\'';
+    g_autofree char *pattern = g_strdup_printf("%s=%c", name, quote);
+    gsize from = 0;
+    for (;;) {
+      const char *hit = strstr(s->str + from, pattern);
+      if (hit == NULL)
+        break;
+      gsize at = (gsize) (hit - s->str);
+      /* Only a whole attribute name (xlink:href counts: its prefix goes with it). */
+      gboolean whole = at == 0 || g_ascii_isspace(s->str[at - 1]) || s->str[at - 1] == ':';
+      const char *value = hit + strlen(pattern);
+      const char *end = strchr(value, quote);
+      if (end == NULL)
+        break;
+      if (whole && !points_inside(value)) {
+        gsize start = at;
+        while (start > 0 && !g_ascii_isspace(s->str[start - 1]))
+          start--;
+        g_string_erase(s, (gssize) start, (gssize) ((gsize) (end - s->str) + 1 - start));
+        from = start;
+      } else {
+        from = (gsize) (end - s->str) + 1;
+      }
     }
   }
 }
@@ -119,6 +129,10 @@ report_html_inline_svg(const char *svg, const char *prefix)
   g_autofree char *url = g_strdup_printf("url(#%s-", prefix);
   replace_all(s, "id=\"", id);
   replace_all(s, "href=\"#", href);
+  g_autofree char *href1 = g_strdup_printf("href='#%s-", prefix);
+  g_autofree char *id1 = g_strdup_printf("id='%s-", prefix);
+  replace_all(s, "href='#", href1);
+  replace_all(s, "id='", id1);
   replace_all(s, "url(#", url);
   drop_external(s, "href");
   drop_external(s, "src");

@@ -2,7 +2,7 @@
  * scenario and its resolved keys, the headline metrics with their 95 % intervals, downtime by
  * cause, the plots, and stored explain and sensitivity results. Inline CSS and inline SVG
  * (gnuplot's svg terminal, stripped of its prolog and external references), no script, no
- * reference outside the file (only "#..." anchors); it prints to PDF from a browser and reads
+ * reference outside the file (only "#..." anchors and data: URIs, which hold their content); it prints to PDF from a browser and reads
  * on a phone (viewport, a bounded width, tables that scroll sideways). Not for the text
  * report (report.h) or the dashboard (serve_html.c). */
 #pragma once
@@ -33,7 +33,7 @@ char *report_html(Store *store, const ReportHtmlInput *input, const char *templa
  * removed, fixed width and height replaced by a width of 100 % (the viewBox keeps the
  * shape), every id and internal reference prefixed with @prefix so that several pictures
  * never share an id, fonts set to CSS generic families, and any attribute that points outside
- * the picture (href/src not starting with '#') removed. Returns: (transfer full). */
+ * the file (an href or src that is neither a "#..." anchor nor a data: URI) removed. Returns: (transfer full). */
 char *report_html_inline_svg(const char *svg, const char *prefix);
 
 G_END_DECLS
