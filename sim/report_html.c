@@ -232,11 +232,21 @@ table_end(GString *out)
   g_string_append(out, "</tbody></table></div>");
 }
 
+/* Whether pictures go in as inline SVG (the report file) or as <img> data URIs (the
+ * dashboard, whose Content-Security-Policy forbids the inline styles gnuplot's SVG uses). */
+typedef enum { FIGURE_INLINE, FIGURE_IMG } FigureMode;
+
 static void
-figure(GString *out, const char *svg, const char *caption)
+figure(GString *out, FigureMode mode, const char *svg, const char *caption)
 {
   g_string_append(out, "<figure>");
-  g_string_append(out, svg);
+  if (mode == FIGURE_IMG) {
+    g_autofree char *b64 = g_base64_encode((const guchar *) svg, strlen(svg));
+    g_string_append_printf(out, "<img alt=\"\" src=\"data:image/svg+xml;"
+                                "base64,%s\">", b64);
+  } else {
+    g_string_append(out, svg);
+  }
   g_string_append(out, "<figcaption>");
   esc(out, caption);
   g_string_append(out, "</figcaption></figure>");
@@ -386,7 +396,7 @@ plots(GString *out, const PlotData *data, const char *templates, GError **error)
     g_autofree char *svg = svg_via(draw_kind, &kd, templates, prefix, error);
     if (svg == NULL)
       return FALSE;
-    figure(out, svg, captions[k]);
+    figure(out, FIGURE_INLINE, svg, captions[k]);
   }
   g_string_append(out, "</section>");
   return TRUE;
@@ -413,8 +423,8 @@ items_table(GString *out, const ExplainResult *r, const GPtrArray *items, const 
 }
 
 static gboolean
-explain_section(GString *out, const ExplainResult *r, gint64 id, const char *templates,
-                GError **error)
+explain_section(GString *out, const ExplainResult *r, gint64 id, FigureMode mode,
+                const char *templates, GError **error)
 {
   g_string_append_printf(out, "<section id=\"explain\"><h2>What each lever buys (explain %"
                               G_GINT64_FORMAT ")</h2>", id);
@@ -450,7 +460,7 @@ explain_section(GString *out, const ExplainResult *r, gint64 id, const char *tem
   g_autofree char *svg = svg_via(draw_levers, r, templates, "p-levers", error);
   if (svg == NULL)
     return FALSE;
-  figure(out, svg, "Each lever's change against the scenario, with its paired 95 % interval.");
+  figure(out, mode, svg, "Each lever's change against the scenario, with its paired 95 % interval.");
   g_string_append(out, "<h3>Levers</h3>");
   items_table(out, r, r->levers, "lever");
   g_string_append(out, "<h3>What each cause costs</h3><p class=\"note\">The scenario with "
@@ -462,8 +472,8 @@ explain_section(GString *out, const ExplainResult *r, gint64 id, const char *tem
 }
 
 static gboolean
-sensitivity_section(GString *out, const SensitivityResult *r, gint64 id, const char *templates,
-                    GError **error)
+sensitivity_section(GString *out, const SensitivityResult *r, gint64 id, FigureMode mode,
+                    const char *templates, GError **error)
 {
   g_string_append_printf(out, "<section id=\"sensitivity\"><h2>Which assumptions matter "
                               "(sensitivity %" G_GINT64_FORMAT ")</h2>", id);
@@ -483,7 +493,7 @@ sensitivity_section(GString *out, const SensitivityResult *r, gint64 id, const c
     g_autofree char *svg = svg_via(draw_tornado, r, templates, "p-tornado", error);
     if (svg == NULL)
       return FALSE;
-    figure(out, svg, "Each input's change at the low and the high end of its range, with "
+    figure(out, mode, svg, "Each input's change at the low and the high end of its range, with "
                      "paired 95 % intervals; the largest effect at the top.");
   }
   const char *heads[] = { "input", "range", "low end [95 % paired]",
@@ -605,13 +615,32 @@ report_html(Store *store, const ReportHtmlInput *in, const char *templates, GErr
     headline_sweep(out, runs);
   else
     headline_run(out, run->result);
-  if (explain != NULL && !explain_section(out, explain, in->explain, templates, error))
+  if (explain != NULL && !explain_section(out, explain, in->explain, FIGURE_INLINE, templates, error))
     return NULL;
-  if (sens != NULL && !sensitivity_section(out, sens, in->sensitivity, templates, error))
+  if (sens != NULL && !sensitivity_section(out, sens, in->sensitivity, FIGURE_INLINE, templates,
+                                         error))
     return NULL;
   if (!plots(out, data, templates, error))
     return NULL;
   scenario_section(out, sc);
   g_string_append(out, "</main></body></html>\n");
   return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+char *
+report_html_explain_fragment(const ExplainResult *result, gint64 id, const char *templates,
+                             GError **error)
+{
+  g_autoptr(GString) out = g_string_new(NULL);
+  gboolean ok = explain_section(out, result, id, FIGURE_IMG, templates, error);
+  return ok ? g_string_free(g_steal_pointer(&out), FALSE) : NULL;
+}
+
+char *
+report_html_sensitivity_fragment(const SensitivityResult *result, gint64 id,
+                                 const char *templates, GError **error)
+{
+  g_autoptr(GString) out = g_string_new(NULL);
+  gboolean ok = sensitivity_section(out, result, id, FIGURE_IMG, templates, error);
+  return ok ? g_string_free(g_steal_pointer(&out), FALSE) : NULL;
 }

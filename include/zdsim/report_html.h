@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "zdsim/explain.h"
+#include "zdsim/sensitivity.h"
 #include "zdsim/store.h"
 
 G_BEGIN_DECLS
@@ -35,5 +37,14 @@ char *report_html(Store *store, const ReportHtmlInput *input, const char *templa
  * never share an id, fonts set to CSS generic families, and any attribute that points outside
  * the file (an href or src that is neither a "#..." anchor nor a data: URI) removed. Returns: (transfer full). */
 char *report_html_inline_svg(const char *svg, const char *prefix);
+
+/* The report's section on explain result @id (or sensitivity result @id) as an HTML fragment
+ * for the dashboard: the same tables, the picture as an <img> data URI (the dashboard's
+ * Content-Security-Policy allows images from data: but no inline styles).
+ * Returns: (transfer full) or NULL with @error (PLOT_ERROR). */
+char *report_html_explain_fragment(const ExplainResult *result, gint64 id,
+                                   const char *templates, GError **error);
+char *report_html_sensitivity_fragment(const SensitivityResult *result, gint64 id,
+                                       const char *templates, GError **error);
 
 G_END_DECLS
