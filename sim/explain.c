@@ -625,29 +625,45 @@ explain_from_json(const char *text, GError **error)
 
 /* ---- text ---- */
 
-/* Appends the rows of @items as a table. */
+/* The change of @item on the metric with its interval, for people. Returns: (transfer full). */
+static char *
+change_text(const ExplainResult *r, const ExplainItem *item)
+{
+  g_autofree char *diff = explain_format_difference(r->metric, item->metric.diff);
+  g_autofree char *lo = explain_format_difference(r->metric, item->metric.lo);
+  g_autofree char *hi = explain_format_difference(r->metric, item->metric.hi);
+  return g_strdup_printf("%s [%s, %s]", diff, lo, hi);
+}
+
+/* Appends the rows of @items as a table, each column as wide as its widest cell. */
 static void
 append_items(GString *out, const ExplainResult *r, const GPtrArray *items, const char *head)
 {
+  const char *metric = run_metric_name(r->metric);
+  const char *change_head = "change [95 % paired]";
   int width = (int) strlen(head);
-  for (guint i = 0; i < items->len; i++) {
-    const ExplainItem *item = g_ptr_array_index(items, i);
-    width = MAX(width, (int) g_utf8_strlen(item->name, -1));
-  }
-  g_string_append_printf(out, "  %-*s  %14s  %-32s  %s\n", width, head, run_metric_name(r->metric),
-                         "change [95 % paired]", "instance-hours/year");
+  int value_width = (int) strlen(metric);
+  int change_width = (int) strlen(change_head);
   for (guint i = 0; i < items->len; i++) {
     const ExplainItem *item = g_ptr_array_index(items, i);
     g_autofree char *value = explain_format_value(r->metric, item->value.mean);
-    g_autofree char *diff = explain_format_difference(r->metric, item->metric.diff);
-    g_autofree char *lo = explain_format_difference(r->metric, item->metric.lo);
-    g_autofree char *hi = explain_format_difference(r->metric, item->metric.hi);
-    g_autofree char *change = g_strdup_printf("%s [%s, %s]", diff, lo, hi);
-    /* %-*s pads bytes; names are ASCII except for user text, so pad by characters. */
+    g_autofree char *change = change_text(r, item);
+    width = MAX(width, (int) g_utf8_strlen(item->name, -1));
+    value_width = MAX(value_width, (int) strlen(value));
+    change_width = MAX(change_width, (int) strlen(change));
+  }
+  g_string_append_printf(out, "  %-*s  %*s  %-*s  %s\n", width, head, value_width, metric,
+                         change_width, change_head, "instance-hours/year");
+  for (guint i = 0; i < items->len; i++) {
+    const ExplainItem *item = g_ptr_array_index(items, i);
+    g_autofree char *value = explain_format_value(r->metric, item->value.mean);
+    g_autofree char *change = change_text(r, item);
+    /* %-*s pads bytes; names from a scenario may not be ASCII, so pad by characters. Adding
+     * 0.0 turns a -0 into 0. */
     int pad = width - (int) g_utf8_strlen(item->name, -1);
-    g_string_append_printf(out, "  %s%*s  %14s  %-32s  %+.0f [%+.0f, %+.0f]\n", item->name,
-                           pad, "", value, change, item->hours.diff, item->hours.lo,
-                           item->hours.hi);
+    g_string_append_printf(out, "  %s%*s  %*s  %-*s  %+.0f [%+.0f, %+.0f]\n", item->name, pad,
+                           "", value_width, value, change_width, change,
+                           item->hours.diff + 0.0, item->hours.lo + 0.0, item->hours.hi + 0.0);
   }
 }
 
