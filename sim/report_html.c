@@ -27,7 +27,7 @@ static const char css[] =
     "main{max-width:60em;margin:0 auto;padding:1em}"
     "h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;margin-top:1.6em;"
     "border-bottom:1px solid #ccd;padding-bottom:.2em}h3{font-size:1.05em}"
-    "p.lead{color:#444}nav a{margin-right:1em}"
+    "p.lead{color:#444}nav{display:flex;flex-wrap:wrap;gap:.3em 1em}"
     ".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}"
     "table{border-collapse:collapse;margin:.5em 0;font-variant-numeric:tabular-nums}"
     "th,td{padding:.25em .6em;border-bottom:1px solid #e2e4e8;text-align:left;"
