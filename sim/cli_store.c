@@ -268,7 +268,7 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
   if (more_sweeps)
     g_ptr_array_set_size(sweeps, ask - 1);
   if (sweeps->len == 0)
-    return CLI_OK;
+    return cli_list_analyses(cmd, path, ask > 0 ? ask - 1 : 0);
   printf("\nSweeps in %s, newest first (zdsim list --sweep ID shows their runs):\n", path);
   Table t;
   table_init(&t, 6, 1u << 0 | 1u << 4);
@@ -288,7 +288,7 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
   fputs(text, stdout);
   if (more_sweeps)
     printf("  (older sweeps not shown: --limit 0 shows all)\n");
-  return CLI_OK;
+  return cli_list_analyses(cmd, path, ask > 0 ? ask - 1 : 0);
 }
 
 /* ---- zdsim show ---- */

@@ -299,6 +299,46 @@ dist_mean(const Dist *dist)
   return NAN;
 }
 
+double
+dist_median(const Dist *dist)
+{
+  g_return_val_if_fail(dist != NULL, NAN);
+  return dist_quantile(dist, 0.5);
+}
+
+Dist
+dist_scale(const Dist *dist, double factor)
+{
+  g_return_val_if_fail(dist != NULL && factor > 0.0 && isfinite(factor), *dist);
+  Dist out = *dist;
+  /* Every kind here is a scale family: multiplying its time parameters by the factor
+   * multiplies every quantile, and so the mean and the median, by it. The truncated normal
+   * too, since truncation at 0 is unchanged by scaling. */
+  switch (dist->kind) {
+  case DIST_NONE:
+    break;
+  case DIST_CONSTANT:
+  case DIST_EXP:
+    out.a = dist->a * factor;
+    break;
+  case DIST_UNIFORM:
+  case DIST_NORMAL:
+    out.a = dist->a * factor;
+    out.b = dist->b * factor;
+    break;
+  case DIST_LOGNORMAL:
+    /* ln(f X) = ln f + ln X: mu moves, sigma (so the p95/median ratio) stays. */
+    out.a = dist->a + log(factor);
+    break;
+  case DIST_WEIBULL:
+    out.b = dist->b * factor;
+    break;
+  default:
+    g_assert_not_reached();
+  }
+  return out;
+}
+
 /* --- Poisson arrivals ---------------------------------------------------------------- */
 
 gint64

@@ -24,6 +24,12 @@ static const CliCommand commands[] = {
   { "show", "RUN", "print a stored run's report again", cli_show },
   { "compare", "RUN RUN", "each metric's difference B - A with its 95 % interval and a verdict",
     cli_compare },
+  { "explain", "FILE", "what each lever buys and what each cause costs, under common random "
+    "numbers", cli_explain },
+  { "sensitivity", "FILE", "each uncertain input at either end of its range, ranked by effect",
+    cli_sensitivity },
+  { "report", "RUN|--sweep ID", "one self-contained HTML file to hand on: scenario, figures, "
+    "plots", cli_report },
   { "check", "FILE...", "run scenarios and test their [expect] lines, for CI", cli_check },
   { "plot", "RUN...|--sweep ID", "draw stored runs or a sweep with gnuplot", cli_plot },
   { "serve", "", "the dashboard: stored runs, sweeps and plots in a browser", cli_serve },

@@ -1624,3 +1624,87 @@ plot_render(const PlotData *data, const PlotOptions *options, char **text, GErro
     *text = options->format == PLOT_FORMAT_TEXT ? g_steal_pointer(&out) : NULL;
   return TRUE;
 }
+
+/* ---- bar charts of decisions ---- */
+
+char *
+plot_bars_script(const PlotBars *bars, PlotFormat format, const char *output,
+                 const char *templates, GError **error)
+{
+  if (bars->bars->len == 0) {
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_NOT_APPLICABLE, "nothing to draw: no %s",
+                g_str_equal(bars->kind, "tornado") ? "inputs" : "levers");
+    return NULL;
+  }
+  if (!g_str_equal(bars->kind, "levers") && !g_str_equal(bars->kind, "tornado")) {
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_USAGE, "unknown bar chart '%s'", bars->kind);
+    return NULL;
+  }
+  g_autoptr(GString) s = g_string_new("# zdsim: data, then the template\n");
+  /* The height grows with the bars, so that long lists stay legible. */
+  guint w = 900, h = 160 + 34 * bars->bars->len * (bars->legend2 != NULL ? 2 : 1);
+  PlotOptions o = { .kind = PLOT_AVAILABILITY, .format = format, .output = output,
+                    .templates = templates, .width = format == PLOT_FORMAT_TEXT ? 0 : w,
+                    .height = format == PLOT_FORMAT_TEXT ? 0 : h };
+  if (format == PLOT_FORMAT_TEXT) {
+    o.width = 120;
+    o.height = MIN(12 + 2 * bars->bars->len, 60u);
+  }
+  if (!put_terminal(s, &o, error))
+    return NULL;
+  put_text(s, "TITLE", bars->title, 120);
+  put_text(s, "SUBTITLE", bars->subtitle != NULL ? bars->subtitle : "", 200);
+  put_text(s, "XLABEL", bars->xlabel, 120);
+  put_text(s, "LEGEND1", bars->legend1 != NULL ? bars->legend1 : "", 80);
+  put_text(s, "LEGEND2", bars->legend2 != NULL ? bars->legend2 : "", 80);
+  put_number(s, "TWO", bars->legend2 != NULL ? 1 : 0);
+  put_number(s, "TEXT_TERMINAL", format == PLOT_FORMAT_TEXT ? 1 : 0);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new();
+  for (guint i = 0; i < bars->bars->len; i++)
+    g_ptr_array_add(labels, g_array_index(bars->bars, PlotBar, i).label);
+  put_number(s, "N", bars->bars->len);
+  put_text_array(s, "LABEL", labels, 60);
+  /* Row i: the bar's position (the first at the top), then value, lo, hi of each series. */
+  block_begin(s, "bars");
+  for (guint i = 0; i < bars->bars->len; i++) {
+    const PlotBar *b = &g_array_index(bars->bars, PlotBar, i);
+    double row[] = { (double) (bars->bars->len - 1 - i), b->value, b->lo, b->hi,
+                     b->value2, b->lo2, b->hi2 };
+    put_row(s, G_N_ELEMENTS(row), row);
+  }
+  block_end(s);
+  g_autofree char *dir = templates != NULL ? g_strdup(templates) : plot_templates_dir(error);
+  if (dir == NULL)
+    return NULL;
+  g_autofree char *file = g_strdup_printf("%s.gp", bars->kind);
+  g_autofree char *path = g_build_filename(dir, file, NULL);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_autoptr(GError) local = NULL;
+  if (!g_file_get_contents(path, &text, &len, &local)) {
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_TEMPLATE, "cannot read the plot template: %s",
+                local->message);
+    return NULL;
+  }
+  g_string_append_printf(s, "# ---- %s ----\n", file);
+  g_string_append_len(s, text, (gssize) len);
+  if (len > 0 && text[len - 1] != '\n')
+    g_string_append_c(s, '\n');
+  g_string_append(s, "set output\n");
+  return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+gboolean
+plot_bars_render(const PlotBars *bars, PlotFormat format, const char *output,
+                 const char *templates, char **text, GError **error)
+{
+  g_autofree char *script = plot_bars_script(bars, format, output, templates, error);
+  if (script == NULL)
+    return FALSE;
+  g_autofree char *out = NULL;
+  if (!run_gnuplot(script, &out, error))
+    return FALSE;
+  if (text != NULL)
+    *text = format == PLOT_FORMAT_TEXT ? g_steal_pointer(&out) : NULL;
+  return TRUE;
+}

@@ -215,7 +215,7 @@ static const char *const fixed_sections[] = {
 /* Every section name, for "did you mean"; [action NAME] is matched on its first word. */
 static const char *const all_sections[] = {
   "scenario", "app", "platform", "policy", "database", "portal", "traffic",
-  "action", "sweep", "expect",
+  "action", "sweep", "expect", "uncertain",
 };
 
 static const char *const health_check_names[] = {
@@ -578,7 +578,7 @@ key_is_known(const char *group, const char *key)
 {
   if (is_fixed_section(group))
     return spec_find(group, key) != NULL;
-  if (g_str_equal(group, "sweep"))
+  if (g_str_equal(group, "sweep") || g_str_equal(group, "uncertain"))
     return spec_find_full(key) != NULL;
   if (g_str_equal(group, "expect"))
     return expect_find(key) >= 0;
@@ -596,7 +596,7 @@ known_keys_of(const char *group)
     for (gsize i = 0; i < G_N_ELEMENTS(key_specs); i++)
       if (g_str_equal(key_specs[i].section, group))
         g_ptr_array_add(names, (gpointer) key_specs[i].key);
-  } else if (g_str_equal(group, "sweep")) {
+  } else if (g_str_equal(group, "sweep") || g_str_equal(group, "uncertain")) {
     for (gsize i = 0; i < G_N_ELEMENTS(key_specs); i++)
       g_ptr_array_add(names, (gpointer) key_specs[i].full);
   } else if (g_str_equal(group, "expect")) {
@@ -632,7 +632,7 @@ report_unknown_key(Ctx *ctx, const Origin *origin, const char *group, const char
       return;
     }
   }
-  if (g_str_equal(group, "sweep")) {
+  if (g_str_equal(group, "sweep") || g_str_equal(group, "uncertain")) {
     report(ctx, origin, "unknown key %s.%s (expected a parameter section.key such as "
            "app.instances)", group, key);
     return;
@@ -1290,7 +1290,8 @@ scan_text(Ctx *ctx, const char *text, gsize length, GString *clean)
         continue;
       }
       if (!is_fixed_section(name) && !g_str_equal(name, "sweep") &&
-          !g_str_equal(name, "expect") && !is_action_group(name)) {
+          !g_str_equal(name, "expect") && !g_str_equal(name, "uncertain") &&
+          !is_action_group(name)) {
         report_unknown_section(ctx, &here, name);
         continue;
       }
@@ -1376,7 +1377,7 @@ apply_overrides(Ctx *ctx, GKeyFile *kf, const char *const *overrides)
     const char *key = dot + 1;
     if (!is_fixed_section(section)) {
       if (g_str_equal(section, "sweep") || g_str_equal(section, "expect") ||
-          g_str_has_prefix(section, "action")) {
+          g_str_equal(section, "uncertain") || g_str_has_prefix(section, "action")) {
         report(ctx, &origin, "only keys of [scenario], [app], [platform], [policy], "
                "[database], [portal] and [traffic] can be set");
       } else {
@@ -1426,6 +1427,16 @@ axis_free(gpointer data)
   g_free(axis);
 }
 
+static void
+uncertain_free(gpointer data)
+{
+  ScenarioUncertain *u = data;
+  g_free(u->key);
+  g_free(u->low);
+  g_free(u->high);
+  g_free(u);
+}
+
 static Scenario *
 scenario_new_empty(void)
 {
@@ -1434,6 +1445,7 @@ scenario_new_empty(void)
   s->expects = g_ptr_array_new_with_free_func(expect_free);
   s->sweep = g_ptr_array_new_with_free_func(axis_free);
   s->notes = g_ptr_array_new_with_free_func(g_free);
+  s->uncertain = g_ptr_array_new_with_free_func(uncertain_free);
   return s;
 }
 
@@ -1797,6 +1809,67 @@ resolve_sweep(Ctx *ctx, GKeyFile *kf, Scenario *s)
   }
 }
 
+/* Whether @raw reads as a value of @spec, by itself (the checks across keys are not the
+ * range's business); FALSE with @detail as spec_parse() leaves it. */
+static gboolean
+value_parses(const KeySpec *spec, const char *raw, char **detail)
+{
+  Scenario *scratch = scenario_new_empty();
+  gboolean ok = spec_parse(spec, raw, scratch, detail);
+  scenario_free(scratch);
+  return ok;
+}
+
+/* [uncertain]: each key a known section.key, each value LOW..HIGH with both ends values of
+ * that key. Only zdsim sensitivity uses the ranges; every other command ignores them. */
+static void
+resolve_uncertain(Ctx *ctx, GKeyFile *kf, Scenario *s)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys(kf, "uncertain", NULL, NULL);
+  for (char **key = keys; key != NULL && *key != NULL; key++) {
+    g_autofree char *raw = get_value(kf, "uncertain", *key);
+    const Origin *origin = origin_get(ctx, "uncertain", *key);
+    const KeySpec *spec = spec_find_full(*key);
+    g_assert(spec != NULL); /* scan_text() let only known keys through */
+    const char *dots = strstr(raw, "..");
+    g_autofree char *shown = excerpt(raw);
+    if (dots == NULL || strstr(dots + 2, "..") != NULL) {
+      const ScenarioKeyInfo *info = scenario_key_info(*key);
+      g_autofree char *example = info != NULL && info->low != NULL
+                                     ? g_strdup_printf(" such as %s..%s", info->low, info->high)
+                                     : g_strdup("");
+      report(ctx, origin, "uncertain.%s: expected a range LOW..HIGH of two values of %s%s, "
+             "got '%s'", *key, *key, example, shown);
+      continue;
+    }
+    g_autofree char *low = g_strstrip(g_strndup(raw, (gsize) (dots - raw)));
+    g_autofree char *high = g_strstrip(g_strdup(dots + 2));
+    gboolean ends_ok = TRUE;
+    const char *const ends[] = { low, high };
+    const char *const names[] = { "low", "high" };
+    for (guint e = 0; e < 2; e++) {
+      g_autofree char *detail = NULL;
+      if (*ends[e] == '\0' || !value_parses(spec, ends[e], &detail)) {
+        g_autofree char *expected = spec_expected(spec);
+        g_autofree char *end_shown = excerpt(ends[e]);
+        g_autofree char *short_detail = detail ? excerpt_chars(detail, 200) : NULL;
+        report(ctx, origin, "uncertain.%s: expected the %s end of the range to be %s%s%s%s, "
+               "got '%s'", *key, names[e], expected, short_detail ? " (" : "",
+               short_detail ? short_detail : "", short_detail ? ")" : "", end_shown);
+        ends_ok = FALSE;
+      }
+    }
+    if (!ends_ok)
+      continue;
+    ScenarioUncertain *u = g_new0(ScenarioUncertain, 1);
+    u->key = g_strdup(*key);
+    u->low = g_steal_pointer(&low);
+    u->high = g_steal_pointer(&high);
+    u->line = origin != NULL ? origin->line : 0;
+    g_ptr_array_add(s->uncertain, u);
+  }
+}
+
 /* Every key with its value or default, then the checks across keys, the actions, [expect]
  * and [sweep]. Always returns a scenario; ctx->problems says whether it is any good. */
 static Scenario *
@@ -1842,6 +1915,7 @@ resolve(Ctx *ctx, GKeyFile *kf, gboolean with_sweep)
   g_ptr_array_sort(s->actions, action_compare);
 
   resolve_expects(ctx, kf, s);
+  resolve_uncertain(ctx, kf, s);
   /* A sweep value is checked by resolving everything but the sweep itself, which would
    * make the check grow with the square of the number of values. */
   if (with_sweep)
@@ -2017,6 +2091,7 @@ scenario_free(Scenario *scenario)
   g_clear_pointer(&scenario->actions, g_ptr_array_unref);
   g_clear_pointer(&scenario->expects, g_ptr_array_unref);
   g_clear_pointer(&scenario->sweep, g_ptr_array_unref);
+  g_clear_pointer(&scenario->uncertain, g_ptr_array_unref);
   g_free(scenario);
 }
 
@@ -2082,6 +2157,13 @@ scenario_to_string(const Scenario *scenario)
   for (guint i = 0; i < s->expects->len; i++) {
     const ScenarioExpect *expect = g_ptr_array_index(s->expects, i);
     g_string_append_printf(out, "%s = %s\n", expect->key, expect->text);
+  }
+
+  if (s->uncertain->len > 0)
+    g_string_append(out, "\n[uncertain]\n");
+  for (guint i = 0; i < s->uncertain->len; i++) {
+    const ScenarioUncertain *u = g_ptr_array_index(s->uncertain, i);
+    g_string_append_printf(out, "%s = %s..%s\n", u->key, u->low, u->high);
   }
   return g_string_free(out, FALSE);
 }

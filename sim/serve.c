@@ -23,6 +23,8 @@
 #include "zdsim/check.h"
 #include "zdsim/recommend.h"
 #include "zdsim/report.h"
+#include "zdsim/report_html.h"
+#include "zdsim/store_analysis.h"
 
 G_DEFINE_QUARK(zdsim-serve-error-quark, serve_error)
 
@@ -861,6 +863,87 @@ handle_plot(Serve *s, const Request *rq, gboolean sweep, gint64 id, const char *
 }
 
 /* Routes on the raw path: ids and kinds must be plain text as sent, never decoded. */
+/* /explain, /sensitivity: the stored results of that kind; /explain/ID, /sensitivity/ID: one
+ * of them as a page; under /api/ the same as JSON (a result is the document the command
+ * printed with --json). */
+static void
+handle_analysis(Serve *s, const Request *rq, StoreAnalysisKind kind, const char *id_text,
+                ServeResponse *out)
+{
+  const char *name = store_analysis_kind_name(kind);
+  g_autoptr(GError) error = NULL;
+  if (id_text == NULL) {
+    g_autoptr(GPtrArray) list = store_list_analyses(s->store, kind, 0, &error);
+    if (list == NULL) {
+      reply_store_error(rq, out, error);
+      return;
+    }
+    if (!rq->api) {
+      reply_html(out, 200, serve_html_analyses(s->db_path, name, list));
+      return;
+    }
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    for (guint i = 0; i < list->len; i++) {
+      const StoreAnalysis *a = g_ptr_array_index(list, i);
+      json_builder_begin_object(b);
+      json_add_int(b, "id", a->id);
+      json_add_string(b, "created", a->created);
+      json_add_string(b, "scenario", a->scenario);
+      json_add_string(b, "metric", a->metric);
+      json_add_int(b, "replications", a->replications);
+      g_autofree char *url = g_strdup_printf("/api/%s/%" G_GINT64_FORMAT, name, a->id);
+      json_add_string(b, "url", url);
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    reply_json(out, 200, root);
+    return;
+  }
+  gint64 id;
+  if (id_text[0] == '\0' || !serve_parse_id(id_text, &id)) {
+    g_autofree char *shown = g_utf8_make_valid(id_text, MIN(strlen(id_text), 40));
+    reply_error(rq, out, 400, "'%s' is not a %s id: an id is a positive number of at most %d "
+                "digits", shown, name, SERVE_ID_MAX_DIGITS);
+    return;
+  }
+  g_autoptr(StoreAnalysis) a = store_load_analysis(s->store, kind, id, &error);
+  if (a == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  if (rq->api) {
+    g_autoptr(JsonParser) parser = json_parser_new();
+    if (!json_parser_load_from_data(parser, a->result, -1, &error)) {
+      reply_error(rq, out, 500, "the stored %s result %" G_GINT64_FORMAT " does not read: %s",
+                  name, id, error->message);
+      return;
+    }
+    reply_json(out, 200, json_parser_get_root(parser));
+    return;
+  }
+  g_autofree char *fragment = NULL;
+  if (kind == STORE_ANALYSIS_EXPLAIN) {
+    g_autoptr(ExplainResult) r = explain_from_json(a->result, &error);
+    if (r != NULL)
+      fragment = report_html_explain_fragment(r, id, NULL, &error);
+  } else {
+    g_autoptr(SensitivityResult) r = sensitivity_from_json(a->result, &error);
+    if (r != NULL)
+      fragment = report_html_sensitivity_fragment(r, id, NULL, &error);
+  }
+  if (fragment == NULL) {
+    reply_error(rq, out, 500, "cannot show %s %" G_GINT64_FORMAT ": %s", name, id,
+                error->message);
+    return;
+  }
+  g_autofree char *title = g_strdup_printf("%s %" G_GINT64_FORMAT ": %s", name, id,
+                                           a->scenario);
+  g_autofree char *json_url = g_strdup_printf("/api/%s/%" G_GINT64_FORMAT, name, id);
+  reply_html(out, 200, serve_html_analysis(s->db_path, title, fragment, json_url));
+}
+
 static void
 route(Serve *s, const Request *rq, ServeResponse *out)
 {
@@ -907,6 +990,12 @@ route(Serve *s, const Request *rq, ServeResponse *out)
         handle_run(s, rq, id, out);
       return;
     }
+  }
+  if (m >= 1 && m <= 2 &&
+      (g_str_equal(rest[0], "explain") || g_str_equal(rest[0], "sensitivity"))) {
+    handle_analysis(s, rq, rest[0][0] == 'e' ? STORE_ANALYSIS_EXPLAIN : STORE_ANALYSIS_SENSITIVITY,
+                    m == 2 ? rest[1] : NULL, out);
+    return;
   }
   reply_error(rq, out, 404, "There is nothing at this address. The dashboard starts at /%s.",
               api ? "; the API has /api/runs, /api/runs/ID, /api/sweeps and /api/sweeps/ID"

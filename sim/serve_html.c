@@ -11,6 +11,7 @@
 #include "zdsim/check.h"
 #include "zdsim/report.h"
 #include "zdsim/units.h"
+#include "zdsim/store_analysis.h"
 #include "zdsim/version.h"
 
 /* ---- escaping ---- */
@@ -831,6 +832,59 @@ serve_html_error(int status, const char *reason, const char *message)
   text(out, message);
   put(out, "</p>\n<p><a href=\"/\">Back to the runs and sweeps</a></p>\n");
   return page_end(out, NULL);
+}
+
+/* ---- explain and sensitivity results ---- */
+
+char *
+serve_html_analysis(const char *db_path, const char *title, const char *fragment,
+                    const char *json_url)
+{
+  GString *out = g_string_new(NULL);
+  page_begin(out, title, db_path);
+  crumbs(out, title);
+  put(out, "<h1>");
+  text(out, title);
+  put(out, "</h1>\n");
+  put(out, fragment);
+  return page_end(out, json_url);
+}
+
+char *
+serve_html_analyses(const char *db_path, const char *kind, const GPtrArray *analyses)
+{
+  GString *out = g_string_new(NULL);
+  g_autofree char *title = g_strdup_printf("Stored %s results", kind);
+  page_begin(out, title, db_path);
+  crumbs(out, title);
+  put(out, "<h1>");
+  text(out, title);
+  put(out, "</h1>\n");
+  if (analyses->len == 0) {
+    put(out, "<p>");
+    textf(out, "None yet: zdsim %s FILE stores one.", kind);
+    put(out, "</p>\n");
+  } else {
+    put(out, "<div class=\"scroll\"><table><thead><tr><th>id</th><th>created</th>"
+             "<th>scenario</th><th>metric</th><th>replications</th></tr></thead><tbody>\n");
+    for (guint i = 0; i < analyses->len; i++) {
+      const StoreAnalysis *a = g_ptr_array_index(analyses, i);
+      put(out, "<tr><td><a href=\"");
+      textf(out, "/%s/%" G_GINT64_FORMAT, kind, a->id);
+      put(out, "\">");
+      textf(out, "%" G_GINT64_FORMAT, a->id);
+      put(out, "</a></td>");
+      cell(out, NULL, a->created);
+      cell(out, NULL, a->scenario);
+      cell(out, NULL, a->metric);
+      put(out, "<td>");
+      textf(out, "%u", a->replications);
+      put(out, "</td></tr>\n");
+    }
+    put(out, "</tbody></table></div>\n");
+  }
+  g_autofree char *json_url = g_strdup_printf("/api/%s", kind);
+  return page_end(out, json_url);
 }
 
 /* ---- the style sheet ---- */

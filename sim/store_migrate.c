@@ -465,6 +465,46 @@ migrate_pooled_outages(Store *s, GError **error)
   return rc == SQLITE_DONE;
 }
 
+/* Version 6: the results of zdsim explain and zdsim sensitivity (store_analysis.h), each the
+ * JSON document the command prints, with the scenario it ran. New tables only: nothing that
+ * was stored changes. */
+static gboolean
+migrate_analyses(Store *s, GError **error)
+{
+  static const char sql[] =
+      "CREATE TABLE explains ("
+      "  id INTEGER PRIMARY KEY,"
+      "  created TEXT NOT NULL,"
+      "  scenario TEXT NOT NULL,"
+      "  path TEXT NOT NULL,"
+      "  scenario_text TEXT NOT NULL,"
+      "  scenario_sha256 TEXT NOT NULL,"
+      "  overrides TEXT NOT NULL,"
+      "  seed INTEGER NOT NULL,"
+      "  replications INTEGER NOT NULL CHECK (replications >= 1),"
+      "  metric TEXT NOT NULL,"
+      "  target REAL,"
+      "  version TEXT NOT NULL,"
+      "  result TEXT NOT NULL"
+      ");"
+      "CREATE TABLE sensitivities ("
+      "  id INTEGER PRIMARY KEY,"
+      "  created TEXT NOT NULL,"
+      "  scenario TEXT NOT NULL,"
+      "  path TEXT NOT NULL,"
+      "  scenario_text TEXT NOT NULL,"
+      "  scenario_sha256 TEXT NOT NULL,"
+      "  overrides TEXT NOT NULL,"
+      "  seed INTEGER NOT NULL,"
+      "  replications INTEGER NOT NULL CHECK (replications >= 1),"
+      "  metric TEXT NOT NULL,"
+      "  target REAL,"
+      "  version TEXT NOT NULL,"
+      "  result TEXT NOT NULL"
+      ");";
+  return store_exec(s, sql, "cannot add the explain and sensitivity tables", error);
+}
+
 typedef gboolean (*Migration)(Store *s, GError **error);
 
 /* migrations[v] takes a database from version v to v + 1; a new database runs them all, so it
@@ -475,6 +515,7 @@ static const Migration migrations[] = {
   migrate_to_v3,
   migrate_to_v4,
   migrate_pooled_outages,
+  migrate_analyses,
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == STORE_SCHEMA_VERSION);
 

@@ -719,6 +719,53 @@ test_poisson(void)
   g_assert_cmpint(dist_poisson_next(1e-3, G_MAXINT64 - 10, &rng), ==, DIST_NEVER);
 }
 
+/* Scaling by f multiplies the mean, the median and every quantile by f and keeps the shape:
+ * for each kind, mean(scale(d, f)) = f mean(d), median(scale(d, f)) = f median(d), and the
+ * p95/median ratio stays; the medians stated here come from the closed forms: uniform (a+b)/2,
+ * exp mean ln 2, lognormal the median it was given, weibull scale (ln 2)^(1/k). */
+static void
+test_scale(void)
+{
+  const double s = 1e6;
+  struct {
+    const char *text;
+    double median; /* µs, closed form */
+  } cases[] = {
+    { "10s", 10 * s },
+    { "exp(30s)", 30 * s * G_LN2 },
+    { "uniform(3m,8m)", 0.5 * (180 + 480) * s },
+    { "lognormal(median=45s,p95=2m)", 45 * s },
+    { "normal(60s,10s)", 60 * s },
+    { "weibull(1.5,30d)", 30 * 86400 * s * pow(G_LN2, 1 / 1.5) },
+  };
+  const double factors[] = { 0.25, 2.0 / 3.0, 1.0, 4.0 };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    Dist d;
+    g_assert_true(dist_parse(cases[i].text, &d, NULL));
+    assert_rel(dist_median(&d), cases[i].median, 1e-6);
+    for (guint j = 0; j < G_N_ELEMENTS(factors); j++) {
+      double f = factors[j];
+      Dist scaled = dist_scale(&d, f);
+      g_assert_cmpint(scaled.kind, ==, d.kind);
+      assert_rel(dist_mean(&scaled), f * dist_mean(&d), 1e-12);
+      assert_rel(dist_median(&scaled), f * cases[i].median, 1e-6);
+      assert_rel(dist_quantile(&scaled, 0.95) / dist_median(&scaled),
+                 dist_quantile(&d, 0.95) / dist_median(&d), 1e-9);
+      /* The text form reads back to the scaled distribution (what an override carries). */
+      g_autofree char *text = dist_to_string(&scaled);
+      Dist back;
+      g_assert_true(dist_parse(text, &back, NULL));
+      assert_rel(dist_median(&back), dist_median(&scaled), 1e-6);
+    }
+  }
+  /* "none" has neither mean nor median and stays none. */
+  Dist none;
+  g_assert_true(dist_parse("none", &none, NULL));
+  Dist scaled = dist_scale(&none, 3.0);
+  g_assert_cmpint(scaled.kind, ==, DIST_NONE);
+  g_assert_true(isinf(dist_median(&scaled)));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -739,6 +786,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/dist/parse-good", test_parse_good);
   g_test_add_func("/zdsim/dist/parse-bad", test_parse_bad);
   g_test_add_func("/zdsim/dist/to-string", test_to_string);
+  g_test_add_func("/zdsim/dist/scale", test_scale);
 
   return g_test_run();
 }

@@ -1162,6 +1162,57 @@ test_files_and_notes(void)
   g_assert_cmpint(g_date_time_difference(twice->start, want), ==, 0);
 }
 
+/* [uncertain] (zdsim help scenario, "Uncertainty"): each key a known section.key, each value
+ * LOW..HIGH whose ends both parse as values of that key; errors name the file, the line and
+ * the key; the ranges survive scenario_to_string() and other commands are unaffected. */
+static void
+test_uncertain(void)
+{
+  g_autoptr(Scenario) s = load_ok("[scenario]\nname = u\n[uncertain]\n"
+                                  "app.start_failure = 0.001..0.02\n"
+                                  "platform.restarts = 1/26w .. 1/w\n"
+                                  "app.startup = 20s..90s\n", NULL);
+  g_assert_cmpuint(s->uncertain->len, ==, 3);
+  const ScenarioUncertain *u = g_ptr_array_index(s->uncertain, 1);
+  g_assert_cmpstr(u->key, ==, "platform.restarts");
+  g_assert_cmpstr(u->low, ==, "1/26w");
+  g_assert_cmpstr(u->high, ==, "1/w");
+  g_assert_cmpint(u->line, ==, 5);
+  /* The section changes no value of the scenario itself. */
+  g_assert_cmpfloat_with_epsilon(s->start_failure, 0.005, 1e-15);
+  g_autofree char *text = scenario_to_string(s);
+  g_assert_nonnull(strstr(text, "\n[uncertain]\napp.start_failure = 0.001..0.02\n"));
+  g_autoptr(Scenario) back = load_ok(text, NULL);
+  g_assert_cmpuint(back->uncertain->len, ==, 3);
+
+  struct {
+    const char *line;
+    const char *message; /* a part of the error */
+  } bad[] = {
+    { "app.instaces = 1..2", PATH ":4: unknown key uncertain.app.instaces" },
+    { "database.failover = 1m", PATH ":4: uncertain.database.failover: expected a range LOW..HIGH" },
+    { "app.start_failure = 0.001..2", PATH ":4: uncertain.app.start_failure: expected the high end" },
+    { "app.start_failure = ..0.2", PATH ":4: uncertain.app.start_failure: expected the low end" },
+    { "platform.restarts = 1/w..2/w..3/w", PATH ":4: uncertain.platform.restarts: expected a range" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autofree char *file = g_strdup_printf("[scenario]\nname = u\n[uncertain]\n%s\n",
+                                            bad[i].line);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Scenario) none = load(file, NULL, &error);
+    g_assert_null(none);
+    g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_INVALID);
+    if (strstr(error->message, bad[i].message) == NULL)
+      g_error("%s: got '%s'", bad[i].line, error->message);
+  }
+  /* --set cannot reach the section. */
+  const char *const set[] = { "uncertain.app.start_failure=0..1", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Scenario) none = load("[scenario]\nname = u\n", set, &error);
+  g_assert_null(none);
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_INVALID);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1183,5 +1234,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/scenario/rds-regions", test_rds_regions);
   g_test_add_func("/zdsim/scenario/huge-value", test_huge_value);
   g_test_add_func("/zdsim/scenario/files-and-notes", test_files_and_notes);
+  g_test_add_func("/zdsim/scenario/uncertain", test_uncertain);
   return g_test_run();
 }

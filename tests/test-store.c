@@ -239,6 +239,8 @@ test_schema(void)
     { "runs", "table" },      { "sweeps", "table" },    { "replications", "table" },
     { "summaries", "table" }, { "outages", "table" },   { "timeline", "table" },
     { "update_spans", "table" }, { "metrics", "view" }, { "downtime_by_cause", "view" },
+    /* store_analysis.h: explain and sensitivity results */
+    { "explains", "table" },  { "sensitivities", "table" },
   };
   sqlite3_stmt *st = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT type FROM sqlite_master WHERE name = ?1", -1,
@@ -615,6 +617,8 @@ downgrade_to_v3(const char *path)
                "UPDATE summaries SET mean = -1 WHERE metric IN ('mean_outage_s', 'outage_p95_s');"
                "ALTER TABLE summaries DROP COLUMN method;"
                "ALTER TABLE update_spans DROP COLUMN cause;"
+               "DROP TABLE explains;"
+               "DROP TABLE sensitivities;"
                "PRAGMA user_version = 3;"
                "COMMIT");
   sqlite3_close(db);

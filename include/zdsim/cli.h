@@ -141,6 +141,14 @@ int cli_compare(const CliCommand *cmd, int argc, char **argv);
 int cli_sweep(const CliCommand *cmd, int argc, char **argv);
 int cli_recommend(const CliCommand *cmd, int argc, char **argv);
 int cli_check(const CliCommand *cmd, int argc, char **argv);
+/* sim/cli_explain.c: decisions on top of runs (DESIGN §12). */
+int cli_explain(const CliCommand *cmd, int argc, char **argv);
+int cli_sensitivity(const CliCommand *cmd, int argc, char **argv);
+int cli_report(const CliCommand *cmd, int argc, char **argv);
+/* The stored explain and sensitivity results of @path for `zdsim list`, newest first, at most
+ * @limit of each (0 = all); nothing when there are none. Returns: CLI_OK, or CLI_USAGE with
+ * a message when the store fails. */
+int cli_list_analyses(const CliCommand *cmd, const char *path, guint limit);
 /* sim/cli_serve.c: the dashboard. */
 int cli_serve(const CliCommand *cmd, int argc, char **argv);
 

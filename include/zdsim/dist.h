@@ -99,6 +99,15 @@ double dist_mean(const Dist *dist);
  * INFINITY for DIST_NONE. p <= 0 and p >= 1 give the ends of the support. */
 double dist_quantile(const Dist *dist, double p);
 
+/* The median in µs: dist_quantile(@dist, 0.5); INFINITY for DIST_NONE. */
+double dist_median(const Dist *dist);
+
+/* @dist with every time multiplied by @factor (> 0, finite): its mean, median and every
+ * quantile are @factor times @dist's, and its shape stays (a lognormal keeps its p95/median
+ * ratio, a uniform its relative width). DIST_NONE stays DIST_NONE. Used to move an uncertain
+ * distribution across a range (zdsim sensitivity). */
+Dist dist_scale(const Dist *dist, double factor);
+
 /* The text form that dist_parse reads back to the same distribution.
  * Returns: (transfer full) a string to free with g_free(). */
 char *dist_to_string(const Dist *dist);

@@ -203,4 +203,33 @@ char *plot_templates_dir(GError **error);
  * longer (0 = no limit). Returns: (transfer full). */
 char *plot_escape(const char *text, gsize max_chars);
 
+/* ---- bar charts of decisions (zdsim explain: levers; zdsim sensitivity: tornado) ---- */
+
+/* One bar: a value with its 95 % interval; @has_second adds a second bar beside it (the
+ * tornado's high end beside its low end). */
+typedef struct {
+  char *label;               /* for the axis; escaped before it reaches gnuplot */
+  double value, lo, hi;
+  double value2, lo2, hi2;
+} PlotBar;
+
+/* A horizontal bar chart with interval whiskers, the first bar at the top. */
+typedef struct {
+  const char *kind;          /* the template: "levers" (plots/levers.gp) or "tornado" */
+  const char *title;         /* escaped before it reaches gnuplot */
+  const char *subtitle;
+  const char *xlabel;
+  const char *legend1, *legend2; /* the series' names; legend2 NULL for one series */
+  GArray *bars;              /* PlotBar; the caller owns the labels */
+} PlotBars;
+
+/* The gnuplot script for @bars in @format to @output (ignored for PLOT_FORMAT_TEXT), from
+ * @templates (NULL = plot_templates_dir()). Returns: (transfer full) or NULL with @error
+ * (PLOT_ERROR_TEMPLATE, PLOT_ERROR_USAGE, PLOT_ERROR_NOT_APPLICABLE when there are no bars). */
+char *plot_bars_script(const PlotBars *bars, PlotFormat format, const char *output,
+                       const char *templates, GError **error);
+/* Draws @bars as plot_render() draws a kind; *@text receives a text plot. */
+gboolean plot_bars_render(const PlotBars *bars, PlotFormat format, const char *output,
+                          const char *templates, char **text, GError **error);
+
 G_END_DECLS

@@ -103,6 +103,16 @@ typedef struct {
   GPtrArray *values;       /* of char*, in file order */
 } ScenarioSweepAxis;
 
+/* One line of [uncertain]: a key and the range zdsim sensitivity varies it over. Both ends
+ * parse as values of the key (a distribution key's end may be a plain duration: its median or
+ * mean, see scenario_key_info()'s range). */
+typedef struct {
+  char *key;               /* "section.key" */
+  char *low;               /* the ends as written, e.g. "0.001" and "0.02" */
+  char *high;
+  gint line;               /* in the scenario file */
+} ScenarioUncertain;
+
 typedef struct {
   /* [scenario] */
   char *path;              /* the file it came from */
@@ -184,6 +194,8 @@ typedef struct {
   GPtrArray *sweep;            /* of ScenarioSweepAxis*, in file order; empty when none */
   GPtrArray *notes;            /* of char*: how a value was read where it needs saying, placed
                                   like an error ("FILE:LINE: key: ..."); the CLI prints them */
+  GPtrArray *uncertain;        /* of ScenarioUncertain*, in file order; empty when the file has
+                                  no [uncertain] (only zdsim sensitivity reads it) */
 } Scenario;
 
 /* Loads and validates @path, then applies @overrides ("section.key=value", may be NULL).

@@ -194,6 +194,15 @@ typedef struct {
   char *why[PLOT_KIND_COUNT];
 } ServePlots;
 
+/* A page of a stored explain or sensitivity result: @title, and @fragment (HTML, from
+ * report_html_explain_fragment() or report_html_sensitivity_fragment()) inside the
+ * dashboard's frame, with a link to @json_url. Returns: (transfer full). */
+char *serve_html_analysis(const char *db_path, const char *title, const char *fragment,
+                          const char *json_url);
+/* The list of stored results of one kind (StoreAnalysis*, newest first), each linking to
+ * /@kind/ID. Returns: (transfer full). */
+char *serve_html_analyses(const char *db_path, const char *kind, const GPtrArray *analyses);
+
 /* The style sheet served at /style.css (a static string). */
 const char *serve_html_css(void);
 

@@ -24,6 +24,7 @@
  *     outages (run, replication, seq, start_s, end_s, cause)
  *     timeline (run, seq, t_s, serving, starting, containers, db_up): replication 0 only
  *     update_spans (run, seq, start_s, end_s): replication 0's platform updates
+ *     explains, sensitivities: results of zdsim explain and sensitivity (store_analysis.h)
  *   Views (version 1's tables, one value per row, derived from replications):
  *     metrics (run, replication, metric, value)
  *     downtime_by_cause (run, replication, cause, seconds_per_year)
@@ -51,7 +52,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 /* PRAGMA application_id of a zdsim database: "zdsi" in ASCII. */
 #define STORE_APPLICATION_ID 0x7a647369
 /* How long a write waits for another process's write to finish. */
