@@ -238,6 +238,10 @@ test_schema(void)
     { "runs", "table" },      { "sweeps", "table" },    { "replications", "table" },
     { "summaries", "table" }, { "outages", "table" },   { "timeline", "table" },
     { "update_spans", "table" }, { "metrics", "view" }, { "downtime_by_cause", "view" },
+    /* the shards of `--shard K/N` until `zdsim merge` (schema version 4) */
+    { "shards", "table" }, { "shard_points", "table" }, { "shard_replications", "table" },
+    { "shard_outages", "table" }, { "shard_timeline", "table" },
+    { "shard_update_spans", "table" },
   };
   sqlite3_stmt *st = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT type FROM sqlite_master WHERE name = ?1", -1,
