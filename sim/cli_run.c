@@ -16,6 +16,7 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
   gboolean json = FALSE, csv = FALSE, no_store = FALSE, force = FALSE;
   g_autofree char *db = NULL;
   g_autofree char *plot_dir = NULL;
+  g_autofree char *shard = NULL;
   GOptionEntry entries[] = {
     { "replications", 'r', 0, G_OPTION_ARG_INT, &replications,
       "Replications (overrides scenario.replications)", "N" },
@@ -32,6 +33,9 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
       "Run even when the estimated events or memory exceed the limits", NULL },
     { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_dir,
       "Write every picture that applies to DIR/<kind>.png", "DIR" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+      "Run only share K of N of the replications and store it for zdsim merge (K/N, or env: "
+      "from a Slurm array or Kubernetes Indexed Job)", "K/N" },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
@@ -50,6 +54,10 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
     return CLI_USAGE;
   }
   g_autoptr(GError) error = NULL;
+  guint shard_k = 0, shard_n = 0;
+  if (shard != NULL && !cli_shard_options_ok(cmd, shard, json || csv || plot_dir != NULL,
+                                             no_store, &shard_k, &shard_n))
+    return CLI_USAGE;
   g_autoptr(Scenario) sc = cli_load_scenario(argv[1], sets, replications, seed, &error);
   if (sc == NULL)
     return cli_error(cmd, error);
@@ -63,6 +71,8 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
     if (store == NULL)
       return cli_error(cmd, error);
   }
+  if (shard != NULL)
+    return cli_shard_run(cmd, sc, FALSE, shard_k, shard_n, (guint) jobs, store);
 
   CliProgress progress;
   cli_progress_init(&progress, "replications");

@@ -172,7 +172,10 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
       table_add(&t, g_strdup_printf("%u", r->replications));
       if (r->sweep_id > 0) {
         g_autofree char *label = sweep_point_label((const char *const *) r->point);
-        table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT ": %s", r->sweep_id, label));
+        table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT ": %s%s", r->sweep_id, label,
+                                      r->partial != NULL ? " (partial)" : ""));
+      } else if (r->partial != NULL) {
+        table_add(&t, g_strdup("- (partial)"));
       } else {
         table_add(&t, g_strdup("-"));
       }
@@ -203,7 +206,8 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
     const StoreSweepInfo *s = g_ptr_array_index(sweeps, i);
     table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT, s->id));
     table_add(&t, g_strdup(s->created));
-    table_add(&t, g_strdup(s->kind));
+    table_add(&t, s->partial != NULL ? g_strdup_printf("%s (partial)", s->kind)
+                                     : g_strdup(s->kind));
     table_add(&t, g_strdup(s->scenario));
     table_add(&t, g_strdup_printf("%u", s->runs));
     table_add(&t, sweep_axes_text(s->axes, " x "));
@@ -250,6 +254,10 @@ cli_show(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(StoreRun) run = store_load_run(store, id, &error);
   if (run == NULL)
     return cli_error(cmd, error);
+  /* A `zdsim merge --partial` lacks replications: said first, on stdout beside a text
+   * report and on stderr beside JSON or CSV, which stay parseable. */
+  if (run->info->partial != NULL)
+    fprintf(json || csv ? stderr : stdout, "Partial: %s\n", run->info->partial);
   /* The same calls as zdsim run, on the same figures: the same report. */
   g_autofree char *text = json  ? report_json(run->result)
                           : csv ? report_csv(run->result)
@@ -487,11 +495,17 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
 {
   g_auto(RunArgs) a = { 0 };
   g_autofree char *plot_dir = NULL;
-  GOptionEntry entries[RUN_ARGS_ENTRIES + 2] = { 0 };
+  g_autofree char *shard = NULL;
+  GOptionEntry entries[RUN_ARGS_ENTRIES + 3] = { 0 };
   run_args_entries(&a, entries);
   entries[RUN_ARGS_ENTRIES] = (GOptionEntry){
     "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_dir,
     "Write every picture that applies to DIR/<kind>.png", "DIR",
+  };
+  entries[RUN_ARGS_ENTRIES + 1] = (GOptionEntry){
+    "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+    "Run only share K of N of the (point, replication) work and store it for zdsim merge "
+    "(K/N, or env: from a Slurm array or Kubernetes Indexed Job)", "K/N",
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
   g_option_context_set_description(
@@ -509,6 +523,10 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
     return CLI_USAGE;
   }
   g_autoptr(GError) error = NULL;
+  guint shard_k = 0, shard_n = 0;
+  if (shard != NULL && !cli_shard_options_ok(cmd, shard, plot_dir != NULL, a.no_store,
+                                             &shard_k, &shard_n))
+    return CLI_USAGE;
   g_autoptr(Scenario) base = cli_load_scenario(argv[1], a.sets, a.replications, a.seed, &error);
   if (base == NULL)
     return cli_error(cmd, error);
@@ -526,6 +544,8 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(Store) store = open_for_writing(cmd, &a, &status);
   if (status != CLI_OK)
     return status;
+  if (shard != NULL)
+    return cli_shard_run(cmd, base, TRUE, shard_k, shard_n, (guint) a.jobs, store);
 
   CliProgress progress;
   cli_progress_init(&progress, "replications over all points");

@@ -24,6 +24,8 @@ static const CliCommand commands[] = {
   { "show", "RUN", "print a stored run's report again", cli_show },
   { "compare", "RUN RUN", "each metric's difference B - A with its 95 % interval and a verdict",
     cli_compare },
+  { "merge", "SHARD.db...", "put the shards of a run or sweep (--shard K/N) together and store "
+    "them", cli_merge },
   { "check", "FILE...", "run scenarios and test their [expect] lines, for CI", cli_check },
   { "plot", "RUN...|--sweep ID", "draw stored runs or a sweep with gnuplot", cli_plot },
   { "serve", "", "the dashboard: stored runs, sweeps and plots in a browser", cli_serve },

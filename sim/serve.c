@@ -588,6 +588,9 @@ json_add_sweep_info(JsonBuilder *b, const StoreSweepInfo *sw)
   json_add_strv(b, "overrides", sw->overrides);
   json_add_int(b, "runs", sw->runs);
   json_add_string(b, "version", sw->version);
+  /* Only a `zdsim merge --partial` has it, so a whole sweep's JSON is as before. */
+  if (sw->partial != NULL)
+    json_add_string(b, "partial", sw->partial);
   json_builder_set_member_name(b, "axes");
   json_builder_begin_array(b);
   for (guint a = 0; a < sw->axes->len; a++) {
