@@ -135,9 +135,9 @@ shard_done(const Scenario *base, guint k, guint n, const SweepResult *sweep, con
          base->seed);
   fflush(stdout);
   fprintf(stderr,
-          "stored as shard %" G_GINT64_FORMAT " in %s; zdsim merge --db OUT puts shards 1-%u "
-          "together\n",
-          id, store_get_path(store), n);
+          "stored shard %u of %u in %s (its shard %" G_GINT64_FORMAT "); zdsim merge --db OUT "
+          "puts shards 1-%u together\n",
+          k, n, store_get_path(store), id, n);
 }
 
 int
