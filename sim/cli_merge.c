@@ -140,9 +140,38 @@ shard_done(const Scenario *base, guint k, guint n, const SweepResult *sweep, con
           k, n, store_get_path(store), id, n);
 }
 
+/* The run limits (run.h) applied to shard @k of @n of @sweep's points: the events and memory
+ * of the replications it holds, plus the per-replication value arrays a shard keeps for all
+ * of a point's replications (run_result_new()), held or not. */
+static gboolean
+share_within_limits(const SweepResult *sweep, guint k, guint n, guint jobs, GError **error)
+{
+  double events = 0, bytes = 0;
+  for (guint i = 0; i < sweep->scenarios->len; i++) {
+    const Scenario *sc = g_ptr_array_index(sweep->scenarios, i);
+    RunEstimate e;
+    run_estimate(sc, jobs, &e);
+    guint held = run_shard_count(k, n, sweep_point_first_item(sweep, i), sc->replications);
+    double share = (double) held / sc->replications;
+    events += e.events * share;
+    bytes += e.bytes * share +
+             (sc->replications - held) * 8.0 * (RUN_METRIC_COUNT + CAUSE_COUNT);
+  }
+  if (events <= RUN_LIMIT_EVENTS && bytes <= RUN_LIMIT_BYTES)
+    return TRUE;
+  const Scenario *sc = g_ptr_array_index(sweep->scenarios, 0);
+  g_set_error(error, RUN_ERROR, RUN_ERROR_LIMIT,
+              "%s: shard %u of %u: about %.3g events (about %.0f core-hours) and %.1f GB of "
+              "memory; the limits are %.0e events and %.0f GB: use more shards, lower "
+              "scenario.replications or scenario.horizon, or run it anyway with --force",
+              sc->name, k, n, events, events / RUN_ESTIMATE_EVENTS_PER_S / 3600, bytes / 1e9,
+              RUN_LIMIT_EVENTS, RUN_LIMIT_BYTES / 1e9);
+  return FALSE;
+}
+
 int
 cli_shard_run(const CliCommand *cmd, const Scenario *base, gboolean is_sweep, guint k, guint n,
-              guint jobs, Store *store)
+              guint jobs, gboolean force, Store *store)
 {
   g_assert(store != NULL);
   CliProgress progress;
@@ -158,15 +187,19 @@ cli_shard_run(const CliCommand *cmd, const Scenario *base, gboolean is_sweep, gu
     .shard_n = n,
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(SweepResult) sweep = NULL;
-  if (is_sweep) {
-    sweep = sweep_run(base, &options, &error);
-  } else {
-    /* A run is a sweep of one point, the scenario itself. */
-    sweep = sweep_result_new(g_ptr_array_new());
-    if (sweep_add_point(sweep, base, NULL, &error))
-      sweep_run_points(sweep, &options, NULL, NULL, &error);
+  /* A run is a sweep of one point, the scenario itself. Every point is loaded first, as
+   * sweep_run() does, so a bad value fails before anything runs. */
+  g_autoptr(SweepResult) sweep =
+      sweep_result_new(is_sweep ? g_ptr_array_ref(base->sweep) : g_ptr_array_new());
+  g_autoptr(GPtrArray) points = is_sweep ? scenario_sweep_points(base) : NULL;
+  for (guint i = 0; i < (is_sweep ? points->len : 1); i++) {
+    const char *const *point = is_sweep ? g_ptr_array_index(points, i) : NULL;
+    if (!sweep_add_point(sweep, base, point, &error))
+      return cli_error(cmd, error);
   }
+  if (!force && !share_within_limits(sweep, k, n, jobs, &error))
+    return cli_error(cmd, error);
+  sweep_run_points(sweep, &options, NULL, NULL, &error);
   if (cli_signal_exit_code() != 0) {
     fprintf(stderr, "zdsim %s: interrupted; nothing was stored\n", cmd->name);
     return cli_signal_exit_code();

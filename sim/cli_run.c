@@ -61,7 +61,8 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(Scenario) sc = cli_load_scenario(argv[1], sets, replications, seed, &error);
   if (sc == NULL)
     return cli_error(cmd, error);
-  if (!force && !run_check_limits(sc, (guint) jobs, &error))
+  /* A shard checks the limits against its own share (cli_shard_run). */
+  if (!force && shard == NULL && !run_check_limits(sc, (guint) jobs, &error))
     return cli_error(cmd, error);
 
   /* The store is opened before the work, so that a bad --db fails at once. */
@@ -72,7 +73,7 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
       return cli_error(cmd, error);
   }
   if (shard != NULL)
-    return cli_shard_run(cmd, sc, FALSE, shard_k, shard_n, (guint) jobs, store);
+    return cli_shard_run(cmd, sc, FALSE, shard_k, shard_n, (guint) jobs, force, store);
 
   CliProgress progress;
   cli_progress_init(&progress, "replications");

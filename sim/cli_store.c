@@ -538,14 +538,15 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
     return CLI_USAGE;
   }
   g_autoptr(GPtrArray) points = scenario_sweep_points(base);
-  if (!within_limits(&a, base, points, &error))
+  /* A shard checks the limits against its own share (cli_shard_run). */
+  if (shard == NULL && !within_limits(&a, base, points, &error))
     return cli_error(cmd, error);
   int status;
   g_autoptr(Store) store = open_for_writing(cmd, &a, &status);
   if (status != CLI_OK)
     return status;
   if (shard != NULL)
-    return cli_shard_run(cmd, base, TRUE, shard_k, shard_n, (guint) a.jobs, store);
+    return cli_shard_run(cmd, base, TRUE, shard_k, shard_n, (guint) a.jobs, a.force, store);
 
   CliProgress progress;
   cli_progress_init(&progress, "replications over all points");

@@ -364,6 +364,18 @@ test_refusals(void)
     g_assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
   }
 
+  /* A shard is held to the run limits for its own share: a million ten-year replications
+   * (about 9.3e10 events by run_estimate(), over the 2e10 limit) are refused in 2 shards
+   * (4.6e10 each), naming the shard and its estimate. */
+  g_auto(Spawned) big = { 0 };
+  run_zdsim(bin, dir,
+            "run small.ini --replications 1000000 --set scenario.horizon=3650d --shard 1/2 "
+            "--db big.db",
+            &big);
+  g_assert_cmpint(big.status, ==, 2);
+  g_assert_nonnull(strstr(big.err, "shard 1 of 2: about 4."));
+  g_assert_nonnull(strstr(big.err, "use more shards"));
+
   /* The missing shard's replications are named point by point: shard 2 of 3 holds the items
    * i with i mod 3 = 1, so replications 1 of the first point (item 1) and 0, 3 of the
    * second (items 4 and 7). */

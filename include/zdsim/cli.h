@@ -85,10 +85,12 @@ gboolean cli_parse_shard(const char *text, guint *k, guint *n, GError **error);
 gboolean cli_shard_options_ok(const CliCommand *cmd, const char *shard,
                               gboolean report_options, gboolean no_store, guint *k, guint *n);
 /* Runs shard @k of @n of @base (a sweep of its [sweep] when @is_sweep, else one run) and
- * stores the share in @store (store_save_shard()). Returns: the exit code. */
+ * stores the share in @store (store_save_shard()). Unless @force, refuses a share whose
+ * estimated events exceed the run limits (the share's, not the whole sweep's: sharding is
+ * how a sweep too big for one machine gets run). Returns: the exit code. */
 typedef struct Store Store;
 int cli_shard_run(const CliCommand *cmd, const Scenario *base, gboolean is_sweep, guint k,
-                  guint n, guint jobs, Store *store);
+                  guint n, guint jobs, gboolean force, Store *store);
 int cli_merge(const CliCommand *cmd, int argc, char **argv);
 /* sim/cli_serve.c: the dashboard. */
 int cli_serve(const CliCommand *cmd, int argc, char **argv);
