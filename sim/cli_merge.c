@@ -1,7 +1,8 @@
-/* cli_merge.c: sharded work on the command line (DESIGN §12 "Shards"): `--shard K/N` of
- * `zdsim run` and `zdsim sweep` (parsing it, from the option or from a cluster's environment,
- * and storing the share), and `zdsim merge`, which puts the shards back together. Not for the
- * rules of sharding (run.c), the shard tables (store.c) or the checks of a merge (merge.c). */
+/* cli_merge.c: sharded work on the command line (README, "Sweeps across machines"):
+ * `--shard K/N` of `zdsim run` and `zdsim sweep` (parsing it, from the option or from a
+ * cluster's environment, and storing the share), and `zdsim merge`, which puts the shards
+ * back together. Not for the rules of sharding (run.c), the shard tables (store.c) or the
+ * checks of a merge (merge.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -337,9 +337,9 @@ migrate_to_v3(Store *s, GError **error)
   return store_exec(s, sql, "cannot add the version-3 causes and metrics", error);
 }
 
-/* Version 4 (issue 17, sharded sweeps; DESIGN §12 "Shards"): a shard database holds one
- * share of a run's or a sweep's work items (`zdsim sweep --shard K/N`), to be put together by
- * `zdsim merge`. `shards` records what must agree between the shards (scenario text,
+/* Version 4 (issue 17, sharded sweeps; README, "Sweeps across machines"): a shard database
+ * holds one share of a run's or a sweep's work items (`zdsim sweep --shard K/N`), to be put
+ * together by `zdsim merge`. `shards` records what must agree between the shards (scenario text,
  * overrides, seed, program version, N) and which K this one is; `shard_points` each point it
  * saw, with its first work item and how many of its replications the shard holds;
  * `shard_replications`, `shard_outages`, `shard_timeline` and `shard_update_spans` hold them,

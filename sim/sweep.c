@@ -92,7 +92,7 @@ run_point(SweepResult *sweep, guint i, const RunOptions *options, guint offset, 
     point_options.progress_data = &progress;
   }
   const Scenario *sc = g_ptr_array_index(sweep->scenarios, i);
-  /* A shard's work items are numbered over the whole sweep, point by point (DESIGN §12). */
+  /* A shard's work items are numbered over the whole sweep, point by point. */
   if (options->shard_n > 0)
     point_options.shard_first = sweep_point_first_item(sweep, i);
   RunResult *r = run_execute(sc, &point_options, error);

@@ -1,4 +1,4 @@
-/* test-merge.c: shards and their merge (sim/merge.c, DESIGN §12 "Shards"): the same numbers
+/* test-merge.c: shards and their merge (sim/merge.c): the same numbers
  * for any shard count, what a merge refuses and how it names it, a shard killed mid-run, and
  * --shard's forms (K/N, and env from Slurm or Kubernetes). */
 #include <errno.h>

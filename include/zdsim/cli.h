@@ -73,7 +73,7 @@ int cli_compare(const CliCommand *cmd, int argc, char **argv);
 int cli_sweep(const CliCommand *cmd, int argc, char **argv);
 int cli_recommend(const CliCommand *cmd, int argc, char **argv);
 int cli_check(const CliCommand *cmd, int argc, char **argv);
-/* sim/cli_merge.c: sharded work (DESIGN §12 "Shards"). */
+/* sim/cli_merge.c: sharded work (README, "Sweeps across machines"). */
 /* Parses --shard: "K/N" (1 <= K <= N), or "env": K and N from a Kubernetes Indexed Job
  * (JOB_COMPLETION_INDEX + 1 of ZDSIM_SHARDS) or a Slurm array job (SLURM_ARRAY_TASK_ID -
  * SLURM_ARRAY_TASK_MIN + 1 of SLURM_ARRAY_TASK_COUNT). Returns: FALSE with @error

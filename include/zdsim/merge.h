@@ -1,8 +1,8 @@
-/* merge.h: putting the shards of a run or a sweep back together (DESIGN §12 "Shards"): reading
- * the shard databases `zdsim sweep --shard K/N` wrote, checking that they are shares of one
- * piece of work (the same scenario text, overrides, seed, program version and N, every K
- * once), and rebuilding the runs as if one process had run them, summarised with
- * run_result_summarize(). Not for running shards (run.h, sweep.h) or for the command line
+/* merge.h: putting the shards of a run or a sweep back together (README, "Sweeps across
+ * machines"): reading the shard databases `zdsim sweep --shard K/N` wrote, checking that they
+ * are shares of one piece of work (the same scenario text, overrides, seed, program version
+ * and N, every K once), and rebuilding the runs as if one process had run them, summarised
+ * with run_result_summarize(). Not for running shards (run.h, sweep.h) or for the command line
  * (cli_merge.c).
  *
  * Why the numbers agree: replication r of every point draws from streams seeded from

@@ -70,8 +70,9 @@ typedef struct {
   RunProgress progress;          /* called from the calling thread, may be NULL */
   void *progress_data;
   const volatile gint *cancel;   /* when non-NULL and set, stop as soon as possible */
-  /* A shard (DESIGN §12 "Shards"): when shard_n > 0, only the replications r whose work item
-   * shard_first + r is held by shard shard_k of shard_n (run_shard_holds()) run; the others
+  /* A shard (README, "Sweeps across machines"): when shard_n > 0, only the replications r
+   * whose work item shard_first + r is held by shard shard_k of shard_n (run_shard_holds())
+   * run; the others
    * keep zero values and no outages, and the summaries are not computed (a shard's share says
    * nothing on its own: `zdsim merge` summarises the whole). shard_first is the work-item
    * index of replication 0: 0 for a run, the replications of the points before it for a

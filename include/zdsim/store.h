@@ -186,7 +186,7 @@ GPtrArray *store_list_sweeps(Store *store, guint limit, GError **error);
 /* Sweep @id. Returns: (transfer full) or NULL with @error (STORE_ERROR_NOT_FOUND). */
 StoreSweepInfo *store_load_sweep(Store *store, gint64 id, GError **error);
 
-/* ---- shards (DESIGN §12 "Shards"; schema version 4) ----
+/* ---- shards (README, "Sweeps across machines"; schema version 4) ----
  * A shard is one share of a run's or a sweep's work items (`--shard K/N`, run_shard_holds()),
  * kept in its own tables (shards, shard_points, shard_replications, shard_outages,
  * shard_timeline, shard_update_spans) until `zdsim merge` (merge.h) stores the whole as runs

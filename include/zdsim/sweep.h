@@ -61,7 +61,7 @@ gboolean sweep_run_points(SweepResult *sweep, const RunOptions *options, SweepSt
                           void *user_data, GError **error);
 
 /* The work-item index of replication 0 of point @i of @sweep: the replications of the points
- * before it (DESIGN §12 "Shards": points in sweep order, replications inside a point). With
+ * before it (points in sweep order, replications inside a point). With
  * RunOptions.shard_n set, sweep_run_points() and sweep_run() run each point's share of its
  * shard from there. */
 guint64 sweep_point_first_item(const SweepResult *sweep, guint i);
