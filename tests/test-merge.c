@@ -417,9 +417,11 @@ wait_for(GPid pid)
 /* A shard killed with SIGKILL in the middle of its run stores nothing (its share is written
  * in one transaction at the end), so its database is sound and holds no shard; the merge
  * names it missing and refuses, --status lists what is there, and --partial merges shards 1
- * and 3 and marks the sweep partial in list and show. The killed shard runs a year of 300
- * replications at two points on one thread (about 200 replication-years, well over the
- * 0.3 s it is given on any machine this runs on); shards 1 and 3 run to the end. */
+ * and 3 and marks the sweep partial in list and show. The killed shard has 2,000
+ * replication-years to run on one thread (3,000 replications of a year at two points, a
+ * third of them): about 1 s of CPU at the model's 0.5 ms per replication-year (README,
+ * Performance), so the kill at 0.3 s lands mid-run even on an idle machine; shards 1 and 3
+ * run to the end. */
 static void
 test_killed_shard(void)
 {
@@ -427,7 +429,7 @@ test_killed_shard(void)
   if (bin == NULL)
     return;
   g_autofree char *dir = tmp_dir();
-  write_file(dir, "long.ini", "[scenario]\nname = long\nreplications = 300\n"
+  write_file(dir, "long.ini", "[scenario]\nname = long\nreplications = 3000\n"
                               "[sweep]\napp.instances = 1,2\n");
   g_autofree char *path = g_build_filename(dir, "k2.db", NULL);
   const char *const killed[] = { "sweep", "long.ini", "--shard", "2/3", "--jobs", "1",
@@ -458,8 +460,8 @@ test_killed_shard(void)
   sqlite3_finalize(st);
   sqlite3_close(db);
 
-  zdsim_ok(bin, dir, "sweep long.ini --shard 1/3 --db k1.db");
-  zdsim_ok(bin, dir, "sweep long.ini --shard 3/3 --db k3.db");
+  zdsim_ok(bin, dir, "sweep long.ini --shard 1/3 --jobs 2 --db k1.db");
+  zdsim_ok(bin, dir, "sweep long.ini --shard 3/3 --jobs 2 --db k3.db");
   g_auto(Spawned) merge = { 0 };
   run_zdsim(bin, dir, "merge --db out.db k1.db k2.db k3.db", &merge);
   g_test_message("%s", merge.err);
@@ -471,8 +473,8 @@ test_killed_shard(void)
   run_zdsim(bin, dir, "merge --status k1.db k2.db k3.db", &status);
   g_assert_cmpint(status.status, ==, 0);
   g_assert_nonnull(strstr(status.out, "k1.db: shard 1 of 3, sweep long"));
-  /* Items 0..599; shard 1 holds i mod 3 = 0: 200 of them. */
-  g_assert_nonnull(strstr(status.out, "200 of 600 replications"));
+  /* Items 0..5999; shard 1 holds i mod 3 = 0: 2000 of them. */
+  g_assert_nonnull(strstr(status.out, "2000 of 6000 replications"));
   g_assert_nonnull(strstr(status.out, "k2.db: no shard stored"));
   g_assert_nonnull(strstr(status.out, "missing shards 2 of 3"));
 
@@ -482,8 +484,8 @@ test_killed_shard(void)
   g_assert_nonnull(strstr(list.out, "sweep (partial)"));
   g_auto(Spawned) show = { 0 };
   run_zdsim(bin, dir, "show --db out.db 1", &show);
-  g_assert_true(g_str_has_prefix(show.out, "Partial: merged from shards 1, 3 of 3: 400 of "
-                                           "600 replications\n"));
+  g_assert_true(g_str_has_prefix(show.out, "Partial: merged from shards 1, 3 of 3: 4000 of "
+                                           "6000 replications\n"));
   rm_rf(dir);
 }
 
