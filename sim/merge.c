@@ -223,9 +223,12 @@ missing_text(const MergeSet *set)
     return g_string_free(out, TRUE);
   g_string_append_printf(out, " of %u", n);
   if (set->files->len > 0) {
-    g_autofree char *files = g_strjoinv(", ", (char **) set->files->pdata);
-    g_string_append_printf(out, " (no shard stored in %s: killed or failed before it "
-                                "finished?)", files);
+    /* set->files is no NULL-terminated vector: joined by hand. */
+    g_string_append(out, " (no shard stored in ");
+    for (guint i = 0; i < set->files->len; i++)
+      g_string_append_printf(out, "%s%s", i > 0 ? ", " : "",
+                             (const char *) g_ptr_array_index(set->files, i));
+    g_string_append(out, ": killed or failed before it finished?)");
   }
   g_string_append(out, "; their replications:");
   for (guint i = 0; i < first->info->points->len; i++) {
