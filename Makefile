@@ -26,7 +26,9 @@ endif
 
 PKGS         = glib-2.0 gthread-2.0 gio-2.0 json-glib-1.0 libevent sqlite3
 DEB_PACKAGES = libglib2.0-dev libevent-dev libsqlite3-dev libjson-glib-dev gnuplot-nox \
-               pkg-config tzdata sqlite3
+               pkg-config tzdata sqlite3 parallel
+# A one-node Slurm for `make test-slurm` (tests/cluster/slurm.sh); not needed by `make test`.
+CLUSTER_PACKAGES = slurm-wlm munge
 
 # Recursive (=) on purpose: expanded when a recipe runs, after deps-check may have installed
 # the packages that pkg-config reports on.
@@ -64,13 +66,15 @@ PLOT_FILES     = $(wildcard plots/*.gp)
 SCENARIO_FILES = $(wildcard scenarios/*.ini scenarios/regression/*.ini)
 
 .PHONY: all deps deps-check test golden readme demo clean valgrind install uninstall FORCE
+.PHONY: deps-cluster test-slurm
 
 all: $(BUILD)/zdsim $(MAN_PAGES) $(COMPLETION)
 
 # Quick check run before every build: installs only when something is missing.
 deps-check:
 	@if ! pkg-config --exists $(PKGS) 2>/dev/null || ! command -v gnuplot >/dev/null 2>&1 \
-	    || [ ! -d /usr/share/zoneinfo/Europe ]; then $(MAKE) --no-print-directory deps; fi
+	    || [ ! -d /usr/share/zoneinfo/Europe ] || ! command -v parallel >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory deps; fi
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -150,6 +154,24 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libzdsim.a $(HEADERS) | deps-check
 # "N passed, N failed" and a non-zero exit on any failure.
 test: all $(TESTS)
 	@ZDSIM_BIN=$(BUILD)/zdsim sh tests/run-tests.sh $(TESTS)
+
+# A sharded sweep as a Slurm array job on a one-node Slurm started for the test (as root; the
+# daemons are stopped again whatever happens). Not part of `make test`: it needs slurm-wlm
+# and munge (make deps-cluster) and root.
+test-slurm: $(BUILD)/zdsim
+	@ZDSIM_BIN=$(BUILD)/zdsim bash tests/cluster/slurm-test.sh
+
+deps-cluster:
+	@missing=$$(for p in $(CLUSTER_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+	      || printf '%s ' $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps-cluster: all Debian packages present"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "deps-cluster: run as root: apt-get update && apt-get install -y --no-install-recommends $$missing"; \
+	  exit 1; fi; \
+	echo "deps-cluster: installing $$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  --no-install-recommends $$missing
 
 # Regenerates the golden reports from the example scenarios (explain the change in the commit).
 golden: $(BUILD)/zdsim

@@ -18,6 +18,7 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
   CliOutput output = { 0 };
   g_autofree char *db = NULL;
   g_autofree char *plot_dir = NULL;
+  g_autofree char *shard = NULL;
   GOptionEntry entries[] = {
     { "replications", 'r', 0, G_OPTION_ARG_INT, &replications,
       "Replications (overrides scenario.replications)", "N" },
@@ -32,6 +33,9 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
       "Run even when the estimated events or memory exceed the limits", NULL },
     { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_dir,
       "Write every picture that applies to DIR/<kind>.png", "DIR" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+      "Run only share K of N of the replications and store it for zdsim merge (K/N, or env: "
+      "from a Slurm array or Kubernetes Indexed Job)", "K/N" },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
@@ -48,10 +52,16 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   if (!no_store && !cli_db_check(db, &error))
     return cli_error(cmd, error);
+  guint shard_k = 0, shard_n = 0;
+  if (shard != NULL &&
+      !cli_shard_options_ok(cmd, shard, output.json || output.csv || plot_dir != NULL,
+                            no_store, &shard_k, &shard_n))
+    return CLI_USAGE;
   g_autoptr(Scenario) sc = cli_load_scenario(argv[1], sets, replications, seed, &error);
   if (sc == NULL)
     return cli_error(cmd, error);
-  if (!force && !run_check_limits(sc, (guint) jobs, &error))
+  /* A shard checks the limits against its own share (cli_shard_run). */
+  if (!force && shard == NULL && !run_check_limits(sc, (guint) jobs, &error))
     return cli_error(cmd, error);
 
   /* The store is opened before the work, so that a bad --db fails at once. */
@@ -61,6 +71,8 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
     if (store == NULL)
       return cli_error(cmd, error);
   }
+  if (shard != NULL)
+    return cli_shard_run(cmd, sc, FALSE, shard_k, shard_n, (guint) jobs, force, store);
 
   CliProgress progress;
   cli_progress_init(&progress, "replications");

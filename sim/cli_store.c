@@ -248,7 +248,10 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
       table_add(&t, g_strdup_printf("%u", r->replications));
       if (r->sweep_id > 0) {
         g_autofree char *label = sweep_point_label((const char *const *) r->point);
-        table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT ": %s", r->sweep_id, label));
+        table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT ": %s%s", r->sweep_id, label,
+                                      r->partial != NULL ? " (partial)" : ""));
+      } else if (r->partial != NULL) {
+        table_add(&t, g_strdup("- (partial)"));
       } else {
         table_add(&t, g_strdup("-"));
       }
@@ -279,7 +282,8 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
     const StoreSweepInfo *s = g_ptr_array_index(sweeps, i);
     table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT, s->id));
     table_add(&t, g_strdup(s->created));
-    table_add(&t, g_strdup(s->kind));
+    table_add(&t, s->partial != NULL ? g_strdup_printf("%s (partial)", s->kind)
+                                     : g_strdup(s->kind));
     table_add(&t, g_strdup(s->scenario));
     table_add(&t, g_strdup_printf("%u", s->runs));
     table_add(&t, sweep_axes_text(s->axes, " x "));
@@ -323,6 +327,10 @@ cli_show(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(StoreRun) run = store_load_run(store, id, &error);
   if (run == NULL)
     return cli_error(cmd, error);
+  /* A `zdsim merge --partial` lacks replications: said first, on stdout beside a text
+   * report and on stderr beside JSON or CSV, which stay parseable. */
+  if (run->info->partial != NULL)
+    fprintf(output.json || output.csv ? stderr : stdout, "Partial: %s\n", run->info->partial);
   /* The same calls as zdsim run, on the same figures: the same report. */
   if (output.json) {
     g_autoptr(JsonNode) doc = document_run(run->result, run->info, !output.no_timing);
@@ -704,7 +712,8 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   g_auto(RunArgs) a = { 0 };
   g_autofree char *plot_dir = NULL;
   g_autofree char *metric_text = NULL;
-  GOptionEntry entries[RUN_ARGS_ENTRIES + 3] = { 0 };
+  g_autofree char *shard = NULL;
+  GOptionEntry entries[RUN_ARGS_ENTRIES + 4] = { 0 };
   run_args_entries(&a, entries);
   entries[RUN_ARGS_ENTRIES] = (GOptionEntry){
     "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_dir,
@@ -713,6 +722,11 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   g_autofree char *metric_help = metric_option_help();
   entries[RUN_ARGS_ENTRIES + 1] = (GOptionEntry){
     "metric", 'm', 0, G_OPTION_ARG_STRING, &metric_text, metric_help, "NAME",
+  };
+  entries[RUN_ARGS_ENTRIES + 2] = (GOptionEntry){
+    "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+    "Run only share K of N of the (point, replication) work and store it for zdsim merge "
+    "(K/N, or env: from a Slurm array or Kubernetes Indexed Job)", "K/N",
   };
   a.replications = CLI_UNSET;
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
@@ -738,6 +752,11 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   if (!a.no_store && !cli_db_check(a.db, &error))
     return cli_error(cmd, error);
+  guint shard_k = 0, shard_n = 0;
+  if (shard != NULL &&
+      !cli_shard_options_ok(cmd, shard, plot_dir != NULL || a.output.json || a.output.csv,
+                            a.no_store, &shard_k, &shard_n))
+    return CLI_USAGE;
   g_autoptr(Scenario) base = cli_load_scenario(argv[1], a.sets, a.replications, a.seed, &error);
   if (base == NULL)
     return cli_error(cmd, error);
@@ -749,12 +768,15 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
     return CLI_USAGE;
   }
   g_autoptr(GPtrArray) points = scenario_sweep_points(base);
-  if (!within_limits(&a, base, points, &error))
+  /* A shard checks the limits against its own share (cli_shard_run). */
+  if (shard == NULL && !within_limits(&a, base, points, &error))
     return cli_error(cmd, error);
   int status;
   g_autoptr(Store) store = open_for_writing(cmd, &a, &status);
   if (status != CLI_OK)
     return status;
+  if (shard != NULL)
+    return cli_shard_run(cmd, base, TRUE, shard_k, shard_n, (guint) a.jobs, a.force, store);
 
   CliProgress progress;
   cli_progress_init(&progress, "replications over all points");

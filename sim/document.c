@@ -243,6 +243,9 @@ document_add_sweep_info(JsonBuilder *b, const StoreSweepInfo *sw, gboolean timin
   add_strv(b, "overrides", sw->overrides);
   add_int(b, "runs", sw->runs);
   add_string(b, "version", sw->version);
+  /* Only a `zdsim merge --partial` has it, so a whole sweep's document is as before. */
+  if (sw->partial != NULL)
+    add_string(b, "partial", sw->partial);
   json_builder_set_member_name(b, "axes");
   json_builder_begin_array(b);
   for (guint a = 0; sw->axes != NULL && a < sw->axes->len; a++) {

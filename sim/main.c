@@ -30,6 +30,8 @@ static const CliCommand commands[] = {
     cli_sensitivity },
   { "report", "RUN|--sweep ID", "one self-contained HTML file to hand on: scenario, figures, "
     "plots", cli_report },
+  { "merge", "SHARD.db...", "put the shards of a run or sweep (--shard K/N) together and store "
+    "them", cli_merge },
   { "check", "FILE...", "run scenarios and test their [expect] lines, for CI", cli_check },
   { "plot", "RUN...|--sweep ID", "draw stored runs or a sweep with gnuplot", cli_plot },
   { "serve", "", "the dashboard: stored runs, sweeps and plots in a browser", cli_serve },

@@ -351,7 +351,13 @@ serve_html_index(const char *db_path, const GPtrArray *runs, gboolean more_runs,
       link_cell(out, "sweeps", sw->id);
       when_cell(out, sw->created);
       cell(out, "name", sw->scenario);
-      cell(out, NULL, sw->kind);
+      if (sw->partial != NULL) {
+        /* A `zdsim merge --partial` lacks work items: say so wherever the sweep is named. */
+        g_autofree char *kind = g_strdup_printf("%s (partial)", sw->kind);
+        cell(out, NULL, kind);
+      } else {
+        cell(out, NULL, sw->kind);
+      }
       cell(out, NULL, axes);
       g_autofree char *n = g_strdup_printf("%u", sw->runs);
       cell(out, "num", n);
@@ -796,6 +802,8 @@ serve_html_sweep(const char *db_path, const ServeSweepPage *page)
   put(out, "</small></h1>\n<dl class=\"facts\">\n");
   g_autofree char *axes = sweep_axes_text(sw->axes, " × ");
   fact(out, "Swept", axes);
+  if (sw->partial != NULL)
+    fact(out, "Partial", sw->partial);
   g_autofree char *when = format_when(sw->created);
   fact(out, "Run at", when);
   fact(out, "Scenario file", sw->path);

@@ -47,6 +47,7 @@ void store_rollback(const Store *s);
 /* The schema versions that brought a change readers of older files must know about. */
 #define STORE_VERSION_SPAN_CAUSE 4     /* update_spans.cause */
 #define STORE_VERSION_POOLED_OUTAGES 5 /* pooled outage figures, summaries.method */
+#define STORE_VERSION_SHARDS 7         /* shard tables, runs.partial and sweeps.partial */
 
 /* The microseconds of a stored time in seconds, as every loader reads them. */
 gint64 store_seconds_to_us(double seconds);

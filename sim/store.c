@@ -747,9 +747,78 @@ store_save_run(Store *store, const RunResult *result, GError **error)
   return id;
 }
 
+/* Marks what a partial merge stored (schema version 4), inside the caller's transaction:
+ * the run @run, or the sweep @sweep and every run of it. */
+static gboolean
+mark_partial(const Store *s, const char *table, gint64 id, const char *partial, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare(
+      s,
+      g_str_equal(table, "runs")
+          ? "UPDATE runs SET partial = ?1 WHERE id = ?2"
+          : "UPDATE sweeps SET partial = ?1 WHERE id = ?2",
+      error);
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_bind_text(st, 1, partial, -1, SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 2, id) != SQLITE_OK)
+    return store_fail(s, error, "cannot mark the merge partial");
+  if (store_step(s, st, "cannot mark the merge partial", error) < 0)
+    return FALSE;
+  if (g_str_equal(table, "runs"))
+    return TRUE;
+  g_autoptr(sqlite3_stmt) runs =
+      store_prepare(s, "UPDATE runs SET partial = ?1 WHERE sweep_id = ?2", error);
+  if (runs == NULL)
+    return FALSE;
+  if (sqlite3_bind_text(runs, 1, partial, -1, SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_int64(runs, 2, id) != SQLITE_OK)
+    return store_fail(s, error, "cannot mark the merge partial");
+  return store_step(s, runs, "cannot mark the merge partial", error) >= 0;
+}
+
+static gint64 save_sweep(Store *store, const char *kind, const Scenario *base,
+                         const GPtrArray *axes, const GPtrArray *results,
+                         const GPtrArray *points, const char *partial, GError **error);
+
 gint64
 store_save_sweep(Store *store, const char *kind, const Scenario *base, const GPtrArray *axes,
                  const GPtrArray *results, const GPtrArray *points, GError **error)
+{
+  return save_sweep(store, kind, base, axes, results, points, NULL, error);
+}
+
+gint64
+store_save_sweep_partial(Store *store, const char *kind, const Scenario *base,
+                         const GPtrArray *axes, const GPtrArray *results,
+                         const GPtrArray *points, const char *partial, GError **error)
+{
+  g_return_val_if_fail(partial != NULL, 0);
+  return save_sweep(store, kind, base, axes, results, points, partial, error);
+}
+
+gint64
+store_save_run_partial(Store *store, const RunResult *result, const char *partial,
+                       GError **error)
+{
+  g_return_val_if_fail(partial != NULL, 0);
+  if (!writable(store, error))
+    return 0;
+  if (!store_exec(store, "BEGIN IMMEDIATE", "cannot start storing the run", error))
+    return 0;
+  gint64 id = save_run_rows(store, result, 0, NULL, error);
+  if (id == 0 || !mark_partial(store, "runs", id, partial, error) ||
+      !store_exec(store, "COMMIT", "cannot commit the run", error)) {
+    store_rollback(store);
+    return 0;
+  }
+  return id;
+}
+
+static gint64
+save_sweep(Store *store, const char *kind, const Scenario *base, const GPtrArray *axes,
+           const GPtrArray *results, const GPtrArray *points, const char *partial,
+           GError **error)
 {
   g_return_val_if_fail(results->len == points->len, 0);
   if (!writable(store, error))
@@ -802,6 +871,10 @@ store_save_sweep(Store *store, const char *kind, const Scenario *base, const GPt
       return 0;
     }
   }
+  if (partial != NULL && !mark_partial(store, "sweeps", sweep, partial, error)) {
+    store_rollback(store);
+    return 0;
+  }
   if (!store_exec(store, "COMMIT", "cannot commit the sweep", error)) {
     store_rollback(store);
     return 0;
@@ -824,6 +897,7 @@ store_run_info_free(StoreRunInfo *info)
   g_free(info->policy);
   g_free(info->version);
   g_strfreev(info->point);
+  g_free(info->partial);
   g_free(info);
 }
 
@@ -854,6 +928,7 @@ store_sweep_info_free(StoreSweepInfo *info)
   if (info->axes != NULL)
     g_ptr_array_unref(info->axes);
   g_free(info->version);
+  g_free(info->partial);
   g_free(info);
 }
 
@@ -876,6 +951,31 @@ static gboolean
 one_block(double horizon_s)
 {
   return horizon_s <= RUN_YEAR_S;
+}
+
+/* What a partial merge lacked (schema version STORE_VERSION_SHARDS; NULL before, and when
+ * whole). */
+static gboolean
+load_partial(const Store *s, const char *table, gint64 id, char **out, GError **error)
+{
+  *out = NULL;
+  if (s->version < STORE_VERSION_SHARDS)
+    return TRUE;
+  g_autoptr(sqlite3_stmt) st = store_prepare(
+      s,
+      g_str_equal(table, "runs") ? "SELECT partial FROM runs WHERE id = ?1"
+                                 : "SELECT partial FROM sweeps WHERE id = ?1",
+      error);
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+    return store_fail(s, error, "cannot read whether a merge was partial");
+  int rc = store_step(s, st, "cannot read whether a merge was partial", error);
+  if (rc < 0)
+    return FALSE;
+  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+    *out = column_strdup(st, 0);
+  return TRUE;
 }
 
 static gboolean
@@ -1009,6 +1109,8 @@ read_info(const Store *s, sqlite3_stmt *st, GError **error)
     return NULL;
   }
   if (!load_summaries(s, info, error))
+    return NULL;
+  if (!load_partial(s, "runs", info->id, &info->partial, error))
     return NULL;
   return g_steal_pointer(&info);
 }
@@ -1345,6 +1447,8 @@ read_sweep(const Store *s, sqlite3_stmt *st, GError **error)
   }
   info->version = column_strdup(st, 8);
   info->runs = (guint) sqlite3_column_int64(st, 9);
+  if (!load_partial(s, "sweeps", info->id, &info->partial, error))
+    return NULL;
   return g_steal_pointer(&info);
 }
 
@@ -1457,5 +1561,456 @@ store_parse_id(const char *text, const char *what, gint64 *out, GError **error)
     return FALSE;
   }
   *out = v;
+  return TRUE;
+}
+
+/* ---- shards (schema version 4) ---- */
+
+void
+store_shard_info_free(StoreShardInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free(info->kind);
+  g_free(info->scenario);
+  g_free(info->path);
+  g_free(info->scenario_text);
+  g_free(info->scenario_sha256);
+  g_strfreev(info->overrides);
+  g_free(info->version);
+  g_free(info->created);
+  if (info->points != NULL)
+    g_ptr_array_unref(info->points);
+  g_free(info);
+}
+
+static void
+shard_point_free(StoreShardPoint *p)
+{
+  g_strfreev(p->point);
+  g_free(p);
+}
+
+/* The rows of point @index of shard @shard, inside the caller's transaction: what the shard
+ * holds of @r, whose replication 0 is work item @first. */
+static gboolean
+save_shard_point(const Store *s, gint64 shard, guint index, const char *const *point,
+                 guint64 first, guint k, guint n, const RunResult *r, GError **error)
+{
+  guint held = run_shard_count(k, n, first, r->replications);
+  g_autofree char *point_json = point != NULL ? strv_to_json(point) : NULL;
+  g_autoptr(sqlite3_stmt) st = store_prepare(
+      s,
+      "INSERT INTO shard_points (shard, point, overrides, first_item, replications, held, "
+      "events, updates, wall_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      error);
+  if (st == NULL)
+    return FALSE;
+  int rc = sqlite3_bind_int64(st, 1, shard);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 2, index);
+  if (rc == SQLITE_OK)
+    rc = point_json != NULL ? sqlite3_bind_text(st, 3, point_json, -1, SQLITE_STATIC)
+                            : sqlite3_bind_null(st, 3);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 4, (sqlite3_int64) first);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 5, r->replications);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 6, held);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 7, (sqlite3_int64) r->events);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 8, (sqlite3_int64) r->updates);
+  if (rc == SQLITE_OK)
+    rc = bind_double(st, 9, r->wall_s);
+  if (rc != SQLITE_OK)
+    return store_fail(s, error, "cannot store the shard's point");
+  if (store_step(s, st, "cannot store the shard's point", error) < 0)
+    return FALSE;
+
+  g_autoptr(GString) head =
+      g_string_new("INSERT INTO shard_replications (shard, point, replication");
+  for (guint c = 0; c < VALUE_COLUMNS; c++) {
+    g_string_append(head, ", ");
+    append_value_column(head, c);
+  }
+  g_string_append(head, ") VALUES ");
+  g_auto(Inserter) values = { 0 };
+  inserter_init(&values, s, head->str, 3 + VALUE_COLUMNS, held,
+                "cannot store the shard's per-replication values");
+  guint outages = 0;
+  for (guint rep = 0; rep < r->replications; rep++) {
+    if (!run_shard_holds(k, n, first + rep))
+      continue;
+    outages += ((const GArray *) g_ptr_array_index(r->outages, rep))->len;
+    if (!ins_begin(&values, error))
+      return FALSE;
+    ins_int(&values, shard);
+    ins_int(&values, index);
+    ins_int(&values, rep);
+    for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+      ins_double(&values, r->values[(gsize) rep * RUN_METRIC_COUNT + m]);
+    for (guint c = 0; c < CAUSE_COUNT; c++)
+      ins_double(&values, r->by_cause[(gsize) rep * CAUSE_COUNT + c]);
+    if (!ins_end(&values, error))
+      return FALSE;
+  }
+
+  g_auto(Inserter) outage = { 0 };
+  inserter_init(&outage, s,
+                "INSERT INTO shard_outages (shard, point, replication, seq, start_s, end_s, "
+                "cause) VALUES ",
+                7, outages, "cannot store a shard's outage");
+  for (guint rep = 0; rep < r->replications; rep++) {
+    if (!run_shard_holds(k, n, first + rep))
+      continue;
+    const GArray *list = g_ptr_array_index(r->outages, rep);
+    for (guint i = 0; i < list->len; i++) {
+      const ModelInterval *o = &g_array_index(list, ModelInterval, i);
+      if (!ins_begin(&outage, error))
+        return FALSE;
+      ins_int(&outage, shard);
+      ins_int(&outage, index);
+      ins_int(&outage, rep);
+      ins_int(&outage, i);
+      ins_double(&outage, to_seconds(o->start));
+      ins_double(&outage, to_seconds(o->end));
+      ins_text(&outage, cause_name(o->cause));
+      if (!ins_end(&outage, error))
+        return FALSE;
+    }
+  }
+
+  /* Replication 0's timeline, kept by the shard that ran it. */
+  if (r->timeline != NULL && run_shard_holds(k, n, first)) {
+    g_auto(Inserter) sample = { 0 };
+    inserter_init(&sample, s,
+                  "INSERT INTO shard_timeline (shard, point, seq, t_s, serving, starting, "
+                  "containers, db_up) VALUES ",
+                  8, r->timeline->len, "cannot store the shard's timeline");
+    for (guint i = 0; i < r->timeline->len; i++) {
+      const ModelSample *x = &g_array_index(r->timeline, ModelSample, i);
+      if (!ins_begin(&sample, error))
+        return FALSE;
+      ins_int(&sample, shard);
+      ins_int(&sample, index);
+      ins_int(&sample, i);
+      ins_double(&sample, to_seconds(x->time));
+      ins_int(&sample, x->serving);
+      ins_int(&sample, x->starting);
+      ins_int(&sample, x->containers);
+      ins_int(&sample, x->db_up ? 1 : 0);
+      if (!ins_end(&sample, error))
+        return FALSE;
+    }
+    if (r->updates_spans != NULL) {
+      g_auto(Inserter) span = { 0 };
+      inserter_init(&span, s,
+                    "INSERT INTO shard_update_spans (shard, point, seq, start_s, end_s, cause) "
+                    "VALUES ",
+                    6, r->updates_spans->len, "cannot store the shard's platform work");
+      for (guint i = 0; i < r->updates_spans->len; i++) {
+        const ModelInterval *x = &g_array_index(r->updates_spans, ModelInterval, i);
+        if (!ins_begin(&span, error))
+          return FALSE;
+        ins_int(&span, shard);
+        ins_int(&span, index);
+        ins_int(&span, i);
+        ins_double(&span, to_seconds(x->start));
+        ins_double(&span, to_seconds(x->end));
+        ins_text(&span, cause_name(x->cause));
+        if (!ins_end(&span, error))
+          return FALSE;
+      }
+    }
+  }
+  return TRUE;
+}
+
+gint64
+store_save_shard(Store *store, const Scenario *base, guint k, guint n,
+                 const GPtrArray *results, const GPtrArray *points, GError **error)
+{
+  g_return_val_if_fail(n >= 1 && k >= 1 && k <= n, 0);
+  g_return_val_if_fail(points == NULL ? results->len == 1 : results->len == points->len, 0);
+  if (!writable(store, error))
+    return 0;
+  g_autofree char *created = now_iso8601();
+  g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, base->text, -1);
+  g_autofree char *overrides = strv_to_json((const char *const *) base->overrides);
+  g_autoptr(sqlite3_stmt) st = store_prepare(
+      store,
+      "INSERT INTO shards (kind, scenario, path, scenario_text, scenario_sha256, overrides, "
+      "seed, version, k, n, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+      error);
+  if (st == NULL)
+    return 0;
+  int rc = sqlite3_bind_text(st, 1, points == NULL ? "run" : "sweep", -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 2, base->name, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 3, base->path, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 4, base->text, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 6, overrides, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK) /* the guint64's bit pattern, as runs.seed */
+    rc = sqlite3_bind_int64(st, 7, (sqlite3_int64) base->seed);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 8, ZDSIM_VERSION, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 9, k);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(st, 10, n);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 11, created, -1, SQLITE_STATIC);
+  if (rc != SQLITE_OK) {
+    store_fail(store, error, "cannot store the shard");
+    return 0;
+  }
+  /* One transaction for the shard and all its points: a kill leaves none of it. */
+  if (!store_exec(store, "BEGIN IMMEDIATE", "cannot start storing the shard", error))
+    return 0;
+  if (store_step(store, st, "cannot store the shard", error) < 0) {
+    store_rollback(store);
+    return 0;
+  }
+  gint64 shard = sqlite3_last_insert_rowid(store->db);
+  guint64 first = 0;
+  for (guint i = 0; i < results->len; i++) {
+    const RunResult *r = g_ptr_array_index(results, i);
+    const char *const *point = points != NULL ? g_ptr_array_index(points, i) : NULL;
+    if (!save_shard_point(store, shard, i, point, first, k, n, r, error)) {
+      store_rollback(store);
+      return 0;
+    }
+    first += r->replications;
+  }
+  if (!store_exec(store, "COMMIT", "cannot commit the shard", error)) {
+    store_rollback(store);
+    return 0;
+  }
+  return shard;
+}
+
+static gboolean
+load_shard_points(Store *s, StoreShardInfo *info, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare(
+      s,
+      "SELECT point, overrides, first_item, replications, held, events, updates, wall_s "
+      "FROM shard_points WHERE shard = ?1 ORDER BY point",
+      error);
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(st, 1, info->id) != SQLITE_OK)
+    return store_fail(s, error, "cannot read the shard's points");
+  info->points = g_ptr_array_new_with_free_func((GDestroyNotify) shard_point_free);
+  int rc;
+  while ((rc = store_step(s, st, "cannot read the shard's points", error)) == SQLITE_ROW) {
+    StoreShardPoint *p = g_new0(StoreShardPoint, 1);
+    g_ptr_array_add(info->points, p);
+    p->index = (guint) sqlite3_column_int64(st, 0);
+    if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+      g_autoptr(GError) why = NULL;
+      p->point = json_to_strv((const char *) sqlite3_column_text(st, 1), &why);
+      if (p->point == NULL) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED,
+                    "%s: shard %" G_GINT64_FORMAT ": a point is not a JSON array of strings: "
+                    "%s",
+                    s->path, info->id, why->message);
+        return FALSE;
+      }
+    }
+    p->first_item = (guint64) sqlite3_column_int64(st, 2);
+    p->replications = (guint) sqlite3_column_int64(st, 3);
+    p->held = (guint) sqlite3_column_int64(st, 4);
+    p->events = (guint64) sqlite3_column_int64(st, 5);
+    p->updates = (guint64) sqlite3_column_int64(st, 6);
+    p->wall_s = column_double(st, 7);
+  }
+  return rc == SQLITE_DONE;
+}
+
+GPtrArray *
+store_list_shards(Store *store, GError **error)
+{
+  g_autoptr(GPtrArray) out =
+      g_ptr_array_new_with_free_func((GDestroyNotify) store_shard_info_free);
+  if (store->version < STORE_VERSION_SHARDS)
+    return g_steal_pointer(&out);
+  g_autoptr(sqlite3_stmt) st = store_prepare(
+      store,
+      "SELECT id, kind, scenario, path, scenario_text, scenario_sha256, overrides, seed, "
+      "version, k, n, created FROM shards ORDER BY id",
+      error);
+  if (st == NULL)
+    return NULL;
+  int rc;
+  while ((rc = store_step(store, st, "cannot list the shards", error)) == SQLITE_ROW) {
+    g_autoptr(StoreShardInfo) info = g_new0(StoreShardInfo, 1);
+    info->id = sqlite3_column_int64(st, 0);
+    info->kind = column_strdup(st, 1);
+    info->scenario = column_strdup(st, 2);
+    info->path = column_strdup(st, 3);
+    info->scenario_text = column_strdup(st, 4);
+    info->scenario_sha256 = column_strdup(st, 5);
+    g_autoptr(GError) why = NULL;
+    info->overrides = json_to_strv((const char *) sqlite3_column_text(st, 6), &why);
+    if (info->overrides == NULL) {
+      g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED,
+                  "%s: shard %" G_GINT64_FORMAT ": its overrides are not a JSON array of "
+                  "strings: %s",
+                  store->path, info->id, why->message);
+      return NULL;
+    }
+    info->seed = (guint64) sqlite3_column_int64(st, 7);
+    info->version = column_strdup(st, 8);
+    info->k = (guint) sqlite3_column_int64(st, 9);
+    info->n = (guint) sqlite3_column_int64(st, 10);
+    info->created = column_strdup(st, 11);
+    if (!load_shard_points(store, info, error))
+      return NULL;
+    g_ptr_array_add(out, g_steal_pointer(&info));
+  }
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer(&out);
+}
+
+static gboolean
+shard_corrupt(const Store *s, gint64 shard, guint point, const char *what, gint64 rep,
+              GError **error)
+{
+  g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED,
+              "%s: shard %" G_GINT64_FORMAT ", point %u: %s (replication %" G_GINT64_FORMAT
+              ")",
+              s->path, shard, point + 1, what, rep);
+  return FALSE;
+}
+
+gboolean
+store_load_shard_point(Store *store, gint64 shard, guint point, RunResult *r, guint8 *filled,
+                       GError **error)
+{
+  g_autoptr(GString) sql = g_string_new("SELECT replication");
+  for (guint k = 0; k < VALUE_COLUMNS; k++) {
+    g_string_append(sql, ", ");
+    append_value_column(sql, k);
+  }
+  g_string_append(sql, " FROM shard_replications WHERE shard = ?1 AND point = ?2 "
+                       "ORDER BY replication");
+  g_autoptr(sqlite3_stmt) st = store_prepare(store, sql->str, error);
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(st, 1, shard) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 2, point) != SQLITE_OK)
+    return store_fail(store, error, "cannot read the shard's values");
+  guint n = r->replications;
+  g_autofree guint8 *mine = g_new0(guint8, n);
+  int rc;
+  while ((rc = store_step(store, st, "cannot read the shard's values", error)) == SQLITE_ROW) {
+    sqlite3_int64 rep = sqlite3_column_int64(st, 0);
+    if (rep < 0 || rep >= n)
+      return shard_corrupt(store, shard, point, "a replication beyond the point's", rep, error);
+    if (filled[rep])
+      return shard_corrupt(store, shard, point, "a replication another shard holds too", rep,
+                           error);
+    filled[rep] = mine[rep] = 1;
+    for (guint m = 0; m < RUN_METRIC_COUNT; m++)
+      r->values[(gsize) rep * RUN_METRIC_COUNT + m] = column_double(st, 1 + (int) m);
+    for (guint c = 0; c < CAUSE_COUNT; c++)
+      r->by_cause[(gsize) rep * CAUSE_COUNT + c] =
+          column_double(st, 1 + RUN_METRIC_COUNT + (int) c);
+  }
+  if (rc < 0)
+    return FALSE;
+
+  g_autoptr(sqlite3_stmt) ot = store_prepare(
+      store,
+      "SELECT replication, start_s, end_s, cause FROM shard_outages WHERE shard = ?1 AND "
+      "point = ?2 ORDER BY replication, seq",
+      error);
+  if (ot == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(ot, 1, shard) != SQLITE_OK ||
+      sqlite3_bind_int64(ot, 2, point) != SQLITE_OK)
+    return store_fail(store, error, "cannot read the shard's outages");
+  while ((rc = store_step(store, ot, "cannot read the shard's outages", error)) == SQLITE_ROW) {
+    sqlite3_int64 rep = sqlite3_column_int64(ot, 0);
+    int c = cause_lookup((const char *) sqlite3_column_text(ot, 3));
+    if (rep < 0 || rep >= n || !mine[rep] || c < 0)
+      return shard_corrupt(store, shard, point, "an outage of a replication it does not hold",
+                           rep, error);
+    ModelInterval o = {
+      .start = to_us(sqlite3_column_double(ot, 1)),
+      .end = to_us(sqlite3_column_double(ot, 2)),
+      .cause = (ModelCause) c,
+    };
+    g_array_append_val(g_ptr_array_index(r->outages, rep), o);
+  }
+  if (rc < 0)
+    return FALSE;
+
+  g_autoptr(sqlite3_stmt) tt = store_prepare(
+      store,
+      "SELECT t_s, serving, starting, containers, db_up FROM shard_timeline WHERE shard = ?1 "
+      "AND point = ?2 ORDER BY seq",
+      error);
+  if (tt == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(tt, 1, shard) != SQLITE_OK ||
+      sqlite3_bind_int64(tt, 2, point) != SQLITE_OK)
+    return store_fail(store, error, "cannot read the shard's timeline");
+  g_autoptr(GArray) timeline = g_array_new(FALSE, FALSE, sizeof(ModelSample));
+  while ((rc = store_step(store, tt, "cannot read the shard's timeline", error)) == SQLITE_ROW) {
+    ModelSample x = {
+      .time = to_us(sqlite3_column_double(tt, 0)),
+      .serving = (guint16) CLAMP(sqlite3_column_int(tt, 1), 0, G_MAXUINT16),
+      .starting = (guint16) CLAMP(sqlite3_column_int(tt, 2), 0, G_MAXUINT16),
+      .containers = (guint16) CLAMP(sqlite3_column_int(tt, 3), 0, G_MAXUINT16),
+      .db_up = sqlite3_column_int(tt, 4) != 0,
+    };
+    g_array_append_val(timeline, x);
+  }
+  if (rc < 0)
+    return FALSE;
+  if (timeline->len == 0)
+    return TRUE;
+
+  g_autoptr(sqlite3_stmt) sp = store_prepare(
+      store,
+      "SELECT start_s, end_s, cause FROM shard_update_spans WHERE shard = ?1 AND point = ?2 "
+      "ORDER BY seq",
+      error);
+  if (sp == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64(sp, 1, shard) != SQLITE_OK ||
+      sqlite3_bind_int64(sp, 2, point) != SQLITE_OK)
+    return store_fail(store, error, "cannot read the shard's platform updates");
+  g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(ModelInterval));
+  while ((rc = store_step(store, sp, "cannot read the shard's platform updates", error)) ==
+         SQLITE_ROW) {
+    int cause = cause_lookup((const char *) sqlite3_column_text(sp, 2));
+    if (cause != CAUSE_PLATFORM_UPDATE && cause != CAUSE_PLATFORM_RESTART)
+      return store_fail(store, error, "a shard's platform work of an unknown kind");
+    ModelInterval x = {
+      .start = to_us(sqlite3_column_double(sp, 0)),
+      .end = to_us(sqlite3_column_double(sp, 1)),
+      .cause = (ModelCause) cause,
+    };
+    g_array_append_val(spans, x);
+  }
+  if (rc < 0)
+    return FALSE;
+  if (r->timeline != NULL)
+    g_array_unref(r->timeline);
+  if (r->updates_spans != NULL)
+    g_array_unref(r->updates_spans);
+  r->timeline = g_steal_pointer(&timeline);
+  r->updates_spans = g_steal_pointer(&spans);
   return TRUE;
 }

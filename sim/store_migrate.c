@@ -505,6 +505,117 @@ migrate_analyses(Store *s, GError **error)
   return store_exec(s, sql, "cannot add the explain and sensitivity tables", error);
 }
 
+/* Version 7 (issue 17, sharded sweeps; README, "Sweeps across machines"): a shard database
+ * holds one share of a run's or a sweep's work items (`zdsim sweep --shard K/N`), to be put
+ * together by `zdsim merge`. `shards` records what must agree between the shards (scenario text,
+ * overrides, seed, program version, N) and which K this one is; `shard_points` each point it
+ * saw, with its first work item and how many of its replications the shard holds;
+ * `shard_replications`, `shard_outages`, `shard_timeline` and `shard_update_spans` hold them,
+ * in the columns of `replications`, `outages`, `timeline` and `update_spans`. A shard is
+ * written in one transaction, so a killed shard leaves no row and the merge names it missing.
+ * `partial` on sweeps and runs says what a `zdsim merge --partial` stored lacks (NULL when
+ * whole). Self-contained: the lead may renumber it at a merge of branches. */
+static gboolean
+migrate_shards(Store *s, GError **error)
+{
+  static const char sql[] =
+      "ALTER TABLE sweeps ADD COLUMN partial TEXT;"
+      "ALTER TABLE runs ADD COLUMN partial TEXT;"
+      "CREATE TABLE shards ("
+      "  id INTEGER PRIMARY KEY,"
+      "  kind TEXT NOT NULL CHECK (kind IN ('run', 'sweep')),"
+      "  scenario TEXT NOT NULL,"
+      "  path TEXT NOT NULL,"
+      "  scenario_text TEXT NOT NULL,"
+      "  scenario_sha256 TEXT NOT NULL,"
+      "  overrides TEXT NOT NULL,"
+      "  seed INTEGER NOT NULL,"
+      "  version TEXT NOT NULL,"
+      "  k INTEGER NOT NULL,"
+      "  n INTEGER NOT NULL,"
+      "  created TEXT NOT NULL,"
+      "  CHECK (n >= 1 AND k >= 1 AND k <= n)"
+      ");"
+      "CREATE TABLE shard_points ("
+      "  shard INTEGER NOT NULL REFERENCES shards (id) ON DELETE CASCADE,"
+      "  point INTEGER NOT NULL,"
+      "  overrides TEXT,"
+      "  first_item INTEGER NOT NULL,"
+      "  replications INTEGER NOT NULL,"
+      "  held INTEGER NOT NULL,"
+      "  events INTEGER NOT NULL,"
+      "  updates INTEGER NOT NULL,"
+      "  wall_s REAL NOT NULL,"
+      "  PRIMARY KEY (shard, point)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE shard_replications ("
+      "  shard INTEGER NOT NULL REFERENCES shards (id) ON DELETE CASCADE,"
+      "  point INTEGER NOT NULL,"
+      "  replication INTEGER NOT NULL,"
+      "  availability REAL,"
+      "  request_availability REAL,"
+      "  business_hours_availability REAL,"
+      "  capacity_availability REAL,"
+      "  reported_availability REAL,"
+      "  downtime_per_year_s REAL,"
+      "  downtime_outside_portal_window_per_year_s REAL,"
+      "  business_hours_downtime_per_year_s REAL,"
+      "  outages_per_year REAL,"
+      "  mean_outage_s REAL,"
+      "  longest_outage_s REAL,"
+      "  yearly_longest_outage_s REAL,"
+      "  outage_p95_s REAL,"
+      "  zero_instance_time_per_year_s REAL,"
+      "  evacuations_per_year REAL,"
+      "  crashes_per_year REAL,"
+      "  instance_hours_per_year REAL,"
+      "  capacity_shortfall_per_year_s REAL,"
+      "  tenant_slot_wait_per_year_s REAL,"
+      "  \"downtime_by_cause_s.platform-update\" REAL,"
+      "  \"downtime_by_cause_s.platform-restart\" REAL,"
+      "  \"downtime_by_cause_s.crash\" REAL,"
+      "  \"downtime_by_cause_s.cell-failure\" REAL,"
+      "  \"downtime_by_cause_s.db-maintenance\" REAL,"
+      "  \"downtime_by_cause_s.db-engine-upgrade\" REAL,"
+      "  \"downtime_by_cause_s.db-failure\" REAL,"
+      "  \"downtime_by_cause_s.environment-maintenance\" REAL,"
+      "  \"downtime_by_cause_s.deploy\" REAL,"
+      "  \"downtime_by_cause_s.action\" REAL,"
+      "  PRIMARY KEY (shard, point, replication)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE shard_outages ("
+      "  shard INTEGER NOT NULL REFERENCES shards (id) ON DELETE CASCADE,"
+      "  point INTEGER NOT NULL,"
+      "  replication INTEGER NOT NULL,"
+      "  seq INTEGER NOT NULL,"
+      "  start_s REAL NOT NULL,"
+      "  end_s REAL NOT NULL,"
+      "  cause TEXT NOT NULL,"
+      "  PRIMARY KEY (shard, point, replication, seq)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE shard_timeline ("
+      "  shard INTEGER NOT NULL REFERENCES shards (id) ON DELETE CASCADE,"
+      "  point INTEGER NOT NULL,"
+      "  seq INTEGER NOT NULL,"
+      "  t_s REAL NOT NULL,"
+      "  serving INTEGER NOT NULL,"
+      "  starting INTEGER NOT NULL,"
+      "  containers INTEGER NOT NULL,"
+      "  db_up INTEGER NOT NULL,"
+      "  PRIMARY KEY (shard, point, seq)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE shard_update_spans ("
+      "  shard INTEGER NOT NULL REFERENCES shards (id) ON DELETE CASCADE,"
+      "  point INTEGER NOT NULL,"
+      "  seq INTEGER NOT NULL,"
+      "  start_s REAL NOT NULL,"
+      "  end_s REAL NOT NULL,"
+      "  cause TEXT NOT NULL DEFAULT 'platform-update',"
+      "  PRIMARY KEY (shard, point, seq)"
+      ") WITHOUT ROWID;";
+  return store_exec(s, sql, "cannot create the shard tables", error);
+}
+
 typedef gboolean (*Migration)(Store *s, GError **error);
 
 /* migrations[v] takes a database from version v to v + 1; a new database runs them all, so it
@@ -516,6 +627,7 @@ static const Migration migrations[] = {
   migrate_to_v4,
   migrate_pooled_outages,
   migrate_analyses,
+  migrate_shards,
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == STORE_SCHEMA_VERSION);
 

@@ -71,6 +71,15 @@ point_progress(guint done, guint total, void *user_data)
   p->outer->progress(MIN(p->offset + done, p->total), p->total, p->outer->progress_data);
 }
 
+guint64
+sweep_point_first_item(const SweepResult *sweep, guint i)
+{
+  guint64 first = 0;
+  for (guint j = 0; j < i; j++)
+    first += ((const Scenario *) g_ptr_array_index(sweep->scenarios, j))->replications;
+  return first;
+}
+
 /* Runs point @i of @sweep with @options, reporting progress from @offset out of @total. */
 static gboolean
 run_point(SweepResult *sweep, guint i, const RunOptions *options, guint offset, guint total,
@@ -83,6 +92,9 @@ run_point(SweepResult *sweep, guint i, const RunOptions *options, guint offset, 
     point_options.progress_data = &progress;
   }
   const Scenario *sc = g_ptr_array_index(sweep->scenarios, i);
+  /* A shard's work items are numbered over the whole sweep, point by point. */
+  if (options->shard_n > 0)
+    point_options.shard_first = sweep_point_first_item(sweep, i);
   RunResult *r = run_execute(sc, &point_options, error);
   if (r == NULL) {
     g_autofree char *label = sweep_point_label(g_ptr_array_index(sweep->points, i));

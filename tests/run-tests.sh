@@ -49,6 +49,14 @@ if [ -z "$VALGRIND" ] && [ -f tests/readme-examples.sh ]; then
   count tests/readme-examples.sh
 fi
 
+# Sharded sweeps: GNU parallel's path against the unsharded sweep, the cluster files' shapes.
+if [ -z "$VALGRIND" ] && [ -f tests/shards.sh ]; then
+  echo "# tests/shards.sh"
+  sh tests/shards.sh >"$log" 2>&1
+  sed 's/^/  /' "$log"
+  count tests/shards.sh
+fi
+
 # Last, because it builds for PREFIX=/usr (the data directory is compiled in).
 if [ -z "$VALGRIND" ] && [ -f tests/install.sh ]; then
   echo "# tests/install.sh"

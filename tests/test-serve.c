@@ -1164,6 +1164,67 @@ test_command(gconstpointer data)
   close(out);
 }
 
+/* The body of serve_respond()'s answer to GET @target, which must be 200. */
+static char *
+respond_ok(Serve *serve, const char *target)
+{
+  g_auto(ServeResponse) r = { 0 };
+  serve_respond(serve, EVHTTP_REQ_GET, target, &r);
+  g_assert_cmpint(r.status, ==, 200);
+  gsize len = 0;
+  const char *data = g_bytes_get_data(r.body, &len);
+  return g_strndup(data, len);
+}
+
+/* A sweep stored by `zdsim merge --partial` (store_save_sweep_partial) says so on the index
+ * ("sweep (partial)"), on its page (a Partial fact with what is missing) and in its JSON
+ * (a "partial" member); a whole sweep has none of the three, so its pages are as before. */
+static void
+test_partial_sweep(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("zdsim-test-serve-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *db = g_build_filename(dir, "partial.db", NULL);
+  static const char ini[] = "[scenario]\nname = merged\nhorizon = 7d\nreplications = 2\n"
+                            "[sweep]\napp.instances = 1,2\n";
+  g_autoptr(Scenario) base = load(ini, "merged.ini");
+  RunOptions options = { .jobs = 1 };
+  g_autoptr(SweepResult) sweep = sweep_run(base, &options, &error);
+  g_assert_no_error(error);
+  const char *missing = "merged from shards 1 of 2: 2 of 4 replications";
+  {
+    g_autoptr(Store) store = store_open(db, STORE_OPEN_DEFAULT, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(store_save_sweep(store, "sweep", base, sweep->axes, sweep->results,
+                                     sweep->points, &error), ==, 1);
+    g_assert_cmpint(store_save_sweep_partial(store, "sweep", base, sweep->axes,
+                                             sweep->results, sweep->points, missing, &error),
+                    ==, 2);
+    g_assert_no_error(error);
+  }
+  ServeOptions so = { .db_path = db, .no_plots = TRUE };
+  g_autoptr(Serve) serve = serve_new_unbound(&so, &error);
+  g_assert_no_error(error);
+
+  g_autofree char *index = respond_ok(serve, "/");
+  g_assert_nonnull(strstr(index, "sweep (partial)"));
+  g_autofree char *page = respond_ok(serve, "/sweeps/2");
+  g_assert_nonnull(strstr(page, "Partial"));
+  g_assert_nonnull(strstr(page, missing));
+  g_autofree char *json = respond_ok(serve, "/api/sweeps/2");
+  g_autofree char *member = g_strdup_printf("\"partial\" : \"%s\"", missing);
+  g_autofree char *compact = g_strdup_printf("\"partial\":\"%s\"", missing);
+  g_assert_true(strstr(json, member) != NULL || strstr(json, compact) != NULL);
+
+  g_autofree char *whole_page = respond_ok(serve, "/sweeps/1");
+  g_assert_null(strstr(whole_page, "Partial"));
+  g_autofree char *whole_json = respond_ok(serve, "/api/sweeps/1");
+  g_assert_null(strstr(whole_json, "\"partial\""));
+  g_clear_pointer(&serve, serve_free);
+  remove_tree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1172,6 +1233,7 @@ main(int argc, char **argv)
   signal(SIGPIPE, SIG_IGN);
   g_test_add_func("/zdsim/serve/parse-id", test_parse_id);
   g_test_add_func("/zdsim/serve/escape", test_escape);
+  g_test_add_func("/zdsim/serve/partial-sweep", test_partial_sweep);
 
   Fixture f = { 0 };
   fixture_init(&f);

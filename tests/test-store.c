@@ -241,6 +241,10 @@ test_schema(void)
     { "update_spans", "table" }, { "metrics", "view" }, { "downtime_by_cause", "view" },
     /* store_analysis.h: explain and sensitivity results */
     { "explains", "table" },  { "sensitivities", "table" },
+    /* the shards of `--shard K/N` until `zdsim merge` (schema version 7) */
+    { "shards", "table" }, { "shard_points", "table" }, { "shard_replications", "table" },
+    { "shard_outages", "table" }, { "shard_timeline", "table" },
+    { "shard_update_spans", "table" },
   };
   sqlite3_stmt *st = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT type FROM sqlite_master WHERE name = ?1", -1,
@@ -619,6 +623,11 @@ downgrade_to_v3(const char *path)
                "ALTER TABLE update_spans DROP COLUMN cause;"
                "DROP TABLE explains;"
                "DROP TABLE sensitivities;"
+               "DROP TABLE shard_update_spans; DROP TABLE shard_timeline;"
+               "DROP TABLE shard_outages; DROP TABLE shard_replications;"
+               "DROP TABLE shard_points; DROP TABLE shards;"
+               "ALTER TABLE runs DROP COLUMN partial;"
+               "ALTER TABLE sweeps DROP COLUMN partial;"
                "PRAGMA user_version = 3;"
                "COMMIT");
   sqlite3_close(db);

@@ -149,6 +149,25 @@ int cli_report(const CliCommand *cmd, int argc, char **argv);
  * @limit of each (0 = all); nothing when there are none. Returns: CLI_OK, or CLI_USAGE with
  * a message when the store fails. */
 int cli_list_analyses(const CliCommand *cmd, const char *path, guint limit);
+/* sim/cli_merge.c: sharded work (README, "Sweeps across machines"). */
+/* Parses --shard: "K/N" (1 <= K <= N), or "env": K and N from a Kubernetes Indexed Job
+ * (JOB_COMPLETION_INDEX + 1 of ZDSIM_SHARDS) or a Slurm array job (SLURM_ARRAY_TASK_ID -
+ * SLURM_ARRAY_TASK_MIN + 1 of SLURM_ARRAY_TASK_COUNT). Returns: FALSE with @error
+ * (G_OPTION_ERROR) naming the option or the variables and what was expected. */
+gboolean cli_parse_shard(const char *text, guint *k, guint *n, GError **error);
+/* Checks --shard @shard of `run` or `sweep`: parses it into @k and @n, and refuses it with
+ * --no-store or with options that print or draw a report (@report_options), printing why.
+ * Returns: FALSE after printing (the caller returns CLI_USAGE). */
+gboolean cli_shard_options_ok(const CliCommand *cmd, const char *shard,
+                              gboolean report_options, gboolean no_store, guint *k, guint *n);
+/* Runs shard @k of @n of @base (a sweep of its [sweep] when @is_sweep, else one run) and
+ * stores the share in @store (store_save_shard()). Unless @force, refuses a share whose
+ * estimated events exceed the run limits (the share's, not the whole sweep's: sharding is
+ * how a sweep too big for one machine gets run). Returns: the exit code. */
+typedef struct Store Store;
+int cli_shard_run(const CliCommand *cmd, const Scenario *base, gboolean is_sweep, guint k,
+                  guint n, guint jobs, gboolean force, Store *store);
+int cli_merge(const CliCommand *cmd, int argc, char **argv);
 /* sim/cli_serve.c: the dashboard. */
 int cli_serve(const CliCommand *cmd, int argc, char **argv);
 

@@ -82,7 +82,27 @@ typedef struct {
   RunProgress progress;          /* called from the calling thread, may be NULL */
   void *progress_data;
   const volatile gint *cancel;   /* when non-NULL and set, stop as soon as possible */
+  /* A shard (README, "Sweeps across machines"): when shard_n > 0, only the replications r
+   * whose work item shard_first + r is held by shard shard_k of shard_n (run_shard_holds())
+   * run; the others
+   * keep zero values and no outages, and the summaries are not computed (a shard's share says
+   * nothing on its own: `zdsim merge` summarises the whole). shard_first is the work-item
+   * index of replication 0: 0 for a run, the replications of the points before it for a
+   * sweep point. */
+  guint shard_k;
+  guint shard_n;
+  guint64 shard_first;
 } RunOptions;
+
+/* The one rule of sharding: work item @item (points in sweep order, replications inside a
+ * point) belongs to shard @k (1-based) of @n when @item mod @n = @k - 1. Since replication r
+ * draws from its own streams seeded from (seed, r), a work item's figures do not depend on
+ * @n. Returns TRUE for every item when @n is 0 (not sharded). */
+gboolean run_shard_holds(guint k, guint n, guint64 item);
+
+/* How many of @replications replications, the first being work item @first, shard @k of @n
+ * holds (all when @n is 0). */
+guint run_shard_count(guint k, guint n, guint64 first, guint replications);
 
 /* Runs every replication of @scenario. Returns: (transfer full) the result, or NULL with
  * @error when the thread pool cannot start or the run was cancelled. */

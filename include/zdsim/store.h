@@ -52,7 +52,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 /* PRAGMA application_id of a zdsim database: "zdsi" in ASCII. */
 #define STORE_APPLICATION_ID 0x7a647369
 /* How long a write waits for another process's write to finish. */
@@ -127,6 +127,7 @@ typedef struct {
   char **point;           /* the sweep point's overrides; NULL when not part of a sweep */
   StatsSummary summary[RUN_METRIC_COUNT];
   StatsSummary cause_summary[CAUSE_COUNT];
+  char *partial;          /* what a `zdsim merge --partial` lacked; NULL when whole */
 } StoreRunInfo;
 
 void store_run_info_free(StoreRunInfo *info);
@@ -176,6 +177,7 @@ typedef struct {
   GPtrArray *axes;        /* ScenarioSweepAxis* (key, values), in file order */
   guint runs;             /* runs stored with it */
   char *version;
+  char *partial;          /* what a `zdsim merge --partial` lacked; NULL when whole */
 } StoreSweepInfo;
 
 void store_sweep_info_free(StoreSweepInfo *info);
@@ -186,6 +188,77 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreSweepInfo, store_sweep_info_free)
 GPtrArray *store_list_sweeps(Store *store, guint limit, GError **error);
 /* Sweep @id. Returns: (transfer full) or NULL with @error (STORE_ERROR_NOT_FOUND). */
 StoreSweepInfo *store_load_sweep(Store *store, gint64 id, GError **error);
+
+/* ---- shards (README, "Sweeps across machines"; schema version 4) ----
+ * A shard is one share of a run's or a sweep's work items (`--shard K/N`, run_shard_holds()),
+ * kept in its own tables (shards, shard_points, shard_replications, shard_outages,
+ * shard_timeline, shard_update_spans) until `zdsim merge` (merge.h) stores the whole as runs
+ * and a sweep. */
+
+/* Stores shard @k of @n of @base: a run when @points is NULL (@results then holds one
+ * RunResult), else a sweep (@points as store_save_sweep(), one per result). For every point,
+ * the replications the shard holds (from the point's first work item,
+ * sweep_point_first_item()), their outages, and replication 0's timeline and update spans
+ * when the shard holds replication 0; the scenario's text, overrides, seed and this
+ * program's version. One transaction: a shard is stored whole or not at all.
+ * Returns: the shard's id (> 0), or 0 with @error. */
+gint64 store_save_shard(Store *store, const Scenario *base, guint k, guint n,
+                        const GPtrArray *results, const GPtrArray *points, GError **error);
+
+/* One point of a stored shard. */
+typedef struct {
+  guint index;            /* in sweep order; 0 for a run */
+  char **point;           /* its overrides, NULL-terminated; NULL for a run */
+  guint64 first_item;     /* the work-item index of its replication 0 */
+  guint replications;     /* the point's replications in all */
+  guint held;             /* how many of them the shard holds */
+  guint64 events;         /* over the replications held */
+  guint64 updates;
+  double wall_s;          /* the shard's time on the point */
+} StoreShardPoint;
+
+/* What a stored shard is, without its per-replication values. */
+typedef struct {
+  gint64 id;              /* in its file */
+  char *kind;             /* "run" or "sweep" */
+  char *scenario;
+  char *path;
+  char *scenario_text;
+  char *scenario_sha256;
+  char **overrides;       /* NULL-terminated */
+  guint64 seed;
+  char *version;          /* the zdsim that ran it */
+  guint k;
+  guint n;
+  char *created;
+  GPtrArray *points;      /* StoreShardPoint*, in sweep order */
+} StoreShardInfo;
+
+void store_shard_info_free(StoreShardInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreShardInfo, store_shard_info_free)
+
+/* The shards stored in @store, in id order. A database older than schema version 4 has none.
+ * Returns: (transfer full) an array that frees its elements, possibly empty; NULL with
+ * @error. */
+GPtrArray *store_list_shards(Store *store, GError **error);
+
+/* Copies what shard @shard holds of point @point into @result, a result of that point with
+ * all its replications: the values and downtime by cause of each replication held, in its
+ * own slot, its outages, and the timeline and update spans when the shard has them. Sets
+ * @filled[r] to 1 for each replication r copied. Returns: FALSE with @error (STORE_ERROR)
+ * when the store fails, or when a replication is beyond the point's or already filled (the
+ * message names it). */
+gboolean store_load_shard_point(Store *store, gint64 shard, guint point, RunResult *result,
+                                guint8 *filled, GError **error);
+
+/* store_save_run() and store_save_sweep() for a merge that lacks some work items
+ * (`zdsim merge --partial`): @partial (not NULL) says what is missing, and is stored with the
+ * run, or with the sweep and each of its runs (StoreRunInfo.partial, StoreSweepInfo.partial). */
+gint64 store_save_run_partial(Store *store, const RunResult *result, const char *partial,
+                              GError **error);
+gint64 store_save_sweep_partial(Store *store, const char *kind, const Scenario *base,
+                                const GPtrArray *axes, const GPtrArray *results,
+                                const GPtrArray *points, const char *partial, GError **error);
 
 /* Parses a run or sweep id as people and URLs write it: ASCII digits only (no sign, space or
  * other text, leading zeros allowed), value from 1 to G_MAXINT64. @what ("run", "sweep")

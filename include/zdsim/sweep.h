@@ -60,6 +60,12 @@ typedef gboolean (*SweepStopFunc)(const SweepResult *sweep, guint i, void *user_
 gboolean sweep_run_points(SweepResult *sweep, const RunOptions *options, SweepStopFunc stop,
                           void *user_data, GError **error);
 
+/* The work-item index of replication 0 of point @i of @sweep: the replications of the points
+ * before it (points in sweep order, replications inside a point). With
+ * RunOptions.shard_n set, sweep_run_points() and sweep_run() run each point's share of its
+ * shard from there. */
+guint64 sweep_point_first_item(const SweepResult *sweep, guint i);
+
 /* Runs every point of @base's [sweep] (scenario_sweep_points(); one point, @base itself, when
  * there is none). Every point's scenario is loaded before anything runs, so a bad value fails
  * at once. @options->progress, when set, sees points x replications in all.
