@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #define ZDSIM_FUZZ_NO_MAIN
+#include "fuzz/fuzz-pipeline.c"
 #include "fuzz/fuzz-scenario.c"
 #include "fuzz/fuzz-serve.c"
 #include "fuzz/fuzz-values.c"
@@ -25,6 +26,7 @@ static const struct {
   const char *name;
   FuzzTarget run;
 } targets[] = {
+  { "pipeline", fuzz_pipeline_one },
   { "scenario", fuzz_scenario_one },
   { "serve", fuzz_serve_one },
   { "values", fuzz_values_one },
