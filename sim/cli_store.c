@@ -485,6 +485,9 @@ sweep_table(const SweepResult *sweep)
 int
 cli_sweep(const CliCommand *cmd, int argc, char **argv)
 {
+  /* First of all: a SIGTERM or Ctrl-C that arrives while the files load or the store opens
+   * must be handled like one during the work (stop, store nothing, 128 + signal). */
+  cli_signals_install();
   g_auto(RunArgs) a = { 0 };
   g_autofree char *plot_dir = NULL;
   GOptionEntry entries[RUN_ARGS_ENTRIES + 2] = { 0 };
@@ -529,7 +532,6 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
 
   CliProgress progress;
   cli_progress_init(&progress, "replications over all points");
-  cli_signals_install();
   RunOptions options = {
     .jobs = (guint) a.jobs,
     .keep_timeline = store != NULL || plot_dir != NULL,
@@ -571,6 +573,9 @@ target_label(RunMetric metric)
 int
 cli_recommend(const CliCommand *cmd, int argc, char **argv)
 {
+  /* First of all: a SIGTERM or Ctrl-C that arrives while the files load or the store opens
+   * must be handled like one during the work (stop, store nothing, 128 + signal). */
+  cli_signals_install();
   g_auto(RunArgs) a = { 0 };
   g_autofree char *target_text = NULL;
   g_autofree char *metric_text = NULL;
@@ -637,7 +642,6 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
 
   CliProgress progress;
   cli_progress_init(&progress, "replications");
-  cli_signals_install();
   RunOptions options = {
     .jobs = (guint) a.jobs,
     .keep_timeline = store != NULL,

@@ -102,6 +102,11 @@ test_exit_codes(void)
     { { "help", "--man", "1", "keys" }, 2, NULL, "expected one topic" },
     { { "help", "--bogus" }, 2, NULL, "Unknown option --bogus" },
     { { NULL }, 2, NULL, "Usage: zdsim COMMAND" },
+    /* A JUnit path that cannot be written is refused before the suite runs (the suite's
+     * scenarios would take seconds; "nothing ran" and an empty stdout say it did not). */
+    { { "check", "--junit", "/nonexistent/x.xml", "scenarios/regression/rolling-2-instances.ini" },
+      2, NULL, "--junit /nonexistent/x.xml: cannot write the JUnit file there (its directory "
+               "does not exist); nothing ran" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_auto(Result) r = { 0 };
@@ -109,6 +114,8 @@ test_exit_codes(void)
     g_test_message("case %" G_GSIZE_FORMAT ": %s %s", i, cases[i].args[0] ? cases[i].args[0] : "",
                    cases[i].args[0] && cases[i].args[1] ? cases[i].args[1] : "");
     g_assert_cmpint(r.status, ==, cases[i].status);
+    if (g_str_equal(cases[i].args[0] ? cases[i].args[0] : "", "check"))
+      g_assert_cmpstr(r.out, ==, "");
     if (cases[i].out != NULL)
       g_assert_nonnull(strstr(r.out, cases[i].out));
     if (cases[i].err != NULL)
