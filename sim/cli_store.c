@@ -482,6 +482,36 @@ sweep_table(const SweepResult *sweep)
   return table_free_to_string(&t);
 }
 
+/* The horizon and the replication count the points of @sweep ran with, for its header: one
+ * value, or "LOW to HIGH" when [sweep] varies scenario.horizon or scenario.replications (the
+ * base scenario's values are then not what ran). Returns: (transfer full) the horizon, and
+ * the replications in *@replications (transfer full). */
+static char *
+sweep_header_ranges(const SweepResult *sweep, const Scenario *base, char **replications)
+{
+  gint64 h_lo = base->horizon, h_hi = base->horizon;
+  guint r_lo = base->replications, r_hi = base->replications;
+  if (sweep->results->len > 0) {
+    const RunResult *first = g_ptr_array_index(sweep->results, 0);
+    h_lo = h_hi = first->scenario->horizon;
+    r_lo = r_hi = first->replications;
+  }
+  for (guint i = 1; i < sweep->results->len; i++) {
+    const RunResult *r = g_ptr_array_index(sweep->results, i);
+    h_lo = MIN(h_lo, r->scenario->horizon);
+    h_hi = MAX(h_hi, r->scenario->horizon);
+    r_lo = MIN(r_lo, r->replications);
+    r_hi = MAX(r_hi, r->replications);
+  }
+  *replications = r_lo == r_hi ? g_strdup_printf("%u", r_lo)
+                               : g_strdup_printf("%u to %u", r_lo, r_hi);
+  g_autofree char *lo = units_format_duration(h_lo);
+  if (h_lo == h_hi)
+    return g_steal_pointer(&lo);
+  g_autofree char *hi = units_format_duration(h_hi);
+  return g_strdup_printf("%s to %s", lo, hi);
+}
+
 int
 cli_sweep(const CliCommand *cmd, int argc, char **argv)
 {
@@ -542,10 +572,11 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
   g_autoptr(SweepResult) sweep = sweep_run(base, &options, &error);
   if (sweep == NULL)
     return run_failed(cmd, error);
-  g_autofree char *horizon = units_format_duration(base->horizon);
-  printf("%s: %u points x %u replications of %s, seed %" G_GUINT64_FORMAT
+  g_autofree char *replications = NULL;
+  g_autofree char *horizon = sweep_header_ranges(sweep, base, &replications);
+  printf("%s: %u points x %s replications of %s, seed %" G_GUINT64_FORMAT
          " at every point (common random numbers); 95 %% intervals in brackets\n\n",
-         base->name, sweep->results->len, base->replications, horizon, base->seed);
+         base->name, sweep->results->len, replications, horizon, base->seed);
   g_autofree char *table = sweep_table(sweep);
   fputs(table, stdout);
   fflush(stdout);

@@ -327,6 +327,39 @@ test_completion(void)
   g_rmdir(dir);
 }
 
+/* A sweep's header names what ran: sweeping scenario.horizon over 1d and 2d printed the base
+ * scenario's 365d, and sweeping scenario.replications its base count. The header now gives
+ * the range the points ran with. */
+static void
+test_sweep_header(void)
+{
+  static const struct {
+    const char *sweep;  /* the [sweep] line */
+    const char *header; /* the start of stdout (7d prints as 1w) */
+  } cases[] = {
+    { "scenario.horizon = 1d, 2d", "hz: 2 points x 2 replications of 1d to 2d, seed 1" },
+    { "scenario.replications = 2, 3", "hz: 2 points x 2 to 3 replications of 1w, seed 1" },
+    { "app.instances = 1, 2", "hz: 2 points x 2 replications of 1w, seed 1" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("zdsim-cli-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *ini = g_build_filename(dir, "hz.ini", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *text = g_strdup_printf("[scenario]\nname = hz\nhorizon = 7d\n"
+                                            "replications = 2\n[sweep]\n%s\n", cases[i].sweep);
+    g_assert_true(g_file_set_contents(ini, text, -1, NULL));
+    const char *args[] = { "sweep", "--no-store", ini, NULL };
+    g_auto(Result) r = { 0 };
+    run_zdsim(&r, args);
+    g_test_message("%s", r.out);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_true(g_str_has_prefix(r.out, cases[i].header));
+  }
+  g_unlink(ini);
+  g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -337,5 +370,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/cli/help-scenario", test_help_scenario);
   g_test_add_func("/zdsim/cli/man-pages", test_man_pages);
   g_test_add_func("/zdsim/cli/completion", test_completion);
+  g_test_add_func("/zdsim/cli/sweep-header", test_sweep_header);
   return g_test_run();
 }
