@@ -1108,6 +1108,33 @@ test_command(gconstpointer data)
   close(out);
 }
 
+/* The database is shown by its base name only: the index's header, a page's header and a 404
+ * from the store (JSON or HTML) name "runs.db" and never the directory it lies in (the
+ * fixture opens it by an absolute path under /tmp). */
+static void
+test_db_base_name(gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  static const struct {
+    const char *path;
+    int status;
+  } cases[] = {
+    { "/", 200 }, { "/api/runs/999999", 404 }, { "/runs/999999", 404 },
+    { "/api/sweeps/999999", 404 },
+  };
+  g_autofree char *run = g_strdup_printf("/runs/%" G_GINT64_FORMAT, f->one_id);
+  for (guint i = 0; i <= G_N_ELEMENTS(cases); i++) {
+    const char *path = i < G_N_ELEMENTS(cases) ? cases[i].path : run;
+    g_autoptr(Response) r = http_get(f, path);
+    g_assert_cmpint(r->status, ==, i < G_N_ELEMENTS(cases) ? cases[i].status : 200);
+    g_autofree char *body = body_text(r);
+    g_test_message("%s: %.200s", path, body);
+    g_assert_null(strstr(body, f->dir));
+    if (i == 0 || i == G_N_ELEMENTS(cases))
+      g_assert_nonnull(strstr(body, "runs.db"));
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1121,6 +1148,7 @@ main(int argc, char **argv)
   fixture_init(&f);
   g_test_add_data_func("/zdsim/serve/bind-errors", &f, test_bind_errors);
   g_test_add_data_func("/zdsim/serve/index", &f, test_index);
+  g_test_add_data_func("/zdsim/serve/db-base-name", &f, test_db_base_name);
   g_test_add_data_func("/zdsim/serve/run-page", &f, test_run_page);
   g_test_add_data_func("/zdsim/serve/sweep-page", &f, test_sweep_page);
   g_test_add_data_func("/zdsim/serve/api", &f, test_api);
