@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zdsim/text.h"
 #include "zdsim/cli.h"
 #include "zdsim/compare.h"
 #include "zdsim/recommend.h"
@@ -15,6 +16,11 @@
 #include "zdsim/units.h"
 
 /* A run or sweep id (store_parse_id), or FALSE with a message. */
+/* A cell of `list` shows at most this many characters: names are refused above 64 on input,
+ * but a database written by an older zdsim may hold longer ones (or control characters,
+ * escaped by text_for_cell()). */
+#define LIST_CELL_CHARS 64
+
 static gboolean
 parse_id(const CliCommand *cmd, const char *text, const char *what, gint64 *out)
 {
@@ -165,14 +171,15 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
       const StoreRunInfo *r = g_ptr_array_index(runs, i);
       table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT, r->id));
       table_add(&t, g_strdup(r->created));
-      table_add(&t, g_strdup(r->scenario));
+      table_add(&t, text_for_cell(r->scenario, LIST_CELL_CHARS));
       table_add(&t, g_strdup_printf("%u", r->instances));
-      table_add(&t, g_strdup(r->policy));
+      table_add(&t, text_for_cell(r->policy, LIST_CELL_CHARS));
       table_add(&t, format_availability(&r->summary[RUN_AVAILABILITY]));
       table_add(&t, g_strdup_printf("%u", r->replications));
       if (r->sweep_id > 0) {
         g_autofree char *label = sweep_point_label((const char *const *) r->point);
-        table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT ": %s", r->sweep_id, label));
+        g_autofree char *shown = text_for_cell(label, LIST_CELL_CHARS);
+        table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT ": %s", r->sweep_id, shown));
       } else {
         table_add(&t, g_strdup("-"));
       }
@@ -203,10 +210,11 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
     const StoreSweepInfo *s = g_ptr_array_index(sweeps, i);
     table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT, s->id));
     table_add(&t, g_strdup(s->created));
-    table_add(&t, g_strdup(s->kind));
-    table_add(&t, g_strdup(s->scenario));
+    table_add(&t, text_for_cell(s->kind, LIST_CELL_CHARS));
+    table_add(&t, text_for_cell(s->scenario, LIST_CELL_CHARS));
     table_add(&t, g_strdup_printf("%u", s->runs));
-    table_add(&t, sweep_axes_text(s->axes, " x "));
+    g_autofree char *axes = sweep_axes_text(s->axes, " x ");
+    table_add(&t, text_for_cell(axes, LIST_CELL_CHARS));
   }
   g_autofree char *text = table_free_to_string(&t);
   fputs(text, stdout);

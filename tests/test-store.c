@@ -1529,6 +1529,50 @@ test_killed_sweep(void)
   rm_rf(dir);
 }
 
+/* A database written before names were capped may hold a 1 MB name with control characters
+ * and a bidi override: `list` keeps every row bounded (the name cut to 64 characters, so a
+ * row stays under 1 KB) and shows the controls as escapes, never as the raw bytes a terminal
+ * would obey. The name goes in by SQL, as an old zdsim could have written it. (`show` takes
+ * the name from the stored scenario text, which the loader reads with today's rules.) */
+static void
+test_hostile_stored_name(void)
+{
+  g_autofree char *bin = zdsim_bin();
+  if (bin == NULL)
+    return;
+  g_autofree char *dir = tmp_dir();
+  write_file(dir, "quick.ini", quick_ini);
+  g_autofree char *path = g_build_filename(dir, "h.db", NULL);
+  g_auto(Spawned) first = { 0 };
+  run_zdsim(bin, dir, "run --replications 2 --db h.db quick.ini", NULL, &first);
+  g_assert_cmpint(first.status, ==, 0);
+
+  sqlite3 *db = raw_open(path);
+  g_autoptr(GString) name = g_string_new("\x1b[2J\xe2\x80\xae");
+  while (name->len < 1024 * 1024)
+    g_string_append_c(name, 'n');
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(db, "UPDATE runs SET scenario = ?", -1, &st, NULL), ==,
+                  SQLITE_OK);
+  sqlite3_bind_text(st, 1, name->str, (int) name->len, SQLITE_TRANSIENT);
+  g_assert_cmpint(sqlite3_step(st), ==, SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+
+  g_auto(Spawned) list = { 0 };
+  run_zdsim(bin, dir, "list --db h.db", NULL, &list);
+  g_assert_cmpint(list.status, ==, 0);
+  g_auto(GStrv) lines = g_strsplit(list.out, "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
+    g_assert_cmpuint(strlen(*l), <, 1024);
+  g_assert_null(strchr(list.out, '\x1b'));
+  g_assert_null(strstr(list.out, "\xe2\x80\xae"));
+  g_assert_nonnull(strstr(list.out, "\\x1b[2J\\u202ennn"));
+  g_assert_nonnull(strstr(list.out, "nnn…"));
+
+  rm_rf(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1548,5 +1592,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/cli-sweep-compare", test_cli_sweep_compare);
   g_test_add_func("/zdsim/store/two-writers", test_two_writers);
   g_test_add_func("/zdsim/store/killed-sweep", test_killed_sweep);
+  g_test_add_func("/zdsim/store/hostile-stored-name", test_hostile_stored_name);
   return g_test_run();
 }

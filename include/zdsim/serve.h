@@ -182,9 +182,9 @@ gboolean serve_parse_id(const char *text, gint64 *out);
 /* ---- HTML (sim/serve_html.c) ---- */
 
 /* @text with & < > " ' written as character references (g_markup_escape_text()), invalid
- * UTF-8 replaced (U+FFFD) and control characters (C0, DEL and C1) other than tab and newline
- * dropped, safe inside an element or a quoted attribute. NULL gives "".
- * Returns: (transfer full). */
+ * UTF-8 replaced (U+FFFD), and control characters (C0, DEL and C1) other than tab and newline
+ * and bidirectional overrides written as visible escapes ("\x1b", "\u202e": text_escape()),
+ * safe inside an element or a quoted attribute. NULL gives "". Returns: (transfer full). */
 char *serve_html_escape(const char *text);
 
 /* Which plots a page shows: bit k of @applies for PlotKind k that can be drawn; @why[k] (may
