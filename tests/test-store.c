@@ -5,6 +5,7 @@
 #include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/mount.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1573,6 +1574,62 @@ test_hostile_stored_name(void)
   rm_rf(dir);
 }
 
+/* Reading needs no writable directory: a WAL database on a read-only mount (a bind mount
+ * remounted read-only, as root; skipped where mounting is not permitted, since root ignores
+ * directory permissions) is read by store_open(READ_ONLY), list, show and compare, where
+ * SQLite could not create the -shm file and every read failed. Writing there still fails,
+ * with the message naming the file. */
+static void
+test_read_only_directory(void)
+{
+  g_autofree char *bin = zdsim_bin();
+  if (bin == NULL)
+    return;
+  g_autofree char *dir = tmp_dir();
+  write_file(dir, "quick.ini", quick_ini);
+  for (int i = 0; i < 2; i++) {
+    g_auto(Spawned) run = { 0 };
+    run_zdsim(bin, dir, "run --replications 2 --db r.db quick.ini", NULL, &run);
+    g_assert_cmpint(run.status, ==, 0);
+  }
+  g_autofree char *ro = g_build_filename(dir, "ro", NULL);
+  g_assert_cmpint(g_mkdir(ro, 0700), ==, 0);
+  if (mount(dir, ro, NULL, MS_BIND, NULL) != 0) {
+    g_test_skip("cannot bind-mount here (not root, or no mount namespace): nothing to test");
+    rm_rf(dir);
+    return;
+  }
+  if (mount(NULL, ro, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0) {
+    umount(ro);
+    g_test_skip("cannot remount read-only here: nothing to test");
+    rm_rf(dir);
+    return;
+  }
+  g_autofree char *path = g_build_filename(ro, "r.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Store) store = store_open(path, STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error(error);
+  g_autoptr(GPtrArray) runs = store_list_runs(store, 0, NULL, 0, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(runs->len, ==, 2);
+  g_clear_pointer(&store, store_close);
+
+  static const char *const reads[] = { "list --db ro/r.db", "show --db ro/r.db 1",
+                                       "compare --db ro/r.db 1 2" };
+  for (guint i = 0; i < G_N_ELEMENTS(reads); i++) {
+    g_auto(Spawned) r = { 0 };
+    run_zdsim(bin, dir, reads[i], NULL, &r);
+    g_test_message("%s: %d %s", reads[i], r.status, r.err);
+    g_assert_cmpint(r.status, ==, 0);
+  }
+  g_auto(Spawned) w = { 0 };
+  run_zdsim(bin, dir, "run --replications 2 --db ro/r.db quick.ini", NULL, &w);
+  g_assert_cmpint(w.status, ==, 2);
+  g_assert_nonnull(strstr(w.err, "ro/r.db"));
+  g_assert_cmpint(umount(ro), ==, 0);
+  rm_rf(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1593,5 +1650,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/two-writers", test_two_writers);
   g_test_add_func("/zdsim/store/killed-sweep", test_killed_sweep);
   g_test_add_func("/zdsim/store/hostile-stored-name", test_hostile_stored_name);
+  g_test_add_func("/zdsim/store/read-only-directory", test_read_only_directory);
   return g_test_run();
 }
