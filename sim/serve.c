@@ -69,6 +69,7 @@ struct Serve {
   guint16 port;
   char *tmpdir;   /* gnuplot writes here; the server names every file (NULL with no_plots) */
   gboolean no_plots;
+  guint plot_timeout_s; /* ServeOptions.plot_timeout_s; 0 = PLOT_DEFAULT_TIMEOUT_S */
   guint64 files;
   ServeLogFunc log;
   void *log_data;
@@ -233,7 +234,8 @@ cache_svg(Serve *s, CacheEntry *e, PlotKind kind, GError **error)
   /* The file name is the server's own: nothing from the request reaches it. */
   g_autofree char *path = g_strdup_printf("%s/plot-%" G_GUINT64_FORMAT ".svg", s->tmpdir,
                                           ++s->files);
-  PlotOptions options = { .kind = kind, .format = PLOT_FORMAT_SVG, .output = path };
+  PlotOptions options = { .kind = kind, .format = PLOT_FORMAT_SVG, .output = path,
+                          .timeout_s = s->plot_timeout_s };
   gboolean ok = plot_render(e->data, &options, NULL, error);
   char *contents = NULL;
   gsize len = 0;
@@ -289,6 +291,8 @@ reason_phrase(int status)
     return "Not Implemented";
   case 503:
     return "Service Unavailable";
+  case 504:
+    return "Gateway Timeout";
   default:
     return "Error";
   }
@@ -984,7 +988,9 @@ handle_plot(Serve *s, const Request *rq, gboolean sweep, gint64 id, const char *
   }
   g_autoptr(GBytes) svg = cache_svg(s, e, (PlotKind) kind, &error);
   if (svg == NULL) {
-    int status = g_error_matches(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT) ? 503 : 500;
+    int status = g_error_matches(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT) ? 503
+                 : g_error_matches(error, PLOT_ERROR, PLOT_ERROR_TIMEOUT)  ? 504
+                                                                           : 500;
     reply_error(rq, out, status, "%s", error->message);
     return;
   }
@@ -1225,6 +1231,7 @@ serve_new_unbound(const ServeOptions *options, GError **error)
   s->db_path = g_strdup(options->db_path);
   s->db_name = g_path_get_basename(options->db_path);
   s->no_plots = options->no_plots;
+  s->plot_timeout_s = options->plot_timeout_s;
   s->cache_max_entries = options->cache_entries > 0 ? options->cache_entries
                                                     : SERVE_CACHE_ENTRIES;
   s->cache_max_bytes = options->cache_bytes > 0 ? options->cache_bytes : SERVE_CACHE_BYTES;

@@ -1138,6 +1138,48 @@ test_db_base_name(gconstpointer data)
   }
 }
 
+/* A gnuplot that hangs: with plot_timeout_s = 1 the picture is answered 504 with the reason
+ * within 3 s (1 s and the reaping), and the server answers pages afterwards. In a subprocess
+ * with PATH set to a fake gnuplot that sleeps, through serve_respond() on its own server. */
+static void
+test_plot_timeout(gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  if (g_test_subprocess()) {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("zdsim-test-serve-XXXXXX", &error);
+    g_assert_no_error(error);
+    g_autofree char *fake = g_build_filename(dir, "gnuplot", NULL);
+    g_autofree char *sleep_path = g_find_program_in_path("sleep");
+    g_autofree char *script = g_strdup_printf("#!/bin/sh\nexec %s 1000\n", sleep_path);
+    g_assert_true(g_file_set_contents(fake, script, -1, NULL));
+    g_assert_cmpint(g_chmod(fake, 0755), ==, 0);
+    g_setenv("PATH", dir, TRUE);
+    ServeOptions so = { .db_path = f->db, .plot_timeout_s = 1 };
+    g_autoptr(Serve) s = serve_new_unbound(&so, &error);
+    g_assert_no_error(error);
+    g_autofree char *plot = g_strdup_printf("/runs/%" G_GINT64_FORMAT "/plot/outages.svg",
+                                            f->one_id);
+    g_auto(ServeResponse) r = { 0 };
+    gint64 t0 = g_get_monotonic_time();
+    serve_respond(s, EVHTTP_REQ_GET, plot, &r);
+    gint64 took = g_get_monotonic_time() - t0;
+    g_assert_cmpint(r.status, ==, 504);
+    g_assert_cmpstr(r.reason, ==, "Gateway Timeout");
+    g_autofree char *body = g_strndup(g_bytes_get_data(r.body, NULL), g_bytes_get_size(r.body));
+    g_assert_nonnull(strstr(body, "gnuplot did not finish within 1 s"));
+    g_assert_cmpint(took, <, 3 * G_USEC_PER_SEC);
+    g_auto(ServeResponse) page = { 0 };
+    serve_respond(s, EVHTTP_REQ_GET, "/", &page);
+    g_assert_cmpint(page.status, ==, 200);
+    g_unlink(fake);
+    g_rmdir(dir);
+    return;
+  }
+  g_test_trap_subprocess(NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed();
+}
+
 /* A 1 MB scenario name written by SQL (an older zdsim could store one): the index page shows
  * it cut to 64 characters, so the page stays small (under 100 KB: the fixture's handful of
  * rows take a few KB) and its columns in view. Runs last: it changes the fixture's store. */
@@ -1184,6 +1226,7 @@ main(int argc, char **argv)
   g_test_add_data_func("/zdsim/serve/sweep-page", &f, test_sweep_page);
   g_test_add_data_func("/zdsim/serve/api", &f, test_api);
   g_test_add_data_func("/zdsim/serve/plots", &f, test_plots);
+  g_test_add_data_func("/zdsim/serve/plot-timeout", &f, test_plot_timeout);
   g_test_add_data_func("/zdsim/serve/head", &f, test_head);
   g_test_add_data_func("/zdsim/serve/headers", &f, test_headers);
   g_test_add_data_func("/zdsim/serve/one-reply-each", &f, test_one_reply_each);
