@@ -2,9 +2,11 @@
  * --baseline compares it with its last stored run), prints PASS or FAIL per verdict and
  * writes JUnit XML for CI; exit 1 when anything fails, 2 on bad input. Not for the verdicts
  * themselves (check.c). */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "zdsim/check.h"
 #include "zdsim/cli.h"
@@ -101,6 +103,28 @@ finish(const CliCommand *cmd, const GPtrArray *outcomes, const char *junit, int 
     }
   }
   return status;
+}
+
+/* Whether the JUnit file can be written where @path says, checked before anything runs: a
+ * wrong path must not cost the whole suite's run. check_junit_save() writes a temporary file
+ * beside it and renames it, so its directory must exist and take new files. FALSE with a
+ * message on stderr. */
+static gboolean
+junit_writable(const CliCommand *cmd, const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname(path);
+  const char *why = NULL;
+  if (g_file_test(path, G_FILE_TEST_IS_DIR))
+    why = "it is a directory";
+  else if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+    why = "its directory does not exist";
+  else if (access(dir, W_OK) != 0)
+    why = g_strerror(errno);
+  if (why == NULL)
+    return TRUE;
+  fprintf(stderr, "zdsim %s: --junit %s: cannot write the JUnit file there (%s); nothing ran\n",
+          cmd->name, path, why);
+  return FALSE;
 }
 
 /* --tolerance: "10%" or a fraction "0.1", at least 0. */
@@ -224,6 +248,9 @@ compare_with_baseline(Store *store, const StoreRun *chosen, gboolean require,
 int
 cli_check(const CliCommand *cmd, int argc, char **argv)
 {
+  /* First of all: a SIGTERM or Ctrl-C that arrives while the files load or the store opens
+   * must be handled like one during the work (stop, store nothing, 128 + signal). */
+  cli_signals_install();
   int replications = 0, jobs = 0;
   g_autofree char *seed = NULL;
   g_autofree char *junit = NULL;
@@ -284,6 +311,8 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
     fprintf(stderr, "zdsim %s: expected at least one scenario file\n", cmd->name);
     return CLI_USAGE;
   }
+  if (junit != NULL && !junit_writable(cmd, junit))
+    return CLI_USAGE;
   if (!cli_check_counts(cmd, replications, jobs) || !cli_output_check(cmd, &output))
     return CLI_USAGE;
   baseline = baseline || require_baseline || baseline_run_text != NULL;
@@ -385,7 +414,6 @@ cli_check(const CliCommand *cmd, int argc, char **argv)
     }
   }
 
-  cli_signals_install();
   for (guint i = 0; i < work->len; i++) {
     const CheckJob *job = g_ptr_array_index(work, i);
     const Scenario *sc = job->scenario;

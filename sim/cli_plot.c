@@ -87,6 +87,7 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
   g_autofree char *output = NULL;
   g_autofree char *metric = NULL;
   gboolean terminal = FALSE;
+  gint plot_timeout = PLOT_DEFAULT_TIMEOUT_S;
   g_autofree char *kind_help = g_strdup_printf("The picture: %s", plot_kind_names());
   GOptionEntry entries[] = {
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind_text, kind_help, "KIND" },
@@ -102,6 +103,8 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
       "downtime per year such as downtime_outside_portal_window_per_year_s (cost), or "
       "business_hours_availability (heatmap: business-hours downtime only)",
       "NAME" },
+    { "plot-timeout", 0, 0, G_OPTION_ARG_INT, &plot_timeout,
+      "Kill gnuplot after S seconds and fail (default 60)", "S" },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
@@ -134,6 +137,11 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
             plot_kind_names());
     return CLI_USAGE;
   }
+  if (plot_timeout < 1) {
+    fprintf(stderr, "zdsim plot: --plot-timeout: expected a whole number of seconds of at "
+                    "least 1, got %d\n", plot_timeout);
+    return CLI_USAGE;
+  }
   if ((output == NULL) == !terminal) {
     fprintf(stderr, "zdsim plot: give one of -o FILE.png|FILE.svg and --terminal\n");
     return CLI_USAGE;
@@ -152,6 +160,11 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
     }
   } else if (argc < 2) {
     fprintf(stderr, "zdsim plot: expected a run id (see zdsim list) or --sweep ID\n");
+    return CLI_USAGE;
+  } else if (kind == PLOT_TIMELINE && argc > 3) {
+    /* One run, or two drawn side by side (plot.h): a third would be silently left out. */
+    fprintf(stderr, "zdsim plot: --kind timeline takes one run, or two side by side; got %d "
+                    "runs\n", argc - 1);
     return CLI_USAGE;
   }
   g_autofree gint64 *ids = g_new0(gint64, MAX(argc, 1));
@@ -185,7 +198,7 @@ cli_plot(const CliCommand *cmd, int argc, char **argv)
   }
 
   PlotOptions options = { .kind = (PlotKind) kind, .format = format, .output = output,
-                          .metric = metric };
+                          .metric = metric, .timeout_s = (guint) plot_timeout };
   g_autofree char *text = NULL;
   if (!plot_render(data, &options, &text, &error))
     return cli_error(cmd, error);

@@ -11,6 +11,9 @@
 int
 cli_run(const CliCommand *cmd, int argc, char **argv)
 {
+  /* First of all: a SIGTERM or Ctrl-C that arrives while the files load or the store opens
+   * must be handled like one during the work (stop, store nothing, 128 + signal). */
+  cli_signals_install();
   int replications = CLI_UNSET, jobs = 0;
   g_autofree char *seed = NULL;
   g_auto(GStrv) sets = NULL;
@@ -76,7 +79,6 @@ cli_run(const CliCommand *cmd, int argc, char **argv)
 
   CliProgress progress;
   cli_progress_init(&progress, "replications");
-  cli_signals_install();
   RunOptions options = {
     .jobs = (guint) jobs,
     .keep_timeline = store != NULL || plot_dir != NULL,

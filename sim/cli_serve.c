@@ -34,6 +34,7 @@ cli_serve(const CliCommand *cmd, int argc, char **argv)
   g_autofree char *bind = NULL;
   int port = SERVE_DEFAULT_PORT;
   gboolean verbose = FALSE;
+  gint plot_timeout = PLOT_DEFAULT_TIMEOUT_S;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database (default: $ZDSIM_DB, else zdsim.db)",
       "FILE" },
@@ -43,6 +44,8 @@ cli_serve(const CliCommand *cmd, int argc, char **argv)
       "PORT" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Print one line per request on stderr",
       NULL },
+    { "plot-timeout", 0, 0, G_OPTION_ARG_INT, &plot_timeout,
+      "Kill gnuplot after S seconds; the picture gets 504 (default 60)", "S" },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
@@ -63,6 +66,11 @@ cli_serve(const CliCommand *cmd, int argc, char **argv)
   }
   if (port < 0 || port > 65535) {
     fprintf(stderr, "zdsim serve: --port must be from 0 to 65535, got %d\n", port);
+    return CLI_USAGE;
+  }
+  if (plot_timeout < 1) {
+    fprintf(stderr, "zdsim serve: --plot-timeout: expected a whole number of seconds of at "
+                    "least 1, got %d\n", plot_timeout);
     return CLI_USAGE;
   }
   const char *path = cli_db_path(db);
@@ -91,6 +99,7 @@ cli_serve(const CliCommand *cmd, int argc, char **argv)
     .bind = bind,
     .port = (guint16) port,
     .log = verbose ? log_request : NULL,
+    .plot_timeout_s = (guint) plot_timeout,
   };
   g_autoptr(Serve) serve = serve_new(base, &options, &error);
   if (serve == NULL)

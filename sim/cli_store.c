@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zdsim/text.h"
 #include "zdsim/cli.h"
 #include "zdsim/compare.h"
 #include "zdsim/document.h"
@@ -16,6 +17,11 @@
 #include "zdsim/units.h"
 
 /* A run or sweep id (store_parse_id), or FALSE with a message. */
+/* A cell of `list` shows at most this many characters: names are refused above 64 on input,
+ * but a database written by an older zdsim may hold longer ones (or control characters,
+ * escaped by text_for_cell()). */
+#define LIST_CELL_CHARS 64
+
 static gboolean
 parse_id(const CliCommand *cmd, const char *text, const char *what, gint64 *out)
 {
@@ -241,14 +247,15 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
       const StoreRunInfo *r = g_ptr_array_index(runs, i);
       table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT, r->id));
       table_add(&t, g_strdup(r->created));
-      table_add(&t, g_strdup(r->scenario));
+      table_add(&t, text_for_cell(r->scenario, LIST_CELL_CHARS));
       table_add(&t, g_strdup_printf("%u", r->instances));
-      table_add(&t, g_strdup(r->policy));
+      table_add(&t, text_for_cell(r->policy, LIST_CELL_CHARS));
       table_add(&t, format_availability(&r->summary[RUN_AVAILABILITY]));
       table_add(&t, g_strdup_printf("%u", r->replications));
       if (r->sweep_id > 0) {
         g_autofree char *label = sweep_point_label((const char *const *) r->point);
-        table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT ": %s%s", r->sweep_id, label,
+        g_autofree char *shown = text_for_cell(label, LIST_CELL_CHARS);
+        table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT ": %s%s", r->sweep_id, shown,
                                       r->partial != NULL ? " (partial)" : ""));
       } else if (r->partial != NULL) {
         table_add(&t, g_strdup("- (partial)"));
@@ -282,11 +289,12 @@ cli_list(const CliCommand *cmd, int argc, char **argv)
     const StoreSweepInfo *s = g_ptr_array_index(sweeps, i);
     table_add(&t, g_strdup_printf("%" G_GINT64_FORMAT, s->id));
     table_add(&t, g_strdup(s->created));
-    table_add(&t, s->partial != NULL ? g_strdup_printf("%s (partial)", s->kind)
-                                     : g_strdup(s->kind));
-    table_add(&t, g_strdup(s->scenario));
+    g_autofree char *kind = text_for_cell(s->kind, LIST_CELL_CHARS);
+    table_add(&t, s->partial != NULL ? g_strdup_printf("%s (partial)", kind) : g_strdup(kind));
+    table_add(&t, text_for_cell(s->scenario, LIST_CELL_CHARS));
     table_add(&t, g_strdup_printf("%u", s->runs));
-    table_add(&t, sweep_axes_text(s->axes, " x "));
+    g_autofree char *axes = sweep_axes_text(s->axes, " x ");
+    table_add(&t, text_for_cell(axes, LIST_CELL_CHARS));
   }
   g_autofree char *text = table_free_to_string(&t);
   fputs(text, stdout);
@@ -625,6 +633,36 @@ sweep_table(const SweepResult *sweep, RunMetric metric)
   return table_free_to_string(&t);
 }
 
+/* The horizon and the replication count the points of @sweep ran with, for its header: one
+ * value, or "LOW to HIGH" when [sweep] varies scenario.horizon or scenario.replications (the
+ * base scenario's values are then not what ran). Returns: (transfer full) the horizon, and
+ * the replications in *@replications (transfer full). */
+static char *
+sweep_header_ranges(const SweepResult *sweep, const Scenario *base, char **replications)
+{
+  gint64 h_lo = base->horizon, h_hi = base->horizon;
+  guint r_lo = base->replications, r_hi = base->replications;
+  if (sweep->results->len > 0) {
+    const RunResult *first = g_ptr_array_index(sweep->results, 0);
+    h_lo = h_hi = first->scenario->horizon;
+    r_lo = r_hi = first->replications;
+  }
+  for (guint i = 1; i < sweep->results->len; i++) {
+    const RunResult *r = g_ptr_array_index(sweep->results, i);
+    h_lo = MIN(h_lo, r->scenario->horizon);
+    h_hi = MAX(h_hi, r->scenario->horizon);
+    r_lo = MIN(r_lo, r->replications);
+    r_hi = MAX(r_hi, r->replications);
+  }
+  *replications = r_lo == r_hi ? g_strdup_printf("%u", r_lo)
+                               : g_strdup_printf("%u to %u", r_lo, r_hi);
+  g_autofree char *lo = units_format_duration(h_lo);
+  if (h_lo == h_hi)
+    return g_steal_pointer(&lo);
+  g_autofree char *hi = units_format_duration(h_hi);
+  return g_strdup_printf("%s to %s", lo, hi);
+}
+
 /* --metric's help: every name recommend_parse_metric() accepts. Returns: (transfer full). */
 static char *
 metric_option_help(void)
@@ -698,10 +736,11 @@ print_sweep(const CliCommand *cmd, const CliOutput *output, const Scenario *base
     g_autofree char *text = sweep_csv(sweep);
     return cli_print_text(cmd, text);
   }
-  g_autofree char *horizon = units_format_duration(base->horizon);
-  printf("%s: %u points x %u replications of %s, seed %" G_GUINT64_FORMAT
+  g_autofree char *replications = NULL;
+  g_autofree char *horizon = sweep_header_ranges(sweep, base, &replications);
+  printf("%s: %u points x %s replications of %s, seed %" G_GUINT64_FORMAT
          " at every point (common random numbers); 95 %% intervals in brackets\n\n",
-         base->name, sweep->results->len, base->replications, horizon, base->seed);
+         base->name, sweep->results->len, replications, horizon, base->seed);
   g_autofree char *table = sweep_table(sweep, metric);
   return cli_print_text(cmd, table);
 }
@@ -709,6 +748,9 @@ print_sweep(const CliCommand *cmd, const CliOutput *output, const Scenario *base
 int
 cli_sweep(const CliCommand *cmd, int argc, char **argv)
 {
+  /* First of all: a SIGTERM or Ctrl-C that arrives while the files load or the store opens
+   * must be handled like one during the work (stop, store nothing, 128 + signal). */
+  cli_signals_install();
   g_auto(RunArgs) a = { 0 };
   g_autofree char *plot_dir = NULL;
   g_autofree char *metric_text = NULL;
@@ -780,7 +822,6 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
 
   CliProgress progress;
   cli_progress_init(&progress, "replications over all points");
-  cli_signals_install();
   RunOptions options = {
     .jobs = (guint) a.jobs,
     .keep_timeline = store != NULL || plot_dir != NULL,
@@ -910,6 +951,9 @@ recommend_csv(const RecommendResult *rec)
 int
 cli_recommend(const CliCommand *cmd, int argc, char **argv)
 {
+  /* First of all: a SIGTERM or Ctrl-C that arrives while the files load or the store opens
+   * must be handled like one during the work (stop, store nothing, 128 + signal). */
+  cli_signals_install();
   g_auto(RunArgs) a = { 0 };
   g_autofree char *target_text = NULL;
   g_autofree char *metric_text = NULL;
@@ -996,7 +1040,6 @@ cli_recommend(const CliCommand *cmd, int argc, char **argv)
 
   CliProgress progress;
   cli_progress_init(&progress, "replications");
-  cli_signals_install();
   RunOptions options = {
     .jobs = (guint) a.jobs,
     .keep_timeline = store != NULL,

@@ -11,11 +11,14 @@
 #include "zdsim/plot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,8 +64,6 @@ enum { NAME_MAX_CHARS = 60, DESCRIPTION_MAX_CHARS = 110, LABEL_MAX_CHARS = 60 };
 #define VISIBLE_OUTAGE_US ((gint64) 5 * G_USEC_PER_SEC)
 #define TIMELINE_PAD_US ((gint64) 3 * MINUTE_US)
 
-/* gnuplot gets this long to draw one picture before it is killed. */
-#define GNUPLOT_TIMEOUT_US ((gint64) 120 * G_USEC_PER_SEC)
 
 /* A line of the outage CDF is cut to about this many points (quantiles), which keeps SVG
  * files small without a visible change. */
@@ -1494,7 +1495,7 @@ drain_fd(int *fd, GString *into)
 }
 
 static gboolean
-run_gnuplot(const char *script, char **text, GError **error)
+run_gnuplot(const char *script, guint timeout_s, char **text, GError **error)
 {
   /* gnuplot's standard input is a socket rather than a pipe so that writing to a gnuplot that
    * died gives EPIPE (MSG_NOSIGNAL) instead of a SIGPIPE that would end this process. */
@@ -1531,7 +1532,7 @@ run_gnuplot(const char *script, char **text, GError **error)
   gsize len = strlen(script), written = 0;
   g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(GString) err = g_string_new(NULL);
-  gint64 deadline = g_get_monotonic_time() + GNUPLOT_TIMEOUT_US;
+  gint64 deadline = g_get_monotonic_time() + (gint64) timeout_s * G_USEC_PER_SEC;
   gboolean timed_out = FALSE;
 
   /* Write and read at once: gnuplot may fill its error pipe before it has read everything. */
@@ -1591,9 +1592,9 @@ run_gnuplot(const char *script, char **text, GError **error)
     return FALSE;
   }
   if (timed_out) {
-    g_set_error(error, PLOT_ERROR, PLOT_ERROR_GNUPLOT,
-                "gnuplot did not finish within %d s and was stopped",
-                (int) (GNUPLOT_TIMEOUT_US / G_USEC_PER_SEC));
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_TIMEOUT,
+                "gnuplot did not finish within %u s and was killed (--plot-timeout)",
+                timeout_s);
     return FALSE;
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -1611,18 +1612,110 @@ run_gnuplot(const char *script, char **text, GError **error)
   return TRUE;
 }
 
+/* The PNG file signature, and the IEND chunk every PNG ends with (length 0, type, CRC)
+ * (PNG specification, sections 5.2 and 11.2.5): a file cut short by a full disk has the first
+ * and lacks the second. */
+static const guint8 png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+static const guint8 png_iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+
+/* Reads up to @size bytes at @offset of @fd into @buf. Returns: the count read. */
+static gsize
+read_at(int fd, char *buf, gsize size, off_t offset)
+{
+  ssize_t got;
+  while ((got = pread(fd, buf, size, offset)) < 0 && errno == EINTR)
+    ;
+  return got > 0 ? (gsize) got : 0;
+}
+
+gboolean
+plot_check_output(const char *path, PlotFormat format, GError **error)
+{
+  /* stat() follows a symbolic link, so an output that points at a device (/dev/full) is seen
+   * as the device it is. */
+  GStatBuf st;
+  if (g_stat(path, &st) != 0) {
+    int e = errno;
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_OUTPUT,
+                "gnuplot exited without writing %s: %s", path, g_strerror(e));
+    return FALSE;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_OUTPUT,
+                "%s is not a regular file, so no picture could be kept there", path);
+    return FALSE;
+  }
+  if (st.st_size == 0) {
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_OUTPUT,
+                "gnuplot exited without writing %s: the file is empty (is the disk full?)",
+                path);
+    return FALSE;
+  }
+  int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) {
+    int e = errno;
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_OUTPUT, "cannot read %s back: %s", path,
+                g_strerror(e));
+    return FALSE;
+  }
+  enum { PEEK = 4096 };
+  char head[PEEK + 1], tail[PEEK + 1];
+  gsize nh = read_at(fd, head, PEEK, 0);
+  off_t from = st.st_size > PEEK ? st.st_size - PEEK : 0;
+  gsize nt = read_at(fd, tail, PEEK, from);
+  close(fd);
+  head[nh] = '\0';
+  tail[nt] = '\0';
+  const char *what = NULL;
+  if (format == PLOT_FORMAT_PNG) {
+    if (nh < sizeof png_signature || memcmp(head, png_signature, sizeof png_signature) != 0)
+      what = "it does not start as a PNG does";
+    else if (nt < sizeof png_iend ||
+             memcmp(tail + nt - sizeof png_iend, png_iend, sizeof png_iend) != 0)
+      what = "the PNG is cut short (no IEND chunk at its end: is the disk full?)";
+  } else {
+    if (g_strstr_len(head, (gssize) nh, "<svg") == NULL)
+      what = "it holds no <svg element";
+    else if (g_strstr_len(tail, (gssize) nt, "</svg>") == NULL)
+      what = "the SVG is cut short (no </svg> at its end: is the disk full?)";
+  }
+  if (what != NULL) {
+    g_set_error(error, PLOT_ERROR, PLOT_ERROR_OUTPUT, "gnuplot wrote %s, but %s (%" G_GINT64_FORMAT
+                " bytes)", path, what, (gint64) st.st_size);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+plot_render_script(const char *script, const PlotOptions *options, char **text,
+                   GError **error)
+{
+  guint timeout_s = options->timeout_s > 0 ? options->timeout_s : PLOT_DEFAULT_TIMEOUT_S;
+  /* A picture left there from before must not pass for the new one when gnuplot writes
+   * nothing; anything but a regular file (a device, a link to one) is left alone. */
+  GStatBuf st;
+  if (options->format != PLOT_FORMAT_TEXT && g_lstat(options->output, &st) == 0 &&
+      S_ISREG(st.st_mode))
+    g_unlink(options->output);
+  g_autofree char *out = NULL;
+  if (!run_gnuplot(script, timeout_s, &out, error))
+    return FALSE;
+  if (options->format != PLOT_FORMAT_TEXT &&
+      !plot_check_output(options->output, options->format, error))
+    return FALSE;
+  if (text != NULL)
+    *text = options->format == PLOT_FORMAT_TEXT ? g_steal_pointer(&out) : NULL;
+  return TRUE;
+}
+
 gboolean
 plot_render(const PlotData *data, const PlotOptions *options, char **text, GError **error)
 {
   g_autofree char *script = plot_script(data, options, error);
   if (script == NULL)
     return FALSE;
-  g_autofree char *out = NULL;
-  if (!run_gnuplot(script, &out, error))
-    return FALSE;
-  if (text != NULL)
-    *text = options->format == PLOT_FORMAT_TEXT ? g_steal_pointer(&out) : NULL;
-  return TRUE;
+  return plot_render_script(script, options, text, error);
 }
 
 /* ---- bar charts of decisions ---- */
@@ -1702,7 +1795,10 @@ plot_bars_render(const PlotBars *bars, PlotFormat format, const char *output,
   if (script == NULL)
     return FALSE;
   g_autofree char *out = NULL;
-  if (!run_gnuplot(script, &out, error))
+  if (!run_gnuplot(script, PLOT_DEFAULT_TIMEOUT_S, &out, error))
+    return FALSE;
+  /* As plot_render(): success only for a picture that is there, whole. */
+  if (format != PLOT_FORMAT_TEXT && !plot_check_output(output, format, error))
     return FALSE;
   if (text != NULL)
     *text = format == PLOT_FORMAT_TEXT ? g_steal_pointer(&out) : NULL;

@@ -1,5 +1,6 @@
 /* report.c: a run's figures as a readable report, JSON and CSV.
  * Not for computing them (run.c) or storing them (store.c). */
+#include "zdsim/text.h"
 #include "zdsim/report.h"
 
 #include <math.h>
@@ -136,7 +137,9 @@ report_text(const RunResult *r, gboolean timing)
   g_autofree char *horizon = units_format_duration(sc->horizon);
   g_autofree char *start = g_date_time_format_iso8601(sc->start);
 
-  g_string_append_printf(out, "%s: %u instance%s, policy %s, %s database\n", sc->name,
+  /* A name from an older database may hold controls or bidi overrides: shown, not obeyed. */
+  g_autofree char *shown_name = text_escape(sc->name, FALSE);
+  g_string_append_printf(out, "%s: %u instance%s, policy %s, %s database\n", shown_name,
                          sc->instances, sc->instances == 1 ? "" : "s", sc->evacuation,
                          sc->multi_az ? "Multi-AZ" : "Single-AZ");
   if (sc->description != NULL && *sc->description != '\0')

@@ -164,7 +164,9 @@ run_extract(const ModelResult *m, double *v, double *cause)
     yearly += block_longest[b];
 
   v[RUN_AVAILABILITY] = (double) m->up_time / h;
-  v[RUN_REQUEST_AVAILABILITY] = m->offered > 0 ? m->served / m->offered : 1.0;
+  /* served and offered are integrals summed separately in doubles, so with nothing lost
+   * served can come out an ulp above offered: a share never exceeds 1. */
+  v[RUN_REQUEST_AVAILABILITY] = m->offered > 0 ? MIN(1.0, m->served / m->offered) : 1.0;
   v[RUN_BUSINESS_HOURS_AVAILABILITY] =
       m->business_time > 0 ? (double) m->business_up_time / (double) m->business_time : 1.0;
   v[RUN_CAPACITY_AVAILABILITY] = (double) m->capacity_ok_time / h;

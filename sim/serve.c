@@ -67,11 +67,13 @@ struct Serve {
   struct evhttp *http;
   Store *store;
   char *db_path;
+  char *db_name;  /* db_path's base name: what pages and errors show of it */
   char *host;     /* numeric, as bound */
   gboolean ipv6;
   guint16 port;
   char *tmpdir;   /* gnuplot writes here; the server names every file (NULL with no_plots) */
   gboolean no_plots;
+  guint plot_timeout_s; /* ServeOptions.plot_timeout_s; 0 = PLOT_DEFAULT_TIMEOUT_S */
   guint64 files;
   ServeLogFunc log;
   void *log_data;
@@ -236,7 +238,8 @@ cache_svg(Serve *s, CacheEntry *e, PlotKind kind, GError **error)
   /* The file name is the server's own: nothing from the request reaches it. */
   g_autofree char *path = g_strdup_printf("%s/plot-%" G_GUINT64_FORMAT ".svg", s->tmpdir,
                                           ++s->files);
-  PlotOptions options = { .kind = kind, .format = PLOT_FORMAT_SVG, .output = path };
+  PlotOptions options = { .kind = kind, .format = PLOT_FORMAT_SVG, .output = path,
+                          .timeout_s = s->plot_timeout_s };
   gboolean ok = plot_render(e->data, &options, NULL, error);
   char *contents = NULL;
   gsize len = 0;
@@ -260,6 +263,8 @@ typedef struct {
   guint n;
   gboolean api;       /* under /api/: errors are JSON */
   GHashTable *query;  /* name (as sent) -> decoded value; the first of a repeated name wins */
+  const char *db_path; /* the store as opened, and its base name: only the base name is shown */
+  const char *db_name;
 } Request;
 
 void
@@ -290,6 +295,8 @@ reason_phrase(int status)
     return "Not Implemented";
   case 503:
     return "Service Unavailable";
+  case 504:
+    return "Gateway Timeout";
   default:
     return "Error";
   }
@@ -384,7 +391,12 @@ reply_store_error(const Request *rq, ServeResponse *out, const GError *error)
     status = 404;
   else if (g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY))
     status = 503;
-  reply_error(rq, out, status, "%s", error->message);
+  /* A store message names the database by the path it was opened with, which may be
+   * absolute: the pages show only its base name, so this does too. */
+  g_autoptr(GString) message = g_string_new(error->message);
+  if (rq != NULL && rq->db_path != NULL && rq->db_path[0] != '\0')
+    g_string_replace(message, rq->db_path, rq->db_name, 0);
+  reply_error(rq, out, status, "%s", message->str);
 }
 
 /* Releases the GBytes a reply's buffer referenced, once libevent has written it. */
@@ -571,7 +583,7 @@ handle_index(Serve *s, const Request *rq, ServeResponse *out)
     reply_store_error(rq, out, error);
     return;
   }
-  reply_html(out, 200, serve_html_index(s->db_path, runs, more, sweeps));
+  reply_html(out, 200, serve_html_index(s->db_name, runs, more, sweeps));
 }
 
 /* The [expect] verdicts of @run, or a note saying why there are none. */
@@ -598,7 +610,7 @@ run_reply(Serve *s, const Request *rq, const StoreRun *run, const CacheEntry *e,
   g_autofree char *note = NULL;
   g_autoptr(GPtrArray) outcomes = run_outcomes(run, &note);
   if (!rq->api) {
-    reply_html(out, 200, serve_html_run(s->db_path, run, outcomes, note, &e->plots));
+    reply_html(out, 200, serve_html_run(s->db_name, run, outcomes, note, &e->plots));
     return;
   }
   /* The document of zdsim show --json, plus the plots' URLs. */
@@ -815,7 +827,7 @@ handle_sweep(Serve *s, const Request *rq, gint64 id, ServeResponse *out)
     .target_error = q.error,
   };
   /* A refused target is the user's to correct: the page says why, with the form. */
-  reply_html(out, q.error != NULL ? 400 : 200, serve_html_sweep(s->db_path, &page));
+  reply_html(out, q.error != NULL ? 400 : 200, serve_html_sweep(s->db_name, &page));
   for (guint k = 0; k < PLOT_KIND_COUNT; k++)
     g_free(failed.why[k]);
 }
@@ -853,7 +865,9 @@ handle_plot(Serve *s, const Request *rq, gboolean sweep, gint64 id, const char *
   }
   g_autoptr(GBytes) svg = cache_svg(s, e, (PlotKind) kind, &error);
   if (svg == NULL) {
-    int status = g_error_matches(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT) ? 503 : 500;
+    int status = g_error_matches(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT) ? 503
+                 : g_error_matches(error, PLOT_ERROR, PLOT_ERROR_TIMEOUT)  ? 504
+                                                                           : 500;
     reply_error(rq, out, status, "%s", error->message);
     return;
   }
@@ -1027,6 +1041,8 @@ respond_to(Serve *s, enum evhttp_cmd_type method, const struct evhttp_uri *uri,
   if (path == NULL || *path == '\0')
     path = "/";
   rq.method = method;
+  rq.db_path = s->db_path;
+  rq.db_name = s->db_name;
   rq.api = g_str_has_prefix(path, "/api/") || g_str_equal(path, "/api");
 
   if (rq.method != EVHTTP_REQ_GET && rq.method != EVHTTP_REQ_HEAD) {
@@ -1177,7 +1193,9 @@ serve_new_unbound(const ServeOptions *options, GError **error)
   g_autoptr(Serve) s = g_new0(Serve, 1);
   s->store = g_steal_pointer(&store);
   s->db_path = g_strdup(options->db_path);
+  s->db_name = g_path_get_basename(options->db_path);
   s->no_plots = options->no_plots;
+  s->plot_timeout_s = options->plot_timeout_s;
   s->cache_max_entries = options->cache_entries > 0 ? options->cache_entries
                                                     : SERVE_CACHE_ENTRIES;
   s->cache_max_bytes = options->cache_bytes > 0 ? options->cache_bytes : SERVE_CACHE_BYTES;
@@ -1250,6 +1268,7 @@ serve_free(Serve *s)
   }
   g_free(s->tmpdir);
   g_free(s->db_path);
+  g_free(s->db_name);
   g_free(s->host);
   g_free(s);
 }

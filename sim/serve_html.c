@@ -2,6 +2,7 @@
  * a sweep and the error page, built from what the store returns. Every piece of text goes
  * through one escaping function; markup is only ever a literal in this file. Not for routing,
  * loading or JSON (serve.c). */
+#include "zdsim/text.h"
 #include "zdsim/serve.h"
 
 #include <math.h>
@@ -21,17 +22,11 @@ append_escaped(GString *out, const char *text)
 {
   if (text == NULL)
     return;
-  g_autofree char *valid = g_utf8_make_valid(text, -1);
-  /* Control characters have no business on a page (and some break XML parsers): all but tab
-   * and newline are dropped before GLib escapes the markup characters, which would otherwise
-   * write most of them as character references. */
-  g_autoptr(GString) kept = g_string_sized_new(strlen(valid));
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (c == '\t' || c == '\n' || !g_unichar_iscntrl(c))
-      g_string_append_len(kept, p, g_utf8_next_char(p) - p);
-  }
-  g_autofree char *escaped = g_markup_escape_text(kept->str, (gssize) kept->len);
+  /* Control characters and bidirectional overrides have no business acting on a page (and
+   * some break XML parsers): all but tab and newline are shown as visible escapes
+   * (text_escape()) before GLib escapes the markup characters. */
+  g_autofree char *shown = text_escape(text, TRUE);
+  g_autofree char *escaped = g_markup_escape_text(shown, -1);
   g_string_append(out, escaped);
 }
 
@@ -41,6 +36,15 @@ serve_html_escape(const char *text)
   GString *out = g_string_new(NULL);
   append_escaped(out, text);
   return g_string_free(out, FALSE);
+}
+
+/* A name in the index table: at most 64 characters (names are refused above that on input;
+ * an older database may hold longer ones), so the columns stay in view and the page small. */
+static char *
+text_ellipsize_for_index(const char *name)
+{
+  g_autofree char *valid = g_utf8_make_valid(name != NULL ? name : "", -1);
+  return text_ellipsize(valid, 64);
 }
 
 /* Markup: a literal from this file, never data. */
@@ -380,7 +384,8 @@ serve_html_index(const char *db_path, const GPtrArray *runs, gboolean more_runs,
       put(out, "<tr>");
       link_cell(out, "runs", r->id);
       when_cell(out, r->created);
-      cell(out, "name", r->scenario);
+      g_autofree char *name = text_ellipsize_for_index(r->scenario);
+      cell(out, "name", name);
       g_autofree char *n = g_strdup_printf("%u", r->instances);
       cell(out, "num", n);
       cell(out, NULL, r->policy);

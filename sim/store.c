@@ -5,6 +5,7 @@
 
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -290,6 +291,41 @@ store_set_busy_timeout(Store *store, guint ms)
   sqlite3_busy_timeout(store->db, (int) MIN(ms, (guint) G_MAXINT));
 }
 
+/* A reader of a WAL database needs its -shm file, which SQLite creates beside the database:
+ * in a directory the user cannot write (or on a read-only mount) even a read fails, "unable
+ * to open database file" or "attempt to write a readonly database". When no -wal file with
+ * content is there, every committed run is in the database file itself, and SQLite's
+ * "immutable" URI parameter (SQLite docs, "URI filenames": no locking, no change detection)
+ * reads it without the -shm. Nobody can be writing: writing needs that directory too.
+ * Returns: TRUE when @s now reads @path so; FALSE leaves @s's handle as it was. */
+static gboolean
+reopen_immutable(Store *s, const char *path)
+{
+  int code = sqlite3_extended_errcode(s->db) & 0xff;
+  if (code != SQLITE_CANTOPEN && code != SQLITE_READONLY)
+    return FALSE;
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  GStatBuf st;
+  if (g_stat(wal, &st) == 0 && st.st_size > 0)
+    return FALSE;
+  g_autofree char *absolute = g_canonicalize_filename(path, NULL);
+  g_autofree char *uri = g_filename_to_uri(absolute, NULL, NULL);
+  if (uri == NULL)
+    return FALSE;
+  g_autofree char *immutable = g_strconcat(uri, "?immutable=1", NULL);
+  sqlite3 *db = NULL;
+  if (sqlite3_open_v2(immutable, &db, SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READONLY |
+                                          SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+    sqlite3_close(db);
+    return FALSE;
+  }
+  sqlite3_close(s->db);
+  s->db = db;
+  sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+  return TRUE;
+}
+
 Store *
 store_open(const char *path, StoreOpenFlags flags, GError **error)
 {
@@ -326,8 +362,15 @@ store_open(const char *path, StoreOpenFlags flags, GError **error)
   /* Read before anything is written: a file that is not a database, or not one zdsim may
    * write, is refused here and stays exactly as it was. */
   int version;
-  if (!store_migrate_check(s, &version, error))
-    return NULL;
+  g_autoptr(GError) first = NULL;
+  if (!store_migrate_check(s, &version, &first)) {
+    if (!read_only || !reopen_immutable(s, path)) {
+      g_propagate_error(error, g_steal_pointer(&first));
+      return NULL;
+    }
+    if (!store_migrate_check(s, &version, error))
+      return NULL;
+  }
   if (read_only && version == 0) {
     g_set_error(error, STORE_ERROR, STORE_ERROR_TOO_OLD,
                 "%s: holds no zdsim data yet (nothing has been stored there)", path);

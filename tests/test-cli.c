@@ -109,6 +109,11 @@ test_exit_codes(void)
     { { "help", "--man", "1", "keys" }, 2, NULL, "expected one topic" },
     { { "help", "--bogus" }, 2, NULL, "Unknown option --bogus" },
     { { NULL }, 2, NULL, "Usage: zdsim COMMAND" },
+    /* A JUnit path that cannot be written is refused before the suite runs (the suite's
+     * scenarios would take seconds; "nothing ran" and an empty stdout say it did not). */
+    { { "check", "--junit", "/nonexistent/x.xml", "scenarios/regression/rolling-2-instances.ini" },
+      2, NULL, "--junit /nonexistent/x.xml: cannot write the JUnit file there (its directory "
+               "does not exist); nothing ran" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_auto(Result) r = { 0 };
@@ -116,6 +121,8 @@ test_exit_codes(void)
     g_test_message("case %" G_GSIZE_FORMAT ": %s %s", i, cases[i].args[0] ? cases[i].args[0] : "",
                    cases[i].args[0] && cases[i].args[1] ? cases[i].args[1] : "");
     g_assert_cmpint(r.status, ==, cases[i].status);
+    if (g_str_equal(cases[i].args[0] ? cases[i].args[0] : "", "check"))
+      g_assert_cmpstr(r.out, ==, "");
     if (cases[i].out != NULL)
       g_assert_nonnull(strstr(r.out, cases[i].out));
     if (cases[i].err != NULL)
@@ -644,6 +651,39 @@ test_documents(void)
   remove_dir(dir);
 }
 
+/* A sweep's header names what ran: sweeping scenario.horizon over 1d and 2d printed the base
+ * scenario's 365d, and sweeping scenario.replications its base count. The header now gives
+ * the range the points ran with. */
+static void
+test_sweep_header(void)
+{
+  static const struct {
+    const char *sweep;  /* the [sweep] line */
+    const char *header; /* the start of stdout (7d prints as 1w) */
+  } cases[] = {
+    { "scenario.horizon = 1d, 2d", "hz: 2 points x 2 replications of 1d to 2d, seed 1" },
+    { "scenario.replications = 2, 3", "hz: 2 points x 2 to 3 replications of 1w, seed 1" },
+    { "app.instances = 1, 2", "hz: 2 points x 2 replications of 1w, seed 1" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("zdsim-cli-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *ini = g_build_filename(dir, "hz.ini", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *text = g_strdup_printf("[scenario]\nname = hz\nhorizon = 7d\n"
+                                            "replications = 2\n[sweep]\n%s\n", cases[i].sweep);
+    g_assert_true(g_file_set_contents(ini, text, -1, NULL));
+    const char *args[] = { "sweep", "--no-store", ini, NULL };
+    g_auto(Result) r = { 0 };
+    run_zdsim(&r, args);
+    g_test_message("%s", r.out);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_true(g_str_has_prefix(r.out, cases[i].header));
+  }
+  g_unlink(ini);
+  g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -657,5 +697,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/cli/details", test_details);
   g_test_add_func("/zdsim/cli/progress", test_progress);
   g_test_add_func("/zdsim/cli/documents", test_documents);
+  g_test_add_func("/zdsim/cli/sweep-header", test_sweep_header);
   return g_test_run();
 }

@@ -7,6 +7,10 @@
  * The runs are made by hand (plot.h takes plain data), so every expected value follows from
  * the data written here. Pictures go to a temporary directory. */
 #include <string.h>
+#include <errno.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -923,6 +927,278 @@ test_gnuplot_fails(void)
   rm_rf(dir);
 }
 
+/* A directory holding an executable "gnuplot" that runs @body (a shell script's lines), for
+ * PATH in a subprocess; the script finds the usual commands where they were (it runs with that
+ * directory alone on PATH). Returns: (transfer full) the directory. */
+static char *
+fake_gnuplot(const char *body)
+{
+  char *dir = tmp_dir();
+  g_autofree char *sleep_path = g_find_program_in_path("sleep");
+  g_autofree char *sleep_dir = g_path_get_dirname(sleep_path);
+  g_autofree char *path = g_build_filename(dir, "gnuplot", NULL);
+  g_autofree char *text = g_strdup_printf("#!/bin/sh\nPATH=%s:/usr/bin:/bin\n%s\n", sleep_dir,
+                                          body);
+  g_assert_true(g_file_set_contents(path, text, -1, NULL));
+  g_assert_cmpint(g_chmod(path, 0755), ==, 0);
+  return dir;
+}
+
+/* What plot_check_output() accepts: a PNG starts with its 8-byte signature and ends with the
+ * 12-byte IEND chunk (PNG specification 5.2, 11.2.5); an SVG holds "<svg" near its start and
+ * "</svg>" near its end. Anything else, an empty file or one that is not there, is refused
+ * naming the file. */
+static void
+test_check_output(void)
+{
+  static const char png_start[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  static const char png_end[] = "\0\0\0\0IEND\xae\x42\x60\x82";
+  g_autoptr(GString) png = g_string_new_len(png_start, sizeof png_start - 1);
+  g_autoptr(GString) cut = g_string_new_len(png_start, sizeof png_start - 1);
+  g_string_append_len(png, png_end, sizeof png_end - 1);
+  static const struct {
+    const char *name;
+    PlotFormat format;
+    gboolean ok;
+    const char *says;  /* in the message when refused */
+  } cases[] = {
+    { "whole.png", PLOT_FORMAT_PNG, TRUE, NULL },
+    { "cut.png", PLOT_FORMAT_PNG, FALSE, "cut short" },
+    { "text.png", PLOT_FORMAT_PNG, FALSE, "does not start as a PNG does" },
+    { "empty.png", PLOT_FORMAT_PNG, FALSE, "empty" },
+    { "missing.png", PLOT_FORMAT_PNG, FALSE, "without writing" },
+    { "whole.svg", PLOT_FORMAT_SVG, TRUE, NULL },
+    { "cut.svg", PLOT_FORMAT_SVG, FALSE, "cut short" },
+    { "text.svg", PLOT_FORMAT_SVG, FALSE, "no <svg" },
+  };
+  g_autofree char *dir = tmp_dir();
+  struct {
+    const char *name;
+    const char *bytes;
+    gssize len;
+  } files[] = {
+    { "whole.png", png->str, (gssize) png->len }, { "cut.png", cut->str, (gssize) cut->len },
+    { "text.png", "hello", -1 }, { "empty.png", "", 0 },
+    { "whole.svg", "<?xml version=\"1.0\"?>\n<svg width=\"1\">\n</svg>\n", -1 },
+    { "cut.svg", "<?xml version=\"1.0\"?>\n<svg width=\"1\">\n<g>", -1 },
+    { "text.svg", "hello", -1 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+    g_autofree char *path = g_build_filename(dir, files[i].name, NULL);
+    g_assert_true(g_file_set_contents(path, files[i].bytes, files[i].len, NULL));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *path = g_build_filename(dir, cases[i].name, NULL);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = plot_check_output(path, cases[i].format, &error);
+    g_test_message("%s: %s", cases[i].name, error != NULL ? error->message : "ok");
+    g_assert_cmpint(ok, ==, cases[i].ok);
+    if (!ok) {
+      g_assert_error(error, PLOT_ERROR, PLOT_ERROR_OUTPUT);
+      g_assert_nonnull(strstr(error->message, path));
+      g_assert_nonnull(strstr(error->message, cases[i].says));
+    }
+  }
+  /* A device is no place for a picture, even one that takes writes. */
+  g_autoptr(GError) error = NULL;
+  g_assert_false(plot_check_output("/dev/null", PLOT_FORMAT_PNG, &error));
+  g_assert_error(error, PLOT_ERROR, PLOT_ERROR_OUTPUT);
+  g_assert_nonnull(strstr(error->message, "not a regular file"));
+  rm_rf(dir);
+}
+
+/* A gnuplot that reads its script and exits 0 without writing anything: no success is
+ * reported for a picture that is not there. */
+static void
+test_gnuplot_writes_nothing(void)
+{
+  if (g_test_subprocess()) {
+    g_autofree char *dir = fake_gnuplot("cat >/dev/null\nexit 0");
+    g_setenv("PATH", dir, TRUE);
+    g_autoptr(PlotData) sweep = make_sweep("silent", NULL);
+    g_autofree char *out = g_build_filename(dir, "a.png", NULL);
+    PlotOptions o = { .kind = PLOT_AVAILABILITY, .format = PLOT_FORMAT_PNG, .output = out };
+    g_autoptr(GError) error = NULL;
+    g_assert_false(plot_render(sweep, &o, NULL, &error));
+    g_assert_error(error, PLOT_ERROR, PLOT_ERROR_OUTPUT);
+    g_assert_nonnull(strstr(error->message, "gnuplot exited without writing"));
+    g_assert_nonnull(strstr(error->message, out));
+    rm_rf(dir);
+    return;
+  }
+  g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed();
+}
+
+/* A full disk, two ways: the output a link to /dev/full (every write fails with ENOSPC), and,
+ * where this process may mount, a 16 KiB tmpfs that a filler file has already filled. The
+ * real gnuplot draws; plot_render() must fail naming the file. */
+static void
+test_full_disk(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autoptr(PlotData) sweep = make_sweep("full", NULL);
+  g_autofree char *link = g_build_filename(dir, "full.png", NULL);
+  g_assert_cmpint(symlink("/dev/full", link), ==, 0);
+  PlotOptions o = { .kind = PLOT_AVAILABILITY, .format = PLOT_FORMAT_PNG, .output = link };
+  g_autoptr(GError) error = NULL;
+  g_assert_false(plot_render(sweep, &o, NULL, &error));
+  g_test_message("/dev/full: %s", error->message);
+  g_assert_true(g_error_matches(error, PLOT_ERROR, PLOT_ERROR_OUTPUT) ||
+                g_error_matches(error, PLOT_ERROR, PLOT_ERROR_GNUPLOT));
+  g_assert_nonnull(strstr(error->message, "full.png"));
+  g_clear_error(&error);
+
+  g_autofree char *mnt = g_build_filename(dir, "tiny", NULL);
+  g_assert_cmpint(g_mkdir(mnt, 0700), ==, 0);
+  if (mount("zdsim-test", mnt, "tmpfs", 0, "size=16k") != 0) {
+    g_test_message("a 16 KiB tmpfs cannot be mounted here (%s): /dev/full only",
+                   g_strerror(errno));
+  } else {
+    /* Fill it: writes stop at ENOSPC. */
+    g_autofree char *filler = g_build_filename(mnt, "filler", NULL);
+    FILE *f = fopen(filler, "w");
+    g_assert_nonnull(f);
+    char block[1024] = { 0 };
+    for (int i = 0; i < 64 && fwrite(block, 1, sizeof block, f) == sizeof block; i++)
+      ;
+    fclose(f);
+    g_autofree char *out = g_build_filename(mnt, "a.png", NULL);
+    o.output = out;
+    g_assert_false(plot_render(sweep, &o, NULL, &error));
+    g_test_message("tmpfs: %s", error->message);
+    g_assert_error(error, PLOT_ERROR, PLOT_ERROR_OUTPUT);
+    g_assert_nonnull(strstr(error->message, out));
+    g_assert_cmpint(umount(mnt), ==, 0);
+  }
+  rm_rf(dir);
+}
+
+/* A gnuplot that never finishes: killed after options.timeout_s (1 s here), PLOT_ERROR_TIMEOUT,
+ * well within 3 s (1 s plus the poll's millisecond and the reaping). */
+static void
+test_gnuplot_hangs(void)
+{
+  if (g_test_subprocess()) {
+    g_autofree char *dir = fake_gnuplot("exec sleep 1000");
+    g_setenv("PATH", dir, TRUE);
+    g_autoptr(PlotData) sweep = make_sweep("hangs", NULL);
+    g_autofree char *out = g_build_filename(dir, "a.svg", NULL);
+    PlotOptions o = { .kind = PLOT_AVAILABILITY, .format = PLOT_FORMAT_SVG, .output = out,
+                      .timeout_s = 1 };
+    g_autoptr(GError) error = NULL;
+    gint64 t0 = g_get_monotonic_time();
+    g_assert_false(plot_render(sweep, &o, NULL, &error));
+    gint64 took = g_get_monotonic_time() - t0;
+    g_assert_error(error, PLOT_ERROR, PLOT_ERROR_TIMEOUT);
+    g_assert_nonnull(strstr(error->message, "within 1 s"));
+    g_assert_cmpint(took, >=, G_USEC_PER_SEC);
+    g_assert_cmpint(took, <, 3 * G_USEC_PER_SEC);
+    rm_rf(dir);
+    return;
+  }
+  g_test_trap_subprocess(NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed();
+}
+
+/* ---- zdsim plot, the command ---- */
+
+static const char *
+zdsim_bin(void)
+{
+  const char *bin = g_getenv("ZDSIM_BIN");
+  return bin != NULL ? bin : "build/zdsim";
+}
+
+/* Runs zdsim with @args and PATH @path (NULL: unchanged); the exit status, stderr in @err. */
+static int
+run_zdsim(const char *const *args, const char *path, char **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, (gpointer) zdsim_bin());
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add(argv, (gpointer) *a);
+  g_ptr_array_add(argv, NULL);
+  g_auto(GStrv) env = g_get_environ();
+  if (path != NULL)
+    env = g_environ_setenv(env, "PATH", path, TRUE);
+  int status = 0;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(g_spawn_sync(NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                             err, &status, &error));
+  g_assert_no_error(error);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A database in @dir with three small stored runs. Returns: (transfer full) its path. */
+static char *
+stored_runs(const char *dir)
+{
+  g_autofree char *ini = g_build_filename(dir, "s.ini", NULL);
+  g_assert_true(g_file_set_contents(ini, scenario_text, -1, NULL));
+  char *db = g_build_filename(dir, "z.db", NULL);
+  for (int i = 0; i < 3; i++) {
+    const char *args[] = { "run", "--db", db, ini, NULL };
+    g_autofree char *err = NULL;
+    g_autofree char *out = NULL;
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer) zdsim_bin());
+    for (const char **a = args; *a != NULL; a++)
+      g_ptr_array_add(argv, (gpointer) *a);
+    g_ptr_array_add(argv, NULL);
+    int status = 0;
+    g_assert_true(g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, NULL));
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+  }
+  return db;
+}
+
+/* zdsim plot: --plot-timeout 1 with a gnuplot that sleeps for ever exits 2 with the message
+ * within about 2 s; a gnuplot that writes nothing exits 2, not "wrote"; a timeline of three
+ * runs is refused (one run, or two side by side) before anything is drawn. */
+static void
+test_cli(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *db = stored_runs(dir);
+  g_autofree char *out = g_build_filename(dir, "t.png", NULL);
+
+  g_autofree char *hang = fake_gnuplot("exec sleep 1000");
+  const char *timeout[] = { "plot", "--db", db, "1", "--kind", "outages", "-o", out,
+                            "--plot-timeout", "1", NULL };
+  g_autofree char *err = NULL;
+  gint64 t0 = g_get_monotonic_time();
+  g_assert_cmpint(run_zdsim(timeout, hang, &err), ==, 2);
+  gint64 took = g_get_monotonic_time() - t0;
+  g_test_message("%s", err);
+  g_assert_nonnull(strstr(err, "gnuplot did not finish within 1 s and was killed"));
+  g_assert_cmpint(took, <, 3 * G_USEC_PER_SEC);
+  g_clear_pointer(&err, g_free);
+
+  g_autofree char *silent = fake_gnuplot("cat >/dev/null\nexit 0");
+  const char *nothing[] = { "plot", "--db", db, "1", "--kind", "outages", "-o", out, NULL };
+  g_assert_cmpint(run_zdsim(nothing, silent, &err), ==, 2);
+  g_test_message("%s", err);
+  g_assert_nonnull(strstr(err, "gnuplot exited without writing"));
+  g_assert_null(strstr(err, "wrote"));
+  g_clear_pointer(&err, g_free);
+
+  const char *three[] = { "plot", "--db", db, "1", "2", "3", "--kind", "timeline", "-o", out,
+                          NULL };
+  g_assert_cmpint(run_zdsim(three, NULL, &err), ==, 2);
+  g_assert_nonnull(strstr(err, "--kind timeline takes one run, or two side by side; got 3"));
+  g_clear_pointer(&err, g_free);
+
+  const char *bad_timeout[] = { "plot", "--db", db, "1", "--kind", "outages", "-o", out,
+                                "--plot-timeout", "0", NULL };
+  g_assert_cmpint(run_zdsim(bad_timeout, NULL, &err), ==, 2);
+  g_assert_nonnull(strstr(err, "--plot-timeout"));
+  rm_rf(hang);
+  rm_rf(silent);
+  rm_rf(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -944,5 +1220,10 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/plot/output-name", test_output_name);
   g_test_add_func("/zdsim/plot/no-gnuplot", test_no_gnuplot);
   g_test_add_func("/zdsim/plot/gnuplot-fails", test_gnuplot_fails);
+  g_test_add_func("/zdsim/plot/check-output", test_check_output);
+  g_test_add_func("/zdsim/plot/gnuplot-writes-nothing", test_gnuplot_writes_nothing);
+  g_test_add_func("/zdsim/plot/full-disk", test_full_disk);
+  g_test_add_func("/zdsim/plot/gnuplot-hangs", test_gnuplot_hangs);
+  g_test_add_func("/zdsim/plot/cli", test_cli);
   return g_test_run();
 }

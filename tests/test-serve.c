@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -461,8 +462,10 @@ test_escape(void)
     { "\"double\" 'single'", "&quot;double&quot; &apos;single&apos;" },
     { "&amp;", "&amp;amp;" },
     { "tab\tline\nend", "tab\tline\nend" },
-    { "bell\x07 del\x7f esc\x1b", "bell del esc" },
-    { "cr\r nel\xc2\x85 csi\xc2\x9b", "cr nel csi" }, /* CR and the C1 controls U+0085, U+009B */
+    /* Controls and bidi overrides shown as visible escapes (text.h), never obeyed. */
+    { "bell\x07 del\x7f esc\x1b", "bell\\x07 del\\x7f esc\\x1b" },
+    { "cr\r nel\xc2\x85 csi\xc2\x9b", "cr\\x0d nel\\x85 csi\\x9b" }, /* CR, C1 U+0085, U+009B */
+    { "rlo\xe2\x80\xae lri\xe2\x81\xa6", "rlo\\u202e lri\\u2066" }, /* U+202E, U+2066 */
     { "bad \xff byte", "bad \xef\xbf\xbd byte" }, /* U+FFFD replaces invalid UTF-8 */
     { "99.95 % ≥ 99.9 %", "99.95 % ≥ 99.9 %" },
     { "", "" },
@@ -1225,6 +1228,103 @@ test_partial_sweep(void)
   remove_tree(dir);
 }
 
+/* The database is shown by its base name only: the index's header, a page's header and a 404
+ * from the store (JSON or HTML) name "runs.db" and never the directory it lies in (the
+ * fixture opens it by an absolute path under /tmp). */
+static void
+test_db_base_name(gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  static const struct {
+    const char *path;
+    int status;
+  } cases[] = {
+    { "/", 200 }, { "/api/runs/999999", 404 }, { "/runs/999999", 404 },
+    { "/api/sweeps/999999", 404 },
+  };
+  g_autofree char *run = g_strdup_printf("/runs/%" G_GINT64_FORMAT, f->one_id);
+  for (guint i = 0; i <= G_N_ELEMENTS(cases); i++) {
+    const char *path = i < G_N_ELEMENTS(cases) ? cases[i].path : run;
+    g_autoptr(Response) r = http_get(f, path);
+    g_assert_cmpint(r->status, ==, i < G_N_ELEMENTS(cases) ? cases[i].status : 200);
+    g_autofree char *body = body_text(r);
+    g_test_message("%s: %.200s", path, body);
+    g_assert_null(strstr(body, f->dir));
+    if (i == 0 || i == G_N_ELEMENTS(cases))
+      g_assert_nonnull(strstr(body, "runs.db"));
+  }
+}
+
+/* A gnuplot that hangs: with plot_timeout_s = 1 the picture is answered 504 with the reason
+ * within 3 s (1 s and the reaping), and the server answers pages afterwards. In a subprocess
+ * with PATH set to a fake gnuplot that sleeps, through serve_respond() on its own server. */
+static void
+test_plot_timeout(gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  if (g_test_subprocess()) {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("zdsim-test-serve-XXXXXX", &error);
+    g_assert_no_error(error);
+    g_autofree char *fake = g_build_filename(dir, "gnuplot", NULL);
+    g_autofree char *sleep_path = g_find_program_in_path("sleep");
+    g_autofree char *script = g_strdup_printf("#!/bin/sh\nexec %s 1000\n", sleep_path);
+    g_assert_true(g_file_set_contents(fake, script, -1, NULL));
+    g_assert_cmpint(g_chmod(fake, 0755), ==, 0);
+    g_setenv("PATH", dir, TRUE);
+    ServeOptions so = { .db_path = f->db, .plot_timeout_s = 1 };
+    g_autoptr(Serve) s = serve_new_unbound(&so, &error);
+    g_assert_no_error(error);
+    g_autofree char *plot = g_strdup_printf("/runs/%" G_GINT64_FORMAT "/plot/outages.svg",
+                                            f->one_id);
+    g_auto(ServeResponse) r = { 0 };
+    gint64 t0 = g_get_monotonic_time();
+    serve_respond(s, EVHTTP_REQ_GET, plot, &r);
+    gint64 took = g_get_monotonic_time() - t0;
+    g_assert_cmpint(r.status, ==, 504);
+    g_assert_cmpstr(r.reason, ==, "Gateway Timeout");
+    g_autofree char *body = g_strndup(g_bytes_get_data(r.body, NULL), g_bytes_get_size(r.body));
+    g_assert_nonnull(strstr(body, "gnuplot did not finish within 1 s"));
+    g_assert_cmpint(took, <, 3 * G_USEC_PER_SEC);
+    g_auto(ServeResponse) page = { 0 };
+    serve_respond(s, EVHTTP_REQ_GET, "/", &page);
+    g_assert_cmpint(page.status, ==, 200);
+    g_unlink(fake);
+    g_rmdir(dir);
+    return;
+  }
+  g_test_trap_subprocess(NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed();
+}
+
+/* A 1 MB scenario name written by SQL (an older zdsim could store one): the index page shows
+ * it cut to 64 characters, so the page stays small (under 100 KB: the fixture's handful of
+ * rows take a few KB) and its columns in view. Runs last: it changes the fixture's store. */
+static void
+test_long_stored_name(gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);
+  g_autofree char *name = g_strnfill(1024 * 1024, 'n');
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(db, "UPDATE runs SET scenario = ? WHERE id = ?", -1, &st,
+                                     NULL), ==, SQLITE_OK);
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, f->one_id);
+  g_assert_cmpint(sqlite3_step(st), ==, SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+
+  g_autoptr(Response) r = http_get(f, "/");
+  g_assert_cmpint(r->status, ==, 200);
+  g_assert_cmpuint(g_bytes_get_size(r->body), <, 100 * 1024);
+  g_autofree char *html = body_text(r);
+  g_autofree char *cut = g_strdup_printf("%.*s…", 63, name);
+  g_assert_nonnull(strstr(html, cut));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1239,16 +1339,19 @@ main(int argc, char **argv)
   fixture_init(&f);
   g_test_add_data_func("/zdsim/serve/bind-errors", &f, test_bind_errors);
   g_test_add_data_func("/zdsim/serve/index", &f, test_index);
+  g_test_add_data_func("/zdsim/serve/db-base-name", &f, test_db_base_name);
   g_test_add_data_func("/zdsim/serve/run-page", &f, test_run_page);
   g_test_add_data_func("/zdsim/serve/sweep-page", &f, test_sweep_page);
   g_test_add_data_func("/zdsim/serve/api", &f, test_api);
   g_test_add_data_func("/zdsim/serve/plots", &f, test_plots);
+  g_test_add_data_func("/zdsim/serve/plot-timeout", &f, test_plot_timeout);
   g_test_add_data_func("/zdsim/serve/head", &f, test_head);
   g_test_add_data_func("/zdsim/serve/headers", &f, test_headers);
   g_test_add_data_func("/zdsim/serve/one-reply-each", &f, test_one_reply_each);
   g_test_add_data_func("/zdsim/serve/hostile", &f, test_hostile);
   g_test_add_data_func("/zdsim/serve/browser", &f, test_browser);
   g_test_add_data_func("/zdsim/serve/command", &f, test_command);
+  g_test_add_data_func("/zdsim/serve/long-stored-name", &f, test_long_stored_name);
   int status = g_test_run();
   fixture_clear(&f);
   return status;

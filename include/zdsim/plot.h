@@ -40,7 +40,15 @@ typedef enum {
   PLOT_ERROR_NOT_APPLICABLE, /* the data cannot make this kind (e.g. no instance counts to
                                 compare); the message says what is needed */
   PLOT_ERROR_USAGE,      /* unknown kind or file type */
+  PLOT_ERROR_TIMEOUT,    /* gnuplot did not finish within the time limit and was killed */
+  PLOT_ERROR_OUTPUT,     /* gnuplot exited 0 but the picture is missing, empty or not a PNG
+                            or SVG (a full disk, a broken gnuplot): the message names the file
+                            and what is wrong */
 } PlotError;
+
+/* gnuplot's time limit for one picture when PlotOptions.timeout_s is 0 (DESIGN §12: "60 s by
+ * default, --plot-timeout"). */
+#define PLOT_DEFAULT_TIMEOUT_S 60
 
 typedef enum {
   PLOT_AVAILABILITY,
@@ -163,6 +171,8 @@ typedef struct {
                                 "downtime_per_year_s"), heatmap all downtime or, with a
                                 business_hours_* metric, business-hours downtime; the other
                                 kinds take none */
+  guint timeout_s;           /* gnuplot is killed after this many seconds (PLOT_ERROR_TIMEOUT);
+                                0 = PLOT_DEFAULT_TIMEOUT_S */
 } PlotOptions;
 
 /* Hours in a week: the heatmap's cells, Monday 00-01 UTC first. */
@@ -179,10 +189,28 @@ void plot_heatmap_add(double minutes[PLOT_HOURS_PER_WEEK], const GArray *outages
 /* Draws @data as @options asks. For PLOT_FORMAT_TEXT, *text (may be NULL otherwise) receives
  * the text plot (transfer full). Returns FALSE with @error when the kind does not apply,
  * the template is missing, gnuplot is not on PATH (PLOT_ERROR_NO_GNUPLOT: "gnuplot not found
- * on PATH: install gnuplot-nox (make deps)") or gnuplot fails (PLOT_ERROR_GNUPLOT, with
- * gnuplot's own error lines). A failed picture may leave a partial output file behind. */
+ * on PATH: install gnuplot-nox (make deps)"), gnuplot fails (PLOT_ERROR_GNUPLOT, with
+ * gnuplot's own error lines), takes longer than options->timeout_s (PLOT_ERROR_TIMEOUT; the
+ * child is killed and reaped before this returns) or exits 0 without writing a picture
+ * (PLOT_ERROR_OUTPUT: the output is checked to exist, to be a non-empty regular file and to
+ * start as a PNG or SVG does; a file already there is removed first, so it cannot pass for
+ * the new picture). A failed picture may leave a partial output file behind.
+ * Blocks for as long as gnuplot runs: the dashboard calls plot_render_script() from a worker
+ * thread instead (serve.c). */
 gboolean plot_render(const PlotData *data, const PlotOptions *options, char **text,
                      GError **error);
+
+/* Runs gnuplot on @script (plot_script()'s text for @options) and checks its output as
+ * plot_render() does; touches no PlotData, so it may run in any thread while the caller's
+ * thread goes on. Returns FALSE with @error as plot_render(). */
+gboolean plot_render_script(const char *script, const PlotOptions *options, char **text,
+                            GError **error);
+
+/* Checks that @path holds a whole picture of @format (PLOT_FORMAT_PNG or PLOT_FORMAT_SVG): a
+ * regular, non-empty file that starts with the PNG signature and ends with the IEND chunk,
+ * or holds "<svg" in its first 4 KiB and "</svg>" in its last. Returns FALSE with @error (PLOT_ERROR_OUTPUT) naming the file and what is
+ * wrong. */
+gboolean plot_check_output(const char *path, PlotFormat format, GError **error);
 
 /* The gnuplot script plot_render() would write to gnuplot, for tests and debugging.
  * Returns: (transfer full) or NULL with @error as plot_render(). */

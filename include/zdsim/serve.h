@@ -34,7 +34,8 @@
  *
  * Threads. A Serve lives on one event_base and is used from the thread that runs it; plots
  * are drawn synchronously in that thread (gnuplot takes a fraction of a second per picture,
- * once per picture thanks to the cache). The caller must ignore SIGPIPE (a client that goes
+ * once per picture thanks to the cache), so a gnuplot that hangs holds every other request
+ * until its time limit (ServeOptions.plot_timeout_s) kills it and the picture gets 504. The caller must ignore SIGPIPE (a client that goes
  * away while its reply is written would otherwise end the process). */
 #pragma once
 
@@ -107,6 +108,9 @@ typedef struct {
                            link them. For the fuzz target, where gnuplot per input is too slow */
   guint cache_entries;  /* the cache's bounds; 0 = SERVE_CACHE_ENTRIES, SERVE_CACHE_BYTES. */
   gsize cache_bytes;    /* Tiny ones make the fuzz target reach eviction. */
+  guint plot_timeout_s; /* gnuplot is killed after this many seconds and the picture answered
+                           504 Gateway Timeout with the reason; 0 = PLOT_DEFAULT_TIMEOUT_S.
+                           The event loop waits for gnuplot meanwhile (see Threads above) */
 } ServeOptions;
 
 typedef struct Serve Serve;
@@ -140,7 +144,8 @@ char *serve_get_url(const Serve *serve);
  * carries "X-Content-Type-Options: nosniff", "Referrer-Policy: no-referrer" and
  * Content-Length (the length of @body, for HEAD too), which never vary. */
 typedef struct {
-  int status;                /* 200, 400, 404, 405, 500 (a store failure), 501, 503 */
+  int status;                /* 200, 400, 404, 405, 500 (a store failure), 501, 503, 504 (gnuplot
+                                past its time limit) */
   const char *reason;        /* the reason phrase, libevent's own for @status: "Not Found" */
   const char *content_type;  /* "text/html; charset=utf-8", "application/json; ...", ... */
   const char *cache_control; /* "no-cache" unless the resource never changes */
@@ -182,9 +187,9 @@ gboolean serve_parse_id(const char *text, gint64 *out);
 /* ---- HTML (sim/serve_html.c) ---- */
 
 /* @text with & < > " ' written as character references (g_markup_escape_text()), invalid
- * UTF-8 replaced (U+FFFD) and control characters (C0, DEL and C1) other than tab and newline
- * dropped, safe inside an element or a quoted attribute. NULL gives "".
- * Returns: (transfer full). */
+ * UTF-8 replaced (U+FFFD), and control characters (C0, DEL and C1) other than tab and newline
+ * and bidirectional overrides written as visible escapes ("\x1b", "\u202e": text_escape()),
+ * safe inside an element or a quoted attribute. NULL gives "". Returns: (transfer full). */
 char *serve_html_escape(const char *text);
 
 /* Which plots a page shows: bit k of @applies for PlotKind k that can be drawn; @why[k] (may

@@ -14,6 +14,9 @@
 #   values    dist_parse, units_parse_duration, units_parse_rate, units_parse_percent,
 #             calendar_parse_window, calendar_parse_schedule, calendar_parse_datetime, their
 #             text round trips and calendar_expand
+#   pipeline  a scenario file through the whole pipeline: scenario_load_data, run_estimate and
+#             a bounded run_execute (horizon <= 7 d, <= 2 replications, one thread, small
+#             foundations), checking the result's ranges and that causes add up to downtime
 #   serve     serve_respond on a small store (no socket, no gnuplot): the request target's
 #             parse, the query, routing, every handler, the cache, escaping
 #
@@ -38,7 +41,7 @@ FUZZ_MK := $(lastword $(MAKEFILE_LIST))
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 300
 FUZZ_BUILD    ?= build/fuzz
-FUZZ_TARGETS  ?= scenario values serve
+FUZZ_TARGETS  ?= scenario values serve pipeline
 FUZZ_DEB_PACKAGES ?= clang libclang-rt-dev
 
 # Inputs are text; longer ones only repeat structure. A scenario file of 4 KiB has room for
@@ -47,6 +50,7 @@ FUZZ_DEB_PACKAGES ?= clang libclang-rt-dev
 # bytes) beside a few short ones. One input takes about a millisecond; 10 s means a hang
 # (loop or quadratic blow-up), which is a finding.
 FUZZ_MAX_LEN_scenario ?= 4096
+FUZZ_MAX_LEN_pipeline ?= 4096
 FUZZ_MAX_LEN_values   ?= 512
 FUZZ_MAX_LEN_serve    ?= 4608
 FUZZ_TIMEOUT          ?= 10
