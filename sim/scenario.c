@@ -1879,9 +1879,26 @@ check_sweep_values(Ctx *ctx, GKeyFile *kf, const Scenario *s)
   }
 }
 
+static Scenario *load_data(const char *text, gsize length, const char *path,
+                           const char *const *overrides, gboolean check_sweep, GError **error);
+
 Scenario *
 scenario_load_data(const char *text, gsize length, const char *path,
                    const char *const *overrides, GError **error)
+{
+  return load_data(text, length, path, overrides, TRUE, error);
+}
+
+Scenario *
+scenario_load_sweep_point(const char *text, gsize length, const char *path,
+                          const char *const *overrides, GError **error)
+{
+  return load_data(text, length, path, overrides, FALSE, error);
+}
+
+static Scenario *
+load_data(const char *text, gsize length, const char *path, const char *const *overrides,
+          gboolean check_sweep, GError **error)
 {
   g_return_val_if_fail(text != NULL, NULL);
   if (length == (gsize) -1)
@@ -1904,7 +1921,7 @@ scenario_load_data(const char *text, gsize length, const char *path,
     } else {
       apply_overrides(&ctx, kf, overrides);
       s = resolve(&ctx, kf, TRUE);
-      if (ctx.problems->len == 0)
+      if (ctx.problems->len == 0 && check_sweep)
         check_sweep_values(&ctx, kf, s);
     }
   }
