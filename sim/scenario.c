@@ -1766,10 +1766,12 @@ resolve_sweep(Ctx *ctx, GKeyFile *kf, Scenario *s)
     }
     /* A value twice would run the same point twice and list it twice. */
     const char *twice = NULL;
+    /* The first value seen before, found with a set: every point of a sweep resolves this
+     * list again, so a pairwise check made a sweep cubic in its values. */
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < values->len && twice == NULL; i++)
-      for (guint j = 0; j < i && twice == NULL; j++)
-        if (g_str_equal(g_ptr_array_index(values, i), g_ptr_array_index(values, j)))
-          twice = g_ptr_array_index(values, i);
+      if (!g_hash_table_add(seen, g_ptr_array_index(values, i)))
+        twice = g_ptr_array_index(values, i);
     if (twice != NULL) {
       g_autofree char *shown = excerpt(twice);
       report(ctx, origin, "sweep.%s: expected each value once, got '%s' twice", *key, shown);
