@@ -202,6 +202,12 @@ foundation_set_cell_state(Model *model, guint32 cell, CellState state)
   Cell *c = &model->cells[cell];
   gboolean before = foundation_takes_work(c->state);
   gboolean after = foundation_takes_work(state);
+  if (before == after) {
+    /* The bucket and the heap place depend on whether it takes work, not on the state (a
+     * watched cell turning UP, a draining one starting to recreate): nothing to move. */
+    c->state = state;
+    return;
+  }
   /* Containers on cells that take no work do not count toward zone balance (DESIGN §10.4). */
   if (before && !after)
     model->zone_load[c->zone] -= c->app_containers;

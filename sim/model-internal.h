@@ -118,6 +118,8 @@ typedef struct {
   gboolean drain_timed_out;
   gboolean in_update;     /* part of the running update's batch */
   EngineHandle poll_ev, timeout_ev;
+  gint64 poll_next;         /* while draining: the next instant on the cell's poll grid */
+  gboolean poll_idle;       /* no poll scheduled: none would act (Policy.polls) */
   EngineHandle failure_ev;  /* the next random failure (platform.cell_failure_mtbf) */
   guint32 bucket_pos;       /* place in its zone's bucket, when it takes work and has room */
   gboolean indexed;         /* in its zone's bucket (takes work and has a free slot) */
@@ -322,6 +324,9 @@ void platform_init(Model *model);
 void platform_handle(Model *model, const EngineEvent *event);
 /* A draining cell checks whether its drain is over (no app container left). */
 void platform_check_drained(Model *model, guint32 cell);
+/* Called when @index becomes RUNNING or CRASHED: the cell of its evacuating copy, if it
+ * drains under a POLICY_POLLS_SETTLED policy, polls at the next instant of its poll grid. */
+void platform_index_settled(Model *model, guint32 index);
 /* Queues or starts a platform update now. */
 void platform_update_arrives(Model *model);
 /* A cell or a zone fails now (fault or action). */

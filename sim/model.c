@@ -370,6 +370,7 @@ model_index_running(Model *model, guint32 index)
 {
   Index *x = &model->index[index];
   restart_index_settled(model, index);
+  platform_index_settled(model, index);
   if (!x->stop_old_when_running)
     return;
   x->stop_old_when_running = FALSE;
@@ -384,6 +385,7 @@ void
 model_index_crashed(Model *model, guint32 index)
 {
   restart_index_settled(model, index);
+  platform_index_settled(model, index);
 }
 
 void

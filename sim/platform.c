@@ -93,8 +93,13 @@ drain_start(Model *model, guint32 cell)
    * + psi + 10 s k (k >= 1), psi uniform in [0, 10 s) drawn per drain, from a stream of its
    * own so that no other draw moves with the number of drains. */
   gint64 psi = (gint64) dist_rng_below(&model->rng_evac_poll, (guint64) sc->evacuation_poll);
-  c->poll_ev = model_schedule(model, engine_time_add(now, psi + sc->evacuation_poll), PRIO_LATE,
-                              EV_EVAC_POLL, cell, 0);
+  /* Only the polls that can act are scheduled (Policy.polls): the first always, unless the
+   * policy's polls never act; the grid, and so the time of every poll that runs, is the
+   * same either way. */
+  c->poll_next = engine_time_add(now, psi + sc->evacuation_poll);
+  c->poll_idle = model->policy->polls == POLICY_POLLS_NONE;
+  if (!c->poll_idle)
+    c->poll_ev = model_schedule(model, c->poll_next, PRIO_LATE, EV_EVAC_POLL, cell, 0);
   c->timeout_ev = model_schedule(model, engine_time_add(now, sc->evacuation_timeout), PRIO_LATE,
                                  EV_EVAC_TIMEOUT, cell, 0);
   /* The indexes the policy auctions now and the cell's tenant slots are placed together, as
@@ -222,6 +227,29 @@ platform_fail_cell(Model *model, guint32 cell, ModelCause cause, gint64 back_aft
 }
 
 void
+platform_index_settled(Model *model, guint32 index)
+{
+  if (model->policy->polls != POLICY_POLLS_SETTLED)
+    return;
+  guint32 id = model->index[index].evacuating;
+  if (id == MODEL_NONE || model->containers[id].cell == MODEL_NONE)
+    return;
+  guint32 cell = model->containers[id].cell;
+  Cell *c = &model->cells[cell];
+  if (c->state != CELL_DRAINING || c->drain_timed_out || !c->poll_idle)
+    return;
+  /* The polls since the last one would have found nothing: skip them on the grid to the
+   * first instant at or after now (a poll at now runs after this instant's other events, as
+   * PRIO_LATE puts it). */
+  gint64 now = model_now(model);
+  gint64 step = model->sc->evacuation_poll;
+  if (c->poll_next < now)
+    c->poll_next = engine_time_add(c->poll_next, ((now - c->poll_next + step - 1) / step) * step);
+  c->poll_idle = FALSE;
+  c->poll_ev = model_schedule(model, c->poll_next, PRIO_LATE, EV_EVAC_POLL, cell, 0);
+}
+
+void
 platform_handle(Model *model, const EngineEvent *event)
 {
   guint32 cell = event->subject;
@@ -240,9 +268,15 @@ platform_handle(Model *model, const EngineEvent *event)
     if (c->state != CELL_DRAINING)
       break;
     model->policy->poll(model, cell);
-    if (c->state == CELL_DRAINING && !c->drain_timed_out)
-      c->poll_ev = model_schedule(model, engine_time_add(event->time, model->sc->evacuation_poll),
-                                  PRIO_LATE, EV_EVAC_POLL, cell, 0);
+    if (c->state == CELL_DRAINING && !c->drain_timed_out) {
+      c->poll_next = engine_time_add(event->time, model->sc->evacuation_poll);
+      /* A settled-only policy's poll has done all it can: the next that can act is the first
+       * after one of the copies' indexes settles (platform_index_settled). */
+      if (model->policy->polls == POLICY_POLLS_ALL)
+        c->poll_ev = model_schedule(model, c->poll_next, PRIO_LATE, EV_EVAC_POLL, cell, 0);
+      else
+        c->poll_idle = TRUE;
+    }
     break;
   case EV_EVAC_TIMEOUT:
     c->timeout_ev = 0;

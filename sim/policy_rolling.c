@@ -56,4 +56,5 @@ const Policy policy_rolling = {
   .drain_start = rolling_drain_start,
   .poll = rolling_poll,
   .timeout = rolling_timeout,
+  .polls = POLICY_POLLS_SETTLED,
 };

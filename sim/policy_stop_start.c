@@ -28,4 +28,5 @@ const Policy policy_stop_start = {
   .drain_start = stop_start_all,
   .poll = stop_start_poll,
   .timeout = stop_start_all,
+  .polls = POLICY_POLLS_NONE,
 };

@@ -15,8 +15,10 @@ sweep_point_scenario(const Scenario *base, const char *const *point, GError **er
   for (const char *const *p = point; p != NULL && *p != NULL; p++)
     g_ptr_array_add(all, (gpointer) *p);
   g_ptr_array_add(all, NULL);
-  Scenario *sc = scenario_load_data(base->text, strlen(base->text), base->path,
-                                    (const char *const *) all->pdata, error);
+  /* The base checked every sweep value; a point's own load need not (see
+   * scenario_load_sweep_point). */
+  Scenario *sc = scenario_load_sweep_point(base->text, strlen(base->text), base->path,
+                                           (const char *const *) all->pdata, error);
   if (sc == NULL && point != NULL && *point != NULL) {
     g_autofree char *label = sweep_point_label(point);
     g_prefix_error(error, "sweep point %s: ", label);

@@ -12,6 +12,16 @@ G_BEGIN_DECLS
 
 typedef struct Model Model;
 
+/* What a policy's poll depends on, so that the platform schedules only the polls that can act
+ * (every poll that is left out would have changed nothing). */
+typedef enum {
+  POLICY_POLLS_ALL,      /* the default: every poll runs */
+  POLICY_POLLS_SETTLED,  /* after the first, a poll acts only on an evacuating copy whose
+                            index has become RUNNING or CRASHED since: only the first poll
+                            at or after such a change runs */
+  POLICY_POLLS_NONE,     /* a poll never acts */
+} PolicyPolls;
+
 typedef struct Policy {
   const char *name;     /* as written in policy.evacuation */
   const char *summary;  /* one line for `zdsim help` and reports */
@@ -22,6 +32,9 @@ typedef struct Policy {
   void (*poll)(Model *model, guint cell);
   /* The evacuation timeout of a draining cell ended. */
   void (*timeout)(Model *model, guint cell);
+  /* Which polls can be left out because they would find nothing to do (the platform then
+   * never schedules them; the polls that run keep their times and their order). */
+  PolicyPolls polls;
 } Policy;
 
 /* The built-in policies (DESIGN §1.5, §10.6-8). */

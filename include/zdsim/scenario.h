@@ -207,6 +207,12 @@ Scenario *scenario_load(const char *path, const char *const *overrides, GError *
 Scenario *scenario_load_data(const char *text, gsize length, const char *path,
                              const char *const *overrides, GError **error);
 
+/* The same for one point of a sweep whose base scenario loaded: each value of [sweep] was
+ * checked then, so it is not checked again (a sweep of N points would otherwise resolve N
+ * scenarios per point). Returns: (transfer full) the scenario, or NULL with @error. */
+Scenario *scenario_load_sweep_point(const char *text, gsize length, const char *path,
+                                    const char *const *overrides, GError **error);
+
 void scenario_free(Scenario *scenario);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Scenario, scenario_free)
 

@@ -40,18 +40,56 @@ step "engine: hold test at 10, 10^4 and 10^6 pending"
 
 step "model: scenarios/mendix-2-instances.ini at --jobs 1 and 2"
 "$dir/bench-model" --id model --label "2 instances" --jobs 1,2 --repeat 5 --min-seconds 1.5 \
-  --rows events_per_s,rep_years_per_s,speedup,ns_per_event,ms_per_rep_year \
+  --rows events_per_s,rep_years_per_s,speedup,ns_per_event,ms_per_rep_year,ms_per_rep_year_min,events_per_rep_year \
   scenarios/mendix-2-instances.ini >> "$rows"
 
 step "scaling: 1, 10, 100 and 1,000 instances"
 for n in 1 10 100 1000; do
   "$dir/bench-model" --id "scale.$n" --label "$n instance(s)" --jobs 1 --repeat 3 \
-    --min-seconds 1 --rows events_per_s,ns_per_event,ms_per_rep_year,peak_mb \
+    --min-seconds 1 --rows events_per_s,ns_per_event,ms_per_rep_year,peak_mb,events_per_rep_year \
     "tests/bench/scale-$n.ini" >> "$rows"
 done
 # Peak memory as a user runs it: one model per core at once.
 "$dir/bench-model" --id scale.1000.all --label "1000 instance(s)" --jobs 0 --repeat 0 \
   --replications 2 --rows peak_mb tests/bench/scale-1000.ini >> "$rows"
+
+# Issue 19: 10,000 instances within 64 MiB, as the kernel counts it (/usr/bin/time -v's
+# maximum resident set); two weeks, since memory does not grow with the horizon.
+if [ -x /usr/bin/time ]; then
+  step "scaling: peak memory at 10,000 instances"
+  /usr/bin/time -v "$dir/bench-model" --id x --jobs 1 --repeat 0 --rows events \
+    --set scenario.horizon=14d tests/bench/scale-10000.ini > /dev/null 2> "$tmp/time-v"
+  kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/time-v")
+  row scale.10000.peak_mb "10000 instance(s): peak memory (max RSS, /usr/bin/time -v)" \
+    "$(echo "$kb" | awk '{ printf "%.1f", $1 / 1024 }')" MiB "1 replication of 14 days, --jobs 1"
+else
+  row scale.10000.peak_mb "10000 instance(s): peak memory" "n/a (no /usr/bin/time)" MiB
+fi
+
+# CPU seconds (user + sys) of a command, the least of N runs: on a machine shared with other
+# work the least is the least disturbed (issue 19).
+cpu_min() {  # N COMMAND...
+  n=$1
+  shift
+  : > "$tmp/cpu"
+  for _ in $(seq "$n"); do
+    /usr/bin/time -f '%U %S' -o "$tmp/time" "$@" > /dev/null 2> "$tmp/err" || { cat "$tmp/err" >&2; return 1; }
+    awk '{ printf "%.4f\n", $1 + $2 }' "$tmp/time" >> "$tmp/cpu"
+  done
+  sort -g "$tmp/cpu" | head -n 1
+}
+
+step "sweep set-up: 40 and 1,000 points of one key, 1 replication of a week each"
+if has_command sweep && [ -x /usr/bin/time ]; then
+  for n in 40 1000; do
+    printf '[scenario]\nname = sweep-%s\nreplications = 1\nhorizon = 1w\n[sweep]\nplatform.watch_time = %s\n' \
+      "$n" "$(seq -f '%gs' -s, 1 "$n")" > "$tmp/sweep-$n.ini"
+    row "sweep.p$n.cpu_s" "zdsim sweep --no-store, $n points" \
+      "$(cpu_min 3 "$bin" sweep --no-store --jobs 1 "$tmp/sweep-$n.ini")" s "CPU time, least of 3"
+  done
+else
+  row sweep.p40.cpu_s "zdsim sweep, 40 points" "n/a (sweep or /usr/bin/time missing)" s
+fi
 
 # Instructions per event do not depend on the machine's load: callgrind counts them inside
 # run_execute() only (the scenario's parsing is left out). To stay within seconds, the
@@ -95,6 +133,19 @@ if "$bin" help run 2> /dev/null | grep -q -- --no-store; then
   row store.without_s "without storing (--no-store)" "$(median < "$tmp/without")" s "median of 5"
   row store.with_s "with storing (a new database each time)" "$(median < "$tmp/with")" s \
     "median of 5, taken in turn with the runs without"
+  # Issue 19: the same in CPU time (user + sys, least of 5), which other work on the machine
+  # changes far less than wall time.
+  if [ -x /usr/bin/time ]; then
+    row store.without_cpu_s "without storing: CPU time" \
+      "$(cpu_min 5 "$bin" run --no-store -r 1000 scenarios/mendix-2-instances.ini)" s "least of 5"
+    : > "$tmp/cpu-with"
+    for _ in 1 2 3 4 5; do
+      rm -f "$tmp/store.db" "$tmp/store.db-wal" "$tmp/store.db-shm"
+      cpu_min 1 "$bin" run --db "$tmp/store.db" -r 1000 scenarios/mendix-2-instances.ini >> "$tmp/cpu-with"
+    done
+    row store.with_cpu_s "with storing: CPU time" "$(sort -g "$tmp/cpu-with" | head -n 1)" s \
+      "least of 5, a new database each time"
+  fi
 else
   row store.with_s "with storing" "n/a (store not built)" s
   row store.without_s "without storing" "n/a (store not built)" s
