@@ -17,7 +17,7 @@ foundation_takes_work(CellState state)
 {
   /* Evacuating, recreating and vanished cells take no work (auction
    * auctionrunner/zone_builder.go skips cells whose state says Evacuating); a cell takes work
-   * again during its watch time (DESIGN §11.12). */
+   * again during its watch time (README, The model in one page). */
   return state == CELL_UP || state == CELL_WATCHING;
 }
 
@@ -169,7 +169,7 @@ foundation_init(Model *model)
   model->batch = g_array_new(FALSE, FALSE, sizeof(guint32));
   model->batch_order = g_array_new(FALSE, FALSE, sizeof(guint32));
   /* Each cell starts with round(capacity x utilization) tenant slots, half away from zero
-   * (C's round()) (DESIGN §11.12). */
+   * (C's round()) (README, The model in one page). */
   guint tenants = (guint) round((double) sc->cell_capacity * sc->cell_utilization);
   for (guint32 i = 0; i < model->n_cells; i++) {
     model->cells[i].tenants = tenants;
@@ -208,7 +208,8 @@ foundation_set_cell_state(Model *model, guint32 cell, CellState state)
     c->state = state;
     return;
   }
-  /* Containers on cells that take no work do not count toward zone balance (DESIGN §10.4). */
+  /* Containers on cells that take no work do not count toward zone balance (README, The model in
+   * one page). */
   if (before && !after)
     model->zone_load[c->zone] -= c->app_containers;
   else if (!before && after)
@@ -290,7 +291,7 @@ sort_zones(Model *model)
   }
 }
 
-/* The auction of DESIGN.md §10.4 with the used slots of §11.4 (auction
+/* Diego's auction with the used slots of other tenants (README, The model in one page; auction
  * auctionrunner/scheduler.go, zone_sorter.go, cell.go): zones with the fewest of this app's
  * instances first, all tied zones scored together; within them the cell with the lowest score
  *   1000 * (this app's instances on the cell) + (used slots + 1) / capacity,
@@ -359,7 +360,7 @@ foundation_place(Model *model, guint32 index)
   return MODEL_NONE;
 }
 
-/* ---- other tenants' work: batches and waiting slots (DESIGN §11.4) ---- */
+/* ---- other tenants' work: batches and waiting slots (README, The model in one page) ---- */
 
 /* @delta slots start (> 0) or stop (< 0) waiting now. Slot waiting counts only inside
  * [warmup, horizon), so a slot that starts waiting is booked up to the horizon at once and
@@ -468,7 +469,7 @@ foundation_take_waiting(Model *model, guint32 cell)
 {
   Cell *c = &model->cells[cell];
   /* A recreated cell comes back empty apart from the waiting slots, as many as fit; waiting
-   * slots go to no other cell, wherever room frees (DESIGN §11.12). */
+   * slots go to no other cell, wherever room frees (README, The model in one page). */
   g_assert(c->app_containers == 0 && c->tenants == 0);
   guint take = MIN(model->tenants_waiting, model->sc->cell_capacity);
   if (take == 0)

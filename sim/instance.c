@@ -109,7 +109,7 @@ instance_request_place(Model *model, guint32 index, gint64 at)
   x->place_at = at;
   x->place_ev = 0;
   if (foundation_batch_collect(model, index, at))
-    return;  /* a drain's batch auctions it (DESIGN §11.4) */
+    return;  /* a drain's batch auctions it (README, The model in one page) */
   x->place_ev = model_schedule(model, at, PRIO_NORMAL, EV_PLACE, index, 0);
 }
 
@@ -280,7 +280,7 @@ handle_healthy(Model *model, guint32 id)
 }
 
 /* The crash count and restart of an index whose ordinary container crashed (BBS restart
- * calculator and CrashActualLRP; DESIGN §10.2). */
+ * calculator and CrashActualLRP; README, The model in one page). */
 static void
 index_crashed(Model *model, guint32 index, gint64 running_for)
 {
@@ -324,7 +324,7 @@ instance_crash(Model *model, guint32 id, ModelCause cause)
   engine_cancel(model->engine, k->ready_ev);
   if (k->state == CONTAINER_STARTING)
     model->starting--;
-  /* A crash removes the route at once (DESIGN §10.5). */
+  /* A crash removes the route at once (README, The model in one page). */
   set_route(model, id, FALSE, k->ready, TRUE, cause);
   model->result.crashes++;
   model->alive--;

@@ -1,9 +1,9 @@
-/* metrics.c: what a replication measures (DESIGN §2): the model's state is piecewise constant
- * between events, so each figure is integrated exactly from one event to the next; outages are
- * opened and closed as the up state changes. Only [warmup, horizon) counts (DESIGN §11.10):
- * the model runs through the warm-up, the books ignore it. Every microsecond of downtime is
- * booked to exactly one cause (DESIGN §11.7). Not for statistics over replications
- * (stats.c). */
+/* metrics.c: what a replication measures (README, Reading the report): the model's state is
+ * piecewise constant between events, so each figure is integrated exactly from one event to the
+ * next; outages are opened and closed as the up state changes. Only [warmup, horizon) counts
+ * (README, Reading the report): the model runs through the warm-up, the books ignore it. Every
+ * microsecond of downtime is booked to exactly one cause (README, Reading the report). Not for
+ * statistics over replications (stats.c). */
 #include "model-internal.h"
 
 /* Probability that a request fails although @serving endpoints work: gorouter tries up to
@@ -42,7 +42,7 @@ counts_changed(const Model *model)
          model->starting != model->acc_starting;
 }
 
-/* The cause of downtime in the state the model is in now (DESIGN §11.7, §12): while the
+/* The cause of downtime in the state the model is in now (README, The model in one page): while the
  * database is down, its outage's (merged outages keep the cause of the one that began first);
  * otherwise that of the stop or crash that removed the last route. A crash the database loss
  * caused (db_loss_crash_after) carries the outage's cause, so its downtime keeps it until the
@@ -152,8 +152,8 @@ static void
 close_outage(Model *model, gint64 end)
 {
   gint64 start = MAX(model->outage_start, model->sc->warmup);
-  /* Outages of zero length are not counted (DESIGN §10.5); nor those over before the warm-up
-   * ended. */
+  /* Outages of zero length are not counted (README, The model in one page); nor those over before
+   * the warm-up ended. */
   if (end <= start)
     return;
   ModelInterval iv = { .start = start, .end = end, .cause = model->outage_cause };
@@ -214,7 +214,7 @@ metrics_finish(Model *model)
 {
   const Scenario *sc = model->sc;
   metrics_advance(model, sc->horizon);
-  /* An outage open at the horizon is closed there and counted (DESIGN §10.5). */
+  /* An outage open at the horizon is closed there and counted (README, The model in one page). */
   if (!model->was_up)
     close_outage(model, sc->horizon);
   ModelResult *r = &model->result;

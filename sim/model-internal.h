@@ -49,7 +49,7 @@ typedef enum {
 } ModelEventKind;
 
 /* Event priorities: evacuation polls run after every other event of their instant
- * (DESIGN.md §10.6). */
+ * (README, The model in one page). */
 enum { PRIO_NORMAL = 0, PRIO_LATE = 10 };
 
 typedef enum {
@@ -112,7 +112,8 @@ typedef struct {
   CellState state;
   guint zone;
   guint tenants;          /* slots other tenants' work takes: round(capacity * utilization)
-                             at time 0; they move when the cell drains or fails (DESIGN §11.4) */
+                             at time 0; they move when the cell drains or fails (README, The
+                             model in one page) */
   guint app_containers;   /* this app's containers on the cell, STOPPING ones included */
   guint32 head;           /* first container on the cell, or MODEL_NONE */
   gboolean drain_timed_out;
@@ -147,7 +148,7 @@ struct Model {
   DistRng rng_restart;     /* infrastructure restart arrivals */
   DistRng rng_deploy;      /* the team's deploy arrivals */
   DistRng rng_evac_poll;   /* each drain's evacuation poll phase */
-  DistRng rng_batch;       /* the order of a drained cell's work (DESIGN §11.4) */
+  DistRng rng_batch;       /* the order of a drained cell's work (README, The model in one page) */
 
   guint desired;           /* desired instance count now */
   guint n_index;           /* size of index[] (the largest count ever desired) */
@@ -263,7 +264,7 @@ gboolean foundation_takes_work(CellState state);
 /* Sets a cell's state, keeping the zone loads right. */
 void foundation_set_cell_state(Model *model, guint32 cell, CellState state);
 /* Used slots of @cell: its tenant slots plus this app's containers, STOPPING ones included
- * (DESIGN §11.4). */
+ * (README, The model in one page). */
 guint foundation_used(const Model *model, guint32 cell);
 /* Sets the tenant slots of @cell (tests build foundations with it). */
 void foundation_set_tenants(Model *model, guint32 cell, guint tenants);

@@ -53,7 +53,7 @@ model_schedule(Model *model, gint64 time, guint8 priority, ModelEventKind kind, 
 gint64
 model_next_tick_after(const Model *model, gint64 t)
 {
-  /* Convergence ticks fall at k * interval from time 0 (DESIGN §10.3). */
+  /* Convergence ticks fall at k * interval from time 0 (README, The model in one page). */
   gint64 iv = model->sc->convergence_interval;
   return (t / iv + 1) * iv;
 }
@@ -82,7 +82,7 @@ model_calendar_new(const Scenario *sc)
   cal->portal = calendar_expand(&sc->portal_window, sc->start, sc->horizon);
   if (sc->align_to_portal) {
     /* What-if: the RDS window, with its own length, at the start of the portal window
-     * (DESIGN §10.12). */
+     * (README, The model in one page). */
     gint64 minutes = sc->db_region != NULL
                          ? MODEL_RDS_DEFAULT_WINDOW_MINUTES
                          : calendar_window_minutes_per_week(&sc->db_maintenance_window);
@@ -524,7 +524,7 @@ dispatch(void *ctx, const EngineEvent *event)
 }
 
 /* Time 0: the app in its steady state, every instance RUNNING and routable on a placed cell
- * with crash count 0 (DESIGN §1.3). */
+ * with crash count 0 (README, The model in one page). */
 static void
 place_initial(Model *model)
 {

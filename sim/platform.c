@@ -63,7 +63,7 @@ start_update(Model *model)
 void
 platform_update_arrives(Model *model)
 {
-  /* An update that arrives while one runs waits for it (DESIGN §1.4). */
+  /* An update that arrives while one runs waits for it (README, The model in one page). */
   if (model->update_running)
     model->updates_queued++;
   else
@@ -79,8 +79,8 @@ drain_start(Model *model, guint32 cell)
   foundation_set_cell_state(model, cell, CELL_DRAINING);
   c->drain_timed_out = FALSE;
   if (c->app_containers == 0) {
-    /* A cell without the app drains in 0 s (DESIGN §10.9): no poll or timeout to schedule
-     * and cancel at once (a quarter of the heap operations of the 2-instance example, make
+    /* A cell without the app drains in 0 s (README, The model in one page): no poll or timeout to
+     * schedule and cancel at once (a quarter of the heap operations of the 2-instance example, make
      * bench). Its tenant slots still move. */
     foundation_move_work(model, cell);
     platform_check_drained(model, cell);
@@ -103,7 +103,7 @@ drain_start(Model *model, guint32 cell)
   c->timeout_ev = model_schedule(model, engine_time_add(now, sc->evacuation_timeout), PRIO_LATE,
                                  EV_EVAC_TIMEOUT, cell, 0);
   /* The indexes the policy auctions now and the cell's tenant slots are placed together, as
-   * one batch (DESIGN §11.4): Diego auctions a drained cell's work at once. */
+   * one batch (README, The model in one page): Diego auctions a drained cell's work at once. */
   foundation_batch_open(model);
   model->policy->drain_start(model, cell);
   foundation_move_work(model, cell);
@@ -154,7 +154,8 @@ next_batch(Model *model)
     model->batch_left = n;
     for (guint i = 0; i < n; i++)
       model->cells[batch[i]].in_update = TRUE;
-    /* The cells of a batch stop taking work together (DESIGN §10.9), then each drains. */
+    /* The cells of a batch stop taking work together (README, The model in one page), then each
+     * drains. */
     for (guint i = 0; i < n; i++)
       foundation_set_cell_state(model, batch[i], CELL_DRAINING);
     for (guint i = 0; i < n; i++)
@@ -181,14 +182,14 @@ platform_check_drained(Model *model, guint32 cell)
 static void
 cell_watch(Model *model, guint32 cell)
 {
-  /* Back and taking work during the watch time (DESIGN §10.9). */
+  /* Back and taking work during the watch time (README, The model in one page). */
   foundation_set_cell_state(model, cell, CELL_WATCHING);
   model_schedule(model, engine_time_add(model_now(model), model->sc->watch_time), PRIO_NORMAL,
                  EV_WATCH_DONE, cell, model->cells[cell].timer_gen);
 }
 
 /* A recreated or failed cell comes back empty and takes the waiting tenant slots first, at
- * the instant it comes back, before any auction can use it (DESIGN §11.4). */
+ * the instant it comes back, before any auction can use it (README, The model in one page). */
 static void
 cell_back(Model *model, guint32 cell)
 {
@@ -219,8 +220,8 @@ platform_fail_cell(Model *model, guint32 cell, ModelCause cause, gint64 back_aft
     instance_kill(model, id, detected, cause);
     id = next;
   }
-  /* Its tenant slots move as a drained cell's do, now, and it comes back empty
-   * (DESIGN §12); the app's indexes are auctioned when BBS notices (instance_kill). */
+  /* Its tenant slots move as a drained cell's do, now, and it comes back empty (README, The model
+   * in one page); the app's indexes are auctioned when BBS notices (instance_kill). */
   foundation_move_work(model, cell);
   model_schedule(model, engine_time_add(now, MAX(back_after, 0)), PRIO_NORMAL, EV_CELL_BACK,
                  cell, 0);

@@ -7,7 +7,7 @@
 
 G_DEFINE_QUARK(zdsim-run-error-quark, run_error)
 
-/* Ranges (DESIGN §11.9 and §12): availabilities are fractions; the app's per-year times lie
+/* Ranges (README, Reading the report): availabilities are fractions; the app's per-year times lie
  * in a year; other times, counts and rates are not negative (tenant slot waiting is in
  * slot-seconds, not bounded by a year). */
 #define FRACTION 0.0, 1.0
@@ -126,8 +126,8 @@ pooled_cmp(gconstpointer pa, gconstpointer pb)
   return a->rep < b->rep ? -1 : (a->rep > b->rep);
 }
 
-/* The figures of one replication, scaled to a year where DESIGN §2 says "per year": of the
- * measured time [warmup, horizon) (DESIGN §11.10). */
+/* The figures of one replication, scaled to a year where a metric is "per year" (README, Reading
+ * the report): of the measured time [warmup, horizon) (README, Reading the report). */
 void
 run_extract(const ModelResult *m, double *v, double *cause)
 {
@@ -147,8 +147,8 @@ run_extract(const ModelResult *m, double *v, double *cause)
   }
   qsort(lengths, n, sizeof(double), double_cmp);
 
-  /* The longest outage of each 365-day block after the warm-up, a last partial block
-   * included (DESIGN §11.8, §12): an outage counts in the block where it starts (outages are
+  /* The longest outage of each 365-day block after the warm-up, a last partial block included
+   * (README, Reading the report): an outage counts in the block where it starts (outages are
    * already clipped to the warm-up's end), and a block without one counts 0. */
   const gint64 year_us = (gint64) RUN_YEAR_S * DIST_USEC_PER_SEC;
   guint blocks = (guint) ((measured + year_us - 1) / year_us);

@@ -1,7 +1,7 @@
 /* bench-table.c: the table of make bench: reads the rows the benchmarks printed, adds the rows
  * derived from them, judges each against the targets of issue 8, prints the table with the
  * machine and the date, and writes the same as JSON (json-glib: JSON is never assembled by
- * hand, DESIGN.md §4). Not a benchmark itself; never part of make test.
+ * hand, README, Commands). Not a benchmark itself; never part of make test.
  *
  *   bench-table --rows FILE --json OUT [--load TEXT] [--version TEXT]
  *
