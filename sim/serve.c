@@ -14,7 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <event2/bufferevent.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -82,6 +84,19 @@ struct Serve {
   guint cache_max_entries; /* ServeOptions.cache_entries and .cache_bytes, 0 replaced */
   gsize cache_max_bytes;
   guint64 tick;
+  /* Connections (serve.h, Connections): each accepted one has a Conn in @conns, keyed by its
+   * bufferevent; accepting pauses at @max_conns and, after an accept error, for
+   * SERVE_ACCEPT_PAUSE_S (@paused, @resume). */
+  struct evconnlistener *listener;
+  GHashTable *conns; /* struct bufferevent* -> Conn* (owned) */
+  guint n_conns;
+  guint max_conns;
+  guint request_timeout_s;
+  gboolean paused;
+  struct event *resume;
+  ServeWarnFunc warn;
+  gint64 warned_at; /* monotonic time of the last accept warning, 0 = none yet */
+  guint64 suppressed; /* accept warnings left out since then */
 };
 
 /* ---- parsing ---- */
@@ -253,6 +268,209 @@ cache_svg(Serve *s, CacheEntry *e, PlotKind kind, GError **error)
   s->cache_bytes += len;
   cache_trim(s, e);
   return g_bytes_ref(e->svg[kind]);
+}
+
+/* ---- connections: a cap, a whole-request deadline, and a pause after accept errors ---- */
+
+/* One accepted connection. libevent 2.1 tells the server of a new connection only through
+ * the bufferevent callback (evhttp_set_bevcb()), before the evhttp_connection exists: @evcon
+ * is filled in by conn_setup() right after, and the close callback (set there) frees this. */
+typedef struct {
+  Serve *s;
+  struct bufferevent *bev;
+  struct evhttp_connection *evcon; /* NULL until conn_setup() ran */
+  struct event *setup;
+  struct event *deadline; /* armed while a request is awaited, off while one is answered */
+} Conn;
+
+static void
+conn_free(Conn *c)
+{
+  event_free(c->setup);
+  event_free(c->deadline);
+  g_free(c);
+}
+
+/* Servers by their evhttp: libevent 2.1 calls a listener's error callback with the evhttp
+ * as its argument (evhttp_bind_listener() owns the listener's argument) and an evhttp holds
+ * no pointer of its own, so the error callback finds its server here. */
+G_LOCK_DEFINE_STATIC(servers);
+static GSList *servers;
+
+static Serve *
+server_of(const struct evhttp *http)
+{
+  Serve *found = NULL;
+  G_LOCK(servers);
+  for (GSList *l = servers; l != NULL && found == NULL; l = l->next)
+    if (((Serve *) l->data)->http == http)
+      found = l->data;
+  G_UNLOCK(servers);
+  return found;
+}
+
+/* Accepts again unless the server is at its connection cap or pausing after an error. */
+static void
+accept_update(Serve *s)
+{
+  if (s->listener == NULL)
+    return;
+  if (!s->paused && s->n_conns < s->max_conns)
+    evconnlistener_enable(s->listener);
+  else
+    evconnlistener_disable(s->listener);
+}
+
+static void
+on_resume(evutil_socket_t fd, short what, void *data)
+{
+  (void) fd;
+  (void) what;
+  Serve *s = data;
+  s->paused = FALSE;
+  accept_update(s);
+}
+
+/* accept() failed with something other than "try again": EMFILE or ENFILE when the server
+ * is out of descriptors. The socket stays readable, so libevent would call accept() again at
+ * once, forever, and print each failure: instead stop accepting for SERVE_ACCEPT_PAUSE_S (or
+ * until a connection closes and frees a descriptor) and say so at most once every
+ * SERVE_WARN_INTERVAL_S, with the count of what was left out. */
+static void
+on_accept_error(struct evconnlistener *listener, void *http)
+{
+  int err = EVUTIL_SOCKET_ERROR();
+  evconnlistener_disable(listener);
+  Serve *s = server_of(http);
+  if (s == NULL)
+    return;
+  s->paused = TRUE;
+  struct timeval pause = { SERVE_ACCEPT_PAUSE_S, 0 };
+  evtimer_add(s->resume, &pause);
+  gint64 now = g_get_monotonic_time();
+  if (s->warned_at != 0 && now - s->warned_at < SERVE_WARN_INTERVAL_S * G_USEC_PER_SEC) {
+    s->suppressed++;
+    return;
+  }
+  g_autofree char *more =
+      s->suppressed > 0 ? g_strdup_printf(" (%" G_GUINT64_FORMAT " more since the last such "
+                                          "message)", s->suppressed)
+                        : g_strdup("");
+  g_autofree char *message = g_strdup_printf(
+      "cannot accept a connection: %s%s; %u open; not accepting for %d s or until one "
+      "closes%s",
+      g_strerror(err), err == EMFILE || err == ENFILE ? " (raise ulimit -n or lower "
+                                                        "--max-connections)" : "",
+      s->n_conns, SERVE_ACCEPT_PAUSE_S, more);
+  s->warned_at = now;
+  s->suppressed = 0;
+  if (s->warn != NULL)
+    s->warn(message, s->log_data);
+}
+
+/* The whole-request deadline: a client that has not finished its request within
+ * request_timeout_s of connecting (or of its last reply) is cut off, however often it sends a
+ * byte; evhttp's own timeout only bounds the time between two reads. */
+static void
+on_deadline(evutil_socket_t fd, short what, void *data)
+{
+  (void) fd;
+  (void) what;
+  Conn *c = data;
+  if (c->evcon != NULL)
+    evhttp_connection_free(c->evcon); /* calls on_conn_close(), which frees @c */
+}
+
+static void
+conn_arm(Conn *c)
+{
+  struct timeval t = { c->s->request_timeout_s, 0 };
+  evtimer_add(c->deadline, &t);
+}
+
+static void
+on_conn_close(struct evhttp_connection *evcon, void *data)
+{
+  (void) evcon;
+  Conn *c = data;
+  Serve *s = c->s;
+  g_assert(s->n_conns > 0);
+  s->n_conns--;
+  /* A descriptor is free again: worth trying accept() before the pause is over. */
+  if (s->paused) {
+    s->paused = FALSE;
+    evtimer_del(s->resume);
+  }
+  g_hash_table_remove(s->conns, c->bev);
+  accept_update(s);
+}
+
+/* Runs right after the accept callback that made @c's bufferevent: by now evhttp has made
+ * the connection and set itself as the bufferevent's callback argument. Nothing can have
+ * freed it in between: its socket is first read in a later turn of the loop. */
+static void
+conn_setup(evutil_socket_t fd, short what, void *data)
+{
+  (void) fd;
+  (void) what;
+  Conn *c = data;
+  void *arg = NULL;
+  bufferevent_getcb(c->bev, NULL, NULL, NULL, &arg);
+  c->evcon = arg;
+  g_assert(c->evcon != NULL && evhttp_connection_get_bufferevent(c->evcon) == c->bev);
+  evhttp_connection_set_closecb(c->evcon, on_conn_close, c);
+}
+
+/* evhttp's bufferevent callback: called once for each accepted connection. */
+static struct bufferevent *
+on_new_connection(struct event_base *base, void *data)
+{
+  Serve *s = data;
+  /* As evhttp makes it itself: evhttp_connection_free() closes the socket. */
+  struct bufferevent *bev = bufferevent_socket_new(base, -1, 0);
+  if (bev == NULL)
+    return NULL; /* evhttp tries itself; such a connection is not counted */
+  Conn *c = g_new0(Conn, 1);
+  c->s = s;
+  c->bev = bev;
+  c->setup = event_new(base, -1, 0, conn_setup, c);
+  c->deadline = evtimer_new(base, on_deadline, c);
+  g_assert(c->setup != NULL && c->deadline != NULL);
+  g_hash_table_insert(s->conns, bev, c);
+  event_active(c->setup, EV_TIMEOUT, 1);
+  conn_arm(c);
+  s->n_conns++;
+  accept_update(s);
+  return bev;
+}
+
+/* The Conn of @req's connection, or NULL (the client has gone, or it was never counted). */
+static Conn *
+conn_of(Serve *s, struct evhttp_request *req)
+{
+  struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+  if (evcon == NULL || s->conns == NULL)
+    return NULL;
+  return g_hash_table_lookup(s->conns, evhttp_connection_get_bufferevent(evcon));
+}
+
+/* A request has arrived whole: no deadline while it is answered. */
+static void
+conn_request_started(Serve *s, struct evhttp_request *req)
+{
+  Conn *c = conn_of(s, req);
+  if (c != NULL)
+    evtimer_del(c->deadline);
+}
+
+/* Its reply is queued: the next request on the connection has a deadline again. Call it
+ * before evhttp_send_reply(), after which @req is libevent's. */
+static void
+conn_request_done(Serve *s, struct evhttp_request *req)
+{
+  Conn *c = conn_of(s, req);
+  if (c != NULL)
+    conn_arm(c);
 }
 
 /* ---- requests and replies ---- */
@@ -1069,7 +1287,9 @@ on_request(struct evhttp_request *req, void *user_data)
 {
   Serve *s = user_data;
   g_auto(ServeResponse) reply = { 0 };
+  conn_request_started(s, req);
   respond_to(s, evhttp_request_get_command(req), evhttp_request_get_evhttp_uri(req), &reply);
+  conn_request_done(s, req);
   send_reply(s, req, &reply);
 }
 
@@ -1232,17 +1452,36 @@ serve_new(struct event_base *base, const ServeOptions *options, GError **error)
   evhttp_set_max_body_size(s->http, SERVE_MAX_BODY_SIZE);
   evhttp_set_timeout(s->http, SERVE_TIMEOUT_S);
   evhttp_set_gencb(s->http, on_request, s);
+  s->warn = options->warn;
+  s->max_conns = options->max_connections > 0 ? options->max_connections
+                                              : SERVE_MAX_CONNECTIONS;
+  s->request_timeout_s = options->request_timeout_s > 0 ? options->request_timeout_s
+                                                        : SERVE_REQUEST_TIMEOUT_S;
+  s->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                   (GDestroyNotify) conn_free);
+  s->resume = evtimer_new(base, on_resume, s);
+  if (s->resume == NULL) {
+    g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED, "libevent cannot make a timer");
+    return NULL;
+  }
+  evhttp_set_bevcb(s->http, on_new_connection, s);
 
   const char *host = options->bind != NULL ? options->bind : SERVE_DEFAULT_BIND;
   evutil_socket_t fd = listen_on(s, host, options->port, error);
   if (fd < 0)
     return NULL;
-  if (evhttp_accept_socket_with_handle(s->http, fd) == NULL) {
+  struct evhttp_bound_socket *bound = evhttp_accept_socket_with_handle(s->http, fd);
+  if (bound == NULL) {
     close(fd);
     g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED,
                 "libevent cannot accept connections on %s port %u", host, s->port);
     return NULL;
   }
+  s->listener = evhttp_bound_socket_get_listener(bound);
+  G_LOCK(servers);
+  servers = g_slist_prepend(servers, s);
+  G_UNLOCK(servers);
+  evconnlistener_set_error_cb(s->listener, on_accept_error);
   return g_steal_pointer(&s);
 }
 
@@ -1251,8 +1490,18 @@ serve_free(Serve *s)
 {
   if (s == NULL)
     return;
+  G_LOCK(servers);
+  servers = g_slist_remove(servers, s);
+  G_UNLOCK(servers);
+  /* evhttp_free() closes the connections, which calls on_conn_close() for each: the table
+   * and the timer go after it. */
+  s->listener = NULL;
   if (s->http != NULL)
     evhttp_free(s->http);
+  if (s->conns != NULL)
+    g_hash_table_unref(s->conns);
+  if (s->resume != NULL)
+    event_free(s->resume);
   store_close(s->store);
   if (s->cache != NULL)
     g_hash_table_unref(s->cache);
