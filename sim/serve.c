@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <glib-unix.h>
+
 #include <event2/bufferevent.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
@@ -97,6 +99,13 @@ struct Serve {
   ServeWarnFunc warn;
   gint64 warned_at; /* monotonic time of the last accept warning, 0 = none yet */
   guint64 suppressed; /* accept warnings left out since then */
+  /* Pictures drawn off the loop (serve.h, Threads): workers run gnuplot, push the finished
+   * PlotJob on @done and write a byte to @done_pipe, which @done_event watches. */
+  GThreadPool *pool;
+  GAsyncQueue *done;
+  int done_pipe[2];
+  struct event *done_event;
+  GHashTable *jobs; /* every PlotJob not yet answered (owned) */
 };
 
 /* ---- parsing ---- */
@@ -483,6 +492,8 @@ typedef struct {
   GHashTable *query;  /* name (as sent) -> decoded value; the first of a repeated name wins */
   const char *db_path; /* the store as opened, and its base name: only the base name is shown */
   const char *db_name;
+  struct PlotJob **defer; /* where handle_plot() leaves a picture to draw off the loop; NULL:
+                             draw it now (serve_respond()) */
 } Request;
 
 void
@@ -1050,6 +1061,136 @@ handle_sweep(Serve *s, const Request *rq, gint64 id, ServeResponse *out)
     g_free(failed.why[k]);
 }
 
+/* ---- pictures drawn off the loop ---- */
+
+/* One picture for one request, drawn by a worker: the script is made in the loop's thread
+ * (the plot data belongs to the cache, which only that thread touches), the worker runs
+ * gnuplot on it and reads the picture, and plot_job_finish() answers in the loop's thread. */
+typedef struct PlotJob {
+  struct evhttp_request *req;
+  char *key;     /* the cache entry's key: it may be evicted meanwhile */
+  PlotKind kind;
+  char *script;
+  char *path;
+  guint timeout_s;
+  GBytes *svg;   /* the worker's result, or NULL with @error */
+  GError *error;
+} PlotJob;
+
+static void
+plot_job_free(PlotJob *job)
+{
+  g_free(job->key);
+  g_free(job->script);
+  g_free(job->path);
+  if (job->svg != NULL)
+    g_bytes_unref(job->svg);
+  g_clear_error(&job->error);
+  g_free(job);
+}
+
+static PlotJob *
+plot_job_new(Serve *s, CacheEntry *e, PlotKind kind, GError **error)
+{
+  PlotJob *job = g_new0(PlotJob, 1);
+  job->kind = kind;
+  job->timeout_s = s->plot_timeout_s;
+  /* The file name is the server's own: nothing from the request reaches it. */
+  job->path = g_strdup_printf("%s/plot-%" G_GUINT64_FORMAT ".svg", s->tmpdir, ++s->files);
+  PlotOptions options = { .kind = kind, .format = PLOT_FORMAT_SVG, .output = job->path,
+                          .timeout_s = s->plot_timeout_s };
+  job->script = plot_script(e->data, &options, error);
+  if (job->script == NULL) {
+    plot_job_free(job);
+    return NULL;
+  }
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init(&it, s->cache);
+  while (job->key == NULL && g_hash_table_iter_next(&it, &key, &value))
+    if (value == e)
+      job->key = g_strdup(key);
+  g_assert(job->key != NULL);
+  return job;
+}
+
+/* In a worker thread: gnuplot, bounded by the job's time limit. */
+static void
+plot_job_run(gpointer data, gpointer user_data)
+{
+  PlotJob *job = data;
+  Serve *s = user_data;
+  PlotOptions options = { .kind = job->kind, .format = PLOT_FORMAT_SVG, .output = job->path,
+                          .timeout_s = job->timeout_s };
+  char *contents = NULL;
+  gsize len = 0;
+  if (plot_render_script(job->script, &options, NULL, &job->error) &&
+      g_file_get_contents(job->path, &contents, &len, &job->error))
+    job->svg = g_bytes_new_take(contents, len);
+  g_unlink(job->path);
+  g_async_queue_push(s->done, job);
+  /* Wakes the loop; a full pipe has a wake-up pending already. */
+  ssize_t w;
+  while ((w = write(s->done_pipe[1], "x", 1)) < 0 && errno == EINTR)
+    ;
+}
+
+static void
+reply_plot_error(const Request *rq, ServeResponse *out, const GError *error)
+{
+  int status = g_error_matches(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT) ? 503
+               : g_error_matches(error, PLOT_ERROR, PLOT_ERROR_TIMEOUT)  ? 504
+                                                                         : 500;
+  reply_error(rq, out, status, "%s", error->message);
+}
+
+static void
+reply_svg(ServeResponse *out, GBytes *svg)
+{
+  reply_set(out, 200, "image/svg+xml", svg);
+  out->csp = SVG_CSP;
+  out->cache_control = "max-age=300";
+}
+
+static void reply_finish(ServeResponse *out);
+
+/* In the loop's thread: keeps the picture (if its entry is still cached) and answers. */
+static void
+plot_job_finish(Serve *s, PlotJob *job)
+{
+  g_auto(ServeResponse) out = { 0 };
+  Request rq = { .db_path = s->db_path, .db_name = s->db_name };
+  if (job->svg != NULL) {
+    CacheEntry *e = g_hash_table_lookup(s->cache, job->key);
+    if (e != NULL && e->svg[job->kind] == NULL) {
+      e->svg[job->kind] = g_bytes_ref(job->svg);
+      e->bytes += g_bytes_get_size(job->svg);
+      s->cache_bytes += g_bytes_get_size(job->svg);
+      cache_trim(s, e);
+    }
+    reply_svg(&out, g_bytes_ref(job->svg));
+  } else {
+    reply_plot_error(&rq, &out, job->error);
+  }
+  reply_finish(&out);
+  conn_request_done(s, job->req);
+  send_reply(s, job->req, &out);
+  g_hash_table_remove(s->jobs, job);
+}
+
+static void
+on_jobs_done(evutil_socket_t fd, short what, void *data)
+{
+  (void) what;
+  Serve *s = data;
+  char buf[64];
+  while (read(fd, buf, sizeof buf) > 0)
+    ;
+  PlotJob *job;
+  while ((job = g_async_queue_try_pop(s->done)) != NULL)
+    plot_job_finish(s, job);
+}
+
 static void
 handle_plot(Serve *s, const Request *rq, gboolean sweep, gint64 id, const char *file,
             ServeResponse *out)
@@ -1081,17 +1222,19 @@ handle_plot(Serve *s, const Request *rq, gboolean sweep, gint64 id, const char *
     reply_error(rq, out, 404, "%s", e->plots.why[kind]);
     return;
   }
-  g_autoptr(GBytes) svg = cache_svg(s, e, (PlotKind) kind, &error);
-  if (svg == NULL) {
-    int status = g_error_matches(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT) ? 503
-                 : g_error_matches(error, PLOT_ERROR, PLOT_ERROR_TIMEOUT)  ? 504
-                                                                           : 500;
-    reply_error(rq, out, status, "%s", error->message);
+  if (rq->defer != NULL && e->svg[kind] == NULL && !s->no_plots) {
+    *rq->defer = plot_job_new(s, e, (PlotKind) kind, &error);
+    if (*rq->defer != NULL)
+      return; /* answered by plot_job_finish() */
+    reply_plot_error(rq, out, error);
     return;
   }
-  reply_set(out, 200, "image/svg+xml", g_steal_pointer(&svg));
-  out->csp = SVG_CSP;
-  out->cache_control = "max-age=300";
+  g_autoptr(GBytes) svg = cache_svg(s, e, (PlotKind) kind, &error);
+  if (svg == NULL) {
+    reply_plot_error(rq, out, error);
+    return;
+  }
+  reply_svg(out, g_steal_pointer(&svg));
 }
 
 /* Routes on the raw path: ids and kinds must be plain text as sent, never decoded. */
@@ -1251,9 +1394,10 @@ reply_finish(ServeResponse *out)
  * on_request() sends and serve_respond() returns. */
 static void
 respond_to(Serve *s, enum evhttp_cmd_type method, const struct evhttp_uri *uri,
-           ServeResponse *out)
+           ServeResponse *out, PlotJob **defer)
 {
   Request rq = { 0 };
+  rq.defer = defer;
   g_autofree char *message = NULL;
   const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
   if (path == NULL || *path == '\0')
@@ -1276,7 +1420,8 @@ respond_to(Serve *s, enum evhttp_cmd_type method, const struct evhttp_uri *uri,
     rq.n = g_strv_length(rq.seg);
     route(s, &rq, out);
   }
-  reply_finish(out);
+  if (defer == NULL || *defer == NULL)
+    reply_finish(out);
   g_strfreev(rq.seg);
   if (rq.query != NULL)
     g_hash_table_unref(rq.query);
@@ -1288,7 +1433,15 @@ on_request(struct evhttp_request *req, void *user_data)
   Serve *s = user_data;
   g_auto(ServeResponse) reply = { 0 };
   conn_request_started(s, req);
-  respond_to(s, evhttp_request_get_command(req), evhttp_request_get_evhttp_uri(req), &reply);
+  PlotJob *job = NULL;
+  respond_to(s, evhttp_request_get_command(req), evhttp_request_get_evhttp_uri(req), &reply,
+             s->pool != NULL ? &job : NULL);
+  if (job != NULL) {
+    job->req = req;
+    g_hash_table_add(s->jobs, job);
+    g_thread_pool_push(s->pool, job, NULL);
+    return;
+  }
   conn_request_done(s, req);
   send_reply(s, req, &reply);
 }
@@ -1333,7 +1486,7 @@ serve_respond(Serve *s, enum evhttp_cmd_type method, const char *target, ServeRe
   } else if (!method_known(method)) {
     reply_error(NULL, out, 501, "The server does not know this method.");
   } else {
-    respond_to(s, method, uri, out);
+    respond_to(s, method, uri, out, NULL);
     return;
   }
   reply_finish(out);
@@ -1465,6 +1618,32 @@ serve_new(struct event_base *base, const ServeOptions *options, GError **error)
     return NULL;
   }
   evhttp_set_bevcb(s->http, on_new_connection, s);
+  if (!s->no_plots) {
+    s->jobs = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                    (GDestroyNotify) plot_job_free, NULL);
+    s->done = g_async_queue_new();
+    s->done_pipe[0] = s->done_pipe[1] = -1;
+    g_autoptr(GError) local = NULL;
+    if (!g_unix_open_pipe(s->done_pipe, FD_CLOEXEC, &local) ||
+        !g_unix_set_fd_nonblocking(s->done_pipe[0], TRUE, &local) ||
+        !g_unix_set_fd_nonblocking(s->done_pipe[1], TRUE, &local)) {
+      g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED, "cannot make a pipe for plots: %s",
+                  local->message);
+      return NULL;
+    }
+    s->done_event = event_new(base, s->done_pipe[0], EV_READ | EV_PERSIST, on_jobs_done, s);
+    if (s->done_event == NULL || event_add(s->done_event, NULL) != 0) {
+      g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED, "libevent cannot watch a pipe");
+      return NULL;
+    }
+    /* Each worker waits on one gnuplot, a process of its own. */
+    s->pool = g_thread_pool_new(plot_job_run, s, SERVE_PLOT_THREADS, FALSE, &local);
+    if (s->pool == NULL) {
+      g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED, "cannot start plot threads: %s",
+                  local->message);
+      return NULL;
+    }
+  }
 
   const char *host = options->bind != NULL ? options->bind : SERVE_DEFAULT_BIND;
   evutil_socket_t fd = listen_on(s, host, options->port, error);
@@ -1493,6 +1672,19 @@ serve_free(Serve *s)
   G_LOCK(servers);
   servers = g_slist_remove(servers, s);
   G_UNLOCK(servers);
+  /* Drawing stops first: queued pictures are dropped, running ones (at most their time
+   * limit) finish; their requests go with their connections below, unanswered. */
+  if (s->pool != NULL)
+    g_thread_pool_free(s->pool, TRUE, TRUE);
+  if (s->done_event != NULL)
+    event_free(s->done_event);
+  if (s->done != NULL)
+    g_async_queue_unref(s->done);
+  if (s->jobs != NULL)
+    g_hash_table_unref(s->jobs);
+  for (guint i = 0; i < 2; i++)
+    if (s->done_pipe[i] > 0)
+      close(s->done_pipe[i]);
   /* evhttp_free() closes the connections, which calls on_conn_close() for each: the table
    * and the timer go after it. */
   s->listener = NULL;

@@ -1532,6 +1532,77 @@ test_plot_timeout(gconstpointer data)
   g_test_trap_assert_passed();
 }
 
+/* A gnuplot that hangs does not hold the dashboard: with plot_timeout_s = 2, a picture
+ * request is sent first, then the index page is answered in under 1 s (half the time limit:
+ * the loop did not wait for gnuplot), and the picture then gets its 504 after the 2 s limit
+ * and before 5 s (the kill, the reaping and slack). In a subprocess with PATH set to a fake
+ * gnuplot that sleeps, on a server of its own with its loop in a thread. */
+static void
+test_plot_off_loop(gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  if (!g_test_subprocess()) {
+    g_test_trap_subprocess(NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_test_trap_assert_passed();
+    return;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("zdsim-test-serve-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *fake = g_build_filename(dir, "gnuplot", NULL);
+  g_autofree char *sleep_path = g_find_program_in_path("sleep");
+  g_autofree char *script = g_strdup_printf("#!/bin/sh\nexec %s 1000\n", sleep_path);
+  g_assert_true(g_file_set_contents(fake, script, -1, NULL));
+  g_assert_cmpint(g_chmod(fake, 0755), ==, 0);
+  g_setenv("PATH", dir, TRUE);
+
+  Fixture own = { 0 };
+  own.base_loop = event_base_new();
+  ServeOptions so = { .db_path = f->db, .plot_timeout_s = 2 };
+  own.serve = serve_new(own.base_loop, &so, &error);
+  g_assert_no_error(error);
+  guint16 port = serve_get_port(own.serve);
+  g_assert_cmpint(pipe(own.stop_pipe), ==, 0);
+  own.stop_event = event_new(own.base_loop, own.stop_pipe[0], EV_READ, on_stop, own.base_loop);
+  event_add(own.stop_event, NULL);
+  own.thread = g_thread_new("serve", server_thread, &own);
+
+  int plot = connect_idle(port);
+  struct timeval tv = { CLIENT_TIMEOUT_S, 0 };
+  setsockopt(plot, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  g_autofree char *request = g_strdup_printf(
+      "GET /runs/%" G_GINT64_FORMAT "/plot/outages.svg HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+      "Connection: close\r\n\r\n", f->one_id, port);
+  gint64 t0 = g_get_monotonic_time();
+  g_assert_cmpint(send(plot, request, strlen(request), MSG_NOSIGNAL), ==,
+                  (ssize_t) strlen(request));
+  g_usleep(G_USEC_PER_SEC / 5); /* the picture request is in gnuplot's hands */
+  gint64 t1 = g_get_monotonic_time();
+  g_autoptr(Response) index = http_request(port, "GET", "/");
+  gint64 index_took = g_get_monotonic_time() - t1;
+  g_assert_cmpint(index->status, ==, 200);
+  g_test_message("the index took %.3f s while gnuplot hung", index_took / 1e6);
+  g_assert_cmpint(index_took, <, G_USEC_PER_SEC);
+
+  char head[16] = { 0 };
+  g_assert_cmpint(recv(plot, head, 12, MSG_WAITALL), ==, 12);
+  gint64 plot_took = g_get_monotonic_time() - t0;
+  g_assert_cmpstr(head, ==, "HTTP/1.1 504");
+  g_assert_cmpint(plot_took, >=, 2 * G_USEC_PER_SEC);
+  g_assert_cmpint(plot_took, <, 5 * G_USEC_PER_SEC);
+  close(plot);
+
+  g_assert_cmpint(write(own.stop_pipe[1], "x", 1), ==, 1);
+  g_thread_join(own.thread);
+  event_free(own.stop_event);
+  close(own.stop_pipe[0]);
+  close(own.stop_pipe[1]);
+  serve_free(own.serve);
+  event_base_free(own.base_loop);
+  g_unlink(fake);
+  g_rmdir(dir);
+}
+
 /* A 1 MB scenario name written by SQL (an older zdsim could store one): the index page shows
  * it cut to 64 characters, so the page stays small (under 100 KB: the fixture's handful of
  * rows take a few KB) and its columns in view. Runs last: it changes the fixture's store. */
@@ -1580,6 +1651,7 @@ main(int argc, char **argv)
   g_test_add_data_func("/zdsim/serve/api", &f, test_api);
   g_test_add_data_func("/zdsim/serve/plots", &f, test_plots);
   g_test_add_data_func("/zdsim/serve/plot-timeout", &f, test_plot_timeout);
+  g_test_add_data_func("/zdsim/serve/plot-off-loop", &f, test_plot_off_loop);
   g_test_add_data_func("/zdsim/serve/head", &f, test_head);
   g_test_add_data_func("/zdsim/serve/headers", &f, test_headers);
   g_test_add_data_func("/zdsim/serve/one-reply-each", &f, test_one_reply_each);

@@ -40,11 +40,14 @@
  * would, from a server that listens (serve_new()) or one that does not (serve_new_unbound()),
  * so tests and the fuzz target reach routing and every handler directly.
  *
- * Threads. A Serve lives on one event_base and is used from the thread that runs it; plots
- * are drawn synchronously in that thread (gnuplot takes a fraction of a second per picture,
- * once per picture thanks to the cache), so a gnuplot that hangs holds every other request
- * until its time limit (ServeOptions.plot_timeout_s) kills it and the picture gets 504. The caller must ignore SIGPIPE (a client that goes
- * away while its reply is written would otherwise end the process). */
+ * Threads. A Serve lives on one event_base and is used from the thread that runs it. A
+ * server from serve_new() draws a picture that is not cached off the loop: the loop's thread
+ * writes the gnuplot script, one of SERVE_PLOT_THREADS workers runs gnuplot, and the finished
+ * picture comes back to the loop through a pipe it watches, which sends the reply; other
+ * requests are answered meanwhile, and a gnuplot that hangs is killed after
+ * ServeOptions.plot_timeout_s and its picture answered 504. serve_respond() draws in the
+ * caller's thread. The caller must ignore SIGPIPE (a client that goes away while its reply is
+ * written would otherwise end the process). */
 #pragma once
 
 #include <glib.h>
@@ -96,6 +99,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(evhttp_uri, evhttp_uri_free)
  * and pages; the least recently used go first. */
 #define SERVE_CACHE_ENTRIES 64
 #define SERVE_CACHE_BYTES (64 * 1024 * 1024)
+/* Pictures drawn at once (one gnuplot each, in a worker thread); more wait their turn. */
+#define SERVE_PLOT_THREADS 2
 /* Runs listed on the index page (the newest); /api/runs?limit=N goes up to the maximum. */
 #define SERVE_INDEX_RUNS 200
 #define SERVE_API_RUNS_DEFAULT 1000
@@ -132,7 +137,7 @@ typedef struct {
   gsize cache_bytes;    /* Tiny ones make the fuzz target reach eviction. */
   guint plot_timeout_s; /* gnuplot is killed after this many seconds and the picture answered
                            504 Gateway Timeout with the reason; 0 = PLOT_DEFAULT_TIMEOUT_S.
-                           The event loop waits for gnuplot meanwhile (see Threads above) */
+                           Other requests are answered meanwhile (see Threads above) */
   guint max_connections;   /* 0 = SERVE_MAX_CONNECTIONS */
   guint request_timeout_s; /* 0 = SERVE_REQUEST_TIMEOUT_S */
   ServeWarnFunc warn;      /* may be NULL (warnings are dropped); gets .log_data */
@@ -152,7 +157,9 @@ Serve *serve_new(struct event_base *base, const ServeOptions *options, GError **
  * cannot be opened, SERVE_ERROR_FAILED when the temporary plot directory cannot be made. */
 Serve *serve_new_unbound(const ServeOptions *options, GError **error);
 /* Stops listening, closes the store and removes the temporary plot directory. Open
- * connections are closed. NULL is allowed. Free it before its event_base. */
+ * connections are closed; pictures still queued are dropped, and one being drawn is waited
+ * for (at most its time limit), its request left unanswered. NULL is allowed. Free it before
+ * its event_base. */
 void serve_free(Serve *serve);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Serve, serve_free)
 
