@@ -19,6 +19,14 @@ log_request(const char *method, const char *uri, int status, gsize bytes, void *
   fprintf(stderr, "%s %s %s %d %" G_GSIZE_FORMAT "\n", when, method, shown, status, bytes);
 }
 
+/* What the server reports without a request (accept() failing), always, on stderr. */
+static void
+log_warning(const char *message, void *user_data)
+{
+  (void) user_data;
+  fprintf(stderr, "zdsim serve: %s\n", message);
+}
+
 static void
 on_stop_signal(evutil_socket_t sig, short what, void *base)
 {
@@ -35,6 +43,8 @@ cli_serve(const CliCommand *cmd, int argc, char **argv)
   int port = SERVE_DEFAULT_PORT;
   gboolean verbose = FALSE;
   gint plot_timeout = PLOT_DEFAULT_TIMEOUT_S;
+  gint max_connections = SERVE_MAX_CONNECTIONS;
+  gint request_timeout = SERVE_REQUEST_TIMEOUT_S;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database (default: $ZDSIM_DB, else zdsim.db)",
       "FILE" },
@@ -46,6 +56,11 @@ cli_serve(const CliCommand *cmd, int argc, char **argv)
       NULL },
     { "plot-timeout", 0, 0, G_OPTION_ARG_INT, &plot_timeout,
       "Kill gnuplot after S seconds; the picture gets 504 (default 60)", "S" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+      "Serve at most N connections at once; more wait (default 256)", "N" },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
+      "Close a connection that has not sent a whole request within S seconds (default 30)",
+      "S" },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = cli_context(cmd, entries);
@@ -71,6 +86,16 @@ cli_serve(const CliCommand *cmd, int argc, char **argv)
   if (plot_timeout < 1) {
     fprintf(stderr, "zdsim serve: --plot-timeout: expected a whole number of seconds of at "
                     "least 1, got %d\n", plot_timeout);
+    return CLI_USAGE;
+  }
+  if (max_connections < 1 || max_connections > 1000000) {
+    fprintf(stderr, "zdsim serve: --max-connections: expected a number from 1 to 1000000, got "
+                    "%d\n", max_connections);
+    return CLI_USAGE;
+  }
+  if (request_timeout < 1 || request_timeout > 86400) {
+    fprintf(stderr, "zdsim serve: --request-timeout: expected a whole number of seconds from 1 "
+                    "to 86400, got %d\n", request_timeout);
     return CLI_USAGE;
   }
   const char *path = cli_db_path(db);
@@ -100,6 +125,9 @@ cli_serve(const CliCommand *cmd, int argc, char **argv)
     .port = (guint16) port,
     .log = verbose ? log_request : NULL,
     .plot_timeout_s = (guint) plot_timeout,
+    .max_connections = (guint) max_connections,
+    .request_timeout_s = (guint) request_timeout,
+    .warn = log_warning,
   };
   g_autoptr(Serve) serve = serve_new(base, &options, &error);
   if (serve == NULL)

@@ -14,7 +14,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <glib-unix.h>
+
+#include <event2/bufferevent.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -82,6 +86,26 @@ struct Serve {
   guint cache_max_entries; /* ServeOptions.cache_entries and .cache_bytes, 0 replaced */
   gsize cache_max_bytes;
   guint64 tick;
+  /* Connections (serve.h, Connections): each accepted one has a Conn in @conns, keyed by its
+   * bufferevent; accepting pauses at @max_conns and, after an accept error, for
+   * SERVE_ACCEPT_PAUSE_S (@paused, @resume). */
+  struct evconnlistener *listener;
+  GHashTable *conns; /* struct bufferevent* -> Conn* (owned) */
+  guint n_conns;
+  guint max_conns;
+  guint request_timeout_s;
+  gboolean paused;
+  struct event *resume;
+  ServeWarnFunc warn;
+  gint64 warned_at; /* monotonic time of the last accept warning, 0 = none yet */
+  guint64 suppressed; /* accept warnings left out since then */
+  /* Pictures drawn off the loop (serve.h, Threads): workers run gnuplot, push the finished
+   * PlotJob on @done and write a byte to @done_pipe, which @done_event watches. */
+  GThreadPool *pool;
+  GAsyncQueue *done;
+  int done_pipe[2];
+  struct event *done_event;
+  GHashTable *jobs; /* every PlotJob not yet answered (owned) */
 };
 
 /* ---- parsing ---- */
@@ -255,6 +279,209 @@ cache_svg(Serve *s, CacheEntry *e, PlotKind kind, GError **error)
   return g_bytes_ref(e->svg[kind]);
 }
 
+/* ---- connections: a cap, a whole-request deadline, and a pause after accept errors ---- */
+
+/* One accepted connection. libevent 2.1 tells the server of a new connection only through
+ * the bufferevent callback (evhttp_set_bevcb()), before the evhttp_connection exists: @evcon
+ * is filled in by conn_setup() right after, and the close callback (set there) frees this. */
+typedef struct {
+  Serve *s;
+  struct bufferevent *bev;
+  struct evhttp_connection *evcon; /* NULL until conn_setup() ran */
+  struct event *setup;
+  struct event *deadline; /* armed while a request is awaited, off while one is answered */
+} Conn;
+
+static void
+conn_free(Conn *c)
+{
+  event_free(c->setup);
+  event_free(c->deadline);
+  g_free(c);
+}
+
+/* Servers by their evhttp: libevent 2.1 calls a listener's error callback with the evhttp
+ * as its argument (evhttp_bind_listener() owns the listener's argument) and an evhttp holds
+ * no pointer of its own, so the error callback finds its server here. */
+G_LOCK_DEFINE_STATIC(servers);
+static GSList *servers;
+
+static Serve *
+server_of(const struct evhttp *http)
+{
+  Serve *found = NULL;
+  G_LOCK(servers);
+  for (GSList *l = servers; l != NULL && found == NULL; l = l->next)
+    if (((Serve *) l->data)->http == http)
+      found = l->data;
+  G_UNLOCK(servers);
+  return found;
+}
+
+/* Accepts again unless the server is at its connection cap or pausing after an error. */
+static void
+accept_update(Serve *s)
+{
+  if (s->listener == NULL)
+    return;
+  if (!s->paused && s->n_conns < s->max_conns)
+    evconnlistener_enable(s->listener);
+  else
+    evconnlistener_disable(s->listener);
+}
+
+static void
+on_resume(evutil_socket_t fd, short what, void *data)
+{
+  (void) fd;
+  (void) what;
+  Serve *s = data;
+  s->paused = FALSE;
+  accept_update(s);
+}
+
+/* accept() failed with something other than "try again": EMFILE or ENFILE when the server
+ * is out of descriptors. The socket stays readable, so libevent would call accept() again at
+ * once, forever, and print each failure: instead stop accepting for SERVE_ACCEPT_PAUSE_S (or
+ * until a connection closes and frees a descriptor) and say so at most once every
+ * SERVE_WARN_INTERVAL_S, with the count of what was left out. */
+static void
+on_accept_error(struct evconnlistener *listener, void *http)
+{
+  int err = EVUTIL_SOCKET_ERROR();
+  evconnlistener_disable(listener);
+  Serve *s = server_of(http);
+  if (s == NULL)
+    return;
+  s->paused = TRUE;
+  struct timeval pause = { SERVE_ACCEPT_PAUSE_S, 0 };
+  evtimer_add(s->resume, &pause);
+  gint64 now = g_get_monotonic_time();
+  if (s->warned_at != 0 && now - s->warned_at < SERVE_WARN_INTERVAL_S * G_USEC_PER_SEC) {
+    s->suppressed++;
+    return;
+  }
+  g_autofree char *more =
+      s->suppressed > 0 ? g_strdup_printf(" (%" G_GUINT64_FORMAT " more since the last such "
+                                          "message)", s->suppressed)
+                        : g_strdup("");
+  g_autofree char *message = g_strdup_printf(
+      "cannot accept a connection: %s%s; %u open; not accepting for %d s or until one "
+      "closes%s",
+      g_strerror(err), err == EMFILE || err == ENFILE ? " (raise ulimit -n or lower "
+                                                        "--max-connections)" : "",
+      s->n_conns, SERVE_ACCEPT_PAUSE_S, more);
+  s->warned_at = now;
+  s->suppressed = 0;
+  if (s->warn != NULL)
+    s->warn(message, s->log_data);
+}
+
+/* The whole-request deadline: a client that has not finished its request within
+ * request_timeout_s of connecting (or of its last reply) is cut off, however often it sends a
+ * byte; evhttp's own timeout only bounds the time between two reads. */
+static void
+on_deadline(evutil_socket_t fd, short what, void *data)
+{
+  (void) fd;
+  (void) what;
+  Conn *c = data;
+  if (c->evcon != NULL)
+    evhttp_connection_free(c->evcon); /* calls on_conn_close(), which frees @c */
+}
+
+static void
+conn_arm(Conn *c)
+{
+  struct timeval t = { c->s->request_timeout_s, 0 };
+  evtimer_add(c->deadline, &t);
+}
+
+static void
+on_conn_close(struct evhttp_connection *evcon, void *data)
+{
+  (void) evcon;
+  Conn *c = data;
+  Serve *s = c->s;
+  g_assert(s->n_conns > 0);
+  s->n_conns--;
+  /* A descriptor is free again: worth trying accept() before the pause is over. */
+  if (s->paused) {
+    s->paused = FALSE;
+    evtimer_del(s->resume);
+  }
+  g_hash_table_remove(s->conns, c->bev);
+  accept_update(s);
+}
+
+/* Runs right after the accept callback that made @c's bufferevent: by now evhttp has made
+ * the connection and set itself as the bufferevent's callback argument. Nothing can have
+ * freed it in between: its socket is first read in a later turn of the loop. */
+static void
+conn_setup(evutil_socket_t fd, short what, void *data)
+{
+  (void) fd;
+  (void) what;
+  Conn *c = data;
+  void *arg = NULL;
+  bufferevent_getcb(c->bev, NULL, NULL, NULL, &arg);
+  c->evcon = arg;
+  g_assert(c->evcon != NULL && evhttp_connection_get_bufferevent(c->evcon) == c->bev);
+  evhttp_connection_set_closecb(c->evcon, on_conn_close, c);
+}
+
+/* evhttp's bufferevent callback: called once for each accepted connection. */
+static struct bufferevent *
+on_new_connection(struct event_base *base, void *data)
+{
+  Serve *s = data;
+  /* As evhttp makes it itself: evhttp_connection_free() closes the socket. */
+  struct bufferevent *bev = bufferevent_socket_new(base, -1, 0);
+  if (bev == NULL)
+    return NULL; /* evhttp tries itself; such a connection is not counted */
+  Conn *c = g_new0(Conn, 1);
+  c->s = s;
+  c->bev = bev;
+  c->setup = event_new(base, -1, 0, conn_setup, c);
+  c->deadline = evtimer_new(base, on_deadline, c);
+  g_assert(c->setup != NULL && c->deadline != NULL);
+  g_hash_table_insert(s->conns, bev, c);
+  event_active(c->setup, EV_TIMEOUT, 1);
+  conn_arm(c);
+  s->n_conns++;
+  accept_update(s);
+  return bev;
+}
+
+/* The Conn of @req's connection, or NULL (the client has gone, or it was never counted). */
+static Conn *
+conn_of(Serve *s, struct evhttp_request *req)
+{
+  struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+  if (evcon == NULL || s->conns == NULL)
+    return NULL;
+  return g_hash_table_lookup(s->conns, evhttp_connection_get_bufferevent(evcon));
+}
+
+/* A request has arrived whole: no deadline while it is answered. */
+static void
+conn_request_started(Serve *s, struct evhttp_request *req)
+{
+  Conn *c = conn_of(s, req);
+  if (c != NULL)
+    evtimer_del(c->deadline);
+}
+
+/* Its reply is queued: the next request on the connection has a deadline again. Call it
+ * before evhttp_send_reply(), after which @req is libevent's. */
+static void
+conn_request_done(Serve *s, struct evhttp_request *req)
+{
+  Conn *c = conn_of(s, req);
+  if (c != NULL)
+    conn_arm(c);
+}
+
 /* ---- requests and replies ---- */
 
 typedef struct {
@@ -265,6 +492,8 @@ typedef struct {
   GHashTable *query;  /* name (as sent) -> decoded value; the first of a repeated name wins */
   const char *db_path; /* the store as opened, and its base name: only the base name is shown */
   const char *db_name;
+  struct PlotJob **defer; /* where handle_plot() leaves a picture to draw off the loop; NULL:
+                             draw it now (serve_respond()) */
 } Request;
 
 void
@@ -832,6 +1061,136 @@ handle_sweep(Serve *s, const Request *rq, gint64 id, ServeResponse *out)
     g_free(failed.why[k]);
 }
 
+/* ---- pictures drawn off the loop ---- */
+
+/* One picture for one request, drawn by a worker: the script is made in the loop's thread
+ * (the plot data belongs to the cache, which only that thread touches), the worker runs
+ * gnuplot on it and reads the picture, and plot_job_finish() answers in the loop's thread. */
+typedef struct PlotJob {
+  struct evhttp_request *req;
+  char *key;     /* the cache entry's key: it may be evicted meanwhile */
+  PlotKind kind;
+  char *script;
+  char *path;
+  guint timeout_s;
+  GBytes *svg;   /* the worker's result, or NULL with @error */
+  GError *error;
+} PlotJob;
+
+static void
+plot_job_free(PlotJob *job)
+{
+  g_free(job->key);
+  g_free(job->script);
+  g_free(job->path);
+  if (job->svg != NULL)
+    g_bytes_unref(job->svg);
+  g_clear_error(&job->error);
+  g_free(job);
+}
+
+static PlotJob *
+plot_job_new(Serve *s, CacheEntry *e, PlotKind kind, GError **error)
+{
+  PlotJob *job = g_new0(PlotJob, 1);
+  job->kind = kind;
+  job->timeout_s = s->plot_timeout_s;
+  /* The file name is the server's own: nothing from the request reaches it. */
+  job->path = g_strdup_printf("%s/plot-%" G_GUINT64_FORMAT ".svg", s->tmpdir, ++s->files);
+  PlotOptions options = { .kind = kind, .format = PLOT_FORMAT_SVG, .output = job->path,
+                          .timeout_s = s->plot_timeout_s };
+  job->script = plot_script(e->data, &options, error);
+  if (job->script == NULL) {
+    plot_job_free(job);
+    return NULL;
+  }
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init(&it, s->cache);
+  while (job->key == NULL && g_hash_table_iter_next(&it, &key, &value))
+    if (value == e)
+      job->key = g_strdup(key);
+  g_assert(job->key != NULL);
+  return job;
+}
+
+/* In a worker thread: gnuplot, bounded by the job's time limit. */
+static void
+plot_job_run(gpointer data, gpointer user_data)
+{
+  PlotJob *job = data;
+  Serve *s = user_data;
+  PlotOptions options = { .kind = job->kind, .format = PLOT_FORMAT_SVG, .output = job->path,
+                          .timeout_s = job->timeout_s };
+  char *contents = NULL;
+  gsize len = 0;
+  if (plot_render_script(job->script, &options, NULL, &job->error) &&
+      g_file_get_contents(job->path, &contents, &len, &job->error))
+    job->svg = g_bytes_new_take(contents, len);
+  g_unlink(job->path);
+  g_async_queue_push(s->done, job);
+  /* Wakes the loop; a full pipe has a wake-up pending already. */
+  ssize_t w;
+  while ((w = write(s->done_pipe[1], "x", 1)) < 0 && errno == EINTR)
+    ;
+}
+
+static void
+reply_plot_error(const Request *rq, ServeResponse *out, const GError *error)
+{
+  int status = g_error_matches(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT) ? 503
+               : g_error_matches(error, PLOT_ERROR, PLOT_ERROR_TIMEOUT)  ? 504
+                                                                         : 500;
+  reply_error(rq, out, status, "%s", error->message);
+}
+
+static void
+reply_svg(ServeResponse *out, GBytes *svg)
+{
+  reply_set(out, 200, "image/svg+xml", svg);
+  out->csp = SVG_CSP;
+  out->cache_control = "max-age=300";
+}
+
+static void reply_finish(ServeResponse *out);
+
+/* In the loop's thread: keeps the picture (if its entry is still cached) and answers. */
+static void
+plot_job_finish(Serve *s, PlotJob *job)
+{
+  g_auto(ServeResponse) out = { 0 };
+  Request rq = { .db_path = s->db_path, .db_name = s->db_name };
+  if (job->svg != NULL) {
+    CacheEntry *e = g_hash_table_lookup(s->cache, job->key);
+    if (e != NULL && e->svg[job->kind] == NULL) {
+      e->svg[job->kind] = g_bytes_ref(job->svg);
+      e->bytes += g_bytes_get_size(job->svg);
+      s->cache_bytes += g_bytes_get_size(job->svg);
+      cache_trim(s, e);
+    }
+    reply_svg(&out, g_bytes_ref(job->svg));
+  } else {
+    reply_plot_error(&rq, &out, job->error);
+  }
+  reply_finish(&out);
+  conn_request_done(s, job->req);
+  send_reply(s, job->req, &out);
+  g_hash_table_remove(s->jobs, job);
+}
+
+static void
+on_jobs_done(evutil_socket_t fd, short what, void *data)
+{
+  (void) what;
+  Serve *s = data;
+  char buf[64];
+  while (read(fd, buf, sizeof buf) > 0)
+    ;
+  PlotJob *job;
+  while ((job = g_async_queue_try_pop(s->done)) != NULL)
+    plot_job_finish(s, job);
+}
+
 static void
 handle_plot(Serve *s, const Request *rq, gboolean sweep, gint64 id, const char *file,
             ServeResponse *out)
@@ -863,17 +1222,19 @@ handle_plot(Serve *s, const Request *rq, gboolean sweep, gint64 id, const char *
     reply_error(rq, out, 404, "%s", e->plots.why[kind]);
     return;
   }
-  g_autoptr(GBytes) svg = cache_svg(s, e, (PlotKind) kind, &error);
-  if (svg == NULL) {
-    int status = g_error_matches(error, PLOT_ERROR, PLOT_ERROR_NO_GNUPLOT) ? 503
-                 : g_error_matches(error, PLOT_ERROR, PLOT_ERROR_TIMEOUT)  ? 504
-                                                                           : 500;
-    reply_error(rq, out, status, "%s", error->message);
+  if (rq->defer != NULL && e->svg[kind] == NULL && !s->no_plots) {
+    *rq->defer = plot_job_new(s, e, (PlotKind) kind, &error);
+    if (*rq->defer != NULL)
+      return; /* answered by plot_job_finish() */
+    reply_plot_error(rq, out, error);
     return;
   }
-  reply_set(out, 200, "image/svg+xml", g_steal_pointer(&svg));
-  out->csp = SVG_CSP;
-  out->cache_control = "max-age=300";
+  g_autoptr(GBytes) svg = cache_svg(s, e, (PlotKind) kind, &error);
+  if (svg == NULL) {
+    reply_plot_error(rq, out, error);
+    return;
+  }
+  reply_svg(out, g_steal_pointer(&svg));
 }
 
 /* Routes on the raw path: ids and kinds must be plain text as sent, never decoded. */
@@ -1033,9 +1394,10 @@ reply_finish(ServeResponse *out)
  * on_request() sends and serve_respond() returns. */
 static void
 respond_to(Serve *s, enum evhttp_cmd_type method, const struct evhttp_uri *uri,
-           ServeResponse *out)
+           ServeResponse *out, PlotJob **defer)
 {
   Request rq = { 0 };
+  rq.defer = defer;
   g_autofree char *message = NULL;
   const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
   if (path == NULL || *path == '\0')
@@ -1058,7 +1420,8 @@ respond_to(Serve *s, enum evhttp_cmd_type method, const struct evhttp_uri *uri,
     rq.n = g_strv_length(rq.seg);
     route(s, &rq, out);
   }
-  reply_finish(out);
+  if (defer == NULL || *defer == NULL)
+    reply_finish(out);
   g_strfreev(rq.seg);
   if (rq.query != NULL)
     g_hash_table_unref(rq.query);
@@ -1069,7 +1432,17 @@ on_request(struct evhttp_request *req, void *user_data)
 {
   Serve *s = user_data;
   g_auto(ServeResponse) reply = { 0 };
-  respond_to(s, evhttp_request_get_command(req), evhttp_request_get_evhttp_uri(req), &reply);
+  conn_request_started(s, req);
+  PlotJob *job = NULL;
+  respond_to(s, evhttp_request_get_command(req), evhttp_request_get_evhttp_uri(req), &reply,
+             s->pool != NULL ? &job : NULL);
+  if (job != NULL) {
+    job->req = req;
+    g_hash_table_add(s->jobs, job);
+    g_thread_pool_push(s->pool, job, NULL);
+    return;
+  }
+  conn_request_done(s, req);
   send_reply(s, req, &reply);
 }
 
@@ -1113,7 +1486,7 @@ serve_respond(Serve *s, enum evhttp_cmd_type method, const char *target, ServeRe
   } else if (!method_known(method)) {
     reply_error(NULL, out, 501, "The server does not know this method.");
   } else {
-    respond_to(s, method, uri, out);
+    respond_to(s, method, uri, out, NULL);
     return;
   }
   reply_finish(out);
@@ -1232,17 +1605,62 @@ serve_new(struct event_base *base, const ServeOptions *options, GError **error)
   evhttp_set_max_body_size(s->http, SERVE_MAX_BODY_SIZE);
   evhttp_set_timeout(s->http, SERVE_TIMEOUT_S);
   evhttp_set_gencb(s->http, on_request, s);
+  s->warn = options->warn;
+  s->max_conns = options->max_connections > 0 ? options->max_connections
+                                              : SERVE_MAX_CONNECTIONS;
+  s->request_timeout_s = options->request_timeout_s > 0 ? options->request_timeout_s
+                                                        : SERVE_REQUEST_TIMEOUT_S;
+  s->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                   (GDestroyNotify) conn_free);
+  s->resume = evtimer_new(base, on_resume, s);
+  if (s->resume == NULL) {
+    g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED, "libevent cannot make a timer");
+    return NULL;
+  }
+  evhttp_set_bevcb(s->http, on_new_connection, s);
+  if (!s->no_plots) {
+    s->jobs = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                    (GDestroyNotify) plot_job_free, NULL);
+    s->done = g_async_queue_new();
+    s->done_pipe[0] = s->done_pipe[1] = -1;
+    g_autoptr(GError) local = NULL;
+    if (!g_unix_open_pipe(s->done_pipe, FD_CLOEXEC, &local) ||
+        !g_unix_set_fd_nonblocking(s->done_pipe[0], TRUE, &local) ||
+        !g_unix_set_fd_nonblocking(s->done_pipe[1], TRUE, &local)) {
+      g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED, "cannot make a pipe for plots: %s",
+                  local->message);
+      return NULL;
+    }
+    s->done_event = event_new(base, s->done_pipe[0], EV_READ | EV_PERSIST, on_jobs_done, s);
+    if (s->done_event == NULL || event_add(s->done_event, NULL) != 0) {
+      g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED, "libevent cannot watch a pipe");
+      return NULL;
+    }
+    /* Each worker waits on one gnuplot, a process of its own. */
+    s->pool = g_thread_pool_new(plot_job_run, s, SERVE_PLOT_THREADS, FALSE, &local);
+    if (s->pool == NULL) {
+      g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED, "cannot start plot threads: %s",
+                  local->message);
+      return NULL;
+    }
+  }
 
   const char *host = options->bind != NULL ? options->bind : SERVE_DEFAULT_BIND;
   evutil_socket_t fd = listen_on(s, host, options->port, error);
   if (fd < 0)
     return NULL;
-  if (evhttp_accept_socket_with_handle(s->http, fd) == NULL) {
+  struct evhttp_bound_socket *bound = evhttp_accept_socket_with_handle(s->http, fd);
+  if (bound == NULL) {
     close(fd);
     g_set_error(error, SERVE_ERROR, SERVE_ERROR_FAILED,
                 "libevent cannot accept connections on %s port %u", host, s->port);
     return NULL;
   }
+  s->listener = evhttp_bound_socket_get_listener(bound);
+  G_LOCK(servers);
+  servers = g_slist_prepend(servers, s);
+  G_UNLOCK(servers);
+  evconnlistener_set_error_cb(s->listener, on_accept_error);
   return g_steal_pointer(&s);
 }
 
@@ -1251,8 +1669,31 @@ serve_free(Serve *s)
 {
   if (s == NULL)
     return;
+  G_LOCK(servers);
+  servers = g_slist_remove(servers, s);
+  G_UNLOCK(servers);
+  /* Drawing stops first: queued pictures are dropped, running ones (at most their time
+   * limit) finish; their requests go with their connections below, unanswered. */
+  if (s->pool != NULL)
+    g_thread_pool_free(s->pool, TRUE, TRUE);
+  if (s->done_event != NULL)
+    event_free(s->done_event);
+  if (s->done != NULL)
+    g_async_queue_unref(s->done);
+  if (s->jobs != NULL)
+    g_hash_table_unref(s->jobs);
+  for (guint i = 0; i < 2; i++)
+    if (s->done_pipe[i] > 0)
+      close(s->done_pipe[i]);
+  /* evhttp_free() closes the connections, which calls on_conn_close() for each: the table
+   * and the timer go after it. */
+  s->listener = NULL;
   if (s->http != NULL)
     evhttp_free(s->http);
+  if (s->conns != NULL)
+    g_hash_table_unref(s->conns);
+  if (s->resume != NULL)
+    event_free(s->resume);
   store_close(s->store);
   if (s->cache != NULL)
     g_hash_table_unref(s->cache);

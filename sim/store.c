@@ -766,6 +766,49 @@ save_run_rows(const Store *s, const RunResult *r, gint64 sweep_id, const char *c
   return run;
 }
 
+/* Commits the open transaction; then a PASSIVE checkpoint (SQLite's "Checkpoint a database",
+ * sqlite3_wal_checkpoint_v2()) copies what the write-ahead log holds into the database file
+ * itself, without waiting for readers, so that a committed run does not live only in FILE-wal
+ * until SQLite's automatic checkpoint at 1000 pages: a FILE copied or read without its -wal
+ * (SQLite's "immutable" URI, reopen_immutable()) holds it. When the commit fails, SQLite has
+ * rolled the transaction back, and the error says so and whether FILE-wal still holds
+ * earlier commits not yet in FILE (a checkpoint that failed for a full disk). */
+static gboolean
+commit(Store *s, const char *what, GError **error)
+{
+  if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+    /* A checkpoint that cannot finish (a reader, a full disk) leaves the frames in the log,
+     * where SQLite still finds them: the run is stored either way. */
+    sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return TRUE;
+  }
+  store_fail(s, error, what);
+  store_rollback(s);
+  int log = -1, done = -1;
+  int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+  gboolean pending;
+  if (rc == SQLITE_OK && log >= 0 && done >= 0) {
+    pending = log > done;
+  } else {
+    /* The counts are unknown: a -wal file with content may hold commits not yet copied. */
+    g_autofree char *wal = g_strconcat(s->path, "-wal", NULL);
+    GStatBuf st;
+    pending = g_stat(wal, &st) == 0 && st.st_size > 0;
+  }
+  if (error != NULL && *error != NULL) {
+    char *message = (*error)->message;
+    (*error)->message =
+        pending ? g_strdup_printf("%s; nothing of it was stored, and %s-wal holds earlier "
+                                  "commits not yet copied into %s: keep it beside %s (SQLite "
+                                  "copies them in when the database is next written with room "
+                                  "to spare)", message, s->path, s->path, s->path)
+                : g_strdup_printf("%s; nothing of it was stored, and %s holds every earlier "
+                                  "commit", message, s->path);
+    g_free(message);
+  }
+  return FALSE;
+}
+
 static gboolean
 writable(const Store *s, GError **error)
 {
@@ -783,10 +826,12 @@ store_save_run(Store *store, const RunResult *result, GError **error)
   if (!store_exec(store, "BEGIN IMMEDIATE", "cannot start storing the run", error))
     return 0;
   gint64 id = save_run_rows(store, result, 0, NULL, error);
-  if (id == 0 || !store_exec(store, "COMMIT", "cannot commit the run", error)) {
+  if (id == 0) {
     store_rollback(store);
     return 0;
   }
+  if (!commit(store, "cannot commit the run", error))
+    return 0;
   return id;
 }
 
@@ -850,11 +895,12 @@ store_save_run_partial(Store *store, const RunResult *result, const char *partia
   if (!store_exec(store, "BEGIN IMMEDIATE", "cannot start storing the run", error))
     return 0;
   gint64 id = save_run_rows(store, result, 0, NULL, error);
-  if (id == 0 || !mark_partial(store, "runs", id, partial, error) ||
-      !store_exec(store, "COMMIT", "cannot commit the run", error)) {
+  if (id == 0 || !mark_partial(store, "runs", id, partial, error)) {
     store_rollback(store);
     return 0;
   }
+  if (!commit(store, "cannot commit the run", error))
+    return 0;
   return id;
 }
 
@@ -918,10 +964,8 @@ save_sweep(Store *store, const char *kind, const Scenario *base, const GPtrArray
     store_rollback(store);
     return 0;
   }
-  if (!store_exec(store, "COMMIT", "cannot commit the sweep", error)) {
-    store_rollback(store);
+  if (!commit(store, "cannot commit the sweep", error))
     return 0;
-  }
   return sweep;
 }
 
@@ -1832,10 +1876,8 @@ store_save_shard(Store *store, const Scenario *base, guint k, guint n,
     }
     first += r->replications;
   }
-  if (!store_exec(store, "COMMIT", "cannot commit the shard", error)) {
-    store_rollback(store);
+  if (!commit(store, "cannot commit the shard", error))
     return 0;
-  }
   return shard;
 }
 

@@ -4,11 +4,14 @@
  * runs as they were computed here, sends hostile requests, and has headless Chromium render
  * the pages. Plus the parsing, escaping and recommending helpers on their own. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -1167,6 +1170,238 @@ test_command(gconstpointer data)
   close(out);
 }
 
+
+/* ---- connections: out of descriptors, slow clients, the connection cap ---- */
+
+/* What the spawned server's child does before exec: stderr to a file, and at most @nofile
+ * descriptors (0: the limit it inherits). Only async-signal-safe calls. */
+typedef struct {
+  const char *err_path;
+  rlim_t nofile;
+} ChildSetup;
+
+static void
+child_setup(gpointer data)
+{
+  const ChildSetup *c = data;
+  int fd = open(c->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    dup2(fd, 2);
+    close(fd);
+  }
+  if (c->nofile > 0) {
+    struct rlimit rl = { c->nofile, c->nofile };
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+/* `zdsim serve --db DB --port 0 EXTRA...` in a child (stderr in @err_path); *@port is where
+ * it listens. Returns: its pid, or 0 when ZDSIM_BIN is not set (the test is skipped). */
+static GPid
+spawn_server(Fixture *f, const char *const *extra, rlim_t nofile, const char *err_path,
+             guint16 *port, int *out)
+{
+  const char *bin = g_getenv("ZDSIM_BIN");
+  if (bin == NULL || !g_file_test(bin, G_FILE_TEST_IS_EXECUTABLE)) {
+    g_test_skip("ZDSIM_BIN is not set to the zdsim binary (make test sets it)");
+    return 0;
+  }
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  const char *base[] = { bin, "serve", "--db", f->db, "--port", "0" };
+  for (guint i = 0; i < G_N_ELEMENTS(base); i++)
+    g_ptr_array_add(argv, (gpointer) base[i]);
+  for (const char *const *e = extra; e != NULL && *e != NULL; e++)
+    g_ptr_array_add(argv, (gpointer) *e);
+  g_ptr_array_add(argv, NULL);
+  ChildSetup setup = { err_path, nofile };
+  GPid pid;
+  g_autoptr(GError) error = NULL;
+  g_spawn_async_with_pipes(NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                           child_setup, &setup, &pid, NULL, out, NULL, &error);
+  g_assert_no_error(error);
+  g_autofree char *line = read_line(*out, CLIENT_TIMEOUT_S);
+  g_assert_nonnull(line);
+  const char *url = strstr(line, "http://127.0.0.1:");
+  g_assert_nonnull(url);
+  *port = (guint16) atoi(url + strlen("http://127.0.0.1:"));
+  g_assert_cmpuint(*port, >, 0);
+  return pid;
+}
+
+/* SIGTERM, then the exit within CLIENT_TIMEOUT_S (SIGKILL and a failure otherwise). */
+static void
+stop_server(GPid pid, int out)
+{
+  kill(pid, SIGTERM);
+  int status = -1;
+  gint64 deadline = g_get_monotonic_time() + CLIENT_TIMEOUT_S * G_USEC_PER_SEC;
+  while (waitpid(pid, &status, WNOHANG) == 0 && g_get_monotonic_time() < deadline)
+    g_usleep(10000);
+  if (!WIFEXITED(status))
+    kill(pid, SIGKILL);
+  g_assert_true(WIFEXITED(status));
+  g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+  g_spawn_close_pid(pid);
+  close(out);
+}
+
+/* A connected socket to the server that sends nothing yet; the kernel completes the
+ * handshake whether or not the server has accepted it. */
+static int
+connect_idle(guint16 port)
+{
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint(fd, >=, 0);
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  g_assert_cmpint(connect(fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  return fd;
+}
+
+/* The CPU time (user + system) @pid has used, in seconds, from /proc/PID/stat: utime and
+ * stime are fields 14 and 15, in clock ticks (proc(5)), counted after the ')' that ends the
+ * command name. */
+static double
+cpu_seconds(GPid pid)
+{
+  g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  g_assert_true(g_file_get_contents(path, &stat, NULL, NULL));
+  const char *rest = strrchr(stat, ')');
+  g_assert_nonnull(rest);
+  g_auto(GStrv) fields = g_strsplit(rest + 2, " ", -1);
+  /* fields[0] is field 3 (state): field N is fields[N - 3]. */
+  g_assert_cmpuint(g_strv_length(fields), >, 13);
+  double ticks = g_ascii_strtod(fields[11], NULL) + g_ascii_strtod(fields[12], NULL);
+  return ticks / (double) sysconf(_SC_CLK_TCK);
+}
+
+/* Lines of @path holding @needle (NULL: all lines). */
+static guint
+count_lines(const char *path, const char *needle)
+{
+  g_autofree char *text = NULL;
+  g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  guint n = 0;
+  for (char **l = lines; *l != NULL; l++)
+    if (**l != '\0' && (needle == NULL || strstr(*l, needle) != NULL))
+      n++;
+  return n;
+}
+
+/* Out of descriptors: with RLIMIT_NOFILE at 32 and 48 idle connections, accept() fails with
+ * EMFILE once the server's 32 are used (the store, the listener and epoll take some, the
+ * connections the rest). libevent alone would retry at once, forever, and print each failure
+ * (a core at 99 % and megabytes a second); the server pauses accepting for 1 s instead, so
+ * over 2 s it uses well under 0.5 s of CPU, and warns once (the warning comes at most every
+ * 10 s). Once the idle clients hang up, it serves again. */
+static void
+test_out_of_descriptors(gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autofree char *err = g_build_filename(f->dir, "emfile.err", NULL);
+  guint16 port = 0;
+  int out = -1;
+  GPid pid = spawn_server(f, NULL, 32, err, &port, &out);
+  if (pid == 0)
+    return;
+  int idle[48];
+  for (guint i = 0; i < G_N_ELEMENTS(idle); i++)
+    idle[i] = connect_idle(port);
+  g_usleep(G_USEC_PER_SEC / 2); /* the server takes what it can and hits EMFILE */
+  double before = cpu_seconds(pid);
+  g_usleep(2 * G_USEC_PER_SEC);
+  double used = cpu_seconds(pid) - before;
+  g_test_message("CPU over 2 s out of descriptors: %.2f s", used);
+  g_assert_cmpfloat(used, <, 0.5);
+  for (guint i = 0; i < G_N_ELEMENTS(idle); i++)
+    close(idle[i]);
+  g_autoptr(Response) r = http_request(port, "GET", "/");
+  g_assert_cmpint(r->status, ==, 200);
+  stop_server(pid, out);
+  g_assert_cmpuint(count_lines(err, "cannot accept a connection: Too many open files"), ==, 1);
+  /* That warning, and the two of stopping ("terminated, stopping" after a blank line). */
+  g_assert_cmpuint(count_lines(err, NULL), <=, 3);
+}
+
+/* A slowloris client: a request line, then one header line a second, never the blank line
+ * that ends the headers. Each line resets evhttp's idle timeout (30 s); the request deadline
+ * (--request-timeout 3) closes it 3 s after it connected: the close is seen after 3 s and
+ * before 5 s (3 s and a second of polling, and a second of slack). */
+static void
+test_slow_client(gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autofree char *err = g_build_filename(f->dir, "slow.err", NULL);
+  const char *extra[] = { "--request-timeout", "3", NULL };
+  guint16 port = 0;
+  int out = -1;
+  GPid pid = spawn_server(f, extra, 0, err, &port, &out);
+  if (pid == 0)
+    return;
+  int fd = connect_idle(port);
+  gint64 t0 = g_get_monotonic_time();
+  const char line[] = "GET / HTTP/1.1\r\n";
+  g_assert_cmpint(send(fd, line, strlen(line), MSG_NOSIGNAL), ==, (ssize_t) strlen(line));
+  gint64 closed_after = -1;
+  for (guint i = 0; i < 10 && closed_after < 0; i++) {
+    struct pollfd pfd = { fd, POLLIN, 0 };
+    if (poll(&pfd, 1, 1000) > 0) {
+      char c;
+      if (recv(fd, &c, 1, 0) <= 0)
+        closed_after = g_get_monotonic_time() - t0;
+      break; /* a reply (there must be none) or the close */
+    }
+    const char header[] = "X-Slow: 1\r\n";
+    if (send(fd, header, strlen(header), MSG_NOSIGNAL) < 0)
+      closed_after = g_get_monotonic_time() - t0;
+  }
+  close(fd);
+  g_test_message("the slow client was closed after %.2f s", closed_after / 1e6);
+  g_assert_cmpint(closed_after, >=, 3 * G_USEC_PER_SEC - G_USEC_PER_SEC / 10);
+  g_assert_cmpint(closed_after, <, 5 * G_USEC_PER_SEC);
+  g_autoptr(Response) r = http_request(port, "GET", "/");
+  g_assert_cmpint(r->status, ==, 200);
+  stop_server(pid, out);
+}
+
+/* --max-connections 4: four idle connections fill the server; a fifth that sends a request
+ * waits in the listen queue unanswered (1 s here); when one idle client hangs up the server
+ * accepts again and the fifth gets its 200. */
+static void
+test_max_connections(gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autofree char *err = g_build_filename(f->dir, "max.err", NULL);
+  const char *extra[] = { "--max-connections", "4", NULL };
+  guint16 port = 0;
+  int out = -1;
+  GPid pid = spawn_server(f, extra, 0, err, &port, &out);
+  if (pid == 0)
+    return;
+  int idle[4];
+  for (guint i = 0; i < G_N_ELEMENTS(idle); i++)
+    idle[i] = connect_idle(port);
+  g_usleep(G_USEC_PER_SEC / 5); /* accepted, in this order */
+  int fifth = connect_idle(port);
+  g_autofree char *request = g_strdup_printf("GET / HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                                             "Connection: close\r\n\r\n", port);
+  g_assert_cmpint(send(fifth, request, strlen(request), MSG_NOSIGNAL), ==,
+                  (ssize_t) strlen(request));
+  struct pollfd pfd = { fifth, POLLIN, 0 };
+  g_assert_cmpint(poll(&pfd, 1, 1000), ==, 0);
+  close(idle[0]);
+  g_assert_cmpint(poll(&pfd, 1, CLIENT_TIMEOUT_S * 1000), ==, 1);
+  char head[16] = { 0 };
+  g_assert_cmpint(recv(fifth, head, 12, 0), ==, 12);
+  g_assert_cmpstr(head, ==, "HTTP/1.1 200");
+  close(fifth);
+  for (guint i = 1; i < G_N_ELEMENTS(idle); i++)
+    close(idle[i]);
+  stop_server(pid, out);
+}
+
 /* The body of serve_respond()'s answer to GET @target, which must be 200. */
 static char *
 respond_ok(Serve *serve, const char *target)
@@ -1297,6 +1532,77 @@ test_plot_timeout(gconstpointer data)
   g_test_trap_assert_passed();
 }
 
+/* A gnuplot that hangs does not hold the dashboard: with plot_timeout_s = 2, a picture
+ * request is sent first, then the index page is answered in under 1 s (half the time limit:
+ * the loop did not wait for gnuplot), and the picture then gets its 504 after the 2 s limit
+ * and before 5 s (the kill, the reaping and slack). In a subprocess with PATH set to a fake
+ * gnuplot that sleeps, on a server of its own with its loop in a thread. */
+static void
+test_plot_off_loop(gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  if (!g_test_subprocess()) {
+    g_test_trap_subprocess(NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_test_trap_assert_passed();
+    return;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("zdsim-test-serve-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *fake = g_build_filename(dir, "gnuplot", NULL);
+  g_autofree char *sleep_path = g_find_program_in_path("sleep");
+  g_autofree char *script = g_strdup_printf("#!/bin/sh\nexec %s 1000\n", sleep_path);
+  g_assert_true(g_file_set_contents(fake, script, -1, NULL));
+  g_assert_cmpint(g_chmod(fake, 0755), ==, 0);
+  g_setenv("PATH", dir, TRUE);
+
+  Fixture own = { 0 };
+  own.base_loop = event_base_new();
+  ServeOptions so = { .db_path = f->db, .plot_timeout_s = 2 };
+  own.serve = serve_new(own.base_loop, &so, &error);
+  g_assert_no_error(error);
+  guint16 port = serve_get_port(own.serve);
+  g_assert_cmpint(pipe(own.stop_pipe), ==, 0);
+  own.stop_event = event_new(own.base_loop, own.stop_pipe[0], EV_READ, on_stop, own.base_loop);
+  event_add(own.stop_event, NULL);
+  own.thread = g_thread_new("serve", server_thread, &own);
+
+  int plot = connect_idle(port);
+  struct timeval tv = { CLIENT_TIMEOUT_S, 0 };
+  setsockopt(plot, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  g_autofree char *request = g_strdup_printf(
+      "GET /runs/%" G_GINT64_FORMAT "/plot/outages.svg HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+      "Connection: close\r\n\r\n", f->one_id, port);
+  gint64 t0 = g_get_monotonic_time();
+  g_assert_cmpint(send(plot, request, strlen(request), MSG_NOSIGNAL), ==,
+                  (ssize_t) strlen(request));
+  g_usleep(G_USEC_PER_SEC / 5); /* the picture request is in gnuplot's hands */
+  gint64 t1 = g_get_monotonic_time();
+  g_autoptr(Response) index = http_request(port, "GET", "/");
+  gint64 index_took = g_get_monotonic_time() - t1;
+  g_assert_cmpint(index->status, ==, 200);
+  g_test_message("the index took %.3f s while gnuplot hung", index_took / 1e6);
+  g_assert_cmpint(index_took, <, G_USEC_PER_SEC);
+
+  char head[16] = { 0 };
+  g_assert_cmpint(recv(plot, head, 12, MSG_WAITALL), ==, 12);
+  gint64 plot_took = g_get_monotonic_time() - t0;
+  g_assert_cmpstr(head, ==, "HTTP/1.1 504");
+  g_assert_cmpint(plot_took, >=, 2 * G_USEC_PER_SEC);
+  g_assert_cmpint(plot_took, <, 5 * G_USEC_PER_SEC);
+  close(plot);
+
+  g_assert_cmpint(write(own.stop_pipe[1], "x", 1), ==, 1);
+  g_thread_join(own.thread);
+  event_free(own.stop_event);
+  close(own.stop_pipe[0]);
+  close(own.stop_pipe[1]);
+  serve_free(own.serve);
+  event_base_free(own.base_loop);
+  g_unlink(fake);
+  g_rmdir(dir);
+}
+
 /* A 1 MB scenario name written by SQL (an older zdsim could store one): the index page shows
  * it cut to 64 characters, so the page stays small (under 100 KB: the fixture's handful of
  * rows take a few KB) and its columns in view. Runs last: it changes the fixture's store. */
@@ -1345,12 +1651,16 @@ main(int argc, char **argv)
   g_test_add_data_func("/zdsim/serve/api", &f, test_api);
   g_test_add_data_func("/zdsim/serve/plots", &f, test_plots);
   g_test_add_data_func("/zdsim/serve/plot-timeout", &f, test_plot_timeout);
+  g_test_add_data_func("/zdsim/serve/plot-off-loop", &f, test_plot_off_loop);
   g_test_add_data_func("/zdsim/serve/head", &f, test_head);
   g_test_add_data_func("/zdsim/serve/headers", &f, test_headers);
   g_test_add_data_func("/zdsim/serve/one-reply-each", &f, test_one_reply_each);
   g_test_add_data_func("/zdsim/serve/hostile", &f, test_hostile);
   g_test_add_data_func("/zdsim/serve/browser", &f, test_browser);
   g_test_add_data_func("/zdsim/serve/command", &f, test_command);
+  g_test_add_data_func("/zdsim/serve/out-of-descriptors", &f, test_out_of_descriptors);
+  g_test_add_data_func("/zdsim/serve/slow-client", &f, test_slow_client);
+  g_test_add_data_func("/zdsim/serve/max-connections", &f, test_max_connections);
   g_test_add_data_func("/zdsim/serve/long-stored-name", &f, test_long_stored_name);
   int status = g_test_run();
   fixture_clear(&f);

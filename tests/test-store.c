@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1805,6 +1806,100 @@ test_read_only_directory(void)
   rm_rf(dir);
 }
 
+/* The number of runs in @path's database file alone: SQLite's "immutable" URI parameter
+ * (SQLite docs, "URI filenames") reads the file without locking and without its -wal, so what
+ * lives only in the write-ahead log is not seen. */
+static gint64
+runs_in_main_file(const char *path)
+{
+  g_autofree char *uri = g_strconcat("file:", path, "?immutable=1", NULL);
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), ==,
+                  SQLITE_OK);
+  gint64 n = raw_int(db, "SELECT count(*) FROM runs", -1);
+  sqlite3_close(db);
+  return n;
+}
+
+/* After each committed run and sweep the store checkpoints (PASSIVE), so the database file
+ * itself holds them while the store is still open: a run of quick.ini is far below the 1000
+ * pages at which SQLite checkpoints on its own, so without it the main file would show none.
+ * One run, then a sweep of 6 points: 1, then 1 + 6 runs. */
+static void
+test_checkpoint(void)
+{
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *path = g_build_filename(dir, "ckpt.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Store) store = open_store(path);
+  g_autoptr(Scenario) sc = load_text(quick_ini, "quick.ini", NULL);
+  g_autoptr(RunResult) r = execute(sc, TRUE);
+  g_assert_cmpint(store_save_run(store, r, &error), >, 0);
+  g_assert_no_error(error);
+  g_assert_cmpint(runs_in_main_file(path), ==, 1);
+
+  g_autoptr(Scenario) base = load_text(sweep_ini, "sweep.ini", NULL);
+  RunOptions options = { .jobs = 2 };
+  g_autoptr(SweepResult) sweep = sweep_run(base, &options, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(sweep->results->len, ==, 6);
+  g_assert_cmpint(store_save_sweep(store, "sweep", base, sweep->axes, sweep->results,
+                                   sweep->points, &error), >, 0);
+  g_assert_no_error(error);
+  g_assert_cmpint(runs_in_main_file(path), ==, 1 + 6);
+  g_clear_pointer(&store, store_close);
+  rm_rf(dir);
+}
+
+/* A commit that fails for want of room (RLIMIT_FSIZE in a subprocess: a write past the
+ * limit fails with EFBIG, as on a full disk) says that nothing was stored and, since every
+ * earlier run was checkpointed into the file, that the file holds them. The first run is
+ * stored before the limit, which is then set to the files' sizes, so the second run's
+ * frames cannot be written. */
+static void
+test_commit_full(void)
+{
+  if (!g_test_subprocess()) {
+    g_test_trap_subprocess(NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_test_trap_assert_passed();
+    return;
+  }
+  signal(SIGXFSZ, SIG_IGN);
+  g_autofree char *dir = tmp_dir();
+  g_autofree char *path = g_build_filename(dir, "full.db", NULL);
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Store) store = open_store(path);
+  g_autoptr(Scenario) sc = load_text(quick_ini, "quick.ini", NULL);
+  g_autoptr(RunResult) r = execute(sc, TRUE);
+  g_assert_cmpint(store_save_run(store, r, &error), >, 0);
+  g_assert_no_error(error);
+  GStatBuf db_st, wal_st;
+  g_assert_cmpint(g_stat(path, &db_st), ==, 0);
+  g_assert_cmpint(g_stat(wal, &wal_st), ==, 0);
+  struct rlimit rl = { 0 };
+  getrlimit(RLIMIT_FSIZE, &rl);
+  rl.rlim_cur = (rlim_t) MAX(db_st.st_size, wal_st.st_size);
+  g_assert_cmpint(setrlimit(RLIMIT_FSIZE, &rl), ==, 0);
+  /* Ten times the replications: more pages than the first run wrote to the log. */
+  const char *const more[] = { "scenario.replications=60", NULL };
+  g_autoptr(Scenario) big = load_text(quick_ini, "quick.ini", more);
+  g_autoptr(RunResult) r2 = execute(big, TRUE);
+  gint64 id = store_save_run(store, r2, &error);
+  g_assert_cmpint(id, ==, 0);
+  g_assert_nonnull(error);
+  g_test_message("%s", error->message);
+  g_autofree char *expected = g_strdup_printf("nothing of it was stored, and %s holds every "
+                                              "earlier commit", path);
+  g_assert_nonnull(strstr(error->message, expected));
+  rl.rlim_cur = rl.rlim_max;
+  setrlimit(RLIMIT_FSIZE, &rl);
+  g_autoptr(GPtrArray) runs = store_list_runs(store, 0, NULL, 0, NULL);
+  g_assert_cmpuint(runs->len, ==, 1);
+  g_clear_pointer(&store, store_close);
+  rm_rf(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1827,5 +1922,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/killed-sweep", test_killed_sweep);
   g_test_add_func("/zdsim/store/hostile-stored-name", test_hostile_stored_name);
   g_test_add_func("/zdsim/store/read-only-directory", test_read_only_directory);
+  g_test_add_func("/zdsim/store/checkpoint", test_checkpoint);
+  g_test_add_func("/zdsim/store/commit-full", test_commit_full);
   return g_test_run();
 }

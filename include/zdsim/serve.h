@@ -24,7 +24,15 @@
  * from a request: plots are written to a private temporary directory under names the server
  * makes up. Every piece of text on a page goes through serve_html_escape(). Header and body
  * sizes are limited (SERVE_MAX_HEADERS_SIZE, SERVE_MAX_BODY_SIZE), idle connections time out
- * (SERVE_TIMEOUT_S). Every request gets exactly one reply: handlers only fill a reply and
+ * (SERVE_TIMEOUT_S).
+ *
+ * Connections. At most ServeOptions.max_connections are open at once: at the cap the server
+ * stops accepting and further clients wait in the listen queue. Each must send a whole request
+ * within request_timeout_s of connecting or of its last reply, or it is closed (a client that
+ * trickles a header line every few seconds resets evhttp's idle timeout, not this). When
+ * accept() fails (out of descriptors), accepting pauses for SERVE_ACCEPT_PAUSE_S or until a
+ * connection closes, and ServeOptions.warn hears of it at most once per SERVE_WARN_INTERVAL_S:
+ * no busy loop, no flood of messages. Every request gets exactly one reply: handlers only fill a reply and
  * one function sends it. Pages carry a Content-Security-Policy that allows nothing but the
  * server's own style sheet and images (the pages have no JavaScript).
  *
@@ -32,11 +40,14 @@
  * would, from a server that listens (serve_new()) or one that does not (serve_new_unbound()),
  * so tests and the fuzz target reach routing and every handler directly.
  *
- * Threads. A Serve lives on one event_base and is used from the thread that runs it; plots
- * are drawn synchronously in that thread (gnuplot takes a fraction of a second per picture,
- * once per picture thanks to the cache), so a gnuplot that hangs holds every other request
- * until its time limit (ServeOptions.plot_timeout_s) kills it and the picture gets 504. The caller must ignore SIGPIPE (a client that goes
- * away while its reply is written would otherwise end the process). */
+ * Threads. A Serve lives on one event_base and is used from the thread that runs it. A
+ * server from serve_new() draws a picture that is not cached off the loop: the loop's thread
+ * writes the gnuplot script, one of SERVE_PLOT_THREADS workers runs gnuplot, and the finished
+ * picture comes back to the loop through a pipe it watches, which sends the reply; other
+ * requests are answered meanwhile, and a gnuplot that hangs is killed after
+ * ServeOptions.plot_timeout_s and its picture answered 504. serve_respond() draws in the
+ * caller's thread. The caller must ignore SIGPIPE (a client that goes away while its reply is
+ * written would otherwise end the process). */
 #pragma once
 
 #include <glib.h>
@@ -71,6 +82,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(evhttp_uri, evhttp_uri_free)
 #define SERVE_MAX_BODY_SIZE 1024
 /* A connection idle (or too slow to send its request) this long is closed. */
 #define SERVE_TIMEOUT_S 30
+/* At most this many connections at once (ServeOptions.max_connections); at the cap the
+ * server stops accepting, and a new connection waits in the kernel's queue until one closes. */
+#define SERVE_MAX_CONNECTIONS 256
+/* A connection must send a whole request within this many seconds of connecting or of its
+ * last reply (ServeOptions.request_timeout_s), however often it sends a byte. */
+#define SERVE_REQUEST_TIMEOUT_S 30
+/* After accept() fails (out of descriptors: EMFILE, ENFILE), the server stops accepting for
+ * this long or until a connection closes, and warns at most once per interval. */
+#define SERVE_ACCEPT_PAUSE_S 1
+#define SERVE_WARN_INTERVAL_S 10
 /* Ids: positive decimal numbers of at most this many digits. */
 #define SERVE_ID_MAX_DIGITS 12
 /* The cache of what stored runs and sweeps make (they never change): at most this many runs
@@ -78,6 +99,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(evhttp_uri, evhttp_uri_free)
  * and pages; the least recently used go first. */
 #define SERVE_CACHE_ENTRIES 64
 #define SERVE_CACHE_BYTES (64 * 1024 * 1024)
+/* Pictures drawn at once (one gnuplot each, in a worker thread); more wait their turn. */
+#define SERVE_PLOT_THREADS 2
 /* Runs listed on the index page (the newest); /api/runs?limit=N goes up to the maximum. */
 #define SERVE_INDEX_RUNS 200
 #define SERVE_API_RUNS_DEFAULT 1000
@@ -97,6 +120,10 @@ typedef enum {
 typedef void (*ServeLogFunc)(const char *method, const char *uri, int status, gsize bytes,
                              void *user_data);
 
+/* Called with a warning for the operator (no request of its own: accept() failing), at most
+ * once per SERVE_WARN_INTERVAL_S; @message has no newline. Runs in the server's thread. */
+typedef void (*ServeWarnFunc)(const char *message, void *user_data);
+
 typedef struct {
   const char *db_path;  /* the run store, opened read-only; must exist */
   const char *bind;     /* an address or host name; NULL = SERVE_DEFAULT_BIND */
@@ -110,7 +137,10 @@ typedef struct {
   gsize cache_bytes;    /* Tiny ones make the fuzz target reach eviction. */
   guint plot_timeout_s; /* gnuplot is killed after this many seconds and the picture answered
                            504 Gateway Timeout with the reason; 0 = PLOT_DEFAULT_TIMEOUT_S.
-                           The event loop waits for gnuplot meanwhile (see Threads above) */
+                           Other requests are answered meanwhile (see Threads above) */
+  guint max_connections;   /* 0 = SERVE_MAX_CONNECTIONS */
+  guint request_timeout_s; /* 0 = SERVE_REQUEST_TIMEOUT_S */
+  ServeWarnFunc warn;      /* may be NULL (warnings are dropped); gets .log_data */
 } ServeOptions;
 
 typedef struct Serve Serve;
@@ -127,7 +157,9 @@ Serve *serve_new(struct event_base *base, const ServeOptions *options, GError **
  * cannot be opened, SERVE_ERROR_FAILED when the temporary plot directory cannot be made. */
 Serve *serve_new_unbound(const ServeOptions *options, GError **error);
 /* Stops listening, closes the store and removes the temporary plot directory. Open
- * connections are closed. NULL is allowed. Free it before its event_base. */
+ * connections are closed; pictures still queued are dropped, and one being drawn is waited
+ * for (at most its time limit), its request left unanswered. NULL is allowed. Free it before
+ * its event_base. */
 void serve_free(Serve *serve);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Serve, serve_free)
 
