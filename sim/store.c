@@ -1032,8 +1032,9 @@ corrupt(const Store *s, GError **error, const char *what, gint64 id, const GErro
 }
 
 /* Whether a stored run of @horizon_s seconds measured at most one 365-day block, so that each
- * replication's longest outage is its yearly longest (DESIGN §11.8): what lets a database
- * older than STORE_VERSION_POOLED_OUTAGES give yearly_longest_outage_s from max_outage_s. */
+ * replication's longest outage is its yearly longest (README, Reading the report): what lets a
+ * database older than STORE_VERSION_POOLED_OUTAGES give yearly_longest_outage_s from
+ * max_outage_s. */
 static gboolean
 one_block(double horizon_s)
 {

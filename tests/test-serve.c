@@ -604,8 +604,8 @@ test_sweep_page(gconstpointer data)
   g_assert_nonnull(strstr(html, cost));
 
   /* The recommendation for targets just below each point's lower bound and above them all:
-   * the smallest instance count whose lower 95 % bound meets the target (DESIGN.md §4,
-   * recommend), on the runs as computed here. 1e-9 keeps the target off the bound itself. */
+   * the smallest instance count whose lower 95 % bound meets the target (README,
+   * Recommending an instance count), on the runs as computed here. 1e-9 keeps the target off the bound itself. */
   guint n = f->sweep->results->len;
   g_autoptr(GArray) targets = g_array_new(FALSE, FALSE, sizeof(double));
   double highest = 0;
