@@ -1,7 +1,7 @@
-/* serve.h: the dashboard, `zdsim serve` (DESIGN.md §7): an HTTP server on libevent's evhttp
- * that shows the run store's runs and sweeps as HTML pages, their plots as SVG drawn by
- * gnuplot, and their figures as JSON. Not for running anything (run.h, sweep.h), for the
- * store itself (store.h) or for the command line (sim/cli_serve.c).
+/* serve.h: the dashboard, `zdsim serve` (README, The dashboard): an HTTP server on libevent's
+ * evhttp that shows the run store's runs and sweeps as HTML pages, their plots as SVG drawn by
+ * gnuplot, and their figures as JSON. Not for running anything (run.h, sweep.h), for the store
+ * itself (store.h) or for the command line (sim/cli_serve.c).
  *
  * Pages and resources (GET and HEAD only; any other method is 405, any other path 404):
  *   /                              runs and sweeps, newest first
