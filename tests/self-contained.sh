@@ -1,14 +1,14 @@
 #!/bin/sh
 # Checks that nothing in the repository refers to files outside it (issue 16): no tracked
-# file may cite the design notes or the domain-facts table the project was built from, nor a
-# path into their directory. A reader of the repository cannot follow such a reference; cite
+# file may cite the design notes or the table of domain facts the project was built from, nor
+# a path into their directory. A reader of the repository cannot follow such a reference; cite
 # the primary source (a document and its section), the README section that documents the
 # rule, or state the rule in the comment. Prints TAP.
 #
 # The patterns are written so that this file does not match them itself.
 cd "$(dirname "$0")/.." || exit 2
 
-pattern='DESIGN[.]md|DESIGN §|[(]DESIGN[ )]|domain[-]facts|[.][.]/shared|/work/shared'
+pattern='DESIGN[.]md|DESIGN[ ]§|[(]DESIGN[ )]|domain[-]facts|[.][.]/shared|[/]work/shared'
 
 # Files another change is rewriting; their references go with that change. The lead empties
 # this list at merge: a file listed here that no longer refers outside fails the test below,
@@ -44,7 +44,7 @@ $f
 done)
 n=$((n + 1))
 if [ -z "$hits" ]; then
-  echo "ok $n - no tracked file refers to the design notes, domain-facts or ../shared"
+  echo "ok $n - no tracked file refers to the design notes, the domain facts or their directory"
 else
   echo "not ok $n - files refer outside the repository (cite a primary source or the README):"
   printf '%s\n' "$hits" | sed 's/^/#   /'
