@@ -136,8 +136,9 @@ test_lone_instance_restarts(void)
   g_assert_cmpstr(top->name, ==, "one more instance");
   g_assert_cmpfloat(top->metric.lo, >, 0);
   /* It buys back the restart downtime but for the routing gap: an index's new instance turns
-   * RUNNING before its route registers (registration_lag, at most 1 s: the model's rule), so each
-   * of the two indexes of each restart may leave at most 1 s with no route: at most
+   * RUNNING, and the next index begins, before its route registers (registration_lag, at most
+   * 1 s; README, The model in one page: the next index waits until it runs), so each of the
+   * two indexes of each restart may leave at most 1 s with no route: at most
    * 2/w x 365/7 w x 2 x 1 s a year. */
   double gap = 2 * (365.0 / 7.0) * 2 * 1.0 / (365.0 * 86400);
   g_assert_cmpfloat(top->value.mean, >=, 1.0 - gap);

@@ -47,7 +47,8 @@ typedef enum {
 } PlotError;
 
 /* gnuplot's time limit for one picture when PlotOptions.timeout_s is 0 (README, Bad input,
- * interruptions and limits: "60 s by default, --plot-timeout"). */
+ * interruptions and limits: a hung gnuplot is "killed after `--plot-timeout` seconds (default
+ * 60)"). */
 #define PLOT_DEFAULT_TIMEOUT_S 60
 
 typedef enum {
