@@ -16,7 +16,7 @@ typedef enum {
   UNIT_COUNT,
 } Unit;
 
-/* The unit of a metric follows its JSON name (DESIGN.md §2): the availabilities are
+/* The unit of a metric follows its JSON name (README, JSON): the availabilities are
  * fractions, names ending in "_s" are seconds, the rest are counts (instance-hours too). */
 static Unit
 metric_unit(RunMetric metric)

@@ -1,7 +1,7 @@
-/* cli_explain.c: `zdsim explain`, `zdsim sensitivity` and `zdsim report`: decisions on top of
- * runs (DESIGN §12), stored in the run store and shown on the dashboard. Not for computing
- * them (explain.c, sensitivity.c), storing them (store_analysis.c) or writing HTML
- * (report_html.c). */
+/* cli_explain.c: `zdsim explain`, `zdsim sensitivity` and `zdsim report`: decisions on top of runs
+ * (README, Explain, sensitivity and a report), stored in the run store and shown on the dashboard.
+ * Not for computing them (explain.c, sensitivity.c), storing them (store_analysis.c) or writing
+ * HTML (report_html.c). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -20,7 +20,8 @@ outage_cmp(gconstpointer pa, gconstpointer pb)
   return a->start < b->start ? -1 : (a->start > b->start);
 }
 
-/* The chance that a given week's window is used: min(1, rate x 1 week) (DESIGN §10.10). */
+/* The chance that a given week's window is used: min(1, rate x 1 week): the model's reading of
+ * a rate of weekly windows. */
 static double
 weekly_chance(double rate_per_s)
 {
@@ -67,7 +68,7 @@ database_init(Model *model)
       add_outage(raw, engine_at, engine_len, CAUSE_DB_ENGINE_UPGRADE);
   }
 
-  /* Random failures (DESIGN §11.5): failure_mtbf is measured in up time, so the up-time
+  /* Random failures (the model's assumption): failure_mtbf is measured in up time, so the up-time
    * clock starts at 0 and again at the end of each failure (maintenance outages do not pause
    * it). A failure is recovered by a failover when Multi-AZ; a Single-AZ instance has no
    * standby (AWS RDS User Guide, Multi-AZ deployments), so it is down as long as for its
@@ -78,8 +79,8 @@ database_init(Model *model)
     t = engine_time_add(engine_time_add(t, len), dist_sample(&sc->failure_mtbf, rng));
   }
 
-  /* A scheduled failover takes the cause that matches it, db-failure (DESIGN §12: actions
-   * take the matching cause where one exists). */
+  /* A scheduled failover takes the cause that matches it, db-failure (the model's rule:
+   * a scheduled action takes the matching cause where one exists, else "action"). */
   for (guint i = 0; i < sc->actions->len; i++) {
     const ScenarioAction *a = g_ptr_array_index(sc->actions, i);
     if (a->kind == SCENARIO_ACTION_DB_FAILOVER)
@@ -144,7 +145,7 @@ database_up_at(const Model *model, gint64 t, gint64 *outage_end)
   }
   if (lo > 0) {
     const ModelInterval *iv = &g_array_index(o, ModelInterval, lo - 1);
-    /* An outage [a, b) is over at b (DESIGN §10.1). */
+    /* An outage [a, b) is over at b. */
     if (t < iv->end) {
       if (outage_end != NULL)
         *outage_end = iv->end;
@@ -168,7 +169,7 @@ database_handle(Model *model, const EngineEvent *event)
   case EV_DB_LOSS_CRASH: {
     /* Every RUNNING container crashes once the database has been down this long; the crash
      * carries the outage's cause, so the downtime after it keeps that cause until the app is
-     * up again (DESIGN §12). */
+     * up again. */
     ModelCause cause = g_array_index(model->db_outages, ModelInterval, event->subject).cause;
     for (guint32 id = 0; id < model->n_containers; id++)
       if (model->containers[id].state == CONTAINER_RUNNING)

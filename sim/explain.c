@@ -16,7 +16,7 @@ G_DEFINE_QUARK(zdsim-explain-error-quark, explain_error)
 gboolean
 explain_parse_metric(const char *name, RunMetric *out, GError **error)
 {
-  /* The short forms of version 1 stay as aliases (DESIGN §12, "Metric names"). */
+  /* The short forms of version 1 stay as aliases (README, Explain, sensitivity and a report). */
   static const struct {
     const char *alias;
     RunMetric metric;
@@ -135,7 +135,8 @@ window_starts(const CalendarWindow *window)
   return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
-/* The overrides that remove each cause (DESIGN §12), and whether @s has the cause at all. */
+/* The overrides that remove each cause (README, Explain, sensitivity and a report), and whether
+ * @s has the cause at all. */
 static gboolean
 has_schedule(const ScenarioSchedule *schedule)
 {

@@ -337,7 +337,8 @@ plot_run_set_windows(PlotRun *run, const Scenario *sc)
   g_array_set_size(run->db_window, 0);
   spans_from_intervals(run->portal_window, cal->portal, sc->start);
   if (sc->db_region != NULL && !sc->align_to_portal) {
-    /* Each replication draws its window from the region's block (DESIGN §11.6), so the
+    /* Each replication draws its window from the region's block (AWS RDS User Guide, "Amazon
+     * RDS maintenance window": a default window is picked at random from the block), so the
      * heatmap draws the block on every day: where the drawn windows can lie. */
     for (gint64 day = 0; day < 7; day++) {
       gint64 a = (day * 24 * 60 + sc->db_region->start_minute) * MINUTE_US;

@@ -1,9 +1,9 @@
-/* policy_recreate.c: Diego's opt-in RECREATE strategy (DESIGN §10.7): stop first, then start
- * elsewhere, and evacuate an instance only while every other index is RUNNING, so at most one
- * index of the app is away at a time (bbs models/desired_lrp.proto RECREATE strategy,
- * UnclaimActualLRPIfAllRunning). The index evacuated at drain start joins the drain's batch
- * with the cell's tenant slots; one evacuated at a later poll is auctioned alone
- * (DESIGN §11.12). */
+/* policy_recreate.c: Diego's opt-in RECREATE strategy: stop first, then start elsewhere, and
+ * evacuate an instance only while every other index is RUNNING, so at most one index of the app is
+ * away at a time (bbs models/desired_lrp.proto RECREATE strategy, UnclaimActualLRPIfAllRunning).
+ * The index evacuated at drain start joins the drain's batch with the cell's tenant slots; one
+ * evacuated at a later poll is auctioned alone (Diego auctions a drained cell's work together; what
+ * joins a batch is the model's choice). */
 #include "model-internal.h"
 
 static gboolean

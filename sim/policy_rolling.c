@@ -1,9 +1,10 @@
-/* policy_rolling.c: Diego's default evacuation, start-new-before-stop-old (DESIGN §10.6).
+/* policy_rolling.c: Diego's default evacuation, start-new-before-stop-old (bbs
+ * controllers/evacuation_controller.go EvacuateRunningActualLRP).
  * Every RUNNING instance on the draining cell becomes an evacuating copy that keeps serving
  * while its index is placed elsewhere; it stops once the replacement is RUNNING or CRASHED
  * (bbs controllers/evacuation_controller.go replacementLRPIsRunning). The indexes auctioned
  * at drain start, RUNNING and STARTING ones alike, join the drain's batch with the cell's
- * tenant slots (DESIGN §11.12). */
+ * tenant slots (Diego auctions a drained cell's work together; the model's reading). */
 #include "model-internal.h"
 
 static void

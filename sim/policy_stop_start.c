@@ -1,6 +1,6 @@
-/* policy_stop_start.c: what a plain stop and start does (DESIGN §10.8): every instance on the
- * draining cell stops, and each index is placed again once its container is gone, so a
- * drain's batch holds its tenant slots only and the indexes follow them (DESIGN §11.12). */
+/* policy_stop_start.c: what a plain stop and start does (Mendix Deploy API v1: stop, then start):
+ * every instance on the draining cell stops, and each index is placed again once its container is
+ * gone, so a drain's batch holds its tenant slots only and the indexes follow them. */
 #include "model-internal.h"
 
 static void

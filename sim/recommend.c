@@ -32,7 +32,7 @@ recommend_metric_label(RunMetric metric)
   return g_steal_pointer(&name);
 }
 
-/* The names of version 1, kept as aliases (DESIGN.md §12, "Metric names"). */
+/* The names of version 1, kept as aliases (README, Explain, sensitivity and a report). */
 static const struct {
   const char *alias;
   RunMetric metric;

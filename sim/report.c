@@ -88,7 +88,8 @@ block_text(const ScenarioRdsRegion *region)
 }
 
 /* The RDS window: a fixed one as written; for a region, its block and the windows the
- * replications drew (DESIGN §11.6: the owner did not choose it). */
+ * replications drew (the owner did not choose it: AWS assigns it from the region's
+ * 8-hour block, AWS RDS User Guide, Amazon RDS maintenance window). */
 static void
 append_db_window(GString *out, const RunResult *r)
 {
@@ -184,7 +185,7 @@ report_text(const RunResult *r, gboolean timing)
   g_autofree char *mean = report_format_seconds(m[RUN_MEAN_OUTAGE].mean);
   g_autofree char *p95 = report_format_seconds(m[RUN_OUTAGE_P95].mean);
   g_autofree char *longest = report_format_seconds(m[RUN_LONGEST_OUTAGE].mean);
-  /* Pooled over every replication's outages (DESIGN §11.8), so no per-replication interval. */
+  /* Pooled over every replication's outages (README, JSON), so no per-replication interval. */
   g_string_append_printf(out, "  %-28s %s / %s / %s\n", "mean / p95 / longest", mean, p95,
                          longest);
   const StatsSummary *yl = &m[RUN_YEARLY_LONGEST_OUTAGE];
@@ -287,7 +288,7 @@ report_json_node(const RunResult *r)
   for (guint c = 0; c < CAUSE_COUNT; c++)
     add_summary(b, model_cause_name(c), &r->cause_summary[c]);
   json_builder_end_object(b);
-  /* What depends on the clock, in one object that --no-timing leaves out (DESIGN §12). */
+  /* What depends on the clock, in one object that --no-timing leaves out (README, JSON). */
   json_builder_set_member_name(b, "timing");
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "wall_s");

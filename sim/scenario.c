@@ -1,6 +1,6 @@
 /* scenario.c: scenario files (GKeyFile) checked and resolved into a Scenario; not for running.
  *
- * One table, SCENARIO_KEYS, describes every key of DESIGN.md §3: its section, type, default
+ * One table, SCENARIO_KEYS, describes every key (`zdsim help keys`): its section, type, default
  * text, field in Scenario and allowed range. Parsing, defaults, scenario_to_string,
  * scenario_known_keys and the "did you mean" hints are all driven by it. A default is text
  * parsed by the same code as a value from a file, so a default can never skip a check.
@@ -86,7 +86,7 @@ typedef struct {
   const char *expected; /* what a message says is expected; NULL: built at run time */
 } KeySpec;
 
-/* Every key of DESIGN.md §3 with its default. Where each default comes from — a document,
+/* Every key with its default. Where each default comes from — a document,
  * an assumption with its range, or the user's own setting — is the table key_sources below,
  * one row per key, which `zdsim help keys` prints.
  *
@@ -265,7 +265,7 @@ typedef enum {
   EXPECT_COUNT,    /* a plain number */
 } ExpectUnit;
 
-/* [expect] keys and the DESIGN.md §2 metric each one judges; times get the "_s" suffix. */
+/* [expect] keys and the JSON metric (README, JSON) each one judges; times get the "_s" suffix. */
 static const struct {
   const char *key;
   const char *metric;
@@ -278,7 +278,7 @@ static const struct {
   { "reported_availability", "reported_availability", EXPECT_FRACTION },
   { "downtime_per_year", "downtime_per_year_s", EXPECT_SECONDS },
   /* The name users write since version 1; it judges the longest outage of the run
-   * (DESIGN §11.8). */
+   * (longest_outage_s, README, JSON). */
   { "max_outage", "longest_outage_s", EXPECT_SECONDS },
   { "longest_outage", "longest_outage_s", EXPECT_SECONDS },
   { "yearly_longest_outage", "yearly_longest_outage_s", EXPECT_SECONDS },
@@ -805,7 +805,8 @@ parse_schedule(const char *raw, ScenarioSchedule *out, char **detail)
       *detail = g_strdup("a rate cannot be negative");
       return FALSE;
     }
-    /* A rate of 0 switches the mechanism off (DESIGN.md §3), and is written back as "none". */
+    /* A rate of 0 switches the mechanism off (man zdsim-scenario), and is written back as
+     * "none". */
     parsed.kind = rate > 0 ? SCENARIO_UPDATES_RATE : SCENARIO_UPDATES_NONE;
     parsed.rate = rate;
   } else {
@@ -2234,7 +2235,8 @@ typedef struct {
 } KeySource;
 
 /* One row per key of SCENARIO_KEYS, in its order (a test checks both). The assumptions and
- * their ranges are those of DESIGN §11.11; change one only with a reason in the commit. */
+ * their ranges are what `zdsim sensitivity` varies by default; change one only with a reason in
+ * the commit. */
 static const KeySource key_sources[] = {
   { "scenario.name", "shown in reports and plots", SETTING,
     "yours: the file's base name by default",

@@ -42,7 +42,7 @@ void store_rollback(const Store *s);
 
 /* The schema version that added business_hours_downtime_per_year_s, longest_outage_s and
  * yearly_longest_outage_s (replications) and the interval's method (summaries), with the
- * pooled outage figures (DESIGN §11.8, §11.9). It was the newest when written; if versions
+ * pooled outage figures (README, JSON). It was the newest when written; if versions
  * are renumbered, this is the version migrate_pooled_outages() leads to. */
 /* The schema versions that brought a change readers of older files must know about. */
 #define STORE_VERSION_SPAN_CAUSE 4     /* update_spans.cause */

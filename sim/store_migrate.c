@@ -260,10 +260,10 @@ migrate_to_v2(Store *s, GError **error)
                     error);
 }
 
-/* Version 3 (model v2, DESIGN §11.7): every downtime second has exactly one cause, and four
+/* Version 3 (model v2): every downtime second has exactly one cause, and four
  * causes are new: platform-restart (infrastructure maintenance), cell-failure,
  * db-engine-upgrade and deploy. Capacity shortfall is no longer a cause but a metric of its
- * own, capacity_shortfall_per_year_s, beside tenant_slot_wait_per_year_s (DESIGN §11.4). Runs
+ * own, capacity_shortfall_per_year_s, beside tenant_slot_wait_per_year_s. Runs
  * stored before have NULL in the new columns (read back as NaN: those runs did not tell the
  * causes apart); their "downtime_by_cause_s.capacity" column stays, unread by this zdsim and
  * out of the causes' view. The version-1 views list the new names too. */
@@ -347,7 +347,7 @@ migrate_to_v4(Store *s, GError **error)
   return store_exec(s, sql, "cannot add the version-4 column", error);
 }
 
-/* Version 5 (DESIGN §11.8, §11.9): outage lengths are pooled over the replications, every
+/* Version 5 (README, JSON): outage lengths are pooled over the replications, every
  * interval names its method, and business-hours downtime is a metric.
  * - replications: business_hours_downtime_per_year_s (NULL for runs stored before: their
  *   business time was not stored, so it reads as NaN), longest_outage_s (a replication's

@@ -1,5 +1,6 @@
-/* traffic.c: the demand on the app: a constant rate, or a business-hours profile in the
- * traffic zone (DESIGN §1.8). Not for what the app serves (metrics.c). */
+/* traffic.c: the demand on the app: a constant rate, or a business-hours profile in the traffic
+ * zone (traffic.profile; README, The model in one page). Not for what the app serves
+ * (metrics.c). */
 #include "model-internal.h"
 
 double

@@ -57,6 +57,14 @@ if [ -z "$VALGRIND" ] && [ -f tests/shards.sh ]; then
   count tests/shards.sh
 fi
 
+# Nothing in the repository refers to files outside it.
+if [ -z "$VALGRIND" ] && [ -f tests/self-contained.sh ]; then
+  echo "# tests/self-contained.sh"
+  sh tests/self-contained.sh >"$log" 2>&1
+  sed 's/^/  /' "$log"
+  count tests/self-contained.sh
+fi
+
 # Last, because it builds for PREFIX=/usr (the data directory is compiled in).
 if [ -z "$VALGRIND" ] && [ -f tests/install.sh ]; then
   echo "# tests/install.sh"

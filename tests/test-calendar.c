@@ -3,7 +3,7 @@
  *
  * Expected values are worked out from the calendar by hand; the comments give the reasoning.
  * The fixed facts used throughout:
- *   - 2027-01-04 is a Monday (the design's default start); day d after it is weekday d % 7.
+ *   - 2027-01-04 is a Monday (scenario.start's default); day d after it is weekday d % 7.
  *   - 2027 has 365 days, not a leap year (2027 is not divisible by 4).
  *   - Europe/Amsterdam is CET (UTC+1) in winter and CEST (UTC+2) in summer; the EU rule
  *     switches at 01:00 UTC on the last Sunday of March and of October: 2027-03-28 and

@@ -342,7 +342,7 @@ test_baseline(void)
       ((const CheckOutcome *) g_ptr_array_index(back, RUN_YEARLY_LONGEST_OUTAGE))->passed);
 }
 
-/* `max_outage` judges longest_outage_s, the longest outage of any replication (DESIGN §11.8),
+/* `max_outage` judges longest_outage_s, the longest outage of any replication (README, JSON),
  * which has no interval: two replications, the first with outages of 10 s and 30 s, the
  * second with none, have a longest outage of 30 s, lo = hi = 30 s, so "<= 30s" passes and
  * "<= 29s" fails by 1 s; `longest_outage` is the same figure under its own name. */

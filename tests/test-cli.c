@@ -565,10 +565,10 @@ document_schema(const char *text, JsonNode **root_out)
   return g_strdup(json_object_get_string_member(o, "schema"));
 }
 
-/* Every command that prints results has --json with its schema, --csv, and --no-timing that
- * leaves "timing" out so the same work prints the same bytes (DESIGN's "Timing and
- * determinism"); show --json of a stored run is run --json's document plus what the store
- * adds (id, path, ...). */
+/* Every command that prints results has --json with its schema, --csv, and --no-timing that leaves
+ * "timing" out so the same work prints the same bytes (README, JSON: what depends on the clock is
+ * in "timing"); show --json of a stored run is run --json's document plus what the store adds (id,
+ * path, ...). */
 static void
 test_documents(void)
 {

@@ -264,7 +264,8 @@ test_region_per_replication(void)
   g_assert_cmpuint(distinct, >, 0);
 
   /* Maintenance used every week falls inside the drawn window (RDS starts the work inside
-   * the window; DESIGN §10.10): each outage starts within [w.start, w.end). */
+   * the window: AWS RDS User Guide, Amazon RDS maintenance window): each outage starts
+   * within [w.start, w.end). */
   g_autoptr(ModelCalendar) cal_b = model_calendar_new(b);
   g_autoptr(Model) model = model_new(b, cal_b, 3, FALSE);
   model_run(model);

@@ -48,7 +48,7 @@ item(const GPtrArray *items, const char *name)
 
 /* A two-instance app on a Single-AZ database whose RDS window (Wednesday 09:00 UTC, outside
  * the portal window) is used every week (maintenance_rate = 1/w: a week's window is used with
- * that probability, DESIGN §1.6): the database is down single_az_outage = uniform(3m, 10m),
+ * that probability, man zdsim-scenario): the database is down single_az_outage = uniform(3m, 10m),
  * mean 6.5 min, every week. Nothing else takes the app down (no platform updates or restarts,
  * no environment maintenance). More instances cannot help: an outage of the database is an
  * outage whatever the instance count. Multi-AZ turns each outage into a failover of
@@ -136,8 +136,9 @@ test_lone_instance_restarts(void)
   g_assert_cmpstr(top->name, ==, "one more instance");
   g_assert_cmpfloat(top->metric.lo, >, 0);
   /* It buys back the restart downtime but for the routing gap: an index's new instance turns
-   * RUNNING before its route registers (registration_lag, at most 1 s, DESIGN §12), so each
-   * of the two indexes of each restart may leave at most 1 s with no route: at most
+   * RUNNING, and the next index begins, before its route registers (registration_lag, at most
+   * 1 s; README, The model in one page: the next index waits until it runs), so each of the
+   * two indexes of each restart may leave at most 1 s with no route: at most
    * 2/w x 365/7 w x 2 x 1 s a year. */
   double gap = 2 * (365.0 / 7.0) * 2 * 1.0 / (365.0 * 86400);
   g_assert_cmpfloat(top->value.mean, >=, 1.0 - gap);
@@ -146,7 +147,7 @@ test_lone_instance_restarts(void)
   g_assert_nonnull(strstr(text, "Best lever: one more instance (app.instances=2)"));
 }
 
-/* --metric: the JSON names of DESIGN §2 and the version-1 aliases; anything else is refused
+/* --metric: the JSON names (README, JSON) and the version-1 aliases; anything else is refused
  * with the list. */
 static void
 test_metric_names(void)

@@ -1,6 +1,6 @@
 /* test-foundation.c: the foundation (sim/foundation.c): the auction against a literal reading
  * of its score, other tenants' slots and how they move with a drained or failed cell, and
- * what that does to the app (DESIGN.md §10.4, §11.4, §12). Each test states the timeline or
+ * what that does to the app (README, The model in one page). Each test states the timeline or
  * formula its numbers come from. */
 #include <math.h>
 #include <string.h>
@@ -75,10 +75,10 @@ run_through(Model *model, gint64 t)
 
 /* ---- the auction against the score read literally ---- */
 
-/* The auction's index against DESIGN.md §10.4 with §11.4's used slots, evaluated literally
- * on every cell: levels of zone load (the app's containers on cells that take work), then the
- * score 1000 n + (used + 1) / capacity with used = tenant slots + n, among cells with
- * used < capacity. On random foundations (some cells draining, random tenant slots from 0 to
+/* The auction's index against the placement rule (README, The model in one page) with used slots,
+ * evaluated literally on every cell: levels of zone load (the app's containers on cells that take
+ * work), then the score 1000 n + (used + 1) / capacity with used = tenant slots + n, among cells
+ * with used < capacity. On random foundations (some cells draining, random tenant slots from 0 to
  * full, random app containers), every pick must be one of the best cells, and repeated picks
  * must spread uniformly over them (chi-square below the 0.999 critical value). */
 static void

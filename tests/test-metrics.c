@@ -1,7 +1,7 @@
 /* test-metrics.c: what a replication measures (sim/metrics.c, and the per-year figures of
  * sim/run.c): every microsecond of downtime booked to exactly one cause, capacity shortfall
  * apart from the causes, and the warm-up that no metric counts. Expected values come from
- * the definitions (DESIGN §11.7, §11.10) and hand-derived timelines. */
+ * the definitions (README, JSON and Reading the report) and hand-derived timelines. */
 #include <math.h>
 #include <string.h>
 
@@ -176,7 +176,7 @@ test_cause_changes_within_outage(void)
 }
 
 /* Downtime after a db_loss_crash_after crash keeps the database's cause until the app is up
- * again (DESIGN §12). One instance, startup 120 s, start timeout 180 s; the database fails
+ * again (the model's rule). One instance, startup 120 s, start timeout 180 s; the database fails
  * over at 10:00 for 300 s and the instance crashes at 10:01 (down 60 s). Timeline: its
  * restart is placed at 10:01 and cannot be healthy while the database is down, so it crashes
  * at its timeout, 10:04 (crash count 2: restarted at once); that start is healthy at its first

@@ -1,6 +1,6 @@
-/* test-model.c: validation of the Cloud Foundry model against closed forms and documented
- * platform behaviour. Each test reduces the model (DESIGN.md: "a probability of 0 and none
- * switch a mechanism off") until its answer follows from a formula stated beside it. */
+/* test-model.c: validation of the Cloud Foundry model against closed forms and documented platform
+ * behaviour. Each test reduces the model (man zdsim-scenario: "none switches a mechanism off, as a
+ * rate or probability of 0 does") until its answer follows from a formula stated beside it. */
 #include <math.h>
 #include <string.h>
 
@@ -251,11 +251,11 @@ test_db_outage_during_start(void)
   g_assert_cmpint(o0->end, <, S(4462));
   g_assert_cmpuint(model->result.crashes, ==, 4);
   g_assert_cmpuint(model->index[0].crash_count, ==, 4);
-  /* It began with the database, so it is listed under the failover's cause: db-failure (a
-   * scheduled failover takes the cause that matches it, DESIGN §12). Its seconds split
-   * (DESIGN §11.7): the database outage [3540 s, 4400 s) is db-failure's, 860 s; then the
-   * restart's stop (at 3600 s, while the database was down) had removed the last route, so
-   * [4400 s, 4460 s + phi) is the action's, 60 s + phi. */
+  /* It began with the database, so it is listed under the failover's cause: db-failure (a scheduled
+   * failover takes the cause that matches it: the model's rule). Its seconds split (README, The
+   * model in one page: every second of downtime has one cause): the database outage [3540 s,
+   * 4400 s) is db-failure's, 860 s; then the restart's stop (at 3600 s, while the database was
+   * down) had removed the last route, so [4400 s, 4460 s + phi) is the action's, 60 s + phi. */
   g_assert_cmpint(o0->cause, ==, CAUSE_DB_FAILURE);
   g_assert_cmpint(model->result.down_by_cause[CAUSE_DB_FAILURE], ==, S(860));
   g_assert_cmpint(model->result.down_by_cause[CAUSE_ACTION], ==, o0->end - S(4400));

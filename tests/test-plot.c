@@ -21,7 +21,7 @@
 #define MIN_US(x) ((gint64) (x) * 60 * G_USEC_PER_SEC)
 #define HOURS(x) ((gint64) (x) * 3600 * G_USEC_PER_SEC)
 
-/* The scenario behind every run: the default start, Monday 2027-01-04 00:00 UTC (DESIGN §1.1),
+/* The scenario behind every run: the default start, Monday 2027-01-04 00:00 UTC (scenario.start),
  * and the windows of the demo: RDS Wednesday 09:00-09:30 UTC, portal Sunday 01:00-04:00 UTC. */
 static const char scenario_text[] = "[scenario]\n"
                                     "name = plot-test\n"

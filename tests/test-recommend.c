@@ -270,9 +270,9 @@ test_closed_form(void)
 
 /* ---- metrics, downtime targets, combinations ---- */
 
-/* Every availability and downtime of run.h's table is a target by its JSON name, the v1 short
- * forms stay aliases (DESIGN §12), and what is neither (a count, an outage length) is refused
- * with the list of what is accepted. */
+/* Every availability and downtime of run.h's table is a target by its JSON name, the v1 short forms
+ * stay aliases (README, Explain, sensitivity and a report), and what is neither (a count, an outage
+ * length) is refused with the list of what is accepted. */
 static void
 test_metrics(void)
 {
@@ -497,7 +497,7 @@ run_recommend_cli(const char *const *args, char **out, char **err)
 /* The command: one table and answer per combination; exit 1 when a combination has none up
  * to --max-instances, naming the cause that dominates what remains. With --max-instances 1
  * the MTBF 720 h combination cannot meet 99.9 % (test_combinations: u = 1.39e-3), and in this
- * crash-only scenario every second of downtime is a crash's (DESIGN §11.7). */
+ * crash-only scenario every second of downtime is a crash's (README, JSON). */
 static void
 test_cli(void)
 {

@@ -61,7 +61,7 @@ made_up_result(const Scenario *sc)
 
 /* The CSV has its header and one line per metric and per cause, in the order of run.h, and
  * each line's mean and method are the JSON's of the same name. The made-up result has no
- * outages, so its pooled outage figures (mean, p95, longest) are 0 (DESIGN §12), whatever
+ * outages, so its pooled outage figures (mean, p95, longest) are 0 (README, JSON), whatever
  * the per-replication values say. */
 static void
 test_csv_matches_json(void)

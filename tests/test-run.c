@@ -1,7 +1,7 @@
 /* test-run.c: the figures of a run (sim/run.c): what one replication's figures are
  * (run_extract: per-year scaling, the yearly longest outage by 365-day blocks, business-hours
  * downtime), the pooled outage figures over replications, and that every interval stays
- * inside its metric's range (DESIGN §11.8, §11.9). Every expected value is written as the
+ * inside its metric's range (README, JSON). Every expected value is written as the
  * formula it comes from. */
 #include <math.h>
 #include <string.h>
@@ -93,8 +93,8 @@ test_extract(void)
   model_result_clear(&m);
 }
 
-/* Three replications of one year: one outage of 10 s, one of 30 s, none. Pooled (DESIGN
- * §11.8): mean outage (10 + 30) / 2 = 20 s (not the mean of the replications' means
+/* Three replications of one year: one outage of 10 s, one of 30 s, none. Pooled (README,
+ * JSON): mean outage (10 + 30) / 2 = 20 s (not the mean of the replications' means
  * (10 + 30 + 0) / 3); p95 from the pooled {10, 30}: rank ceil(0.95 * 2) = 2, 30 s; longest
  * 30 s with no interval (lo = hi = 30, method "none"); yearly longest: one block each, so
  * the replications' longest 10, 30 and 0 s, mean 40 / 3 s. The mean's ratio interval would
@@ -127,7 +127,7 @@ test_pooled(void)
   g_assert_true(same_double(longest->lo, longest->mean) && same_double(longest->hi, longest->mean));
   g_assert_cmpfloat_with_epsilon(r->summary[RUN_YEARLY_LONGEST_OUTAGE].mean, 40.0 / 3.0, 1e-12);
 
-  /* No outage anywhere: the pooled figures are 0 (DESIGN §12). */
+  /* No outage anywhere: the pooled figures are 0 (README, JSON). */
   g_autoptr(RunResult) calm = run_result_new(sc, 3);
   run_result_summarize(calm);
   for (guint i = 0; i < 3; i++) {

@@ -1,6 +1,7 @@
-/* test-scenario.c: tests of scenario files (sim/scenario.c): defaults, values, overrides,
- * every kind of bad input with its message and line, actions, [expect], [sweep] and the
- * scenario_to_string round trip. Expected values come from DESIGN.md §3, not from output. */
+/* test-scenario.c: tests of scenario files (sim/scenario.c): defaults, values, overrides, every
+ * kind of bad input with its message and line, actions, [expect], [sweep] and the
+ * scenario_to_string round trip. Expected values come from the key table (man zdsim-scenario), not
+ * from output. */
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -222,7 +223,7 @@ test_values(void)
 
   g_autoptr(Scenario) c = load_ok("[platform]\nupdates = none\n", NULL);
   g_assert_cmpint(c->updates.kind, ==, SCENARIO_UPDATES_NONE);
-  /* A rate of 0 switches updates off like none (DESIGN.md §3). */
+  /* A rate of 0 switches updates off like none (man zdsim-scenario). */
   g_autoptr(Scenario) c0 = load_ok("[platform]\nupdates = 0/w\n", NULL);
   g_assert_cmpint(c0->updates.kind, ==, SCENARIO_UPDATES_NONE);
 
@@ -322,7 +323,7 @@ test_known_keys(void)
     g_autoptr(Scenario) t = load_ok(swept, NULL);
     g_assert_cmpuint(t->sweep->len, ==, 1);
   }
-  /* DESIGN.md §3's table: scenario 7 (warmup), app 12 (deploys), platform 19 (restarts),
+  /* The key table: scenario 7 (warmup), app 12 (deploys), platform 19 (restarts),
    * policy 1, database 9, portal 2, traffic 5 keys. */
   g_assert_cmpuint(n, ==, 7 + 12 + 19 + 1 + 9 + 2 + 5);
   g_assert_true(g_hash_table_contains(seen, "app.instances"));
@@ -669,7 +670,7 @@ test_expect(void)
     const char *text;
   } want[] = {
     { "availability", "availability", SCENARIO_EXPECT_AT_LEAST, 0.9995, ">= 99.95%" },
-    /* the name users write for the run's longest outage (DESIGN §11.8) */
+    /* the name users write for the run's longest outage (README, JSON) */
     { "max_outage", "longest_outage_s", SCENARIO_EXPECT_AT_MOST, 120, "<= 2m" },
     { "outages_per_year", "outages_per_year", SCENARIO_EXPECT_AT_MOST, 4, "<=4" },
     { "downtime_outside_portal_window_per_year", "downtime_outside_portal_window_per_year_s",
@@ -1025,9 +1026,9 @@ test_load_file(void)
   g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
-/* Every key names where its default comes from (DESIGN §11.11): a document, an assumption
- * with a range, or the user's own setting. The assumptions are exactly the twelve rows of
- * DESIGN §11.11's table (the two route lags share a row), and each end of each range is a
+/* Every key names where its default comes from (README, Reference): a document, an assumption
+ * with a range, or the user's own setting. The assumptions are exactly these twelve: the
+ * thirteen keys below, the two route lags counted as one, and each end of each range is a
  * value the key accepts: the value itself, or for a "(scale)" or median range a duration. */
 static void
 test_key_sources(void)

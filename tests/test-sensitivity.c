@@ -107,7 +107,7 @@ test_target_changes(void)
 }
 
 /* Without [uncertain] the inputs are the assumptions of the key table with their ranges
- * (DESIGN §11.11), each once; a "median" range moves app.startup's median to its ends. */
+ * (`zdsim help keys`), each once; a "median" range moves app.startup's median to its ends. */
 static void
 test_default_inputs(void)
 {

@@ -1,9 +1,9 @@
-/* check.h: judging a run against its scenario's [expect] lines and against an earlier run of
- * the same input (a baseline), and writing the verdicts as JUnit XML for CI (DESIGN.md §3-§4,
- * `zdsim check`). An expectation ">= X" is judged on the lower end of the metric's 95 %
- * interval and "<= X" on the upper end, never on the mean, so a PASS means the run shows the
- * property with 95 % confidence. Not for running scenarios (run.h), for exit codes and text on
- * a terminal (sim/cli_check.c) or for finding a baseline in the store (store.h). */
+/* check.h: judging a run against its scenario's [expect] lines and against an earlier run of the
+ * same input (a baseline), and writing the verdicts as JUnit XML for CI (`zdsim check`; README,
+ * Regression-testing a policy). An expectation ">= X" is judged on the lower end of the metric's
+ * 95 % interval and "<= X" on the upper end, never on the mean, so a PASS means the run shows the
+ * property with 95 % confidence. Not for running scenarios (run.h), for exit codes and text on a
+ * terminal (sim/cli_check.c) or for finding a baseline in the store (store.h). */
 #pragma once
 
 #include <glib.h>

@@ -141,7 +141,8 @@ int cli_compare(const CliCommand *cmd, int argc, char **argv);
 int cli_sweep(const CliCommand *cmd, int argc, char **argv);
 int cli_recommend(const CliCommand *cmd, int argc, char **argv);
 int cli_check(const CliCommand *cmd, int argc, char **argv);
-/* sim/cli_explain.c: decisions on top of runs (DESIGN §12). */
+/* sim/cli_explain.c: decisions on top of runs (README, Explain, sensitivity and a
+ * report). */
 int cli_explain(const CliCommand *cmd, int argc, char **argv);
 int cli_sensitivity(const CliCommand *cmd, int argc, char **argv);
 int cli_report(const CliCommand *cmd, int argc, char **argv);

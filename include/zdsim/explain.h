@@ -6,8 +6,8 @@
  * Levers are what the owner can change: one and two more instances, each other evacuation
  * policy, Multi-AZ on or off, database.align_to_portal, and the team's deploys moved into the
  * portal window. Causes are what nobody can switch off; what each costs (the scenario with
- * that cause removed) is listed apart from the levers (DESIGN §12: a "causes" list, never
- * inside "levers").
+ * that cause removed) is listed apart from the levers (a "causes" list, never inside
+ * "levers": nobody can switch a cause off, so it is no lever).
  *
  * The result is plain data, filled either by a run (explain_execute()) or from its stored
  * JSON (explain_from_json()), so the text, the plot, the dashboard and the HTML report all
@@ -33,7 +33,7 @@ typedef enum {
 /* The version of the JSON documents of explain and sensitivity ("schema" member). */
 #define EXPLAIN_SCHEMA "zdsim.explain/1"
 
-/* A metric as --metric names it (DESIGN §12): a JSON metric name of run.h ("availability",
+/* A metric as --metric names it (README, JSON): a JSON metric name of run.h ("availability",
  * "downtime_per_year_s", ...) or a version-1 alias ("request", "business-hours").
  * Returns: FALSE with @error (EXPLAIN_ERROR_INVALID) listing the names, for any other. */
 gboolean explain_parse_metric(const char *name, RunMetric *out, GError **error);

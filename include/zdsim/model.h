@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-/* Causes of downtime (DESIGN.md §2 and §11.7); the order is the order of reports. Every
+/* Causes of downtime (README, JSON: downtime_by_cause_s); the order is the order of reports. Every
  * second of downtime has exactly one, so a replication's causes add up to its downtime.
  * Capacity shortfall (up, but routable capacity below demand) is not downtime and not a cause:
  * it is ModelResult.capacity_short_time. */
@@ -53,19 +53,19 @@ typedef struct {
   ModelCause cause;
 } ModelInterval;
 
-/* The per-replication figures of DESIGN.md §2, before they are scaled to a year. */
+/* The per-replication figures of README's JSON metric table, before they are scaled to a year. */
 typedef struct {
   gint64 horizon;
-  gint64 warmup;               /* metrics count only [warmup, horizon) (DESIGN §11.10) */
+  gint64 warmup;               /* metrics count only [warmup, horizon) (scenario.warmup) */
   gint64 up_time;              /* >= 1 serving instance and database up */
   gint64 db_down_time;
   gint64 zero_instance_time;   /* no serving instance while the database was up */
   gint64 capacity_ok_time;     /* database up and serving capacity >= demand */
   gint64 capacity_short_time;  /* up, but routable capacity below demand (not downtime) */
   gint64 tenant_slot_wait;     /* slot-microseconds other tenants' slots waited for a cell
-                                  (DESIGN §11.4); a foundation figure. Booked up to the
-                                  horizon when a slot starts waiting, so final only once the
-                                  run is over */
+                                  (README, The model in one page); a foundation figure.
+                                  Booked up to the horizon when a slot starts waiting, so
+                                  final only once the run is over */
   gint64 reported_up_time;     /* instance 0 serving and database up */
   gint64 business_time;        /* length of business hours within the horizon */
   gint64 business_up_time;

@@ -1,4 +1,4 @@
-/* plot.h: pictures of runs and sweeps, drawn by gnuplot (DESIGN.md §6).
+/* plot.h: pictures of runs and sweeps, drawn by gnuplot (README, Pictures).
  *
  * The module takes plain data in memory (PlotRun, PlotData), picks the template of a kind from
  * plots/<kind>.gp, and starts gnuplot as a child process: it writes the terminal, the
@@ -46,8 +46,9 @@ typedef enum {
                             and what is wrong */
 } PlotError;
 
-/* gnuplot's time limit for one picture when PlotOptions.timeout_s is 0 (DESIGN §12: "60 s by
- * default, --plot-timeout"). */
+/* gnuplot's time limit for one picture when PlotOptions.timeout_s is 0 (README, Bad input,
+ * interruptions and limits: a hung gnuplot is "killed after `--plot-timeout` seconds (default
+ * 60)"). */
 #define PLOT_DEFAULT_TIMEOUT_S 60
 
 typedef enum {

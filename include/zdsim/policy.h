@@ -1,8 +1,8 @@
 /* policy.h: the evacuation policy interface and the registry of policies.
  *
  * An evacuation policy decides what happens to the app's instances on a Diego cell that the
- * platform drains (DESIGN.md §1.5). Each policy is one file, sim/policy_<name>.c, exporting
- * one const Policy; a new policy is a new file plus its line in the registry. Not for the
+ * platform drains (README, The model in one page). Each policy is one file, sim/policy_<name>.c,
+ * exporting one const Policy; a new policy is a new file plus its line in the registry. Not for the
  * lifecycle itself (instance.h), which the policies drive through the model's verbs. */
 #pragma once
 
@@ -37,7 +37,7 @@ typedef struct Policy {
   PolicyPolls polls;
 } Policy;
 
-/* The built-in policies (DESIGN §1.5, §10.6-8). */
+/* The built-in policies (README, The model in one page; each file names its sources). */
 extern const Policy policy_rolling;    /* start-new-before-stop-old: Diego's default */
 extern const Policy policy_recreate;   /* stop first, one index at a time */
 extern const Policy policy_stop_start; /* stop everything on the cell, then start again */

@@ -54,7 +54,7 @@ char *recommend_metric_names(const char *separator);
 /* The rule, in one place: for an availability, TRUE when the lower 95 % bound of @summary is
  * at least @target (a fraction); for a downtime, TRUE when the upper 95 % bound is at most
  * @target (seconds per year). A count is judged on the conservative end of its interval,
- * never its mean, as [expect] judges (DESIGN.md §3). */
+ * never its mean, as [expect] judges (README, Regression-testing a policy). */
 gboolean recommend_meets(RunMetric metric, const StatsSummary *summary, double target);
 
 /* The bound recommend_meets() judges: summary->lo for an availability, summary->hi for a
@@ -71,7 +71,7 @@ double recommend_judged_bound(RunMetric metric, const StatsSummary *summary);
  * Returns: FALSE with @error (RECOMMEND_ERROR_INVALID) saying what is expected. */
 gboolean recommend_parse_target(const char *text, double *fraction, GError **error);
 
-/* The metric a target is about, by its JSON name (DESIGN.md §2: "availability",
+/* The metric a target is about, by its JSON name (README, JSON: "availability",
  * "request_availability", "business_hours_availability", "downtime_per_year_s",
  * "downtime_outside_portal_window_per_year_s", ...: every metric recommend_metric_kind()
  * accepts), or the aliases of version 1, "request" and "business-hours".

@@ -9,11 +9,11 @@
 
 G_BEGIN_DECLS
 
-/* The readable report of DESIGN §4. @timing adds the engine's wall time and speed (left out of
- * golden files because it differs per machine). Returns: (transfer full). */
+/* The readable report (README, Reading the report). @timing adds the engine's wall time and speed
+ * (left out of golden files because it differs per machine). Returns: (transfer full). */
 char *report_text(const RunResult *result, gboolean timing);
 
-/* The JSON object of DESIGN §2: every metric as {"mean", "sd", "lo", "hi"}, downtime by cause,
+/* The JSON object (README, JSON): every metric as {"mean", "sd", "lo", "hi"}, downtime by cause,
  * and scenario, seed, replications, horizon_s, events, and last "timing" {"wall_s",
  * "events_per_second"}. The members of document_run() (document.h), which adds "schema".
  * Returns: (transfer full). */

@@ -1,7 +1,7 @@
-/* run.h: a run: the replications of one scenario on a thread pool, and the figures of
- * DESIGN.md §2 over them. Replication r draws from its own streams seeded from (seed, r), and
- * its results land in slot r, so a run is the same for any number of threads. Not for
- * printing (report.h) or storing (store.h). */
+/* run.h: a run: the replications of one scenario on a thread pool, and the figures of README's JSON
+ * metric table over them. Replication r draws from its own streams seeded from (seed, r), and its
+ * results land in slot r, so a run is the same for any number of threads. Not for printing
+ * (report.h) or storing (store.h). */
 #pragma once
 
 #include <glib.h>
@@ -12,7 +12,8 @@
 
 G_BEGIN_DECLS
 
-/* The metrics of DESIGN.md §2, in report order; run_metric_name() gives the JSON names. */
+/* The metrics of README's JSON metric table, in report order; run_metric_name() gives their
+ * JSON names. */
 typedef enum {
   RUN_AVAILABILITY,
   RUN_REQUEST_AVAILABILITY,
@@ -23,7 +24,7 @@ typedef enum {
   RUN_DOWNTIME_OUTSIDE_PORTAL,
   RUN_BUSINESS_HOURS_DOWNTIME,   /* down time inside business hours per year */
   RUN_OUTAGES_PER_YEAR,
-  /* The outage-length figures (DESIGN §11.8). Per replication: its own mean, longest and
+  /* The outage-length figures (README, JSON). Per replication: its own mean, longest and
    * 95th percentile (0 without outages), and the mean over its 365-day blocks after the
    * warm-up of each block's longest outage. Over the run, mean, longest and p95 are pooled:
    * all outage time / all outages, the longest of any replication, and the p95 of all the
@@ -38,8 +39,8 @@ typedef enum {
   RUN_CRASHES_PER_YEAR,
   RUN_INSTANCE_HOURS_PER_YEAR,
   RUN_CAPACITY_SHORTFALL,        /* up, but routable capacity below demand: not downtime,
-                                    never a cause (DESIGN §11.7) */
-  RUN_TENANT_SLOT_WAIT,          /* slot-seconds other tenants waited per year (DESIGN §11.4):
+                                    never a cause (README, JSON) */
+  RUN_TENANT_SLOT_WAIT,          /* slot-seconds other tenants waited per year (README, JSON):
                                     a foundation figure, not bounded by a year */
   RUN_METRIC_COUNT
 } RunMetric;
@@ -50,7 +51,7 @@ const char *run_metric_name(RunMetric metric);
 int run_metric_lookup(const char *name);
 /* Whether larger is better for @metric (availabilities) or smaller (downtime, outages). */
 gboolean run_metric_higher_is_better(RunMetric metric);
-/* The range a figure of @metric and its interval lie in (DESIGN §11.9): [0, 1] for
+/* The range a figure of @metric and its interval lie in (README, JSON): [0, 1] for
  * availabilities, [0, RUN_YEAR_S] for the app's per-year times, [0, +inf) for every other
  * time, count and rate. */
 void run_metric_range(RunMetric metric, double *min, double *max);
@@ -163,8 +164,8 @@ gboolean run_check_limits(const Scenario *scenario, guint jobs, GError **error);
 gboolean run_check_limits_many(const Scenario *const *scenarios, guint n, guint jobs,
                                GError **error);
 
-/* Seconds in a year: "per year" means per 365 days (DESIGN §10.11), of the measured time
- * horizon - warmup (DESIGN §11.10). */
+/* Seconds in a year: "per year" means per 365 days (README, Reading the report), of
+ * the measured time horizon - warmup (scenario.warmup: [0, warmup) counts in no metric). */
 #define RUN_YEAR_S (365.0 * 86400.0)
 
 /* Fills the figures of one replication: @values (RUN_METRIC_COUNT places) and @by_cause

@@ -1,9 +1,9 @@
 /* scenario.h: scenario files (GKeyFile) resolved into a struct the model reads.
  *
- * Every section and key of DESIGN.md §3 with its default; units, distributions, windows,
- * [action NAME], [sweep] and [expect]; --set overrides. Every bad input is refused before
- * anything runs, with errors naming the file, the line, the key and what was expected, and
- * for an unknown key or section the closest known one. Not for running anything. */
+ * Every section and key (`zdsim help keys`, `man zdsim-scenario`) with its default; units,
+ * distributions, windows, [action NAME], [sweep] and [expect]; --set overrides. Every bad input is
+ * refused before anything runs, with errors naming the file, the line, the key and what was
+ * expected, and for an unknown key or section the closest known one. Not for running anything. */
 #pragma once
 
 #include <glib.h>
@@ -74,7 +74,7 @@ typedef enum {
 } ScenarioExpectOp;
 
 typedef struct {
-  char *metric;            /* the JSON name of DESIGN.md §2, e.g. "availability",
+  char *metric;            /* the JSON name (README, JSON), e.g. "availability",
                               "max_outage_s", "downtime_per_year_s" */
   char *key;               /* the key as written, e.g. "max_outage" */
   ScenarioExpectOp op;
@@ -122,7 +122,7 @@ typedef struct {
   char *description;
   GDateTime *start;
   gint64 horizon;
-  gint64 warmup;           /* [0, warmup) runs but counts in no metric (DESIGN §11.10) */
+  gint64 warmup;           /* [0, warmup) runs but counts in no metric */
   guint replications;
   guint64 seed;
 
@@ -228,7 +228,7 @@ GPtrArray *scenario_sweep_points(const Scenario *scenario);
 /* The names of every known "section.key", for messages and completion. NULL-terminated. */
 const char *const *scenario_known_keys(void);
 
-/* Where a key's default comes from (DESIGN §11.11). */
+/* Where a key's default comes from (README, Reference: `zdsim help keys` prints it). */
 typedef enum {
   SCENARIO_SOURCE_DOCUMENT,   /* a platform document or source file, named in `source` */
   SCENARIO_SOURCE_ASSUMPTION, /* nobody documents it: uncertain over [low, high] */

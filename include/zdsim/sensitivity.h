@@ -1,7 +1,8 @@
 /* sensitivity.h: `zdsim sensitivity`: which uncertain inputs move the answer. One input at a
  * time goes to the low and to the high end of its range, everything else at its value, under
  * common random numbers (replication r draws from stream (seed, r) at every end), and the
- * inputs are ranked by the larger of their two effects (DESIGN §12).
+ * inputs are ranked by the larger of their two effects (README, Explain,
+ * sensitivity and a report).
  *
  * The inputs: the keys a scenario's [uncertain] section names, with its ranges; without the
  * section, every key whose default is an assumption, with the range of the key table

@@ -1,6 +1,6 @@
-/* store.h: the run store: every run and sweep kept in one SQLite database (DESIGN.md §5), so
- * that a run can be shown again, two runs compared, a sweep plotted and a regression caught
- * later. Not for running anything (run.h, sweep.h) or printing (report.h).
+/* store.h: the run store: every run and sweep kept in one SQLite database (README, Storing and
+ * comparing runs), so that a run can be shown again, two runs compared, a sweep plotted and a
+ * regression caught later. Not for running anything (run.h, sweep.h) or printing (report.h).
  *
  * The database.
  *   Plain SQLite, readable with the sqlite3 shell. The schema is versioned with

@@ -11,11 +11,11 @@
  * reload refuses, or whose estimate exceeds FUZZ_PIPELINE_MAX_EVENTS, are skipped (they
  * are not findings: the CLI refuses them too, or they are merely slow).
  *
- * What a run must give (run.h, DESIGN §2 and §11.7-11.9), checked after the run:
+ * What a run must give (run.h; README, JSON), checked after the run:
  * - every availability in [0, 1], every time and count finite and not negative;
  * - the causes of a replication add up to its downtime per year (to rounding);
  * - every summary finite, its interval holding its mean (lo <= mean <= hi). Whether the
- *   interval stays inside the metric's range (DESIGN §11.9) is not checked: the Student-t
+ *   interval stays inside the metric's range (README, JSON) is not checked: the Student-t
  *   interval of two replications leaves it by design until that rule is implemented.
  *
  * tests/test-fuzz-regressions.c includes this file with ZDSIM_FUZZ_NO_MAIN defined and calls
@@ -89,7 +89,7 @@ fuzz_pipeline_check(const RunResult *r, const char *text)
         fuzz_pipeline_fail("a metric outside its range", text, detail);
       }
     }
-    /* DESIGN §11.7: the causes of a replication add up to its downtime exactly; both are
+    /* README, JSON: the causes of a replication add up to its downtime exactly; both are
      * per-year doubles from the same integer microseconds, so only rounding may differ. */
     double sum = 0.0;
     for (int c = 0; c < CAUSE_COUNT; c++)
