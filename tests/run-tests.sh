@@ -18,6 +18,21 @@ count() {
   [ "$f" -eq 0 ] || failed_names="$failed_names $1"
 }
 
+# Runs a TAP shell script: its lines, its count, and a failure when it exits non-zero without
+# a "not ok" line (a script that breaks must not pass by printing nothing).
+run_script() {
+  name=$1
+  shift
+  sh "$name" "$@" >"$log" 2>&1
+  rc=$?
+  sed 's/^/  /' "$log"
+  count "$name"
+  if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
+    failed=$((failed + 1))
+    failed_names="$failed_names $name(exit $rc)"
+  fi
+}
+
 for t in "$@"; do
   echo "# $t"
   $VALGRIND "$t" --tap >"$log" 2>&1
@@ -36,41 +51,31 @@ done
 
 if [ -z "$VALGRIND" ] && [ -f tests/golden.sh ]; then
   echo "# tests/golden.sh"
-  sh tests/golden.sh check >"$log" 2>&1
-  cat "$log" | sed 's/^/  /'
-  count tests/golden.sh
+  run_script tests/golden.sh check
 fi
 
 # Every example of README.md against the program's output.
 if [ -z "$VALGRIND" ] && [ -f tests/readme-examples.sh ]; then
   echo "# tests/readme-examples.sh"
-  sh tests/readme-examples.sh >"$log" 2>&1
-  sed 's/^/  /' "$log"
-  count tests/readme-examples.sh
+  run_script tests/readme-examples.sh
 fi
 
 # Sharded sweeps: GNU parallel's path against the unsharded sweep, the cluster files' shapes.
 if [ -z "$VALGRIND" ] && [ -f tests/shards.sh ]; then
   echo "# tests/shards.sh"
-  sh tests/shards.sh >"$log" 2>&1
-  sed 's/^/  /' "$log"
-  count tests/shards.sh
+  run_script tests/shards.sh
 fi
 
 # Nothing in the repository refers to files outside it.
 if [ -z "$VALGRIND" ] && [ -f tests/self-contained.sh ]; then
   echo "# tests/self-contained.sh"
-  sh tests/self-contained.sh >"$log" 2>&1
-  sed 's/^/  /' "$log"
-  count tests/self-contained.sh
+  run_script tests/self-contained.sh
 fi
 
 # Last, because it builds for PREFIX=/usr (the data directory is compiled in).
 if [ -z "$VALGRIND" ] && [ -f tests/install.sh ]; then
   echo "# tests/install.sh"
-  sh tests/install.sh >"$log" 2>&1
-  sed 's/^/  /' "$log"
-  count tests/install.sh
+  run_script tests/install.sh
 fi
 
 [ -z "$failed_names" ] || echo "failed:$failed_names"
