@@ -51,7 +51,7 @@ fi
 check "the installed binary is executable" test -x "$stage/usr/bin/zdsim"
 
 # Copied elsewhere: what it finds now can only come from the copy.
-mkdir -p "$tmp/elsewhere" "$tmp/work"
+mkdir -p "$tmp/elsewhere" "$tmp/cwd"
 cp -R "$stage/usr" "$tmp/elsewhere/usr"
 bin=$tmp/elsewhere/usr/bin/zdsim
 
@@ -74,15 +74,15 @@ if command -v bash >/dev/null 2>&1; then
 fi
 
 # A tiny scenario drawn from an unrelated directory, without ZDSIM_PLOTS.
-cat >"$tmp/work/tiny.ini" <<'EOF'
+cat >"$tmp/cwd/tiny.ini" <<'EOF'
 [scenario]
 name = tiny
 replications = 2
 horizon = 28d
 EOF
 plot() (
-  cd "$tmp/work" &&
-    env -u ZDSIM_PLOTS ZDSIM_DB="$tmp/work/runs.db" "$bin" run --no-store --plot out tiny.ini &&
+  cd "$tmp/cwd" &&
+    env -u ZDSIM_PLOTS ZDSIM_DB="$tmp/cwd/runs.db" "$bin" run --no-store --plot out tiny.ini &&
     [ -s out/timeline.png ]
 )
 check "the installed zdsim run --plot finds its installed templates from anywhere" plot
@@ -94,8 +94,8 @@ if [ -d /usr/share/zdsim/plots ]; then
 else
   rm -r "$tmp/elsewhere/usr/share/zdsim/plots"
   no_templates() (
-    cd "$tmp/work" &&
-      ! env -u ZDSIM_PLOTS ZDSIM_DB="$tmp/work/runs.db" "$bin" run --no-store --plot out2 \
+    cd "$tmp/cwd" &&
+      ! env -u ZDSIM_PLOTS ZDSIM_DB="$tmp/cwd/runs.db" "$bin" run --no-store --plot out2 \
         tiny.ini 2>"$tmp/err" >/dev/null &&
       grep -q 'cannot find the plot templates' "$tmp/err"
   )
