@@ -10,68 +10,7 @@
 /* These tests step a model event by event and read its state. */
 #include "model-internal.h"
 
-#define S(x) ((gint64) (x) * DIST_USEC_PER_SEC)
-
-/* Everything that is not under test is off: no database work, no portal maintenance, no
- * updates unless the test asks, no start failures, route lags of 0. */
-static const char *const quiet_base[] = {
-  "scenario.seed=7",
-  "app.start_failure=0",
-  "app.startup=20s",
-  "app.graceful_shutdown=4s",
-  "platform.updates=none",
-  "platform.restarts=none",
-  "platform.registration_lag=0s",
-  "platform.unregistration_lag=0s",
-  "database.maintenance_rate=0",
-  "portal.environment_maintenance_rate=0",
-};
-
-/* A scenario of the quiet base, then @sets (a space-separated list of overrides), then
- * @overrides; @sections adds [action NAME] sections. */
-static Scenario *
-load_full(const char *sets, const char *sections, const char *const *overrides)
-{
-  g_autofree char *text = g_strconcat("[scenario]\n", sections != NULL ? sections : "", NULL);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
-  for (guint i = 0; i < G_N_ELEMENTS(quiet_base); i++)
-    g_ptr_array_add(all, g_strdup(quiet_base[i]));
-  g_auto(GStrv) words = g_strsplit_set(sets != NULL ? sets : "", " \n", -1);
-  for (char **w = words; *w != NULL; w++)
-    if (**w != '\0')
-      g_ptr_array_add(all, g_strdup(*w));
-  for (const char *const *o = overrides; o != NULL && *o != NULL; o++)
-    g_ptr_array_add(all, g_strdup(*o));
-  g_ptr_array_add(all, NULL);
-  g_autoptr(GError) error = NULL;
-  Scenario *sc = scenario_load_data(text, strlen(text), "test.ini",
-                                    (const char *const *) all->pdata, &error);
-  g_assert_no_error(error);
-  g_assert_nonnull(sc);
-  return sc;
-}
-
-static Scenario *
-load(const char *sets, const char *const *overrides)
-{
-  return load_full(sets, NULL, overrides);
-}
-
-static RunResult *
-run(const Scenario *sc, guint jobs)
-{
-  RunOptions options = { .jobs = jobs };
-  g_autoptr(GError) error = NULL;
-  RunResult *r = run_execute(sc, &options, &error);
-  g_assert_no_error(error);
-  return r;
-}
-
-static double
-rep_value(const RunResult *r, guint rep, RunMetric m)
-{
-  return r->values[(gsize) rep * RUN_METRIC_COUNT + m];
-}
+#include "model-fixture.h"
 
 /* Crash and restart only, one instance: an alternating renewal process with up times
  * exp(MTBF = 720 h) and down times exp(1 h) (the startup), restarted at once because every
@@ -361,31 +300,6 @@ test_rolling_restart(void)
   g_assert_cmpuint(model->index[0].crash_count, ==, 0);
 }
 
-/* A cell that vanishes during its watch time and comes back watches again from the start:
- * the old watch must not end the new one. Update at T = 1 h on three cells, one per zone;
- * cell 0 recreates in 5 min and watches 10 min; zone 0 fails at T + 6 min for 2 min, so cell
- * 0 is back at T + 8 min and watches until T + 18 min, when zone 1's cell starts draining.
- * (Had the first watch counted, it would have ended at T + 15 min.) */
-static void
-test_watch_restarts_after_failure(void)
-{
-  const char *sets = "platform.cells=3 platform.azs=3 platform.cell_recreate=5m "
-                     "platform.watch_time=10m scenario.horizon=1d";
-  const char *sections = "[action update]\nat = 2027-01-04T01:00:00Z\naction = platform-update\n"
-                         "[action outage]\nat = 2027-01-04T01:06:00Z\naction = az-outage\n"
-                         "zone = 0\nduration = 2m\n";
-  g_autoptr(Scenario) sc = load_full(sets, sections, NULL);
-  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
-  g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
-  model_start(model);
-  gint64 t = S(3600);
-  engine_run(model->engine, t + S(17 * 60));
-  g_assert_cmpint(model->cells[0].state, ==, CELL_WATCHING);
-  g_assert_cmpint(model->cells[1].state, ==, CELL_UP);
-  engine_run(model->engine, t + S(18 * 60) + 1);
-  g_assert_cmpint(model->cells[0].state, ==, CELL_UP);
-  g_assert_cmpint(model->cells[1].state, !=, CELL_UP);  /* zone 1's turn */
-}
 
 /* Absurd scenarios are refused before anything runs, naming the limit and --force; the
  * examples stay well inside. */
@@ -434,167 +348,6 @@ test_limits(void)
 
 /* ---- model v2: infrastructure restarts, deploys, poll phases, heavy tails ---- */
 
-/* The first convergence tick strictly after @t (ticks every 30 s from time 0). */
-static gint64
-tick_after(gint64 t)
-{
-  return (t / S(30) + 1) * S(30);
-}
-
-/* Pooled outages of a run: their count, total and, for each, a check. */
-typedef void (*OutageCheck)(const ModelInterval *o, gpointer data);
-
-static guint
-each_outage(const RunResult *r, OutageCheck check, gpointer data, double *total_s)
-{
-  guint n = 0;
-  double total = 0;
-  for (guint rep = 0; rep < r->replications; rep++) {
-    GArray *out = g_ptr_array_index(r->outages, rep);
-    for (guint i = 0; i < out->len; i++) {
-      const ModelInterval *o = &g_array_index(out, ModelInterval, i);
-      check(o, data);
-      total += (double) (o->end - o->start) / DIST_USEC_PER_SEC;
-      n++;
-    }
-  }
-  *total_s = total;
-  return n;
-}
-
-/* An infrastructure restart's outage of a lone instance (startup 20 s, route lags 0): the
- * stop removes the route at its instant T; the index is auctioned on the first tick strictly
- * after T and healthy at its first health poll at or after 20 s, 20 s + phi. */
-static void
-check_restart_outage(const ModelInterval *o, gpointer data)
-{
-  (void) data;
-  gint64 excess = o->end - (tick_after(o->start) + S(20));
-  g_assert_cmpint(excess, >=, 0);
-  g_assert_cmpint(excess, <, S(2));
-  g_assert_cmpint(o->cause, ==, CAUSE_PLATFORM_RESTART);
-}
-
-/* Infrastructure restarts alone, one instance, startup 20 s, route lags 0. An outage runs from
- * the stop at T (route removed at once) to the new instance's first passing health poll:
- *   downtime = (tick_after(T) - T) + 20 s + phi,  phi uniform in [0, 2 s).
- * A restart at a calendar instant on the tick grid (mon 01:00 = 3600 s) waits a whole 30 s:
- * [3600, 3650 + phi). Poisson arrivals fall uniformly between ticks, so tick_after(T) - T is
- * uniform on (0, 30 s]: mean 15 s, and the mean downtime per restart is 15 + 20 + 1 = 36 s,
- * with sd sqrt(30^2 / 12 + 2^2 / 12) = 8.69 s. */
-static void
-test_restart_one_instance(void)
-{
-  {
-    const char *const o[] = { "platform.restarts=mon 01:00", "scenario.horizon=1d", NULL };
-    g_autoptr(Scenario) sc = load("", o);
-    g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
-    g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
-    model_run(model);
-    GArray *out = model->result.outages;
-    g_assert_cmpuint(out->len, ==, 1);
-    const ModelInterval *o0 = &g_array_index(out, ModelInterval, 0);
-    g_assert_cmpint(o0->start, ==, S(3600));
-    g_assert_cmpint(o0->end, >=, S(3650));
-    g_assert_cmpint(o0->end, <, S(3652));
-    g_assert_cmpint(o0->cause, ==, CAUSE_PLATFORM_RESTART);
-    g_assert_false(model->infra_running);
-  }
-  {
-    const char *const o[] = { "platform.restarts=1/d", "scenario.replications=40", NULL };
-    g_autoptr(Scenario) sc = load("", o);
-    g_autoptr(RunResult) r = run(sc, 2);
-    double total;
-    guint n = each_outage(r, check_restart_outage, NULL, &total);
-    double sd = sqrt(30.0 * 30.0 / 12 + 2.0 * 2.0 / 12);
-    g_test_message("%u restarts, %.3f s each (formula 36 s, 4 se = %.3f s)", n, total / n,
-                   4 * sd / sqrt(n));
-    g_assert_cmpuint(n, >, 40 * 300);
-    g_assert_cmpfloat(fabs(total / n - 36.0), <=, 4 * sd / sqrt(n));
-    g_assert_cmpfloat_with_epsilon(r->cause_summary[CAUSE_PLATFORM_RESTART].mean,
-                                   r->summary[RUN_DOWNTIME_PER_YEAR].mean, 1e-6);
-  }
-}
-
-/* Two instances, route lags 0: while index 0 restarts, index 1 serves; index 1 stops only at
- * the instant index 0's new instance turns RUNNING, after that instance's route registered
- * (lag 0), so the app is never down. Restart at T = 3600 s: index 0 stops at T and is placed
- * on the tick 3630; RUNNING at R = 3650 + phi0; index 1 stops at R and is placed on the first
- * tick strictly after R, 3660. */
-static void
-test_restart_two_instances(void)
-{
-  {
-    const char *const o[] = { "app.instances=2", "platform.restarts=mon 01:00",
-                              "scenario.horizon=1d", NULL };
-    g_autoptr(Scenario) sc = load("", o);
-    g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
-    g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
-    model_start(model);
-    engine_run(model->engine, S(3600) + 1);
-    g_assert_true(model->infra_running);
-    g_assert_cmpuint(model->infra_index, ==, 0);
-    g_assert_cmpint(model->index[0].place_at, ==, S(3630));
-    engine_run(model->engine, S(3652));
-    g_assert_cmpint(model->index[0].state, ==, INDEX_RUNNING);
-    g_assert_cmpuint(model->infra_index, ==, 1);
-    g_assert_cmpint(model->index[1].place_at, ==, S(3660));
-    engine_run(model->engine, S(3683));
-    g_assert_cmpint(model->index[1].state, ==, INDEX_RUNNING);
-    g_assert_false(model->infra_running);
-    engine_run(model->engine, sc->horizon);
-    metrics_finish(model);
-    g_assert_cmpuint(model->result.outages->len, ==, 0);
-  }
-  {
-    const char *const o[] = { "app.instances=2", "platform.restarts=1/d",
-                              "scenario.replications=20", NULL };
-    g_autoptr(Scenario) sc = load("", o);
-    g_autoptr(RunResult) r = run(sc, 2);
-    g_assert_cmpfloat(r->summary[RUN_DOWNTIME_PER_YEAR].mean, <=, 0.0);
-    g_assert_cmpfloat(r->summary[RUN_OUTAGES_PER_YEAR].mean, <=, 0.0);
-  }
-}
-
-/* A restart makes a new instance (cf restart-app-instance): crash count 0, and the old
- * instance's back-off is void. Every start fails here (start_failure 1, timeout 10 s) and the
- * first instance crashes at 1 h, so (BBS restart calculator, see test_restart_schedule): crash
- * 1 at 3600 (restart at once), 2 at 3610, 3 at 3620 (30 s: tick 3660), 4 at 3670 (60 s: 3750),
- * 5 at 3760 (120 s: the tick at or after 3880, 3900). The infrastructure restart at mon 01:03
- * = 3780 s finds count 5 with a back-off pending until 3900: the count becomes 0 and the index
- * is auctioned on the tick 3810 instead. Its start fails at 3820: count 1, restart at once
- * (not count 6 and 240 s); crash 2 at 3830, crash 3 at 3840 makes the index CRASHED, which
- * ends the restart's wait for it (BBS state CRASHED). */
-static void
-test_restart_resets_crash_count(void)
-{
-  const char *const o[] = { "app.start_failure=1", "app.crash_mtbf=1h",
-                            "app.health_check_timeout=10s", "platform.restarts=mon 01:03",
-                            "scenario.horizon=1d", NULL };
-  g_autoptr(Scenario) sc = load("", o);
-  g_autoptr(ModelCalendar) cal = model_calendar_new(sc);
-  g_autoptr(Model) model = model_new(sc, cal, 0, FALSE);
-  model_start(model);
-  Index *x = &model->index[0];
-  engine_run(model->engine, S(3780));
-  g_assert_cmpuint(x->crash_count, ==, 5);
-  g_assert_cmpint(x->state, ==, INDEX_CRASHED);
-  g_assert_cmpint(x->place_at, ==, S(3900));
-  engine_run(model->engine, S(3780) + 1);
-  g_assert_cmpuint(x->crash_count, ==, 0);
-  g_assert_cmpint(x->place_at, ==, S(3810));
-  g_assert_true(model->infra_running);
-  engine_run(model->engine, S(3810) + 1);
-  g_assert_cmpint(x->state, ==, INDEX_STARTING);
-  g_assert_cmpint(model->containers[x->ordinary].placed_at, ==, S(3810));
-  engine_run(model->engine, S(3820) + 1);
-  g_assert_cmpuint(x->crash_count, ==, 1);
-  g_assert_true(model->infra_running);
-  engine_run(model->engine, S(3840) + 1);
-  g_assert_cmpuint(x->crash_count, ==, 3);
-  g_assert_cmpint(x->state, ==, INDEX_CRASHED);
-  g_assert_false(model->infra_running);
-}
 
 /* A deploy's outage of a lone instance (graceful shutdown 4 s, startup 20 s, lags 0): the
  * route goes at the deploy T, the container is gone at T + 5 s proxy drain + 4 s, "start
@@ -787,11 +540,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/model/limits", test_limits);
   g_test_add_func("/zdsim/model/cell-failure", test_cell_failure);
   g_test_add_func("/zdsim/model/rolling-restart", test_rolling_restart);
-  g_test_add_func("/zdsim/platform/watch-restarts-after-failure",
-                  test_watch_restarts_after_failure);
-  g_test_add_func("/zdsim/restart/one-instance", test_restart_one_instance);
-  g_test_add_func("/zdsim/restart/two-instances", test_restart_two_instances);
-  g_test_add_func("/zdsim/restart/resets-crash-count", test_restart_resets_crash_count);
   g_test_add_func("/zdsim/model/deploys", test_deploys);
   g_test_add_func("/zdsim/model/restart-during-cell-failure", test_restart_cell_failure);
   g_test_add_func("/zdsim/model/poll-phases", test_poll_phases);

@@ -10,73 +10,12 @@
 #include "zdsim/policy.h"
 #include "zdsim/run.h"
 
+#include "model-fixture.h"
 #include "policy-stop-first.h"
 
 #define SUITE "scenarios/regression"
 
 /* ---- helpers ---- */
-
-/* Everything that is not under test is off: no database work, no portal maintenance, no
- * updates or infrastructure restarts unless the test asks, no start failures, route lags of
- * 0. */
-static const char *const quiet_base[] = {
-  "scenario.seed=7",
-  "app.start_failure=0",
-  "app.startup=20s",
-  "app.graceful_shutdown=4s",
-  "platform.updates=none",
-  "platform.restarts=none",
-  "platform.registration_lag=0s",
-  "platform.unregistration_lag=0s",
-  "database.maintenance_rate=0",
-  "portal.environment_maintenance_rate=0",
-};
-
-/* A scenario of the quiet base, then @sets (a space-separated list of overrides), then
- * @overrides; @sections adds [action NAME] sections. */
-static Scenario *
-load_full(const char *sets, const char *sections, const char *const *overrides)
-{
-  g_autofree char *text = g_strconcat("[scenario]\n", sections != NULL ? sections : "", NULL);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
-  for (guint i = 0; i < G_N_ELEMENTS(quiet_base); i++)
-    g_ptr_array_add(all, g_strdup(quiet_base[i]));
-  g_auto(GStrv) words = g_strsplit_set(sets != NULL ? sets : "", " \n", -1);
-  for (char **w = words; *w != NULL; w++)
-    if (**w != '\0')
-      g_ptr_array_add(all, g_strdup(*w));
-  for (const char *const *o = overrides; o != NULL && *o != NULL; o++)
-    g_ptr_array_add(all, g_strdup(*o));
-  g_ptr_array_add(all, NULL);
-  g_autoptr(GError) error = NULL;
-  Scenario *sc = scenario_load_data(text, strlen(text), "test.ini",
-                                    (const char *const *) all->pdata, &error);
-  g_assert_no_error(error);
-  g_assert_nonnull(sc);
-  return sc;
-}
-
-static Scenario *
-load(const char *sets, const char *const *overrides)
-{
-  return load_full(sets, NULL, overrides);
-}
-
-static RunResult *
-run(const Scenario *sc, guint jobs)
-{
-  RunOptions options = { .jobs = jobs };
-  g_autoptr(GError) error = NULL;
-  RunResult *r = run_execute(sc, &options, &error);
-  g_assert_no_error(error);
-  return r;
-}
-
-static double
-rep_value(const RunResult *r, guint rep, RunMetric m)
-{
-  return r->values[(gsize) rep * RUN_METRIC_COUNT + m];
-}
 
 static Scenario *
 load_file(const char *path, const char *const *overrides)
