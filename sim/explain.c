@@ -262,9 +262,9 @@ result_new(void)
   return r;
 }
 
-/* The paired difference b - a of metric @m over the replications. */
-static void
-paired(const RunResult *a, const RunResult *b, RunMetric m, ExplainDifference *out)
+void
+explain_paired_difference(const RunResult *a, const RunResult *b, RunMetric m,
+                          ExplainDifference *out)
 {
   guint n = a->replications;
   g_assert(b->replications == n);
@@ -353,9 +353,9 @@ explain_execute(ExplainPlan *plan, RunMetric metric, const RunOptions *options, 
     item->name = g_strdup(g_ptr_array_index(plan->names, i));
     item->overrides = g_strdupv(g_ptr_array_index(sweep->points, i));
     item->value = cf->summary[metric];
-    paired(base, cf, metric, &item->metric);
+    explain_paired_difference(base, cf, metric, &item->metric);
     item->gain = higher ? item->metric.diff : -item->metric.diff;
-    paired(base, cf, RUN_INSTANCE_HOURS_PER_YEAR, &item->hours);
+    explain_paired_difference(base, cf, RUN_INSTANCE_HOURS_PER_YEAR, &item->hours);
     g_ptr_array_add(i <= plan->n_levers ? r->levers : r->causes, item);
   }
   g_ptr_array_sort(r->levers, by_gain);

@@ -133,27 +133,6 @@ sensitivity_plan(const Scenario *base, GError **error)
   return g_steal_pointer(&plan);
 }
 
-static void
-paired(const RunResult *a, const RunResult *b, RunMetric m, ExplainDifference *out)
-{
-  guint n = a->replications;
-  g_autofree double *va = g_new(double, n);
-  g_autofree double *vb = g_new(double, n);
-  for (guint r = 0; r < n; r++) {
-    va[r] = a->values[r * RUN_METRIC_COUNT + m];
-    vb[r] = b->values[r * RUN_METRIC_COUNT + m];
-  }
-  if (n < 2) {
-    out->diff = out->lo = out->hi = vb[0] - va[0];
-    return;
-  }
-  StatsDifference d;
-  stats_paired_interval(va, vb, n, &d);
-  out->diff = d.diff;
-  out->lo = d.lo;
-  out->hi = d.hi;
-}
-
 static gint
 by_effect(gconstpointer a, gconstpointer b)
 {
@@ -213,8 +192,8 @@ sensitivity_execute(SensitivityPlan *plan, RunMetric metric, double target, guin
     const RunResult *hi = g_ptr_array_index(sweep->results, 2 * i + 2);
     in->low_metric = lo->summary[metric];
     in->high_metric = hi->summary[metric];
-    paired(base, lo, metric, &in->low_diff);
-    paired(base, hi, metric, &in->high_diff);
+    explain_paired_difference(base, lo, metric, &in->low_diff);
+    explain_paired_difference(base, hi, metric, &in->high_diff);
     in->effect = MAX(fabs(in->low_diff.diff), fabs(in->high_diff.diff));
     in->significant = in->low_diff.lo > 0 || in->low_diff.hi < 0 || in->high_diff.lo > 0 ||
                       in->high_diff.hi < 0;

@@ -43,6 +43,12 @@ typedef struct {
   double diff, lo, hi;
 } ExplainDifference;
 
+/* The paired difference @b - @a of metric @m over the replications (both runs with the same
+ * seed and replication count: common random numbers), with its 95 % interval; with one
+ * replication the interval is the difference itself. Shared by explain and sensitivity. */
+void explain_paired_difference(const RunResult *a, const RunResult *b, RunMetric m,
+                               ExplainDifference *out);
+
 /* One counterfactual: a lever, or a cause switched off. */
 typedef struct {
   char *name;            /* "one more instance", "policy.evacuation = recreate", or for a
