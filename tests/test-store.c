@@ -19,6 +19,8 @@
 #include "zdsim/store.h"
 #include "zdsim/sweep.h"
 
+#include "store-fixture.h"
+
 /* ---- helpers ---- */
 
 /* A fresh temporary directory for one test's databases. */
@@ -87,50 +89,6 @@ open_store(const char *path)
   return store;
 }
 
-static sqlite3 *
-raw_open(const char *path)
-{
-  sqlite3 *db = NULL;
-  g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
-                  ==, SQLITE_OK);
-  sqlite3_busy_timeout(db, 10000);
-  return db;
-}
-
-static void
-raw_exec(sqlite3 *db, const char *sql)
-{
-  int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    g_test_message("%s: %s", sql, sqlite3_errmsg(db));
-  g_assert_cmpint(rc, ==, SQLITE_OK);
-}
-
-/* The first column of the first row of @sql (with ?1 bound to @arg when @arg >= 0). */
-static gint64
-raw_int(sqlite3 *db, const char *sql, gint64 arg)
-{
-  sqlite3_stmt *st = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
-  if (arg >= 0)
-    sqlite3_bind_int64(st, 1, arg);
-  g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
-  gint64 v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
-
-static char *
-raw_text(sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
-  g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
-  char *v = g_strdup((const char *) sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  return v;
-}
-
 /* The schema as one string: every CREATE statement, whitespace removed (so that layout does
  * not matter), in name order. */
 static char *
@@ -180,43 +138,6 @@ same_summary(const StatsSummary *a, const StatsSummary *b)
          same_doubles(&a->lo, &b->lo, 1) && same_doubles(&a->hi, &b->hi, 1) && a->n == b->n &&
          a->method == b->method;
 }
-
-/* Every stored run is whole: all its per-replication values and summaries; and the database
- * passes SQLite's integrity check. Returns the number of runs. */
-static gint64
-assert_whole(const char *path)
-{
-  sqlite3 *db = raw_open(path);
-  g_autofree char *check = raw_text(db, "PRAGMA integrity_check");
-  g_assert_cmpstr(check, ==, "ok");
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check", -1), ==, 0);
-  gint64 runs = raw_int(db, "SELECT count(*) FROM runs", -1);
-  g_autofree char *sql = g_strdup_printf(
-      "SELECT count(*) FROM runs r WHERE "
-      "(SELECT count(*) FROM metrics m WHERE m.run = r.id) != r.replications * %d "
-      "OR (SELECT count(*) FROM downtime_by_cause c WHERE c.run = r.id) != r.replications * %d "
-      "OR (SELECT count(*) FROM summaries s WHERE s.run = r.id) != %d "
-      "OR (SELECT count(*) FROM outages o WHERE o.run = r.id) = 0 "
-      "   AND (SELECT sum(value) FROM metrics m WHERE m.run = r.id "
-      "        AND m.metric = 'outages_per_year') > 0",
-      RUN_METRIC_COUNT, CAUSE_COUNT, RUN_METRIC_COUNT + CAUSE_COUNT);
-  g_assert_cmpint(raw_int(db, sql, -1), ==, 0);
-  sqlite3_close(db);
-  return runs;
-}
-
-/* A small scenario: a month of the default Mendix app. */
-static const char quick_ini[] = "[scenario]\n"
-                                "name = quick\n"
-                                "horizon = 30d\n"
-                                "replications = 6\n"
-                                "seed = 4\n"
-                                "\n"
-                                "[app]\n"
-                                "instances = 1\n"
-                                "\n"
-                                "[policy]\n"
-                                "evacuation = stop-start\n";
 
 /* ---- the store itself ---- */
 
@@ -1449,129 +1370,6 @@ test_unknown_version(void)
   rm_rf(dir);
 }
 
-/* `run` stores and `show` prints the same report; where the database comes from (--db, then
- * ZDSIM_DB, then ./zdsim.db); and every fault is exit 2 with the file named. */
-static void
-test_cli_run_show(void)
-{
-  g_autofree char *bin = zdsim_bin();
-  if (bin == NULL)
-    return;
-  g_autofree char *dir = tmp_dir();
-  write_file(dir, "quick.ini", quick_ini);
-  write_file(dir, "notes.txt", "not a database, and it must stay so\n");
-  g_autofree char *adir = g_build_filename(dir, "adir", NULL);
-  g_assert_cmpint(g_mkdir(adir, 0755), ==, 0);
-
-  g_auto(Spawned) run = { 0 };
-  run_zdsim(bin, dir, "run --jobs 2 --db runs.db quick.ini", NULL, &run);
-  g_assert_cmpint(run.status, ==, 0);
-  g_assert_cmpstr(run.err, ==, "stored as run 1 in runs.db\n");
-  g_auto(Spawned) show = { 0 };
-  run_zdsim(bin, dir, "show --db runs.db 1", NULL, &show);
-  g_assert_cmpint(show.status, ==, 0);
-  g_assert_cmpstr(show.out, ==, run.out);
-  g_auto(Spawned) json1 = { 0 }, json2 = { 0 };
-  run_zdsim(bin, dir, "show --db runs.db --json 1", NULL, &json1);
-  run_zdsim(bin, dir, "show --json 1", "runs.db", &json2);
-  g_assert_cmpint(json1.status, ==, 0);
-  g_assert_cmpstr(json1.out, ==, json2.out);
-
-  /* ZDSIM_DB, then the default ./zdsim.db. */
-  g_auto(Spawned) env = { 0 };
-  run_zdsim(bin, dir, "run --replications 2 quick.ini", "env.db", &env);
-  g_assert_cmpstr(env.err, ==, "stored as run 1 in env.db\n");
-  g_auto(Spawned) def = { 0 };
-  run_zdsim(bin, dir, "run --replications 2 quick.ini", NULL, &def);
-  g_assert_cmpstr(def.err, ==, "stored as run 1 in zdsim.db\n");
-  g_auto(Spawned) none = { 0 };
-  run_zdsim(bin, dir, "run --replications 2 --no-store quick.ini", NULL, &none);
-  g_assert_cmpstr(none.err, ==, "");
-  g_auto(Spawned) list = { 0 };
-  run_zdsim(bin, dir, "list", NULL, &list);
-  g_assert_cmpint(list.status, ==, 0);
-  g_assert_nonnull(strstr(list.out, "quick"));
-
-  const struct {
-    const char *args;
-    const char *says;
-  } faults[] = {
-    { "run --replications 2 --db notes.txt quick.ini", "notes.txt" },
-    { "list --db notes.txt", "notes.txt" },
-    { "show --db notes.txt 1", "notes.txt" },
-    { "run --replications 2 --db adir quick.ini", "adir" },
-    { "run --replications 2 --db no/such/dir/x.db quick.ini", "no/such/dir/x.db" },
-    { "show --db runs.db 99", "no run 99" },
-    { "show --db missing.db 1", "missing.db" },
-    { "compare --db runs.db 1 42", "no run 42" },
-    { "show --db runs.db one", "one" },
-    { "sweep --db runs.db quick.ini", "no [sweep]" },
-    { "recommend --db runs.db quick.ini", "--target" },
-    { "recommend --db runs.db --target 101% quick.ini", "target" },
-    { "recommend --db runs.db --target 99.9% --metric uptime quick.ini", "uptime" },
-  };
-  g_autofree char *notes = g_build_filename(dir, "notes.txt", NULL);
-  g_autofree char *before = read_file(notes);
-  for (guint i = 0; i < G_N_ELEMENTS(faults); i++) {
-    g_auto(Spawned) f = { 0 };
-    run_zdsim(bin, dir, faults[i].args, NULL, &f);
-    g_test_message("zdsim %s: exit %d: %s", faults[i].args, f.status, f.err);
-    g_assert_cmpint(f.status, ==, 2);
-    g_assert_nonnull(strstr(f.err, faults[i].says));
-  }
-  g_autofree char *after = read_file(notes);
-  g_assert_cmpstr(before, ==, after);
-  g_autofree char *missing = g_build_filename(dir, "missing.db", NULL);
-  g_assert_false(g_file_test(missing, G_FILE_TEST_EXISTS));
-  rm_rf(dir);
-}
-
-/* `sweep`, `recommend` and `compare` end to end: the table, the stored sweep, and compare
- * telling rolling from stop-start for one instance under platform updates. */
-static void
-test_cli_sweep_compare(void)
-{
-  g_autofree char *bin = zdsim_bin();
-  if (bin == NULL)
-    return;
-  g_autofree char *dir = tmp_dir();
-  write_file(dir, "sweep.ini",
-             "[scenario]\nname = cli-sweep\nhorizon = 60d\nreplications = 20\nseed = 5\n"
-             "[sweep]\napp.instances = 1,2\npolicy.evacuation = rolling,stop-start\n");
-  g_auto(Spawned) sweep = { 0 };
-  run_zdsim(bin, dir, "sweep --jobs 2 --db s.db sweep.ini", NULL, &sweep);
-  g_assert_cmpint(sweep.status, ==, 0);
-  g_assert_cmpstr(sweep.err, ==, "stored as sweep 1 (runs 1-4) in s.db\n");
-  g_assert_nonnull(strstr(sweep.out, "app.instances"));
-  g_assert_nonnull(strstr(sweep.out, "stop-start"));
-  g_autofree char *path = g_build_filename(dir, "s.db", NULL);
-  g_assert_cmpint(assert_whole(path), ==, 4);
-
-  /* Run 1 is 1 instance rolling, run 2 is 1 instance stop-start, same seed: paired. */
-  g_auto(Spawned) cmp = { 0 };
-  run_zdsim(bin, dir, "compare --db s.db 1 2", NULL, &cmp);
-  g_assert_cmpint(cmp.status, ==, 0);
-  g_test_message("%s", cmp.out);
-  g_assert_nonnull(strstr(cmp.out, "Paired"));
-  g_assert_nonnull(strstr(cmp.out, "Overall (availability, time up): B is worse than A"));
-
-  /* The default database is Single-AZ with a drawn eu-west-1 window (model v2): about
-   * 4.3 maintenance outages of 6.5 min a year (rate 1/12w, uniform(3m,10m)), 28 min a year
-   * whatever the instance count, so the lower 95 % bound of 20 replications of 60 days
-   * misses 99.99 % (53 min a year) at any count; 99.9 % is met. */
-  g_auto(Spawned) rec = { 0 };
-  run_zdsim(bin, dir, "recommend --jobs 2 --db s.db --target 99.9% --max-instances 3 sweep.ini",
-            NULL, &rec);
-  g_assert_cmpint(rec.status, ==, 0);
-  g_assert_nonnull(strstr(rec.out, "Recommendation: "));
-  g_assert_nonnull(strstr(rec.err, "stored as sweep 2"));
-  g_auto(Spawned) list = { 0 };
-  run_zdsim(bin, dir, "list --db s.db --sweep 1", NULL, &list);
-  g_assert_cmpint(list.status, ==, 0);
-  g_assert_nonnull(strstr(list.out, "app.instances=2 policy.evacuation=stop-start"));
-  rm_rf(dir);
-}
-
 /* Four processes store runs in one new database at the same moment: all succeed (WAL and the
  * busy timeout), and every run is whole. */
 static void
@@ -1915,9 +1713,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/store/parse-id", test_parse_id);
   g_test_add_func("/zdsim/store/find-baseline", test_find_baseline);
   g_test_add_func("/zdsim/store/sweep-saved", test_sweep_saved);
-  g_test_add_func("/zdsim/store/cli-run-show", test_cli_run_show);
   g_test_add_func("/zdsim/store/unknown-version", test_unknown_version);
-  g_test_add_func("/zdsim/store/cli-sweep-compare", test_cli_sweep_compare);
   g_test_add_func("/zdsim/store/two-writers", test_two_writers);
   g_test_add_func("/zdsim/store/killed-sweep", test_killed_sweep);
   g_test_add_func("/zdsim/store/hostile-stored-name", test_hostile_stored_name);
