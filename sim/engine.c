@@ -261,5 +261,5 @@ engine_pending(const Engine *engine)
 gint64
 engine_next_time(const Engine *engine)
 {
-  return engine->n_heap > 0 ? engine->heap[0].time : G_MAXINT64;
+  return engine->n_heap > 0 ? engine->heap[0].time : ENGINE_NEVER;
 }

@@ -77,10 +77,12 @@ void engine_stop(Engine *engine);
 gint64 engine_now(const Engine *engine);
 guint64 engine_events(const Engine *engine);  /* dispatched since engine_new() */
 
-/* Observers for tests and benchmarks, which step a model instant by instant or check the
- * lazy deletion; the simulation itself needs neither. */
-guint engine_pending(const Engine *engine);
-/* The time of the earliest pending event, or G_MAXINT64 when none is pending. */
+/* The time of the earliest pending event, or ENGINE_NEVER when none is pending: where a caller
+ * that runs in slices starts the next one (model_run() skips quiet stretches so; tests step a
+ * model instant by instant with it). */
 gint64 engine_next_time(const Engine *engine);
+
+/* An observer for tests and benchmarks, which check the lazy deletion. */
+guint engine_pending(const Engine *engine);
 
 G_END_DECLS
