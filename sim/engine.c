@@ -26,7 +26,6 @@ struct Engine {
   gint64 now;
   guint64 seq;
   guint64 events;
-  gboolean stopped;
   HeapEntry *heap;
   guint32 n_heap;      /* entries, cancelled ones included */
   guint32 n_live;      /* pending events */
@@ -210,8 +209,7 @@ guint64
 engine_run(Engine *engine, gint64 until)
 {
   guint64 before = engine->events;
-  engine->stopped = FALSE;
-  while (engine->n_heap > 0 && engine->heap[0].time < until && !engine->stopped) {
+  while (engine->n_heap > 0 && engine->heap[0].time < until) {
     const HeapEntry top = engine->heap[0];
     Slot *s = &engine->slots[top.slot];
     EngineEvent event = {
@@ -229,15 +227,9 @@ engine_run(Engine *engine, gint64 until)
     engine->events++;
     engine->dispatch(engine->ctx, &event);
   }
-  if (!engine->stopped && until > engine->now)
+  if (until > engine->now)
     engine->now = until;
   return engine->events - before;
-}
-
-void
-engine_stop(Engine *engine)
-{
-  engine->stopped = TRUE;
 }
 
 gint64
@@ -250,12 +242,6 @@ guint64
 engine_events(const Engine *engine)
 {
   return engine->events;
-}
-
-guint
-engine_pending(const Engine *engine)
-{
-  return engine->n_live;
 }
 
 gint64

@@ -40,7 +40,9 @@ ref_cmp(gconstpointer pa, gconstpointer pb)
 /* Large random schedules with many equal times (times drawn from a small range) and one in
  * five events cancelled, or four in five (which makes the engine rebuild its heap without the
  * cancelled entries): the dispatch order must be the reference sorted by
- * (time, priority, scheduling order), without the cancelled ones. */
+ * (time, priority, scheduling order), without the cancelled ones. Lazy deletion shows in the
+ * observers: the next time is that of the earliest event not cancelled, and a run dispatches
+ * exactly the events not cancelled. */
 static void
 test_against_reference(void)
 {
@@ -81,7 +83,11 @@ test_against_reference(void)
         cancelled++;
       }
     }
-    g_assert_cmpuint(engine_pending(engine), ==, n - cancelled);
+    gint64 earliest = ENGINE_NEVER;
+    for (guint i = 0; i < n; i++)
+      if (!refs[i].cancelled)
+        earliest = MIN(earliest, refs[i].time);
+    g_assert_cmpint(engine_next_time(engine), ==, earliest);
     guint64 ran = engine_run(engine, G_MAXINT64);
     g_assert_cmpuint(ran, ==, n - cancelled);
     g_assert_cmpuint(engine_events(engine), ==, n - cancelled);
@@ -117,7 +123,8 @@ chain(void *ctx, const EngineEvent *event)
  * advancing 1.5 time units a hop on average reach about 9,000 before the budget of 100,000 hops
  * runs out, so at 1,000 each chain has exactly one event pending); after the
  * first round the arrays no longer grow, so the engine reuses its slots (checked through the
- * pending count and that every event of the chain ran in non-decreasing time). */
+ * count of events run: the run after 1,000 dispatches the 16 pending and every hop still in
+ * the budget, and then nothing is pending). */
 static void
 test_hold_and_horizon(void)
 {
@@ -131,36 +138,52 @@ test_hold_and_horizon(void)
   /* Everything before the horizon ran, nothing at or after it; the clock stops at it. */
   g_assert_cmpint(engine_now(engine), ==, 1000);
   g_assert_cmpint(engine_next_time(engine), >=, 1000);
-  g_assert_cmpuint(engine_pending(engine), ==, 16);
   g_assert_cmpuint(ran, ==, r.seen->len);
-  engine_run(engine, G_MAXINT64);
+  guint left = r.reschedule;
+  g_assert_cmpuint(left, >, 0);
+  g_assert_cmpuint(engine_run(engine, G_MAXINT64), ==, 16 + left);
   g_assert_cmpuint(r.seen->len, ==, 100000 + 16);
-  g_assert_cmpuint(engine_pending(engine), ==, 0);
+  g_assert_cmpint(engine_next_time(engine), ==, ENGINE_NEVER);
   g_array_free(r.seen, TRUE);
 }
 
+/* Runs in slices, as model_run() does: each run dispatches what lies before its time and not
+ * what lies at it, leaves the clock at that time, never moves it back, and the next run goes
+ * on from there (events at 0, 10, 20, 30 and 40). */
 static void
-stopper(void *ctx, const EngineEvent *event)
+test_slices(void)
 {
-  Recorder *r = ctx;
-  g_array_append_val(r->seen, event->subject);
-  if (event->subject == 2)
-    engine_stop(r->engine);
-}
-
-static void
-test_stop(void)
-{
+  static const struct {
+    gint64 until;
+    guint64 ran;       /* dispatched by this run */
+    gint64 now;        /* the clock after it */
+    gint64 next_time;  /* the earliest pending event after it */
+  } cases[] = {
+    { 0, 0, 0, 0 },
+    { 20, 2, 20, 20 },
+    { 25, 1, 25, 30 },
+    { 25, 0, 25, 30 },
+    { 10, 0, 25, 30 },
+    { 40, 1, 40, 40 },
+    { 1000, 1, 1000, ENGINE_NEVER },
+  };
   Recorder r = { .seen = g_array_new(FALSE, FALSE, sizeof(guint32)) };
-  g_autoptr(Engine) engine = engine_new(stopper, &r);
+  g_autoptr(Engine) engine = engine_new(record, &r);
   r.engine = engine;
   for (guint i = 0; i < 5; i++)
-    engine_schedule(engine, 10 * i, 0, 0, i, 0);
-  engine_run(engine, 1000);
-  g_assert_cmpuint(r.seen->len, ==, 3);
-  g_assert_cmpint(engine_now(engine), ==, 20);  /* a stopped run leaves the clock at the event */
-  engine_run(engine, 1000);
-  g_assert_cmpuint(r.seen->len, ==, 5);
+    engine_schedule(engine, 10 * i, 0, 0, i, 10 * i);
+  guint64 total = 0;
+  for (guint c = 0; c < G_N_ELEMENTS(cases); c++) {
+    g_test_message("until %" G_GINT64_FORMAT, cases[c].until);
+    g_assert_cmpuint(engine_run(engine, cases[c].until), ==, cases[c].ran);
+    total += cases[c].ran;
+    g_assert_cmpint(engine_now(engine), ==, cases[c].now);
+    g_assert_cmpint(engine_next_time(engine), ==, cases[c].next_time);
+    g_assert_cmpuint(r.seen->len, ==, total);
+    g_assert_cmpuint(engine_events(engine), ==, total);
+  }
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpuint(g_array_index(r.seen, guint32, i), ==, i);
   g_array_free(r.seen, TRUE);
 }
 
@@ -170,6 +193,6 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/zdsim/engine/against-reference", test_against_reference);
   g_test_add_func("/zdsim/engine/hold-and-horizon", test_hold_and_horizon);
-  g_test_add_func("/zdsim/engine/stop", test_stop);
+  g_test_add_func("/zdsim/engine/slices", test_slices);
   return g_test_run();
 }

@@ -67,12 +67,9 @@ EngineHandle engine_schedule(Engine *engine, gint64 time, guint8 priority, guint
 /* Removes a pending event. Returns: FALSE when @handle is 0, already ran or was cancelled. */
 gboolean engine_cancel(Engine *engine, EngineHandle handle);
 
-/* Dispatches events in order while their time is before @until or until engine_stop();
- * then sets the clock to @until (unless stopped). Returns: the events dispatched. */
+/* Dispatches events in order while their time is before @until, then sets the clock to
+ * @until (when that is later). Returns: the events dispatched. */
 guint64 engine_run(Engine *engine, gint64 until);
-
-/* Asks engine_run() to return after the event being dispatched. */
-void engine_stop(Engine *engine);
 
 gint64 engine_now(const Engine *engine);
 guint64 engine_events(const Engine *engine);  /* dispatched since engine_new() */
@@ -81,8 +78,5 @@ guint64 engine_events(const Engine *engine);  /* dispatched since engine_new() *
  * that runs in slices starts the next one (model_run() skips quiet stretches so; tests step a
  * model instant by instant with it). */
 gint64 engine_next_time(const Engine *engine);
-
-/* An observer for tests and benchmarks, which check the lazy deletion. */
-guint engine_pending(const Engine *engine);
 
 G_END_DECLS

@@ -3,6 +3,10 @@
  * report hold operations (one pop plus one schedule each) per second. Not a test: it checks
  * nothing and is never part of make test.
  *
+ * Every dispatch schedules the next, so n stay pending for good; a measurement runs the
+ * engine for a stretch of simulated time (n events pending at mean 1 s each complete about
+ * n holds a simulated second) and counts the holds engine_run() dispatched.
+ *
  * The hold model is Vaucher and Duval's (CACM 18(4), 1975) as Jones used it to compare
  * pending-event sets (CACM 29(4), 1986): the queue size stays at n, so the cost per operation
  * is the steady-state cost at that size. The exponential increments (mean 1 s) are drawn
@@ -31,7 +35,7 @@ typedef struct {
   Engine *engine;
   const gint64 *draws;
   guint32 next;
-  guint64 left;
+  guint pending;  /* events kept pending: sizes the stretch of time a measurement runs */
 } Hold;
 
 static void
@@ -39,8 +43,6 @@ hold(void *ctx, const EngineEvent *event)
 {
   Hold *h = ctx;
   engine_schedule(h->engine, event->time + h->draws[h->next++ & (DRAWS - 1)], 0, 0, 0, 0);
-  if (--h->left == 0)
-    engine_stop(h->engine);
 }
 
 static double
@@ -65,19 +67,22 @@ median(double *v, guint n)
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Runs @ops hold operations on @h and stores the rates per CPU-second and per wall second. */
-static void
+/* Runs about @ops hold operations on @h (the simulated time in which the pending events
+ * complete that many) and stores the rates per CPU-second and per wall second. Returns: the
+ * operations run. */
+static guint64
 measure(Hold *h, guint64 ops, double *cpu_rate, double *wall_rate)
 {
-  h->left = ops;
+  gint64 until = engine_now(h->engine) + (gint64) ((double) ops / h->pending * MEAN_US);
   gint64 w0 = g_get_monotonic_time();
   double c0 = cpu_seconds();
-  guint64 done = engine_run(h->engine, G_MAXINT64);
+  guint64 done = engine_run(h->engine, until);
   double c1 = cpu_seconds();
   gint64 w1 = g_get_monotonic_time();
-  g_assert(done == ops);
-  *cpu_rate = (double) ops / MAX(c1 - c0, 1e-9);
-  *wall_rate = (double) ops / MAX((double) (w1 - w0) / 1e6, 1e-9);
+  g_assert(done > 0);
+  *cpu_rate = (double) done / MAX(c1 - c0, 1e-9);
+  *wall_rate = (double) done / MAX((double) (w1 - w0) / 1e6, 1e-9);
+  return done;
 }
 
 typedef struct {
@@ -109,7 +114,7 @@ main(int argc, char **argv)
     draws[i] = (gint64) llround(-MEAN_US * log(dist_rng_double(&rng)));
 
   for (guint c = 0; c < G_N_ELEMENTS(cases); c++) {
-    Hold h = { .draws = draws };
+    Hold h = { .draws = draws, .pending = cases[c].pending };
     g_autoptr(Engine) engine = engine_new(hold, &h);
     h.engine = engine;
     /* Fill to n pending, then as many holds as there are events, so that the heap's times
@@ -121,12 +126,12 @@ main(int argc, char **argv)
     /* One short measurement sizes the real ones. */
     guint64 ops = (guint64) MAX(cpu_rate * seconds, 1e5);
     double cpu[100], wall[100];
+    guint64 done = 0;
     for (guint r = 0; r < repeats; r++)
-      measure(&h, ops, &cpu[r], &wall[r]);
-    g_assert(engine_pending(engine) == cases[c].pending);
+      done += measure(&h, ops, &cpu[r], &wall[r]);
     printf("%s\t%s\t%.6g\tops/s\tmedian of %u x %.3g M pairs; wall %.1f M/s\n",
            cases[c].id, cases[c].label, median(cpu, repeats), repeats,
-           (double) ops / 1e6, median(wall, repeats) / 1e6);
+           (double) done / repeats / 1e6, median(wall, repeats) / 1e6);
     fflush(stdout);
   }
   return 0;
