@@ -923,13 +923,39 @@ first_ending_after(const GArray *intervals, guint lo, gint64 t)
   return lo;
 }
 
+/* first_ending_after(@intervals, 0, @t), starting from *@hint when there is one: a few steps
+ * forward cover the usual case of a clock moving on, a search the long jumps and any step
+ * back. Leaves the answer in *@hint. */
+static guint
+seek(const GArray *intervals, gint64 t, guint *hint)
+{
+  if (hint == NULL)
+    return first_ending_after(intervals, 0, t);
+  guint len = intervals->len;
+  guint i = MIN(*hint, len);
+  if (i > 0 && g_array_index(intervals, CalendarInterval, i - 1).end > t) {
+    i = first_ending_after(intervals, 0, t);  /* t went back */
+  } else {
+    for (int steps = 0; i < len && g_array_index(intervals, CalendarInterval, i).end <= t;
+         steps++) {
+      if (steps == 8) {
+        i = first_ending_after(intervals, i, t);
+        break;
+      }
+      i++;
+    }
+  }
+  *hint = i;
+  return i;
+}
+
 gint64
-calendar_overlap(const GArray *intervals, gint64 a, gint64 b)
+calendar_overlap(const GArray *intervals, gint64 a, gint64 b, guint *hint)
 {
   if (intervals == NULL || b <= a)
     return 0;
   gint64 total = 0;
-  for (guint i = first_ending_after(intervals, 0, a); i < intervals->len; i++) {
+  for (guint i = seek(intervals, a, hint); i < intervals->len; i++) {
     const CalendarInterval *iv = &g_array_index(intervals, CalendarInterval, i);
     if (iv->start >= b)
       break;
@@ -945,23 +971,6 @@ calendar_contains(const GArray *intervals, gint64 t, guint *hint)
 {
   if (intervals == NULL)
     return FALSE;
-  guint len = intervals->len;
-  guint i = hint != NULL ? MIN(*hint, len) : 0;
-  if (hint == NULL || (i > 0 && g_array_index(intervals, CalendarInterval, i - 1).end > t)) {
-    /* No hint, or t went back: search everything. */
-    i = first_ending_after(intervals, 0, t);
-  } else {
-    /* Forward: a few steps cover the usual case, a search the long jumps. */
-    for (int steps = 0; i < len && g_array_index(intervals, CalendarInterval, i).end <= t;
-         steps++) {
-      if (steps == 8) {
-        i = first_ending_after(intervals, i, t);
-        break;
-      }
-      i++;
-    }
-  }
-  if (hint != NULL)
-    *hint = i;
-  return i < len && g_array_index(intervals, CalendarInterval, i).start <= t;
+  guint i = seek(intervals, t, hint);
+  return i < intervals->len && g_array_index(intervals, CalendarInterval, i).start <= t;
 }

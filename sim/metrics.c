@@ -96,7 +96,7 @@ metrics_advance(Model *model, gint64 now)
     r->up_time += dt;
     r->business_up_time += inside;
   } else {
-    r->down_outside_portal += dt - calendar_overlap(model->cal->portal, a, now);
+    r->down_outside_portal += dt - calendar_overlap(model->cal->portal, a, now, &model->portal_hint);
     r->down_by_cause[model->acc_cause] += dt;
   }
   if (!db_up)
@@ -220,7 +220,7 @@ metrics_finish(Model *model)
   ModelResult *r = &model->result;
   r->horizon = sc->horizon;
   r->warmup = sc->warmup;
-  r->business_time = calendar_overlap(model->cal->business_hours, sc->warmup, sc->horizon);
+  r->business_time = calendar_overlap(model->cal->business_hours, sc->warmup, sc->horizon, NULL);
   r->evacuations -= model->warm_evacuations;
   r->crashes -= model->warm_crashes;
   r->updates -= model->warm_updates;

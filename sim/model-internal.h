@@ -226,7 +226,8 @@ struct Model {
   gboolean was_up;
   gint64 outage_start;
   ModelCause outage_cause;
-  guint bh_hint, portal_hint;
+  guint bh_hint, portal_hint;  /* calendar_overlap() cursors into the business hours and
+                                  the portal windows: the accounting only moves forward */
   ModelResult result;
 
   GArray *timeline;        /* ModelSample, or NULL when not kept */
@@ -368,7 +369,7 @@ void metrics_finish(Model *model);
 
 /* traffic.c: demand. */
 /* Requests offered in [a, b) and the length of [a, b) inside business hours. */
-double traffic_offered(const Model *model, gint64 a, gint64 b, gint64 *business_overlap);
+double traffic_offered(Model *model, gint64 a, gint64 b, gint64 *business_overlap);
 /* Demand in requests per second inside and outside business hours. */
 double traffic_peak_rps(const Model *model);
 double traffic_offpeak_rps(const Model *model);

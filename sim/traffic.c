@@ -17,9 +17,9 @@ traffic_offpeak_rps(const Model *model)
 }
 
 double
-traffic_offered(const Model *model, gint64 a, gint64 b, gint64 *business_overlap)
+traffic_offered(Model *model, gint64 a, gint64 b, gint64 *business_overlap)
 {
-  gint64 inside = calendar_overlap(model->cal->business_hours, a, b);
+  gint64 inside = calendar_overlap(model->cal->business_hours, a, b, &model->bh_hint);
   if (business_overlap != NULL)
     *business_overlap = inside;
   double peak = traffic_peak_rps(model), off = traffic_offpeak_rps(model);

@@ -64,7 +64,7 @@ test_expand_weekly_utc(void)
     g_assert_cmpint(iv.start, ==, 6 * DAY + 5 * HOUR + (gint64) k * WEEK);
     g_assert_cmpint(iv.end - iv.start, ==, 30 * MINUTE);
   }
-  g_assert_cmpint(calendar_overlap(got, 0, 365 * DAY), ==, 52 * 30 * MINUTE);
+  g_assert_cmpint(calendar_overlap(got, 0, 365 * DAY, NULL), ==, 52 * 30 * MINUTE);
 }
 
 /* Business hours in Amsterdam in a January week: 08:00 CET is 07:00 UTC, 18:00 CET is
@@ -79,7 +79,7 @@ test_expand_business_hours_winter(void)
   for (int d = 0; d < 5; d++)
     want[d] = (CalendarInterval){ d * DAY + 7 * HOUR, d * DAY + 17 * HOUR };
   assert_intervals(got, want, 5);
-  g_assert_cmpint(calendar_overlap(got, 0, WEEK), ==, 50 * HOUR);
+  g_assert_cmpint(calendar_overlap(got, 0, WEEK, NULL), ==, 50 * HOUR);
 }
 
 /* The same in July: 2027-07-05 is day 182 = 26 weeks after 2027-01-04 (27 + 28 + 31 + 30 +
@@ -94,7 +94,7 @@ test_expand_business_hours_summer(void)
   for (int d = 0; d < 5; d++)
     want[d] = (CalendarInterval){ d * DAY + 6 * HOUR, d * DAY + 16 * HOUR };
   assert_intervals(got, want, 5);
-  g_assert_cmpint(calendar_overlap(got, 0, WEEK), ==, 50 * HOUR);
+  g_assert_cmpint(calendar_overlap(got, 0, WEEK, NULL), ==, 50 * HOUR);
 }
 
 /* Over 52 weeks of 2027: every weekday d has 08:00-18:00 local; it is in CEST when it lies
@@ -126,7 +126,7 @@ test_expand_business_hours_year(void)
     g_assert_cmpint(iv.end, ==, iv.start + 10 * HOUR);
   }
   for (gint64 w = 0; w < 52; w++)
-    g_assert_cmpint(calendar_overlap(got, w * WEEK, (w + 1) * WEEK), ==, 50 * HOUR);
+    g_assert_cmpint(calendar_overlap(got, w * WEEK, (w + 1) * WEEK, NULL), ==, 50 * HOUR);
 }
 
 /* Local times that the switches skip or repeat (documented in calendar.h). Sundays are days
@@ -161,7 +161,7 @@ test_expand_dst_edges(void)
   g_autoptr(GArray) gap = expand_text("sun 02:00-02:45 Europe/Amsterdam", FALSE, start,
                                       52 * WEEK);
   g_assert_cmpuint(gap->len, ==, 51);
-  g_assert_cmpint(calendar_overlap(gap, MARCH_28 * DAY, (MARCH_28 + 1) * DAY), ==, 0);
+  g_assert_cmpint(calendar_overlap(gap, MARCH_28 * DAY, (MARCH_28 + 1) * DAY, NULL), ==, 0);
 }
 
 /* Windows that cross midnight, end at 24:00, touch, overlap, wrap or are clipped. Days from
@@ -261,7 +261,7 @@ test_expand_instants(void)
     };
     assert_intervals(got, want, G_N_ELEMENTS(want));
     /* Instants have no length: nothing to overlap or contain. */
-    g_assert_cmpint(calendar_overlap(got, 0, 2 * WEEK), ==, 0);
+    g_assert_cmpint(calendar_overlap(got, 0, 2 * WEEK, NULL), ==, 0);
     guint hint = 0;
     g_assert_false(calendar_contains(got, DAY + HOUR, &hint));
   }
@@ -316,14 +316,27 @@ test_lookup_random(void)
         inside[t - LO] = TRUE;
     }
 
+    /* Random [a, b), back and forth, with one shared hint and with none. */
+    guint overlap_hint = 0;
     for (int q = 0; q < 50; q++) {
       gint64 a = g_rand_int_range(rand, LO, HI);
       gint64 b = g_rand_int_range(rand, LO, HI);
       gint64 want = 0;
       for (gint64 t = a; t < b; t++)
         want += inside[t - LO];
-      g_assert_cmpint(calendar_overlap(ivs, a, b), ==, want);
+      g_assert_cmpint(calendar_overlap(ivs, a, b, NULL), ==, want);
+      g_assert_cmpint(calendar_overlap(ivs, a, b, &overlap_hint), ==, want);
     }
+    /* Consecutive pieces [a, b), [b, c), ... as the accounting asks for them: the pieces add up
+     * to the whole. */
+    overlap_hint = 0;
+    gint64 sum = 0;
+    for (gint64 a = LO; a < HI;) {
+      gint64 b = MIN(a + g_rand_int_range(rand, 1, 4) * (g_rand_boolean(rand) ? 1 : 20), HI);
+      sum += calendar_overlap(ivs, a, b, &overlap_hint);
+      a = b;
+    }
+    g_assert_cmpint(sum, ==, calendar_overlap(ivs, LO, HI, NULL));
 
     /* A forward scan, with steps of 1 and jumps past many intervals. */
     guint hint = 0;

@@ -119,8 +119,10 @@ GDateTime *calendar_parse_datetime(const char *text, char **note, GError **error
 GArray *calendar_expand(const CalendarWindow *window, GDateTime *start, gint64 horizon);
 
 /* Microseconds of [a, b) that lie inside @intervals (sorted, disjoint); 0 when b <= a.
- * O(log n + k) for k intervals inside [a, b). */
-gint64 calendar_overlap(const GArray *intervals, gint64 a, gint64 b);
+ * O(log n + k) for k intervals inside [a, b); with *@hint (start it at 0, keep one per list)
+ * O(1 + k) amortised while a moves forward, as the simulation clock does. Any sequence of a
+ * is allowed; @hint may be NULL. */
+gint64 calendar_overlap(const GArray *intervals, gint64 a, gint64 b, guint *hint);
 
 /* Whether @t lies in one of @intervals; *hint (start it at 0) makes a forward scan O(1)
  * amortised. Any sequence of t is allowed (a step back costs a binary search); @hint may be

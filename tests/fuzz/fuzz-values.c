@@ -252,7 +252,7 @@ fuzz_values_check_intervals(const GArray *iv, gboolean instants, gint64 horizon,
     }
     total += x->end - x->start;
   }
-  if (calendar_overlap(iv, 0, horizon) != total)
+  if (calendar_overlap(iv, 0, horizon, NULL) != total)
     fuzz_values_fail("calendar_overlap over the horizon is not the total length", text, NULL);
 
   /* calendar_contains against a plain scan, at a few probe times moving forward and back. */
@@ -351,7 +351,7 @@ fuzz_values_window(const char *text, const char *shown, gboolean instants, GDate
   /* A UTC window repeats exactly: one week holds at most its minutes (overlaps merge). */
   if (!instants && w.zone == NULL && fixed != NULL) {
     gint64 week = G_GINT64_CONSTANT(7) * 86400 * DIST_USEC_PER_SEC;
-    gint64 in_week = calendar_overlap(iv, 0, week);
+    gint64 in_week = calendar_overlap(iv, 0, week, NULL);
     if (in_week > (gint64) minutes * 60 * DIST_USEC_PER_SEC) {
       g_autofree char *detail = g_strdup_printf("%" G_GINT64_FORMAT " us in a week, %d min",
                                                 in_week, minutes);
@@ -373,8 +373,8 @@ fuzz_values_window(const char *text, const char *shown, gboolean instants, GDate
       }
     }
     if (!instants) {
-      first = calendar_overlap(iv, 0, week);
-      second = calendar_overlap(iv, week, 2 * week);
+      first = calendar_overlap(iv, 0, week, NULL);
+      second = calendar_overlap(iv, week, 2 * week, NULL);
     }
     if (first != second) {
       g_autofree char *detail = g_strdup_printf(
