@@ -132,7 +132,12 @@ typedef struct {
 /* The auction's index of one zone: the cells that take work, bucketed by how many of the
  * app's containers they hold, so a placement finds the best cells without a scan. */
 typedef struct {
-  GArray **buckets;         /* buckets[n]: cells (guint32) holding n of the app's containers */
+  guint32 *cells;           /* in no order: a removal moves the last cell into the hole */
+  guint len, cap;
+} CellBucket;
+
+typedef struct {
+  CellBucket *buckets;      /* buckets[n]: the cells holding n of the app's containers */
   guint n_buckets;
 } ZoneIndex;
 
@@ -164,8 +169,9 @@ struct Model {
   ZoneIndex *zones;        /* per zone: the auction's buckets */
   guint32 *zone_order;     /* azs places: zones sorted by load during an auction */
   guint32 *scratch;        /* n_cells places: the cells of an update batch */
-  guint32 *tenant_heap;    /* cells that take work, a min-heap on (used slots, cell number):
-                              where the next tenant slot goes */
+  guint64 *tenant_heap;    /* cells that take work, a min-heap on (used slots, cell number),
+                              each entry that pair as one key (used << 32 | cell): where the
+                              next tenant slot goes */
   guint tenant_heap_len;
   guint tenants_waiting;   /* tenant slots that fitted nowhere, waiting for a cell to come back */
   gboolean batch_open;     /* a drain collects the indexes it auctions now into batch */
