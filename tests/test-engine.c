@@ -187,6 +187,90 @@ test_slices(void)
   g_array_free(r.seen, TRUE);
 }
 
+/* Scheduling and cancelling from inside handlers, as a model does: each event schedules up
+ * to three more (at its own instant or a little later, any priority, so many become the next
+ * to run and many are displaced by one scheduled after them) and cancels a random pending
+ * one. The reference is a plain list searched for its least (time, priority, scheduling
+ * order) at every step; the engine must run the same events in the same order. */
+typedef struct {
+  Engine *engine;
+  DistRng rng;
+  GArray *pending;    /* Ref, unsorted; .id indexes handles */
+  GArray *handles;    /* EngineHandle by id */
+  guint64 seq;
+  guint budget;       /* events left to schedule */
+  guint ran;
+  gboolean failed;
+} Mirror;
+
+static void
+mirror_schedule(Mirror *m, gint64 time, guint8 priority)
+{
+  guint32 id = m->handles->len;
+  EngineHandle h = engine_schedule(m->engine, time, priority, 0, id, time);
+  g_array_append_val(m->handles, h);
+  Ref ref = { .time = time, .priority = priority, .seq = m->seq++, .id = id };
+  g_array_append_val(m->pending, ref);
+}
+
+/* The reference's next event, removed from it. */
+static Ref
+mirror_pop(Mirror *m)
+{
+  guint best = 0;
+  for (guint i = 1; i < m->pending->len; i++)
+    if (ref_cmp(&g_array_index(m->pending, Ref, i), &g_array_index(m->pending, Ref, best)) < 0)
+      best = i;
+  Ref ref = g_array_index(m->pending, Ref, best);
+  g_array_remove_index_fast(m->pending, best);
+  return ref;
+}
+
+static void
+mirror_handle(void *ctx, const EngineEvent *event)
+{
+  Mirror *m = ctx;
+  Ref want = mirror_pop(m);
+  if (event->subject != want.id || event->time != want.time)
+    m->failed = TRUE;
+  m->ran++;
+  guint n = (guint) dist_rng_below(&m->rng, 4);
+  for (guint i = 0; i < n && m->budget > 0; i++, m->budget--) {
+    gint64 at = event->time + (gint64) dist_rng_below(&m->rng, 3);
+    mirror_schedule(m, at, (guint8) dist_rng_below(&m->rng, 3));
+  }
+  if (m->pending->len > 0 && dist_rng_below(&m->rng, 4) == 0) {
+    guint victim = (guint) dist_rng_below(&m->rng, m->pending->len);
+    Ref ref = g_array_index(m->pending, Ref, victim);
+    if (!engine_cancel(m->engine, g_array_index(m->handles, EngineHandle, ref.id)))
+      m->failed = TRUE;
+    g_array_remove_index_fast(m->pending, victim);
+  }
+}
+
+static void
+test_schedule_in_handlers(void)
+{
+  Mirror m = {
+    .pending = g_array_new(FALSE, FALSE, sizeof(Ref)),
+    .handles = g_array_new(FALSE, FALSE, sizeof(EngineHandle)),
+    .budget = 20000,
+  };
+  g_autoptr(Engine) engine = engine_new(mirror_handle, &m);
+  m.engine = engine;
+  dist_rng_seed(&m.rng, 11, 0);
+  for (guint i = 0; i < 8; i++)
+    mirror_schedule(&m, (gint64) dist_rng_below(&m.rng, 5), (guint8) dist_rng_below(&m.rng, 3));
+  guint64 ran = engine_run(engine, G_MAXINT64);
+  g_assert_false(m.failed);
+  g_assert_cmpuint(m.pending->len, ==, 0);
+  g_assert_cmpuint(ran, ==, m.ran);
+  g_assert_cmpuint(m.budget, ==, 0);  /* the chains did not die out early */
+  g_assert_cmpint(engine_next_time(engine), ==, G_MAXINT64);
+  g_array_free(m.pending, TRUE);
+  g_array_free(m.handles, TRUE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -194,5 +278,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/engine/against-reference", test_against_reference);
   g_test_add_func("/zdsim/engine/hold-and-horizon", test_hold_and_horizon);
   g_test_add_func("/zdsim/engine/slices", test_slices);
+  g_test_add_func("/zdsim/engine/schedule-in-handlers", test_schedule_in_handlers);
   return g_test_run();
 }
