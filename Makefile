@@ -56,6 +56,7 @@ LIB_OBJ  = $(LIB_SRC:sim/%.c=$(BUILD)/obj/%.o)
 TEST_SRC = $(wildcard tests/test-*.c)
 TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS  = $(wildcard include/zdsim/*.h sim/*.h)
+TEST_HEADERS = $(wildcard tests/*.h)  # fixtures the test programs share
 
 # Generated from the built binary (zdsim help --man, --completion), so they can never
 # describe another version of the program.
@@ -145,7 +146,7 @@ $(COMPLETION): $(BUILD)/zdsim
 	@$(if $(V),,echo "  GEN     $@")
 	$(Q)$(BUILD)/zdsim help --completion bash >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libzdsim.a $(HEADERS) | deps-check
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libzdsim.a $(HEADERS) $(TEST_HEADERS) | deps-check
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests -Isim -o $@ $< $(BUILD)/libzdsim.a $(ALL_LDFLAGS) $(LIBS)
