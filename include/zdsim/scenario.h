@@ -196,6 +196,8 @@ typedef struct {
                                   like an error ("FILE:LINE: key: ..."); the CLI prints them */
   GPtrArray *uncertain;        /* of ScenarioUncertain*, in file order; empty when the file has
                                   no [uncertain] (only zdsim sensitivity reads it) */
+  GPtrArray *zones;            /* of GTimeZone*: the zones the scenario names, held so that
+                                  GLib reads each once while the scenario lives */
 } Scenario;
 
 /* Loads and validates @path, then applies @overrides ("section.key=value", may be NULL).
