@@ -1187,6 +1187,11 @@ default_name(const char *path)
 static char *
 get_value(GKeyFile *kf, const char *group, const char *key)
 {
+  /* Asked first, since GLib 2.74 translates the message of the error it would set for a
+   * missing key or group even when no error is asked for: gettext was a third of loading a
+   * scenario, most keys being left to their defaults. */
+  if (!g_key_file_has_group(kf, group) || !g_key_file_has_key(kf, group, key, NULL))
+    return NULL;
   char *value = g_key_file_get_value(kf, group, key, NULL);
   return value != NULL ? g_strstrip(value) : NULL;
 }
