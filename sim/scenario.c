@@ -310,6 +310,7 @@ typedef struct {
   const char *path;     /* as shown in messages */
   GPtrArray *problems;  /* of Problem* */
   GHashTable *origins;  /* "group\037key" (key "" for the section header) -> Origin* */
+  gboolean point;       /* a sweep point: its base read the same text and its [sweep] */
 } Ctx;
 
 /* ---- small helpers ---- */
@@ -1273,7 +1274,7 @@ static gboolean
 scan_text(Ctx *ctx, const char *text, gsize length, GString *clean)
 {
   const char *bad = NULL;
-  if (!g_utf8_validate_len(text, length, &bad)) {
+  if (!ctx->point && !g_utf8_validate_len(text, length, &bad)) {
     gint line = 1;
     for (const char *p = text; p < bad; p++)
       line += *p == '\n';
@@ -1292,6 +1293,7 @@ scan_text(Ctx *ctx, const char *text, gsize length, GString *clean)
 
   g_autofree char *group = NULL; /* the current section; NULL before the first, after a bad one */
   gboolean in_bad_section = FALSE;
+  gboolean in_sweep = FALSE;
   guint n_sections = 0;
   for (gint line_no = 1; p != NULL; line_no++) {
     char *line = p;
@@ -1301,6 +1303,15 @@ scan_text(Ctx *ctx, const char *text, gsize length, GString *clean)
       p = newline + 1;
     } else {
       p = NULL;
+    }
+    /* A point shares its base's sweep axes: the lines of [sweep], whose values are as many as
+     * the points, are not read again for every point. */
+    if (ctx->point && in_sweep) {
+      const char *q = line;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (*q != '[')
+        continue;
     }
     g_strstrip(line);
     Origin here = { line_no, NULL };
@@ -1313,6 +1324,7 @@ scan_text(Ctx *ctx, const char *text, gsize length, GString *clean)
       g_autofree char *name = section_name(ctx, &here, line);
       g_clear_pointer(&group, g_free);
       in_bad_section = TRUE;
+      in_sweep = name != NULL && g_str_equal(name, "sweep");
       if (name == NULL)
         continue;
       if (g_str_equal(name, "action")) {
@@ -1992,25 +2004,26 @@ check_sweep_values(Ctx *ctx, GKeyFile *kf, const Scenario *s)
 }
 
 static Scenario *load_data(const char *text, gsize length, const char *path,
-                           const char *const *overrides, gboolean check_sweep, GError **error);
+                           const char *const *overrides, const Scenario *base, GError **error);
 
 Scenario *
 scenario_load_data(const char *text, gsize length, const char *path,
                    const char *const *overrides, GError **error)
 {
-  return load_data(text, length, path, overrides, TRUE, error);
+  return load_data(text, length, path, overrides, NULL, error);
 }
 
 Scenario *
-scenario_load_sweep_point(const char *text, gsize length, const char *path,
-                          const char *const *overrides, GError **error)
+scenario_load_sweep_point(const Scenario *base, const char *const *overrides, GError **error)
 {
-  return load_data(text, length, path, overrides, FALSE, error);
+  return load_data(base->text, strlen(base->text), base->path, overrides, base, error);
 }
 
+/* Loads a scenario; for a point of @base's sweep (@base not NULL), neither the sweep values
+ * nor the [sweep] section itself are checked or read again: the point shares @base's axes. */
 static Scenario *
 load_data(const char *text, gsize length, const char *path, const char *const *overrides,
-          gboolean check_sweep, GError **error)
+          const Scenario *base, GError **error)
 {
   g_return_val_if_fail(text != NULL, NULL);
   if (length == (gsize) -1)
@@ -2020,6 +2033,7 @@ load_data(const char *text, gsize length, const char *path, const char *const *o
     .path = path != NULL ? path : "(scenario)",
     .problems = g_ptr_array_new_with_free_func(problem_free),
     .origins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, origin_free),
+    .point = base != NULL,
   };
   g_autoptr(GString) clean = g_string_new(NULL);
   Scenario *s = NULL;
@@ -2032,9 +2046,15 @@ load_data(const char *text, gsize length, const char *path, const char *const *o
       report(&ctx, NULL, "not a scenario file: %s", local->message);
     } else {
       apply_overrides(&ctx, kf, overrides);
-      s = resolve(&ctx, kf, TRUE);
-      if (ctx.problems->len == 0 && check_sweep)
+      /* The [sweep] section of a point is its base's: read again by every point, its values
+       * made a sweep's loading quadratic in its points. */
+      s = resolve(&ctx, kf, base == NULL);
+      if (base != NULL) {
+        g_ptr_array_unref(s->sweep);
+        s->sweep = g_ptr_array_ref(base->sweep);
+      } else if (ctx.problems->len == 0) {
         check_sweep_values(&ctx, kf, s);
+      }
     }
   }
 

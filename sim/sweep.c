@@ -4,8 +4,6 @@
  * (cli_store.c). */
 #include "zdsim/sweep.h"
 
-#include <string.h>
-
 Scenario *
 sweep_point_scenario(const Scenario *base, const char *const *point, GError **error)
 {
@@ -17,8 +15,7 @@ sweep_point_scenario(const Scenario *base, const char *const *point, GError **er
   g_ptr_array_add(all, NULL);
   /* The base checked every sweep value; a point's own load need not (see
    * scenario_load_sweep_point). */
-  Scenario *sc = scenario_load_sweep_point(base->text, strlen(base->text), base->path,
-                                           (const char *const *) all->pdata, error);
+  Scenario *sc = scenario_load_sweep_point(base, (const char *const *) all->pdata, error);
   if (sc == NULL && point != NULL && *point != NULL) {
     g_autofree char *label = sweep_point_label(point);
     g_prefix_error(error, "sweep point %s: ", label);

@@ -209,11 +209,14 @@ Scenario *scenario_load(const char *path, const char *const *overrides, GError *
 Scenario *scenario_load_data(const char *text, gsize length, const char *path,
                              const char *const *overrides, GError **error);
 
-/* The same for one point of a sweep whose base scenario loaded: each value of [sweep] was
- * checked then, so it is not checked again (a sweep of N points would otherwise resolve N
- * scenarios per point). Returns: (transfer full) the scenario, or NULL with @error. */
-Scenario *scenario_load_sweep_point(const char *text, gsize length, const char *path,
-                                    const char *const *overrides, GError **error);
+/* The same for one point of @base's sweep: @base's text and path with @overrides (@base's
+ * own and the point's). Each value of [sweep] was checked when @base loaded, so it is not
+ * checked again (a sweep of N points would otherwise resolve N scenarios per point), and the
+ * point shares @base's sweep axes instead of reading [sweep] again (which made loading a
+ * sweep quadratic in its points). Returns: (transfer full) the scenario, or NULL with
+ * @error. */
+Scenario *scenario_load_sweep_point(const Scenario *base, const char *const *overrides,
+                                    GError **error);
 
 void scenario_free(Scenario *scenario);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Scenario, scenario_free)
