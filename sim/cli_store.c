@@ -809,9 +809,15 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
             argv[1]);
     return CLI_USAGE;
   }
-  g_autoptr(GPtrArray) points = scenario_sweep_points(base);
-  /* A shard checks the limits against its own share (cli_shard_run). */
-  if (shard == NULL && !within_limits(&a, base, points, &error))
+  /* Every point is loaded once, before anything runs: a bad value fails at once, and the
+   * limits are checked on the scenarios that then run. A shard loads and checks its own
+   * share (cli_shard_run). */
+  g_autoptr(SweepResult) sweep = shard == NULL ? sweep_load(base, &error) : NULL;
+  if (shard == NULL && sweep == NULL)
+    return cli_error(cmd, error);
+  if (sweep != NULL && !a.force &&
+      !run_check_limits_many((const Scenario *const *) sweep->scenarios->pdata,
+                             sweep->scenarios->len, (guint) a.jobs, &error))
     return cli_error(cmd, error);
   int status;
   g_autoptr(Store) store = open_for_writing(cmd, &a, &status);
@@ -829,8 +835,7 @@ cli_sweep(const CliCommand *cmd, int argc, char **argv)
     .progress_data = &progress,
     .cancel = cli_cancel_flag(),
   };
-  g_autoptr(SweepResult) sweep = sweep_run(base, &options, &error);
-  if (sweep == NULL)
+  if (!sweep_run_points(sweep, &options, NULL, NULL, &error))
     return run_failed(cmd, error);
   int printed = print_sweep(cmd, &a.output, base, sweep, metric);
   if (printed != CLI_OK)

@@ -4,8 +4,6 @@
  * (cli_store.c). */
 #include "zdsim/sweep.h"
 
-#include <string.h>
-
 Scenario *
 sweep_point_scenario(const Scenario *base, const char *const *point, GError **error)
 {
@@ -17,8 +15,7 @@ sweep_point_scenario(const Scenario *base, const char *const *point, GError **er
   g_ptr_array_add(all, NULL);
   /* The base checked every sweep value; a point's own load need not (see
    * scenario_load_sweep_point). */
-  Scenario *sc = scenario_load_sweep_point(base->text, strlen(base->text), base->path,
-                                           (const char *const *) all->pdata, error);
+  Scenario *sc = scenario_load_sweep_point(base, (const char *const *) all->pdata, error);
   if (sc == NULL && point != NULL && *point != NULL) {
     g_autofree char *label = sweep_point_label(point);
     g_prefix_error(error, "sweep point %s: ", label);
@@ -146,17 +143,24 @@ sweep_run_points(SweepResult *sweep, const RunOptions *options, SweepStopFunc st
 }
 
 SweepResult *
-sweep_run(const Scenario *base, const RunOptions *options, GError **error)
+sweep_load(const Scenario *base, GError **error)
 {
   g_autoptr(SweepResult) sweep = sweep_result_new(g_ptr_array_ref(base->sweep));
   g_autoptr(GPtrArray) points = scenario_sweep_points(base);
-  /* Every point is loaded first, so a bad value fails before anything runs. */
   for (guint i = 0; i < points->len; i++) {
     const char *const *point = g_ptr_array_index(points, i);
     if (!sweep_add_point(sweep, base, point, error))
       return NULL;
   }
-  if (!sweep_run_points(sweep, options, NULL, NULL, error))
+  return g_steal_pointer(&sweep);
+}
+
+SweepResult *
+sweep_run(const Scenario *base, const RunOptions *options, GError **error)
+{
+  /* Every point is loaded first, so a bad value fails before anything runs. */
+  g_autoptr(SweepResult) sweep = sweep_load(base, error);
+  if (sweep == NULL || !sweep_run_points(sweep, options, NULL, NULL, error))
     return NULL;
   return g_steal_pointer(&sweep);
 }

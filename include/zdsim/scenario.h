@@ -196,6 +196,8 @@ typedef struct {
                                   like an error ("FILE:LINE: key: ..."); the CLI prints them */
   GPtrArray *uncertain;        /* of ScenarioUncertain*, in file order; empty when the file has
                                   no [uncertain] (only zdsim sensitivity reads it) */
+  GPtrArray *zones;            /* of GTimeZone*: the zones the scenario names, held so that
+                                  GLib reads each once while the scenario lives */
 } Scenario;
 
 /* Loads and validates @path, then applies @overrides ("section.key=value", may be NULL).
@@ -207,11 +209,14 @@ Scenario *scenario_load(const char *path, const char *const *overrides, GError *
 Scenario *scenario_load_data(const char *text, gsize length, const char *path,
                              const char *const *overrides, GError **error);
 
-/* The same for one point of a sweep whose base scenario loaded: each value of [sweep] was
- * checked then, so it is not checked again (a sweep of N points would otherwise resolve N
- * scenarios per point). Returns: (transfer full) the scenario, or NULL with @error. */
-Scenario *scenario_load_sweep_point(const char *text, gsize length, const char *path,
-                                    const char *const *overrides, GError **error);
+/* The same for one point of @base's sweep: @base's text and path with @overrides (@base's
+ * own and the point's). Each value of [sweep] was checked when @base loaded, so it is not
+ * checked again (a sweep of N points would otherwise resolve N scenarios per point), and the
+ * point shares @base's sweep axes instead of reading [sweep] again (which made loading a
+ * sweep quadratic in its points). Returns: (transfer full) the scenario, or NULL with
+ * @error. */
+Scenario *scenario_load_sweep_point(const Scenario *base, const char *const *overrides,
+                                    GError **error);
 
 void scenario_free(Scenario *scenario);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Scenario, scenario_free)

@@ -66,6 +66,11 @@ gboolean sweep_run_points(SweepResult *sweep, const RunOptions *options, SweepSt
  * shard from there. */
 guint64 sweep_point_first_item(const SweepResult *sweep, guint i);
 
+/* Loads the scenario of every point of @base's [sweep] (scenario_sweep_points(); one point,
+ * @base itself, when there is none), in order, and runs none: sweep_run_points() runs them.
+ * Returns: (transfer full) or NULL with @error (SCENARIO_ERROR, prefixed with the point). */
+SweepResult *sweep_load(const Scenario *base, GError **error);
+
 /* Runs every point of @base's [sweep] (scenario_sweep_points(); one point, @base itself, when
  * there is none). Every point's scenario is loaded before anything runs, so a bad value fails
  * at once. @options->progress, when set, sees points x replications in all.

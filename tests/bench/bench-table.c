@@ -1,7 +1,8 @@
 /* bench-table.c: the table of make bench: reads the rows the benchmarks printed, adds the rows
- * derived from them, judges each against the targets of issue 8, prints the table with the
- * machine and the date, and writes the same as JSON (json-glib: JSON is never assembled by
- * hand, README, Commands). Not a benchmark itself; never part of make test.
+ * derived from them, judges each against the targets of issues 8 and 19, prints the table with
+ * the machine and the date, then one line per target of issue 19 with "met" or "missed" and
+ * why, and writes the same as JSON (json-glib: JSON is never assembled by hand, README,
+ * Commands). Not a benchmark itself; never part of make test.
  *
  *   bench-table --rows FILE --json OUT [--load TEXT] [--version TEXT]
  *
@@ -36,6 +37,31 @@ static const struct {
   { "scale.10000.peak_mb", TARGET_AT_MOST, 64.0 },
   { "sweep.ratio", TARGET_AT_MOST, 25.0 },
   { "store.cpu_overhead_pct", TARGET_BELOW, 10.0 },
+};
+
+/* Issue 19 ("Speed II"), one line per target, judged from the rows above; a target of two
+ * parts is met when both are. why[k] says what dominates when part k is missed (README,
+ * Performance, Speed II, has the measurements behind it). */
+static const struct {
+  const char *what;
+  const char *ids[2];
+  const char *why[2];
+} issue19[] = {
+  { "CPU time per replication-year, mendix-2-instances.ini, half of model v2's first",
+    { "model.ms_per_rep_year_min", NULL },
+    { "README, Performance, Speed II, says why the 2x was missed", NULL } },
+  { "time per event at 1,000 instances over 1; peak memory at 10,000 instances",
+    { "scale.ratio_19", "scale.10000.peak_mb" },
+    { "per event, the foundation's work grows with the cells, not the event heap: a drained "
+      "cell's tenant slots sift through a heap of every cell, and a placement scans the "
+      "cells without the app (README, Performance, Speed II)",
+      "memory grows with the cells and instances (measure with /usr/bin/time -v)" } },
+  { "a sweep's set-up independent of its points: 1,000 points over 40, CPU time",
+    { "sweep.ratio", NULL },
+    { "some set-up still grows with the points (profile zdsim sweep with callgrind)", NULL } },
+  { "storing a 1,000-replication run, CPU time added",
+    { "store.cpu_overhead_pct", NULL },
+    { "the store's share grew (profile zdsim run --db with callgrind)", NULL } },
 };
 
 /* Section titles by id prefix, in table order. */
@@ -121,6 +147,53 @@ derive(GPtrArray *rows, const char *id, const char *label, const char *a, const 
   g_ptr_array_add(rows, row_new(id, label, v, unit, note));
 }
 
+/* Whether @id is "PREFIX.events_per_s" or "PREFIX.jJ.events_per_s". */
+static gboolean
+is_rate_of(const char *id, const char *prefix)
+{
+  gsize n = strlen(prefix);
+  if (strncmp(id, prefix, n) != 0 || id[n] != '.')
+    return FALSE;
+  const char *rest = id + n + 1;
+  if (rest[0] == 'j' && g_ascii_isdigit(rest[1])) {
+    rest++;
+    while (g_ascii_isdigit(*rest))
+      rest++;
+    if (*rest++ != '.')
+      return FALSE;
+  }
+  return g_str_equal(rest, "events_per_s");
+}
+
+/* Moves each "ID.events_per_rep_year" row to just after the first rate row of ID (events per
+ * second), so that what the model does per replication-year reads beside how fast it does
+ * it. */
+static void
+place_beside_rates(GPtrArray *rows)
+{
+  const char *suffix = ".events_per_rep_year";
+  g_autoptr(GPtrArray) moving = g_ptr_array_new();
+  for (guint i = 0; i < rows->len; i++) {
+    Row *r = g_ptr_array_index(rows, i);
+    if (g_str_has_suffix(r->id, suffix))
+      g_ptr_array_add(moving, r);
+  }
+  for (guint m = 0; m < moving->len; m++) {
+    Row *r = g_ptr_array_index(moving, m);
+    g_autofree char *prefix = g_strndup(r->id, strlen(r->id) - strlen(suffix));
+    for (guint j = 0; j < rows->len; j++) {
+      if (!is_rate_of(((const Row *) g_ptr_array_index(rows, j))->id, prefix))
+        continue;
+      guint i;
+      if (!g_ptr_array_find(rows, r, &i))
+        break;
+      g_ptr_array_steal_index(rows, i);
+      g_ptr_array_insert(rows, (gint) (i < j ? j : j + 1), r);
+      break;
+    }
+  }
+}
+
 static gboolean
 read_rows(const char *path, GPtrArray *rows, GError **error)
 {
@@ -164,6 +237,8 @@ format_value(const Row *r)
   if (!r->has_value)
     return g_strdup(r->text);
   g_autofree char *n = format_number(r->value);
+  if (g_str_equal(r->unit, "events") && fabs(r->value) < 1e6)
+    return g_strdup_printf("%.0f events", r->value);
   if (g_str_equal(r->unit, "x"))
     return g_strdup_printf("%.2f x", r->value);
   if (g_str_equal(r->unit, "%"))
@@ -221,6 +296,89 @@ cpu_model(void)
   return g_strdup("unknown CPU");
 }
 
+/* The target of @r (which has one) as text. Targets are round numbers: "25 M", "64 MiB",
+ * "1.8 x", "10 %", "0.303 ms". */
+static char *
+format_target(const Row *r)
+{
+  gboolean mega = fabs(r->target) >= 1e6;
+  const char *unit = mega                           ? " M"
+                     : g_str_equal(r->unit, "x")    ? " x"
+                     : g_str_equal(r->unit, "%")    ? " %"
+                     : g_str_equal(r->unit, "MiB")  ? " MiB"
+                     : g_str_equal(r->unit, "ms")   ? " ms"
+                                                    : "";
+  return g_strdup_printf("%s %g%s", op_text(r->op), mega ? r->target / 1e6 : r->target, unit);
+}
+
+/* One line per target of issue 19: the figures, "met" or "missed" and why. Returns: (transfer
+ * full) the lines' verdicts for the JSON, a GPtrArray of char* ("met", "missed: ...", "not
+ * measured: ..."), in issue19[] order and then target 5. */
+static GPtrArray *
+judge_issue19(GPtrArray *rows, GPtrArray *figures)
+{
+  GPtrArray *verdicts = g_ptr_array_new_with_free_func(g_free);
+  gboolean all_judged = TRUE;
+  for (guint t = 0; t < G_N_ELEMENTS(issue19); t++) {
+    GString *line = g_string_new(NULL);
+    gboolean measured = TRUE;
+    g_autofree char *unmeasured = NULL;
+    g_autoptr(GString) why = g_string_new(NULL);
+    for (guint k = 0; k < G_N_ELEMENTS(issue19[t].ids) && issue19[t].ids[k] != NULL; k++) {
+      const Row *r = find(rows, issue19[t].ids[k]);
+      if (line->len > 0)
+        g_string_append(line, "; ");
+      if (r == NULL || !r->has_value) {
+        measured = FALSE;
+        if (unmeasured == NULL)
+          unmeasured = g_strdup(r != NULL ? r->text : "no row");
+        g_string_append_printf(line, "%s: %s", issue19[t].ids[k], r != NULL ? r->text : "n/a");
+        continue;
+      }
+      g_autofree char *value = format_value(r);
+      g_autofree char *target = format_target(r);
+      g_string_append_printf(line, "%s %s", value, target);
+      if (!met(r))
+        g_string_append_printf(why, "%s%s", why->len > 0 ? "; " : "", issue19[t].why[k]);
+    }
+    g_ptr_array_add(figures, g_string_free(line, FALSE));
+    if (!measured) {
+      all_judged = FALSE;
+      g_ptr_array_add(verdicts, g_strdup_printf("not measured: %s", unmeasured));
+    } else {
+      g_ptr_array_add(verdicts, why->len == 0 ? g_strdup("met")
+                                              : g_strdup_printf("missed: %s", why->str));
+    }
+  }
+  /* Target 5 is this table: the events per replication-year, and a verdict for each. */
+  const Row *per_year = find(rows, "model.events_per_rep_year");
+  gboolean beside = per_year != NULL && per_year->has_value;
+  g_ptr_array_add(figures, beside ? g_strdup_printf("%.0f events per replication-year beside "
+                                                    "the events per second",
+                                                    per_year->value)
+                                  : g_strdup("no events per replication-year"));
+  g_ptr_array_add(verdicts, beside && all_judged
+                                ? g_strdup("met")
+                                : g_strdup_printf("missed: %s",
+                                                  !beside ? "bench-model printed no "
+                                                            "model.events_per_rep_year row"
+                                                          : "a target above was not measured"));
+  return verdicts;
+}
+
+static void
+print_issue19(const GPtrArray *figures, const GPtrArray *verdicts)
+{
+  printf("\nIssue 19 (Speed II), target by target\n");
+  for (guint t = 0; t < verdicts->len; t++) {
+    const char *what = t < G_N_ELEMENTS(issue19)
+                           ? issue19[t].what
+                           : "make bench: events per replication-year, a verdict per target";
+    printf("  %u. %s\n      %s: %s\n", t + 1, what, (const char *) g_ptr_array_index(figures, t),
+           (const char *) g_ptr_array_index(verdicts, t));
+  }
+}
+
 static void
 print_table(GPtrArray *rows, const char *header)
 {
@@ -238,14 +396,7 @@ print_table(GPtrArray *rows, const char *header)
       g_autofree char *target = NULL;
       const char *verdict = "";
       if (r->op != TARGET_NONE) {
-        /* Targets are round numbers: "25 M", "64 MiB", "1.8 x", "10 %". */
-        gboolean mega = fabs(r->target) >= 1e6;
-        target = g_strdup_printf("%s %g%s%s", op_text(r->op), mega ? r->target / 1e6 : r->target,
-                                 mega ? " M" : g_str_equal(r->unit, "x") ? " x" : "",
-                                 mega || g_str_equal(r->unit, "x") ? ""
-                                 : g_str_equal(r->unit, "%")        ? " %"
-                                 : g_str_equal(r->unit, "MiB")      ? " MiB"
-                                                                    : "");
+        target = format_target(r);
         if (r->has_value)
           verdict = met(r) ? "met" : "missed (README, Performance, says why)";
       }
@@ -258,7 +409,7 @@ print_table(GPtrArray *rows, const char *header)
 
 static JsonNode *
 rows_json(GPtrArray *rows, const char *cpu, const char *date, const char *load,
-          const char *version)
+          const char *version, const GPtrArray *figures, const GPtrArray *verdicts)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
@@ -311,6 +462,25 @@ rows_json(GPtrArray *rows, const char *cpu, const char *date, const char *load,
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
+  json_builder_set_member_name(b, "issue19");
+  json_builder_begin_array(b);
+  for (guint t = 0; t < verdicts->len; t++) {
+    const char *verdict = g_ptr_array_index(verdicts, t);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "target");
+    json_builder_add_int_value(b, t + 1);
+    json_builder_set_member_name(b, "figures");
+    json_builder_add_string_value(b, g_ptr_array_index(figures, t));
+    json_builder_set_member_name(b, "met");
+    if (g_str_has_prefix(verdict, "not measured"))
+      json_builder_add_null_value(b);
+    else
+      json_builder_add_boolean_value(b, g_str_equal(verdict, "met"));
+    json_builder_set_member_name(b, "verdict");
+    json_builder_add_string_value(b, verdict);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
   json_builder_end_object(b);
   return json_builder_get_root(b);
 }
@@ -352,6 +522,7 @@ main(int argc, char **argv)
   derive(rows, "store.cpu_overhead_pct", "storing adds, in CPU time", "store.with_cpu_s",
          "store.without_cpu_s", 100, 100, "%", "least with storing over least without, minus 1");
 
+  place_beside_rates(rows);
   for (guint i = 0; i < rows->len; i++) {
     Row *r = g_ptr_array_index(rows, i);
     for (guint t = 0; t < G_N_ELEMENTS(targets); t++) {
@@ -370,9 +541,12 @@ main(int argc, char **argv)
       "zdsim make bench, %s, %s (%u cores), %s; load average at start %s", day, cpu,
       g_get_num_processors(), version != NULL ? version : "", load != NULL ? load : "?");
   print_table(rows, header);
+  g_autoptr(GPtrArray) figures = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) verdicts = judge_issue19(rows, figures);
+  print_issue19(figures, verdicts);
 
   if (json_path != NULL) {
-    g_autoptr(JsonNode) root = rows_json(rows, cpu, date, load, version);
+    g_autoptr(JsonNode) root = rows_json(rows, cpu, date, load, version, figures, verdicts);
     g_autoptr(JsonGenerator) gen = json_generator_new();
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_root(gen, root);

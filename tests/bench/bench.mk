@@ -11,9 +11,11 @@
 #   bench-model   a scenario's replications through run_execute(): events per second,
 #                 replication-years per second, time per event, peak memory
 #   bench-http    requests per second of a running `zdsim serve`
+#   bench-cpu     the least CPU time (user + sys, to the microsecond) of N runs of a command
 #   bench-table   judges the rows against the targets, prints the table, writes the JSON
 # bench.sh also times the CLI (storing, plotting) and, when valgrind is installed, counts
-# instructions per event with callgrind. About a minute on a 2-core machine.
+# instructions per event with callgrind. About three minutes on a 2-core machine (166 s on
+# 2026-12-05).
 #
 # No -march=native: on the AMD EPYC this was written on it made the model no faster (14.4 M
 # events per CPU-second either way), and valgrind 3.19 cannot decode the AVX-512 instructions
@@ -22,7 +24,7 @@
 
 BENCH_BUILD ?= build/bench
 BENCH_OPT   ?= -O3
-BENCH_PROGS  = bench-engine bench-model bench-http bench-table
+BENCH_PROGS  = bench-engine bench-model bench-http bench-cpu bench-table
 
 .PHONY: bench bench-build
 

@@ -66,29 +66,22 @@ else
   row scale.10000.peak_mb "10000 instance(s): peak memory" "n/a (no /usr/bin/time)" MiB
 fi
 
-# CPU seconds (user + sys) of a command, the least of N runs: on a machine shared with other
-# work the least is the least disturbed (issue 19).
+# CPU seconds (user + sys, to the microsecond) of a command, the least of N runs: on a
+# machine shared with other work the least is the least disturbed (issue 19).
 cpu_min() {  # N COMMAND...
-  n=$1
-  shift
-  : > "$tmp/cpu"
-  for _ in $(seq "$n"); do
-    /usr/bin/time -f '%U %S' -o "$tmp/time" "$@" > /dev/null 2> "$tmp/err" || { cat "$tmp/err" >&2; return 1; }
-    awk '{ printf "%.4f\n", $1 + $2 }' "$tmp/time" >> "$tmp/cpu"
-  done
-  sort -g "$tmp/cpu" | head -n 1
+  "$dir/bench-cpu" "$@" 2> "$tmp/err" || { cat "$tmp/err" >&2; return 1; }
 }
 
 step "sweep set-up: 40 and 1,000 points of one key, 1 replication of a week each"
-if has_command sweep && [ -x /usr/bin/time ]; then
+if has_command sweep; then
   for n in 40 1000; do
     printf '[scenario]\nname = sweep-%s\nreplications = 1\nhorizon = 1w\n[sweep]\nplatform.watch_time = %s\n' \
       "$n" "$(seq -f '%gs' -s, 1 "$n")" > "$tmp/sweep-$n.ini"
     row "sweep.p$n.cpu_s" "zdsim sweep --no-store, $n points" \
-      "$(cpu_min 3 "$bin" sweep --no-store --jobs 1 "$tmp/sweep-$n.ini")" s "CPU time, least of 3"
+      "$(cpu_min 5 "$bin" sweep --no-store --jobs 1 "$tmp/sweep-$n.ini")" s "CPU time, least of 5"
   done
 else
-  row sweep.p40.cpu_s "zdsim sweep, 40 points" "n/a (sweep or /usr/bin/time missing)" s
+  row sweep.p40.cpu_s "zdsim sweep, 40 points" "n/a (no zdsim sweep)" s
 fi
 
 # Instructions per event do not depend on the machine's load: callgrind counts them inside
@@ -135,17 +128,15 @@ if "$bin" help run 2> /dev/null | grep -q -- --no-store; then
     "median of 5, taken in turn with the runs without"
   # Issue 19: the same in CPU time (user + sys, least of 5), which other work on the machine
   # changes far less than wall time.
-  if [ -x /usr/bin/time ]; then
-    row store.without_cpu_s "without storing: CPU time" \
-      "$(cpu_min 5 "$bin" run --no-store -r 1000 scenarios/mendix-2-instances.ini)" s "least of 5"
-    : > "$tmp/cpu-with"
-    for _ in 1 2 3 4 5; do
-      rm -f "$tmp/store.db" "$tmp/store.db-wal" "$tmp/store.db-shm"
-      cpu_min 1 "$bin" run --db "$tmp/store.db" -r 1000 scenarios/mendix-2-instances.ini >> "$tmp/cpu-with"
-    done
-    row store.with_cpu_s "with storing: CPU time" "$(sort -g "$tmp/cpu-with" | head -n 1)" s \
-      "least of 5, a new database each time"
-  fi
+  row store.without_cpu_s "without storing: CPU time" \
+    "$(cpu_min 5 "$bin" run --no-store -r 1000 scenarios/mendix-2-instances.ini)" s "least of 5"
+  : > "$tmp/cpu-with"
+  for _ in 1 2 3 4 5; do
+    rm -f "$tmp/store.db" "$tmp/store.db-wal" "$tmp/store.db-shm"
+    cpu_min 1 "$bin" run --db "$tmp/store.db" -r 1000 scenarios/mendix-2-instances.ini >> "$tmp/cpu-with"
+  done
+  row store.with_cpu_s "with storing: CPU time" "$(sort -g "$tmp/cpu-with" | head -n 1)" s \
+    "least of 5, a new database each time"
 else
   row store.with_s "with storing" "n/a (store not built)" s
   row store.without_s "without storing" "n/a (store not built)" s
