@@ -124,16 +124,28 @@ typedef struct {
   EngineHandle failure_ev;  /* the next random failure (platform.cell_failure_mtbf) */
   guint32 bucket_pos;       /* place in its zone's bucket, when it takes work and has room */
   gboolean indexed;         /* in its zone's bucket (takes work and has a free slot) */
-  guint32 heap_pos;         /* place in the tenant heap, or MODEL_NONE when it takes no work */
+  guint32 level;            /* the used slots it is filed under in the tenant levels, or
+                               MODEL_NONE when it takes no work */
   guint32 timer_gen;        /* bumped when the cell vanishes: its recreate and watch events
                                (which carry it as data) go stale */
 } Cell;
 
 /* The auction's index of one zone: the cells that take work, bucketed by how many of the
  * app's containers they hold, so a placement finds the best cells without a scan. */
+/* The cells that take work with one count of used slots: a bit per cell, and a bit per word
+ * of those bits that is not 0, so the lowest-numbered is found in a few word reads. */
+typedef struct {
+  guint64 *bits;            /* level_words words; NULL until a cell first has this count */
+  guint64 *summary;         /* level_words / 64 rounded up words */
+  guint count;
+} TenantLevel;
+
 typedef struct {
   guint32 *cells;           /* in no order: a removal moves the last cell into the hole */
   guint len, cap;
+  guint *by_tenants;        /* by_tenants[t]: how many of them hold t tenant slots */
+  guint n_by;
+  guint least;              /* none of them holds fewer tenant slots */
 } CellBucket;
 
 typedef struct {
@@ -169,10 +181,12 @@ struct Model {
   ZoneIndex *zones;        /* per zone: the auction's buckets */
   guint32 *zone_order;     /* azs places: zones sorted by load during an auction */
   guint32 *scratch;        /* n_cells places: the cells of an update batch */
-  guint64 *tenant_heap;    /* cells that take work, a min-heap on (used slots, cell number),
-                              each entry that pair as one key (used << 32 | cell): where the
-                              next tenant slot goes */
-  guint tenant_heap_len;
+  TenantLevel *levels;     /* levels[u]: the cells that take work and have u used slots;
+                              the least u, lowest cell is where the next tenant slot goes */
+  guint n_levels;
+  guint64 *occupied;       /* a bit per level with a cell (n_levels bits) */
+  guint n_filed;           /* cells in the levels: those that take work */
+  guint level_words;       /* guint64 words of a level's bits (n_cells bits) */
   guint tenants_waiting;   /* tenant slots that fitted nowhere, waiting for a cell to come back */
   gboolean batch_open;     /* a drain collects the indexes it auctions now into batch */
   GArray *batch;           /* guint32: those indexes */
