@@ -67,6 +67,13 @@ run_metric_higher_is_better(RunMetric metric)
   return metrics[metric].higher_is_better;
 }
 
+gboolean
+run_metric_is_pooled(RunMetric metric)
+{
+  g_assert(metric < RUN_METRIC_COUNT);
+  return metric == RUN_MEAN_OUTAGE || metric == RUN_OUTAGE_P95 || metric == RUN_LONGEST_OUTAGE;
+}
+
 void
 run_metric_range(RunMetric metric, double *min, double *max)
 {
@@ -355,7 +362,7 @@ run_result_summarize(RunResult *result)
   guint64 seed = result->scenario->seed;
   g_autofree double *column = g_new(double, n);
   for (guint m = 0; m < RUN_METRIC_COUNT; m++) {
-    if (m == RUN_MEAN_OUTAGE || m == RUN_OUTAGE_P95 || m == RUN_LONGEST_OUTAGE)
+    if (run_metric_is_pooled(m))
       continue; /* pooled below */
     for (guint r = 0; r < n; r++)
       column[r] = result->values[(gsize) r * RUN_METRIC_COUNT + m];

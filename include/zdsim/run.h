@@ -51,6 +51,9 @@ const char *run_metric_name(RunMetric metric);
 int run_metric_lookup(const char *name);
 /* Whether larger is better for @metric (availabilities) or smaller (downtime, outages). */
 gboolean run_metric_higher_is_better(RunMetric metric);
+/* Whether @metric is pooled over all the run's outages (mean_outage_s, outage_p95_s,
+ * longest_outage_s: run_pool_outages()) rather than a mean over the replications. */
+gboolean run_metric_is_pooled(RunMetric metric);
 /* The range a figure of @metric and its interval lie in (README, JSON): [0, 1] for
  * availabilities, [0, RUN_YEAR_S] for the app's per-year times, [0, +inf) for every other
  * time, count and rate. */
