@@ -394,6 +394,9 @@ test_baseline_longest(void)
   }
   const CheckOutcome *o = g_ptr_array_index(out, RUN_LONGEST_OUTAGE);
   g_assert_cmpfloat_with_epsilon(o->judged, 600 - 330, 1e-9);
+  g_assert_cmpstr(o->detail, ==,
+                  "mean 600.0 s vs baseline 330.0 s: worse by 270.0 s, no interval (one maximum; "
+                  "[expect] max_outage bounds it): not judged");
 }
 
 /* `max_outage` judges longest_outage_s, the longest outage of any replication (README, JSON),
@@ -765,7 +768,7 @@ test_cli_baseline(void)
   g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "mean_outage_s vs baseline"));
   g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "outage_p95_s vs baseline"));
   g_assert_nonnull(strstr(out, "mean 351.0 s vs baseline 341.0 s: worse by 10.0 s, interval of "
-                               "the worsening [+10.0 s, +10.0 s]"));
+                               "the worsening [+10.0 s, +10.0 s] (paired bootstrap)"));
   g_assert_false(has_verdict(out, "FAIL ", "full-foundation", "longest_outage_s vs baseline"));
   g_assert_nonnull(strstr(out, "2 significantly worse"));
   g_assert_nonnull(strstr(out, "failed: full-foundation: mean_outage_s vs baseline, "
