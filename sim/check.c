@@ -220,7 +220,8 @@ GPtrArray *
 check_baseline(const RunResult *result, const RunResult *baseline, double tolerance)
 {
   /* The interval of the difference is `zdsim compare`'s (compare.h): paired replication by
-   * replication when both runs share seed and replications, Welch's otherwise. */
+   * replication when both runs share seed and replications, Welch's otherwise, a bootstrap
+   * for the pooled mean and p95 outage, none for the longest outage. */
   CompareResult c;
   compare_runs(baseline, result, &c);
   GPtrArray *outcomes = outcomes_new();
@@ -267,10 +268,20 @@ check_baseline(const RunResult *result, const RunResult *baseline, double tolera
     g_autofree char *change = worse > 0   ? g_strdup_printf("worse by %s", by)
                               : worse < 0 ? g_strdup_printf("better by %s", by)
                                           : g_strdup("unchanged");
+    const char *method = c.paired ? "paired" : "Welch";
+    if (d->method == STATS_METHOD_BOOTSTRAP)
+      method = c.paired ? "paired bootstrap" : "bootstrap";
     g_autofree char *head =
         g_strdup_printf("mean %s vs baseline %s: %s, interval of the worsening [%s, %s] (%s)",
-                        now, before, change, lo_text, hi_text, c.paired ? "paired" : "Welch");
-    if (!significant || worse <= rounding)
+                        now, before, change, lo_text, hi_text, method);
+    if (!d->has_interval)
+      /* Nothing to judge the difference by: it never fails. */
+      o->detail = g_strdup_printf("mean %s vs baseline %s: %s, no interval (%s): not judged",
+                                  now, before, change,
+                                  m == RUN_LONGEST_OUTAGE
+                                      ? "one maximum; [expect] max_outage bounds it"
+                                      : "too few replications");
+    else if (!significant || worse <= rounding)
       o->detail = g_strdup_printf("%s: not significant", head);
     else if (o->passed)
       o->detail = g_strdup_printf("%s: within the tolerance of %s", head, tol_text);

@@ -408,6 +408,8 @@ cli_compare(const CliCommand *cmd, int argc, char **argv)
       ctx, "Prints B - A for every metric with its 95 % interval and a verdict: better, worse or\n"
            "no significant difference. Runs with the same seed and replications are compared\n"
            "replication by replication (common random numbers), others with Welch's t.\n"
+           "The pooled outage figures are the runs' own, as show prints them: mean and p95\n"
+           "with a bootstrap interval over replications, the longest with none (not judged).\n"
            "A run is an id (zdsim list) or latest.");
   if (!cli_parse(ctx, cmd, &argc, &argv))
     return CLI_USAGE;

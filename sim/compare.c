@@ -1,9 +1,18 @@
 /* compare.c: two runs compared metric by metric, B - A with its 95 % interval (paired or
- * Welch, stats.c) and a verdict, and the comparison as a table for people. Not for loading
- * the runs (store.c) or for the regression check built on it (check.c). */
+ * Welch, stats.c; a bootstrap for the pooled outage figures) and a verdict, and the comparison
+ * as a table for people. Not for loading the runs (store.c) or for the regression check built
+ * on it (check.c). */
 #include "zdsim/compare.h"
 
 #include <string.h>
+
+#include "zdsim/dist.h"
+
+/* The generator of the pooled figures' bootstrap: A's seed, and a stream in a block of its
+ * own (2 << 62; the model draws from block 0 and 1 << 62, a run's bootstraps from 3 << 62)
+ * numbered by B's seed, so the same two runs give the same interval. */
+#define COMPARE_BOOTSTRAP_STREAM(seed_b)                                                      \
+  ((G_GUINT64_CONSTANT(2) << 62) | ((seed_b) & ((G_GUINT64_CONSTANT(1) << 62) - 1)))
 
 const char *
 compare_verdict_name(CompareVerdict verdict)
@@ -50,6 +59,7 @@ difference(const double *a, guint na, const double *b, guint nb, gsize stride, g
   out->diff = sb.mean - sa.mean;
   out->lo = out->hi = out->diff;
   out->has_interval = na >= 2 && nb >= 2;
+  out->method = STATS_METHOD_NONE;
   if (!out->has_interval)
     return;
   StatsDifference d;
@@ -62,6 +72,70 @@ difference(const double *a, guint na, const double *b, guint nb, gsize stride, g
   out->diff = d.diff;
   out->lo = d.lo;
   out->hi = d.hi;
+  out->method = STATS_METHOD_T;
+}
+
+/* Draws a resample of @n replications into @weight: how often each was drawn. */
+static void
+resample(DistRng *rng, guint *weight, guint n)
+{
+  memset(weight, 0, n * sizeof *weight);
+  for (guint i = 0; i < n; i++)
+    weight[dist_rng_below(rng, n)]++;
+}
+
+/* B - A of the pooled outage figures, A and B as the runs report them. mean_outage_s and
+ * outage_p95_s get the percentile bootstrap of the difference of the pooled statistic:
+ * STATS_BOOTSTRAP_RESAMPLES resamples of the replications, the same ones for A and B when
+ * paired (replication r of both drew the same streams), independent ones otherwise.
+ * longest_outage_s is one maximum, whose report gives no interval: it gets none here. */
+static void
+pooled_differences(const RunResult *a, const RunResult *b, gboolean paired, CompareResult *out)
+{
+  for (guint m = 0; m < RUN_METRIC_COUNT; m++) {
+    if (!run_metric_is_pooled(m))
+      continue;
+    CompareDifference *d = &out->metric[m];
+    d->a = a->summary[m].mean;
+    d->b = b->summary[m].mean;
+    d->diff = d->b - d->a;
+    d->lo = d->hi = d->diff;
+    d->has_interval = FALSE;
+    d->method = STATS_METHOD_NONE;
+  }
+  guint na = a->replications, nb = b->replications;
+  if (na < 2 || nb < 2)
+    return;
+  g_autoptr(RunOutagePool) pa = run_outage_pool_new(a->outages, na);
+  g_autoptr(RunOutagePool) pb = run_outage_pool_new(b->outages, nb);
+  g_autofree guint *wa = g_new(guint, na);
+  g_autofree guint *wb = g_new(guint, nb);
+  g_autofree double *mean = g_new(double, STATS_BOOTSTRAP_RESAMPLES);
+  g_autofree double *p95 = g_new(double, STATS_BOOTSTRAP_RESAMPLES);
+  DistRng rng;
+  dist_rng_seed(&rng, a->scenario->seed, COMPARE_BOOTSTRAP_STREAM(b->scenario->seed));
+  for (guint k = 0; k < STATS_BOOTSTRAP_RESAMPLES; k++) {
+    resample(&rng, wa, na);
+    if (paired)
+      memcpy(wb, wa, nb * sizeof *wb);
+    else
+      resample(&rng, wb, nb);
+    RunPooledFigures fa, fb;
+    run_outage_pool_figures(pa, wa, &fa);
+    run_outage_pool_figures(pb, wb, &fb);
+    mean[k] = fb.mean - fa.mean;
+    p95[k] = fb.p95 - fa.p95;
+  }
+  const struct {
+    RunMetric metric;
+    double *stat;
+  } bootstrapped[] = { { RUN_MEAN_OUTAGE, mean }, { RUN_OUTAGE_P95, p95 } };
+  for (guint i = 0; i < G_N_ELEMENTS(bootstrapped); i++) {
+    CompareDifference *d = &out->metric[bootstrapped[i].metric];
+    stats_percentile_interval(bootstrapped[i].stat, STATS_BOOTSTRAP_RESAMPLES, &d->lo, &d->hi);
+    d->has_interval = TRUE;
+    d->method = STATS_METHOD_BOOTSTRAP;
+  }
 }
 
 void
@@ -69,10 +143,12 @@ compare_runs(const RunResult *a, const RunResult *b, CompareResult *out)
 {
   memset(out, 0, sizeof *out);
   out->paired = a->scenario->seed == b->scenario->seed && a->replications == b->replications;
+  pooled_differences(a, b, out->paired, out);
   for (guint m = 0; m < RUN_METRIC_COUNT; m++) {
     CompareDifference *d = &out->metric[m];
-    difference(a->values, a->replications, b->values, b->replications, RUN_METRIC_COUNT, m,
-               out->paired, d);
+    if (!run_metric_is_pooled(m))
+      difference(a->values, a->replications, b->values, b->replications, RUN_METRIC_COUNT, m,
+                 out->paired, d);
     d->verdict = verdict(d, run_metric_higher_is_better(m));
     out->better += d->verdict == COMPARE_BETTER;
     out->worse += d->verdict == COMPARE_WORSE;
@@ -121,15 +197,19 @@ comparison_line(GString *out, const char *name, guint m, const CompareDifference
   g_autofree char *b = format_value(m, d->b, FALSE);
   g_autofree char *diff = format_value(m, d->diff, TRUE);
   g_autofree char *interval = NULL;
+  const char *judged = compare_verdict_name(d->verdict);
   if (d->has_interval) {
     g_autofree char *lo = format_value(m, d->lo, TRUE);
     g_autofree char *hi = format_value(m, d->hi, TRUE);
     interval = g_strdup_printf("[%s, %s]", lo, hi);
+  } else if (m == RUN_LONGEST_OUTAGE) {
+    interval = g_strdup("(none: the longest outage)");
+    judged = "not judged";
   } else {
     interval = g_strdup("(too few replications)");
   }
   g_string_append_printf(out, "  %-42s %14s %14s %14s  %-32s %s\n", name, a, b, diff, interval,
-                         compare_verdict_name(d->verdict));
+                         judged);
 }
 
 char *
@@ -149,7 +229,13 @@ compare_text(const RunResult *a, const RunResult *b, const CompareResult *c,
                            " and %u replications, B seed %" G_GUINT64_FORMAT " and %u.\n",
                            a->scenario->seed, a->replications, b->scenario->seed,
                            b->replications);
-  g_string_append(out, "B - A with its 95 % interval; a verdict when the interval excludes 0.\n\n");
+  g_string_append(out, "B - A with its 95 % interval; a verdict when the interval excludes 0.\n");
+  g_string_append_printf(out,
+                         "mean_outage_s, outage_p95_s and longest_outage_s are each run's figures "
+                         "pooled over all its\noutages, as its report shows them. The mean and "
+                         "p95 have a bootstrap interval over\nreplications%s; the longest of all "
+                         "outages has no interval and no verdict.\n\n",
+                         c->paired ? " (resampled alike in A and B)" : "");
   g_string_append_printf(out, "  %-42s %14s %14s %14s  %-32s %s\n", "metric", "A", "B", "B - A",
                          "95 % interval", "B is");
   for (guint m = 0; m < RUN_METRIC_COUNT; m++)

@@ -441,6 +441,7 @@ add_difference(JsonBuilder *b, const char *name, const CompareDifference *d)
     json_builder_set_member_name(b, "hi");
     json_builder_add_null_value(b);
   }
+  add_string(b, "method", stats_method_name(d->method));
   add_string(b, "verdict", compare_verdict_name(d->verdict));
   json_builder_end_object(b);
 }

@@ -67,6 +67,13 @@ run_metric_higher_is_better(RunMetric metric)
   return metrics[metric].higher_is_better;
 }
 
+gboolean
+run_metric_is_pooled(RunMetric metric)
+{
+  g_assert(metric < RUN_METRIC_COUNT);
+  return metric == RUN_MEAN_OUTAGE || metric == RUN_OUTAGE_P95 || metric == RUN_LONGEST_OUTAGE;
+}
+
 void
 run_metric_range(RunMetric metric, double *min, double *max)
 {
@@ -110,6 +117,9 @@ double_cmp(gconstpointer pa, gconstpointer pb)
   double a = *(const double *) pa, b = *(const double *) pb;
   return a < b ? -1 : (a > b);
 }
+
+/* outage_p95_s: the 95th percentile of outage lengths (README, JSON). */
+#define OUTAGE_QUANTILE 0.95
 
 /* An outage's length with its replication, for the pooled quantile. */
 typedef struct {
@@ -180,7 +190,7 @@ run_extract(const ModelResult *m, double *v, double *cause)
   v[RUN_MEAN_OUTAGE] = n > 0 ? total / n : 0.0;
   v[RUN_LONGEST_OUTAGE] = longest;
   v[RUN_YEARLY_LONGEST_OUTAGE] = yearly / blocks;
-  v[RUN_OUTAGE_P95] = stats_quantile_sorted(lengths, n, 0.95);
+  v[RUN_OUTAGE_P95] = stats_quantile_sorted(lengths, n, OUTAGE_QUANTILE);
   v[RUN_ZERO_INSTANCE_TIME] = (double) m->zero_instance_time / DIST_USEC_PER_SEC * per_year;
   v[RUN_EVACUATIONS_PER_YEAR] = m->evacuations * per_year;
   v[RUN_CRASHES_PER_YEAR] = m->crashes * per_year;
@@ -244,46 +254,105 @@ replicate(gpointer data, gpointer user_data)
   finish(job);
 }
 
-void
-run_pool_outages(const GPtrArray *outages, guint n, guint64 seed, StatsSummary *mean,
-                 StatsSummary *p95, StatsSummary *longest)
+struct RunOutagePool {
+  guint n;
+  gsize total;
+  double *time;      /* per replication: its outage time, */
+  double *count;     /* its number of outages, */
+  double *longest;   /* and its longest outage (0 without one) */
+  double *sorted;    /* every outage's length, ascending, */
+  guint *group;      /* with its replication */
+};
+
+RunOutagePool *
+run_outage_pool_new(const GPtrArray *outages, guint n)
 {
   g_assert(n >= 1 && outages->len == n);
   gsize total = 0;
   for (guint r = 0; r < n; r++)
     total += ((const GArray *) g_ptr_array_index(outages, r))->len;
-  g_autofree double *time = g_new0(double, n);
-  g_autofree double *count = g_new0(double, n);
+  RunOutagePool *p = g_new0(RunOutagePool, 1);
+  p->n = n;
+  p->total = total;
+  p->time = g_new0(double, n);
+  p->count = g_new0(double, n);
+  p->longest = g_new0(double, n);
   g_autofree PooledOutage *pool = g_new(PooledOutage, MAX(total, 1));
   gsize k = 0;
-  double most = 0;
   for (guint r = 0; r < n; r++) {
     const GArray *list = g_ptr_array_index(outages, r);
     for (guint i = 0; i < list->len; i++) {
       const ModelInterval *o = &g_array_index(list, ModelInterval, i);
       double length = (double) (o->end - o->start) / DIST_USEC_PER_SEC;
-      time[r] += length;
+      p->time[r] += length;
       pool[k++] = (PooledOutage) { length, r };
-      most = MAX(most, length);
+      p->longest[r] = MAX(p->longest[r], length);
     }
-    count[r] = list->len;
+    p->count[r] = list->len;
   }
   /* Ties are ordered by replication so the order, and with it every bootstrap draw's result,
    * does not depend on qsort's. */
   qsort(pool, total, sizeof(PooledOutage), pooled_cmp);
-  g_autofree double *sorted = g_new(double, MAX(total, 1));
-  g_autofree guint *group = g_new(guint, MAX(total, 1));
+  p->sorted = g_new(double, MAX(total, 1));
+  p->group = g_new(guint, MAX(total, 1));
   for (gsize i = 0; i < total; i++) {
-    sorted[i] = pool[i].length;
-    group[i] = pool[i].rep;
+    p->sorted[i] = pool[i].length;
+    p->group[i] = pool[i].rep;
   }
-  stats_summarize_ratio(time, count, n, 0.0, INFINITY, seed,
+  return p;
+}
+
+void
+run_outage_pool_free(RunOutagePool *pool)
+{
+  if (pool == NULL)
+    return;
+  g_free(pool->time);
+  g_free(pool->count);
+  g_free(pool->longest);
+  g_free(pool->sorted);
+  g_free(pool->group);
+  g_free(pool);
+}
+
+void
+run_outage_pool_figures(const RunOutagePool *pool, const guint *weight, RunPooledFigures *out)
+{
+  double time = 0, longest = 0;
+  guint64 outages = 0;
+  for (guint r = 0; r < pool->n; r++) {
+    if (weight[r] == 0)
+      continue;
+    time += weight[r] * pool->time[r];
+    outages += (guint64) weight[r] * (guint64) pool->count[r];
+    longest = MAX(longest, pool->longest[r]);
+  }
+  /* The rules of the run's own figures (stats_summarize_ratio(), stats_quantile_sorted()):
+   * a ratio of sums, the nearest rank over every outage pooled, 0 when nothing is. */
+  out->mean = outages > 0 ? time / (double) outages : 0.0;
+  out->p95 = stats_quantile_weighted(pool->sorted, pool->group, pool->total, weight, outages,
+                                     OUTAGE_QUANTILE);
+  out->longest = longest;
+}
+
+void
+run_pool_outages(const GPtrArray *outages, guint n, guint64 seed, StatsSummary *mean,
+                 StatsSummary *p95, StatsSummary *longest)
+{
+  g_autoptr(RunOutagePool) pool = run_outage_pool_new(outages, n);
+  stats_summarize_ratio(pool->time, pool->count, n, 0.0, INFINITY, seed,
                         RUN_BOOTSTRAP_STREAM(RUN_MEAN_OUTAGE), mean);
-  stats_summarize_pooled_quantile(sorted, group, total, n, 0.95, seed,
+  stats_summarize_pooled_quantile(pool->sorted, pool->group, pool->total, n,
+                                  OUTAGE_QUANTILE, seed,
                                   RUN_BOOTSTRAP_STREAM(RUN_OUTAGE_P95), p95);
+  g_autofree guint *once = g_new(guint, n);
+  for (guint r = 0; r < n; r++)
+    once[r] = 1;
+  RunPooledFigures all;
+  run_outage_pool_figures(pool, once, &all);
   /* The longest outage of the whole run is one observation, not an average: no interval. */
-  *longest = (StatsSummary) { .mean = most, .sd = 0, .lo = most, .hi = most, .n = n,
-                              .method = STATS_METHOD_NONE };
+  *longest = (StatsSummary) { .mean = all.longest, .sd = 0, .lo = all.longest,
+                              .hi = all.longest, .n = n, .method = STATS_METHOD_NONE };
 }
 
 void
@@ -293,7 +362,7 @@ run_result_summarize(RunResult *result)
   guint64 seed = result->scenario->seed;
   g_autofree double *column = g_new(double, n);
   for (guint m = 0; m < RUN_METRIC_COUNT; m++) {
-    if (m == RUN_MEAN_OUTAGE || m == RUN_OUTAGE_P95 || m == RUN_LONGEST_OUTAGE)
+    if (run_metric_is_pooled(m))
       continue; /* pooled below */
     for (guint r = 0; r < n; r++)
       column[r] = result->values[(gsize) r * RUN_METRIC_COUNT + m];

@@ -82,10 +82,10 @@ double_cmp(gconstpointer pa, gconstpointer pb)
   return a < b ? -1 : (a > b);
 }
 
-/* The nearest-rank 2.5 % and 97.5 % points of @b resampled statistics (sorted in place). */
-static void
-percentile_interval(double *stat, guint b, double *lo, double *hi)
+void
+stats_percentile_interval(double *stat, guint b, double *lo, double *hi)
 {
+  g_assert(b >= 1);
   qsort(stat, b, sizeof(double), double_cmp);
   *lo = stats_quantile_sorted(stat, b, 0.025);
   *hi = stats_quantile_sorted(stat, b, 0.975);
@@ -105,7 +105,7 @@ stats_bootstrap_mean(const double *values, guint n, guint64 seed, guint64 stream
       sum += values[dist_rng_below(&rng, n)];
     stat[b] = sum / n;
   }
-  percentile_interval(stat, STATS_BOOTSTRAP_RESAMPLES, lo, hi);
+  stats_percentile_interval(stat, STATS_BOOTSTRAP_RESAMPLES, lo, hi);
 }
 
 void
@@ -156,18 +156,18 @@ stats_summarize_ratio(const double *num, const double *den, guint n, double min,
     }
     stat[b] = sd > 0 ? sn / sd : 0.0;
   }
-  percentile_interval(stat, STATS_BOOTSTRAP_RESAMPLES, &out->lo, &out->hi);
+  stats_percentile_interval(stat, STATS_BOOTSTRAP_RESAMPLES, &out->lo, &out->hi);
   out->method = STATS_METHOD_BOOTSTRAP;
 }
 
-/* The nearest-rank @p-quantile of the pooled values when replication g counts @weight[g]
- * times (@total_weight = sum of weight[group[i]]), walked down from the largest value: the
- * quantile of rank k = ceil(p W) is the first value from the top where the weight seen
- * reaches W - k + 1. For p near 1 only the top of the array is walked. */
-static double
-weighted_quantile_from_top(const double *sorted, const guint *group, gsize total,
-                           const guint *weight, guint64 total_weight, double p)
+double
+stats_quantile_weighted(const double *sorted, const guint *group, gsize total,
+                        const guint *weight, guint64 total_weight, double p)
 {
+  if (total_weight == 0)
+    return 0.0;
+  /* Walked down from the largest value: the quantile of rank k = ceil(p W) is the first
+   * value from the top where the weight seen reaches W - k + 1. */
   guint64 rank = (guint64) ceil(p * (double) total_weight);
   rank = CLAMP(rank, G_GUINT64_CONSTANT(1), total_weight);
   guint64 need = total_weight - rank + 1, seen = 0;
@@ -207,14 +207,14 @@ stats_summarize_pooled_quantile(const double *sorted, const guint *group, gsize 
     }
     /* A resample of replications without values pools nothing: its quantile is 0, as a run
      * without outages reports. */
-    stat[b] = w > 0 ? weighted_quantile_from_top(sorted, group, total, weight, w, p) : 0.0;
+    stat[b] = stats_quantile_weighted(sorted, group, total, weight, w, p);
     sum += stat[b];
   }
   double mean = sum / STATS_BOOTSTRAP_RESAMPLES, ss = 0;
   for (guint b = 0; b < STATS_BOOTSTRAP_RESAMPLES; b++)
     ss += (stat[b] - mean) * (stat[b] - mean);
   out->sd = sqrt(ss / (STATS_BOOTSTRAP_RESAMPLES - 1)) * sqrt((double) n);
-  percentile_interval(stat, STATS_BOOTSTRAP_RESAMPLES, &out->lo, &out->hi);
+  stats_percentile_interval(stat, STATS_BOOTSTRAP_RESAMPLES, &out->lo, &out->hi);
   out->method = STATS_METHOD_BOOTSTRAP;
 }
 

@@ -342,6 +342,63 @@ test_baseline(void)
       ((const CheckOutcome *) g_ptr_array_index(back, RUN_YEARLY_LONGEST_OUTAGE))->passed);
 }
 
+/* Only the longest outage differs, and check_baseline passes: longest_outage_s is one maximum
+ * with no interval ([expect] max_outage bounds it), and the pooled mean and p95 are the same.
+ * Ten replications of 20 outages each; the baseline's are 17 of 300 s and 3 of 330 s, the
+ * run's 16 of 300 s, one of 30 s, 2 of 330 s and one of 600 s: both total 6090 s, so the
+ * pooled mean is 6090 / 20 = 304.5 s in both and in every resample of the replications (each
+ * pools 200 outages). The pooled p95 is the nearest rank ceil(0.95 * 200) = 190, the 11th
+ * from the top: in the baseline among the 30 of 330 s at the top; in the run, below the 10
+ * of 600 s (one per replication drawn), among the 20 of 330 s: 330 s in both, for every
+ * resample too. The longest is 330 s against 600 s, in every replication: the paired t
+ * interval of the replications' longest would be [270, 270] and fail. */
+static void
+test_baseline_longest(void)
+{
+  g_autoptr(Scenario) sc = load_text("[scenario]\nname = b\n[expect]\navailability = >= 99%\n",
+                                     NULL);
+  enum { N = 10, PER = 20 };
+  const double before[PER] = { 300, 300, 300, 300, 300, 300, 300, 300, 300, 300,
+                               300, 300, 300, 300, 300, 300, 300, 330, 330, 330 };
+  const double after[PER] = { 300, 300, 300, 300, 300, 300, 300, 300, 300, 300,
+                              300, 300, 300, 300, 300, 300, 30,  330, 330, 600 };
+  const double *lengths[2] = { before, after };
+  RunResult *runs[2];
+  for (guint k = 0; k < 2; k++) {
+    runs[k] = run_result_new(sc, N);
+    for (guint rep = 0; rep < N; rep++) {
+      gint64 t = 0;
+      double longest = 0;
+      for (guint i = 0; i < PER; i++) {
+        gint64 length = (gint64) lengths[k][i] * G_USEC_PER_SEC;
+        ModelInterval o = { t, t + length, CAUSE_CRASH };
+        g_array_append_val(g_ptr_array_index(runs[k]->outages, rep), o);
+        t += length + G_GINT64_CONSTANT(3600) * G_USEC_PER_SEC;
+        longest = MAX(longest, lengths[k][i]);
+      }
+      runs[k]->values[(gsize) rep * RUN_METRIC_COUNT + RUN_LONGEST_OUTAGE] = longest;
+    }
+    run_result_summarize(runs[k]);
+  }
+  g_autoptr(RunResult) base = runs[0];
+  g_autoptr(RunResult) r = runs[1];
+  g_assert_cmpfloat_with_epsilon(r->summary[RUN_MEAN_OUTAGE].mean, 6090.0 / 20, 1e-9);
+  g_assert_cmpfloat_with_epsilon(base->summary[RUN_MEAN_OUTAGE].mean, 6090.0 / 20, 1e-9);
+  g_assert_cmpfloat_with_epsilon(r->summary[RUN_OUTAGE_P95].mean, 330, 1e-9);
+  g_assert_cmpfloat_with_epsilon(base->summary[RUN_OUTAGE_P95].mean, 330, 1e-9);
+  g_autoptr(GPtrArray) out = check_baseline(r, base, 0);
+  for (guint m = 0; m < RUN_METRIC_COUNT; m++) {
+    const CheckOutcome *o = g_ptr_array_index(out, m);
+    g_test_message("%s: %s", o->label, o->detail);
+    g_assert_true(o->passed);
+  }
+  const CheckOutcome *o = g_ptr_array_index(out, RUN_LONGEST_OUTAGE);
+  g_assert_cmpfloat_with_epsilon(o->judged, 600 - 330, 1e-9);
+  g_assert_cmpstr(o->detail, ==,
+                  "mean 600.0 s vs baseline 330.0 s: worse by 270.0 s, no interval (one maximum; "
+                  "[expect] max_outage bounds it): not judged");
+}
+
 /* `max_outage` judges longest_outage_s, the longest outage of any replication (README, JSON),
  * which has no interval: two replications, the first with outages of 10 s and 30 s, the
  * second with none, have a longest outage of 30 s, lo = hi = 30 s, so "<= 30s" passes and
@@ -653,10 +710,12 @@ store_baseline(const char *db, double better)
 }
 
 /* --baseline: without a stored run the comparison is skipped; against a run of the same input
- * that nothing changed, every metric passes; against a baseline whose outages were 10 s
- * shorter (the longest just under 352 s now), longest_outage_s is significantly worse (the paired
- * differences are all exactly 10 s) and fails, unless --tolerance allows 10 / 342 = 2.9 % of
- * the baseline. */
+ * that nothing changed, every metric passes; against a baseline whose outages were all 10 s
+ * shorter, the pooled mean and p95 outage are 10 s shorter in every resample of the paired
+ * bootstrap (the same replications of both runs), so mean_outage_s (about 351 s now) and
+ * outage_p95_s are significantly worse and fail, unless --tolerance allows 10 / 341 = 2.9 %
+ * of the baseline. longest_outage_s, 10 s longer too, is one maximum with no interval: not
+ * judged, never failed. */
 static void
 test_cli_baseline(void)
 {
@@ -706,10 +765,14 @@ test_cli_baseline(void)
   /* The last stored run is the baseline. */
   store_baseline(db, 10);
   g_assert_cmpint(run_check_cli(args, &out, &err), ==, CLI_FAILED);
-  g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "longest_outage_s vs baseline"));
-  g_assert_nonnull(strstr(out, "mean 352.0 s vs baseline 342.0 s: worse by 10.0 s"));
-  g_assert_nonnull(strstr(out, "1 significantly worse"));
-  g_assert_nonnull(strstr(out, "failed: full-foundation: longest_outage_s vs baseline"));
+  g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "mean_outage_s vs baseline"));
+  g_assert_true(has_verdict(out, "FAIL ", "full-foundation", "outage_p95_s vs baseline"));
+  g_assert_nonnull(strstr(out, "mean 351.0 s vs baseline 341.0 s: worse by 10.0 s, interval of "
+                               "the worsening [+10.0 s, +10.0 s] (paired bootstrap)"));
+  g_assert_false(has_verdict(out, "FAIL ", "full-foundation", "longest_outage_s vs baseline"));
+  g_assert_nonnull(strstr(out, "2 significantly worse"));
+  g_assert_nonnull(strstr(out, "failed: full-foundation: mean_outage_s vs baseline, "
+                               "outage_p95_s vs baseline"));
   g_clear_pointer(&out, g_free);
   g_clear_pointer(&err, g_free);
 
@@ -832,14 +895,15 @@ test_cli_baseline_match(void)
   g_clear_pointer(&out, g_free);
   g_clear_pointer(&err, g_free);
 
-  /* A newer, better baseline makes this run a regression: one FAIL line, one failure, and the
-   * line saying what was compared carries no verdict. */
+  /* A newer, better baseline makes this run a regression: one FAIL line per failure (the
+   * pooled mean and p95 outage, test_cli_baseline), each counted once, and the line saying
+   * what was compared carries no verdict. */
   gint64 better = store_baseline(db, 10);
   const char *const newest[] = { "--jobs", "1", "--baseline", "--db", db, file, NULL };
   g_assert_cmpint(run_check_cli(newest, &out, &err), ==, CLI_FAILED);
-  g_assert_cmpuint(count_lines_with_prefix(out, "FAIL "), ==, 1);
-  /* 4 expectations and one baseline comparison per metric, one of them failed. */
-  g_autofree char *tally = g_strdup_printf("%u passed, 1 failed", 4 + RUN_METRIC_COUNT - 1);
+  g_assert_cmpuint(count_lines_with_prefix(out, "FAIL "), ==, 2);
+  /* 4 expectations and one baseline comparison per metric, two of them failed. */
+  g_autofree char *tally = g_strdup_printf("%u passed, 2 failed", 4 + RUN_METRIC_COUNT - 2);
   g_assert_nonnull(strstr(out, tally));
   g_autofree char *better_text =
       g_strdup_printf("baseline: run %" G_GINT64_FORMAT " of ", better);
@@ -1029,6 +1093,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/check/line-layout", test_line_layout);
   g_test_add_func("/zdsim/check/no-expectations", test_no_expectations);
   g_test_add_func("/zdsim/check/baseline", test_baseline);
+  g_test_add_func("/zdsim/check/baseline-longest", test_baseline_longest);
   g_test_add_func("/zdsim/check/junit-escaping", test_junit_escaping);
   g_test_add_func("/zdsim/check/suite-layout", test_suite_layout);
   g_autoptr(GPtrArray) files = suite_files();

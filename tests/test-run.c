@@ -138,6 +138,47 @@ test_pooled(void)
   }
 }
 
+/* The pooled figures of a multiset of replications: replication 0 has outages of 60 s and
+ * 180 s, replication 1 one of 600 s, replication 2 none. Each once: mean (60 + 180 + 600) / 3 =
+ * 280 s, p95 the ceil(0.95 * 3) = 3rd smallest, 600 s, longest 600 s: the run's own figures,
+ * bit for bit. Replication 0 twice ({60, 60, 180, 180}): mean 480 / 4 = 120 s, p95 rank
+ * ceil(0.95 * 4) = 4, 180 s, longest 180 s. Replication 1 three times: 600 s each. Replication
+ * 2 alone pools nothing: 0. */
+static void
+test_outage_pool(void)
+{
+  g_autoptr(Scenario) sc = load_text("[scenario]\nname = pool\nreplications = 3\n");
+  g_autoptr(RunResult) r = run_result_new(sc, 3);
+  const ModelInterval rep0[] = { { 100 * S, 160 * S, CAUSE_CRASH },
+                                 { 1000 * S, 1180 * S, CAUSE_CRASH } };
+  const ModelInterval rep1 = { 500 * S, 1100 * S, CAUSE_CRASH };
+  g_array_append_vals(g_ptr_array_index(r->outages, 0), rep0, 2);
+  g_array_append_vals(g_ptr_array_index(r->outages, 1), &rep1, 1);
+  run_result_summarize(r);
+  const struct {
+    guint weight[3];
+    double mean, p95, longest;
+  } cases[] = {
+    { { 1, 1, 1 }, (60.0 + 180 + 600) / 3, 600, 600 },
+    { { 2, 0, 0 }, (2 * 60.0 + 2 * 180) / 4, 180, 180 },
+    { { 0, 3, 0 }, 600, 600, 600 },
+    { { 0, 0, 1 }, 0, 0, 0 },
+  };
+  g_autoptr(RunOutagePool) pool = run_outage_pool_new(r->outages, 3);
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    RunPooledFigures f;
+    run_outage_pool_figures(pool, cases[i].weight, &f);
+    g_assert_cmpfloat_with_epsilon(f.mean, cases[i].mean, 1e-9);
+    g_assert_true(same_double(f.p95, cases[i].p95));
+    g_assert_true(same_double(f.longest, cases[i].longest));
+    if (i == 0) {
+      g_assert_true(same_double(f.mean, r->summary[RUN_MEAN_OUTAGE].mean));
+      g_assert_true(same_double(f.p95, r->summary[RUN_OUTAGE_P95].mean));
+      g_assert_true(same_double(f.longest, r->summary[RUN_LONGEST_OUTAGE].mean));
+    }
+  }
+}
+
 /* The issue's examples, on made-up replications whose t intervals leave the range:
  * availability {0.2, 1, 1, 1}: mean 0.8, sd 0.4, t interval 0.8 -/+ 3.182 * 0.4 / 2 =
  * [0.164, 1.436] above 1; downtime per year {0, 0, 0, 365 d}: mean 91.25 d, upper end
@@ -219,6 +260,7 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/zdsim/run/extract", test_extract);
   g_test_add_func("/zdsim/run/pooled", test_pooled);
+  g_test_add_func("/zdsim/run/outage-pool", test_outage_pool);
   g_test_add_func("/zdsim/run/ranges", test_ranges);
   g_test_add_func("/zdsim/run/run-ranges", test_run_ranges);
   return g_test_run();

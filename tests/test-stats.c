@@ -298,6 +298,35 @@ test_pooled_quantile(void)
   g_assert_true(same_double(q.mean, 0.0) && same_double(q.lo, 0.0) && same_double(q.hi, 0.0));
 }
 
+/* The weighted pooled quantile of {10, 20, 30, 40} with 10 and 30 in replication 0, 20 and 40
+ * in replication 1. Weights {1, 1} pool all four once: nearest rank ceil(0.5 * 4) = 2 is 20,
+ * ceil(0.95 * 4) = 4 is 40. Weights {2, 0} pool {10, 10, 30, 30}: rank 2 is 10, rank
+ * ceil(0.95 * 4) = 4 is 30, rank ceil(0.75 * 4) = 3 is 30. Weights {0, 3} pool three copies of
+ * {20, 40}: rank ceil(0.5 * 6) = 3 is 20, rank 4 (p = 0.6: ceil(3.6)) is 40. Weights {0, 0}
+ * pool nothing: 0. */
+static void
+test_quantile_weighted(void)
+{
+  const double sorted[] = { 10, 20, 30, 40 };
+  const guint group[] = { 0, 1, 0, 1 };
+  const struct {
+    guint weight[2];
+    double p, expected;
+  } cases[] = {
+    { { 1, 1 }, 0.5, 20 }, { { 1, 1 }, 0.95, 40 }, { { 2, 0 }, 0.5, 10 },
+    { { 2, 0 }, 0.95, 30 }, { { 2, 0 }, 0.75, 30 }, { { 0, 3 }, 0.5, 20 },
+    { { 0, 3 }, 0.6, 40 }, { { 0, 0 }, 0.95, 0 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    guint64 w = 0;
+    for (guint k = 0; k < G_N_ELEMENTS(sorted); k++)
+      w += cases[i].weight[group[k]];
+    double q = stats_quantile_weighted(sorted, group, G_N_ELEMENTS(sorted), cases[i].weight, w,
+                                       cases[i].p);
+    g_assert_true(same_double(q, cases[i].expected));
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -311,5 +340,6 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/stats/bootstrap", test_bootstrap);
   g_test_add_func("/zdsim/stats/ratio", test_ratio);
   g_test_add_func("/zdsim/stats/pooled-quantile", test_pooled_quantile);
+  g_test_add_func("/zdsim/stats/quantile-weighted", test_quantile_weighted);
   return g_test_run();
 }

@@ -71,7 +71,9 @@ GPtrArray *check_expectations(const RunResult *result, GError **error);
  * unavailability (1 - a), for every other metric a fraction of the baseline's mean; 0 fails
  * on any significant worsening. The interval is `zdsim compare`'s (compare_runs()): paired
  * replication by replication when both runs share seed and replications (common random
- * numbers), Welch's otherwise.
+ * numbers), Welch's otherwise, and for the pooled mean and p95 outage a bootstrap of the
+ * difference of the pooled figures. A metric without an interval never fails: the longest
+ * outage (one maximum, which [expect] max_outage bounds) or too few replications.
  * Returns: (transfer full) a GPtrArray of CheckOutcome, one per metric, in report order. */
 GPtrArray *check_baseline(const RunResult *result, const RunResult *baseline, double tolerance);
 

@@ -76,7 +76,8 @@ JsonNode *document_recommend(const Scenario *base, const RecommendResult *rec, g
 
 /* B - A: "a" and "b" (the runs, as in a list), "method" ("paired" or "welch"), "overall",
  * "metrics" and "downtime_by_cause_s", each difference {"a", "b", "diff", "lo", "hi",
- * "verdict"}. Returns: (transfer full). */
+ * "method", "verdict"}: "lo" and "hi" null without an interval, "method" how they were made
+ * (CompareDifference.method: "t", "bootstrap" or "none"). Returns: (transfer full). */
 JsonNode *document_compare(const StoreRunInfo *a, const StoreRunInfo *b, const CompareResult *c,
                            gboolean timing);
 

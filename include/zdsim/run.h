@@ -51,6 +51,9 @@ const char *run_metric_name(RunMetric metric);
 int run_metric_lookup(const char *name);
 /* Whether larger is better for @metric (availabilities) or smaller (downtime, outages). */
 gboolean run_metric_higher_is_better(RunMetric metric);
+/* Whether @metric is pooled over all the run's outages (mean_outage_s, outage_p95_s,
+ * longest_outage_s: run_pool_outages()) rather than a mean over the replications. */
+gboolean run_metric_is_pooled(RunMetric metric);
 /* The range a figure of @metric and its interval lie in (README, JSON): [0, 1] for
  * availabilities, [0, RUN_YEAR_S] for the app's per-year times, [0, +inf) for every other
  * time, count and rate. */
@@ -130,6 +133,30 @@ void run_result_summarize(RunResult *result);
  * at all. */
 void run_pool_outages(const GPtrArray *outages, guint n, guint64 seed, StatsSummary *mean,
                       StatsSummary *p95, StatsSummary *longest);
+
+/* A run's outages pooled once, so that the pooled figures of any multiset of its
+ * replications (a bootstrap resample) follow the rules of run_pool_outages(), which is built
+ * on it: compare.c resamples two runs' replications with it. */
+typedef struct RunOutagePool RunOutagePool;
+
+/* Pools @outages (one GArray of ModelInterval per replication, @n >= 1 of them).
+ * Returns: (transfer full) the pool; run_outage_pool_free() frees it. Cannot fail. */
+RunOutagePool *run_outage_pool_new(const GPtrArray *outages, guint n);
+void run_outage_pool_free(RunOutagePool *pool);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RunOutagePool, run_outage_pool_free)
+
+/* The pooled outage figures of a multiset of replications (all 0 when it holds no outage). */
+typedef struct {
+  double mean;     /* mean_outage_s: all outage time / all outages */
+  double p95;      /* outage_p95_s: the nearest-rank 95th percentile of all outages */
+  double longest;  /* longest_outage_s: the longest outage */
+} RunPooledFigures;
+
+/* The figures of the multiset in which replication r of @pool counts @weight[r] times (one
+ * place per replication; 1 everywhere gives the run's own figures, as run_pool_outages()
+ * reports them), into @out. */
+void run_outage_pool_figures(const RunOutagePool *pool, const guint *weight,
+                             RunPooledFigures *out);
 
 /* An empty result for @replications replications, to be filled by a loader. */
 RunResult *run_result_new(const Scenario *scenario, guint replications);

@@ -82,6 +82,19 @@ void stats_summarize_pooled_quantile(const double *sorted, const guint *group, g
                                      guint n, double p, guint64 seed, guint64 stream,
                                      StatsSummary *out);
 
+/* The nearest-rank @p-quantile (0 < p <= 1) of pooled values when replication g counts
+ * @weight[g] times (a resample of replications): @sorted and @group as for
+ * stats_summarize_pooled_quantile(), @total_weight the sum of weight[group[i]] over all
+ * @total values. 0 when total_weight is 0 (nothing pooled). For p near 1 only the top of the
+ * array is read. */
+double stats_quantile_weighted(const double *sorted, const guint *group, gsize total,
+                               const guint *weight, guint64 total_weight, double p);
+
+/* The percentile bootstrap interval of @b >= 1 resampled statistics @stat, sorted in place:
+ * *@lo and *@hi are their nearest-rank 2.5 % and 97.5 % points, as every bootstrap interval
+ * here is made. */
+void stats_percentile_interval(double *stat, guint b, double *lo, double *hi);
+
 /* The 0.975 quantile of Student's t with @df >= 1 degrees of freedom. */
 double stats_t975(guint df);
 
