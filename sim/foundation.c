@@ -519,6 +519,21 @@ place_tenants(Model *model, guint count)
   while (count > 0 && level_least(model, &used, &top)) {
     if (used >= cap)
       break;  /* the least used cell is full, so every cell is */
+    guint at_level = model->levels[used].count;
+    if (at_level > 1) {
+      /* Each cell of the level but its last has another of the level after it, so it takes
+       * one slot and is then above them all: the lowest-numbered take one each, in order,
+       * without looking for the least again (at 10 instances and more a drained batch's
+       * slots go so, one per cell). */
+      guint k = MIN(count, at_level - 1);
+      for (guint32 cell = top, i = 0; i < k; i++) {
+        foundation_set_tenants(model, cell, model->cells[cell].tenants + 1);
+        if (i + 1 < k)
+          cell = level_first(model, used, cell + 1);
+      }
+      count -= k;
+      continue;
+    }
     guint take = MIN(count, cap - used);
     guint next_used;
     guint32 next;
