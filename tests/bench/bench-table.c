@@ -53,8 +53,9 @@ static const struct {
   { "time per event at 1,000 instances over 1; peak memory at 10,000 instances",
     { "scale.ratio_19", "scale.10000.peak_mb" },
     { "per event, the foundation's work grows with the cells, not the event heap: a drained "
-      "cell's tenant slots sift through a heap of every cell, and a placement scans the "
-      "cells without the app (README, Performance, Speed II)",
+      "batch's tenant slots still go one per cell, each cell's level and auction counts "
+      "updated on a foundation of 12,000 cells that misses the cache (README, Performance, "
+      "Speed II)",
       "memory grows with the cells and instances (measure with /usr/bin/time -v)" } },
   { "a sweep's set-up independent of its points: 1,000 points over 40, CPU time",
     { "sweep.ratio", NULL },
