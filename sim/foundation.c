@@ -8,8 +8,9 @@
  *     app's containers they hold (the auction's first criterion after zone balance);
  *   - the cells that take work filed by used slots, each level a bitmap by cell number, so
  *     that the least used, lowest-numbered cell (where the next tenant slot goes) is found
- *     in a few word reads whatever the foundation's size
- *     is where the next tenant slot goes. */
+ *     in a few word reads whatever the foundation's size.
+ * Each auction bucket also counts its cells by tenant slots, so that an auction reads the
+ * fewest and their number instead of scanning the bucket. */
 #include <math.h>
 #include <string.h>
 
