@@ -1254,7 +1254,7 @@ handle_analysis(Serve *s, const Request *rq, StoreAnalysisKind kind, const char 
       return;
     }
     if (!rq->api) {
-      reply_html(out, 200, serve_html_analyses(s->db_path, name, list));
+      reply_html(out, 200, serve_html_analyses(s->db_name, name, list));
       return;
     }
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -1316,7 +1316,7 @@ handle_analysis(Serve *s, const Request *rq, StoreAnalysisKind kind, const char 
   g_autofree char *title = g_strdup_printf("%s %" G_GINT64_FORMAT ": %s", name, id,
                                            a->scenario);
   g_autofree char *json_url = g_strdup_printf("/api/%s/%" G_GINT64_FORMAT, name, id);
-  reply_html(out, 200, serve_html_analysis(s->db_path, title, fragment, json_url));
+  reply_html(out, 200, serve_html_analysis(s->db_name, title, fragment, json_url));
 }
 
 static void

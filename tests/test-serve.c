@@ -1463,9 +1463,9 @@ test_partial_sweep(void)
   remove_tree(dir);
 }
 
-/* The database is shown by its base name only: the index's header, a page's header and a 404
- * from the store (JSON or HTML) name "runs.db" and never the directory it lies in (the
- * fixture opens it by an absolute path under /tmp). */
+/* The database is shown by its base name only: the index's header, a page's header (a run's,
+ * the explain and sensitivity lists) and a 404 from the store (JSON or HTML) name "runs.db"
+ * and never the directory it lies in (the fixture opens it by an absolute path under /tmp). */
 static void
 test_db_base_name(gconstpointer data)
 {
@@ -1475,7 +1475,8 @@ test_db_base_name(gconstpointer data)
     int status;
   } cases[] = {
     { "/", 200 }, { "/api/runs/999999", 404 }, { "/runs/999999", 404 },
-    { "/api/sweeps/999999", 404 },
+    { "/api/sweeps/999999", 404 }, { "/explain", 200 }, { "/sensitivity", 200 },
+    { "/explain/999999", 404 }, { "/api/sensitivity/999999", 404 },
   };
   g_autofree char *run = g_strdup_printf("/runs/%" G_GINT64_FORMAT, f->one_id);
   for (guint i = 0; i <= G_N_ELEMENTS(cases); i++) {
@@ -1485,7 +1486,7 @@ test_db_base_name(gconstpointer data)
     g_autofree char *body = body_text(r);
     g_test_message("%s: %.200s", path, body);
     g_assert_null(strstr(body, f->dir));
-    if (i == 0 || i == G_N_ELEMENTS(cases))
+    if (i == G_N_ELEMENTS(cases) || cases[i].status == 200)
       g_assert_nonnull(strstr(body, "runs.db"));
   }
 }
