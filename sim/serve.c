@@ -812,7 +812,21 @@ handle_index(Serve *s, const Request *rq, ServeResponse *out)
     reply_store_error(rq, out, error);
     return;
   }
-  reply_html(out, 200, serve_html_index(s->db_name, runs, more, sweeps));
+  /* One more than the index shows, so that it can say there are more. */
+  g_autoptr(GPtrArray) explains = store_list_analyses(s->store, STORE_ANALYSIS_EXPLAIN,
+                                                      SERVE_INDEX_RUNS + 1, &error);
+  if (explains == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  g_autoptr(GPtrArray) sensitivities = store_list_analyses(s->store, STORE_ANALYSIS_SENSITIVITY,
+                                                           SERVE_INDEX_RUNS + 1, &error);
+  if (sensitivities == NULL) {
+    reply_store_error(rq, out, error);
+    return;
+  }
+  reply_html(out, 200, serve_html_index(s->db_name, runs, more, sweeps, explains,
+                                        sensitivities));
 }
 
 /* The [expect] verdicts of @run, or a note saying why there are none. */
@@ -1254,7 +1268,7 @@ handle_analysis(Serve *s, const Request *rq, StoreAnalysisKind kind, const char 
       return;
     }
     if (!rq->api) {
-      reply_html(out, 200, serve_html_analyses(s->db_path, name, list));
+      reply_html(out, 200, serve_html_analyses(s->db_name, name, list));
       return;
     }
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -1316,7 +1330,7 @@ handle_analysis(Serve *s, const Request *rq, StoreAnalysisKind kind, const char 
   g_autofree char *title = g_strdup_printf("%s %" G_GINT64_FORMAT ": %s", name, id,
                                            a->scenario);
   g_autofree char *json_url = g_strdup_printf("/api/%s/%" G_GINT64_FORMAT, name, id);
-  reply_html(out, 200, serve_html_analysis(s->db_path, title, fragment, json_url));
+  reply_html(out, 200, serve_html_analysis(s->db_name, name, title, fragment, json_url));
 }
 
 static void

@@ -1,5 +1,6 @@
 /* serve_html.c: the dashboard's pages as HTML and its style sheet (serve.h): the index, a run,
- * a sweep and the error page, built from what the store returns. Every piece of text goes
+ * a sweep, the stored explain and sensitivity results and the error page, built from what
+ * the store returns. Every piece of text goes
  * through one escaping function; markup is only ever a literal in this file. Not for routing,
  * loading or JSON (serve.c). */
 #include "zdsim/text.h"
@@ -206,12 +207,27 @@ page_end(GString *out, const char *json_url)
   return g_string_free(out, FALSE);
 }
 
+/* The way back: the index, then @parent (a link to @parent_url; both NULL for none), then
+ * @here. */
+static void
+crumbs_under(GString *out, const char *parent_url, const char *parent, const char *here)
+{
+  put(out, "<nav class=\"crumbs\"><a href=\"/\">Runs and sweeps</a> › ");
+  if (parent != NULL) {
+    put(out, "<a href=\"");
+    text(out, parent_url);
+    put(out, "\">");
+    text(out, parent);
+    put(out, "</a> › ");
+  }
+  text(out, here);
+  put(out, "</nav>\n");
+}
+
 static void
 crumbs(GString *out, const char *here)
 {
-  put(out, "<nav class=\"crumbs\"><a href=\"/\">Runs and sweeps</a> › ");
-  text(out, here);
-  put(out, "</nav>\n");
+  crumbs_under(out, NULL, NULL, here);
 }
 
 /* A table cell with a metric's mean and its 95 % interval, shown as @show says. */
@@ -327,20 +343,96 @@ plots_section(GString *out, const char *what, gint64 id, const ServePlots *plots
   put(out, "</section>\n");
 }
 
+/* ---- explain and sensitivity results in a table ---- */
+
+/* "Explain results", "Sensitivity results": how the index and the list page head them. */
+static char *
+analyses_heading(const char *kind)
+{
+  g_autofree char *up = g_strdup(kind);
+  up[0] = g_ascii_toupper(up[0]);
+  return g_strdup_printf("%s results", up);
+}
+
+/* The table of stored results of @kind (StoreAnalysis*, newest first), at most @max rows, each
+ * linking to /@kind/ID; the index and the list page share it, so both look alike. More than
+ * @max says how many are left out and where they all are. */
+static void
+analyses_table(GString *out, const char *kind, const GPtrArray *analyses, guint max)
+{
+  gboolean sensitivity = g_str_equal(kind, "sensitivity");
+  put(out, "<div class=\"scroll\"><table>\n<thead><tr><th class=\"num\">");
+  text(out, sensitivity ? "Sensitivity" : "Explain");
+  put(out, "</th><th>When</th><th>Scenario</th><th>Metric</th>"
+           "<th class=\"num\">Replications</th>");
+  if (sensitivity)
+    put(out, "<th class=\"num\">Target</th>");
+  put(out, "</tr></thead>\n<tbody>\n");
+  guint shown = MIN(analyses->len, max);
+  for (guint i = 0; i < shown; i++) {
+    const StoreAnalysis *a = g_ptr_array_index(analyses, i);
+    put(out, "<tr>");
+    link_cell(out, kind, a->id);
+    when_cell(out, a->created);
+    g_autofree char *name = text_ellipsize_for_index(a->scenario);
+    cell(out, "name", name);
+    cell(out, NULL, a->metric);
+    g_autofree char *n = g_strdup_printf("%u", a->replications);
+    cell(out, "num", n);
+    if (sensitivity && isnan(a->target)) {
+      cell(out, "num muted", "–");
+    } else if (sensitivity) {
+      g_autofree char *target = report_format_percent(a->target);
+      cell(out, "num", target);
+    }
+    put(out, "</tr>\n");
+  }
+  put(out, "</tbody>\n</table></div>\n");
+  if (analyses->len > shown) {
+    put(out, "<p class=\"muted\">");
+    textf(out, "The newest %u are shown; ", shown);
+    put(out, "<a href=\"/");
+    text(out, kind);
+    put(out, "\">");
+    textf(out, "/%s", kind);
+    put(out, "</a>");
+    text(out, " lists them all.");
+    put(out, "</p>\n");
+  }
+}
+
+/* The index's section on stored results of @kind; none is no section, as for sweeps. */
+static void
+analyses_section(GString *out, const char *kind, const GPtrArray *analyses)
+{
+  if (analyses->len == 0)
+    return;
+  g_autofree char *heading = analyses_heading(kind);
+  put(out, "<section>\n<h2><a href=\"/");
+  text(out, kind);
+  put(out, "\">");
+  text(out, heading);
+  put(out, "</a></h2>\n");
+  analyses_table(out, kind, analyses, SERVE_INDEX_RUNS);
+  put(out, "</section>\n");
+}
+
 /* ---- the index ---- */
 
 char *
 serve_html_index(const char *db_path, const GPtrArray *runs, gboolean more_runs,
-                 const GPtrArray *sweeps)
+                 const GPtrArray *sweeps, const GPtrArray *explains,
+                 const GPtrArray *sensitivities)
 {
   GString *out = g_string_new(NULL);
   page_begin(out, "Runs and sweeps", db_path);
   put(out, "<h1>Runs and sweeps</h1>\n");
-  if (runs->len == 0 && sweeps->len == 0) {
+  if (runs->len == 0 && sweeps->len == 0 && explains->len == 0 && sensitivities->len == 0) {
     put(out, "<p class=\"empty\">Nothing is stored in ");
     text(out, db_path);
-    put(out, " yet. <code>zdsim run FILE</code> and <code>zdsim sweep FILE</code> store their "
-             "results there; reload this page afterwards.</p>\n");
+    put(out, " yet. <code>zdsim run FILE</code>, <code>zdsim sweep FILE</code>, "
+             "<code>zdsim explain FILE</code> and <code>zdsim sensitivity FILE</code> store "
+             "their results there; reload this page afterwards.</p>\n");
     return page_end(out, "/api/runs");
   }
 
@@ -369,6 +461,9 @@ serve_html_index(const char *db_path, const GPtrArray *runs, gboolean more_runs,
     }
     put(out, "</tbody>\n</table></div>\n</section>\n");
   }
+  /* Results are few, like sweeps: above the runs, whose table may run to hundreds of rows. */
+  analyses_section(out, "explain", explains);
+  analyses_section(out, "sensitivity", sensitivities);
 
   put(out, "<section>\n<h2>Runs</h2>\n");
   if (runs->len == 0) {
@@ -850,12 +945,14 @@ serve_html_error(int status, const char *reason, const char *message)
 /* ---- explain and sensitivity results ---- */
 
 char *
-serve_html_analysis(const char *db_path, const char *title, const char *fragment,
-                    const char *json_url)
+serve_html_analysis(const char *db_path, const char *kind, const char *title,
+                    const char *fragment, const char *json_url)
 {
   GString *out = g_string_new(NULL);
   page_begin(out, title, db_path);
-  crumbs(out, title);
+  g_autofree char *list_url = g_strdup_printf("/%s", kind);
+  g_autofree char *heading = analyses_heading(kind);
+  crumbs_under(out, list_url, heading, title);
   put(out, "<h1>");
   text(out, title);
   put(out, "</h1>\n");
@@ -867,34 +964,18 @@ char *
 serve_html_analyses(const char *db_path, const char *kind, const GPtrArray *analyses)
 {
   GString *out = g_string_new(NULL);
-  g_autofree char *title = g_strdup_printf("Stored %s results", kind);
+  g_autofree char *title = analyses_heading(kind);
   page_begin(out, title, db_path);
   crumbs(out, title);
   put(out, "<h1>");
   text(out, title);
   put(out, "</h1>\n");
   if (analyses->len == 0) {
-    put(out, "<p>");
-    textf(out, "None yet: zdsim %s FILE stores one.", kind);
+    put(out, "<p class=\"empty\">");
+    textf(out, "None stored yet: zdsim %s FILE stores one.", kind);
     put(out, "</p>\n");
   } else {
-    put(out, "<div class=\"scroll\"><table><thead><tr><th>id</th><th>created</th>"
-             "<th>scenario</th><th>metric</th><th>replications</th></tr></thead><tbody>\n");
-    for (guint i = 0; i < analyses->len; i++) {
-      const StoreAnalysis *a = g_ptr_array_index(analyses, i);
-      put(out, "<tr><td><a href=\"");
-      textf(out, "/%s/%" G_GINT64_FORMAT, kind, a->id);
-      put(out, "\">");
-      textf(out, "%" G_GINT64_FORMAT, a->id);
-      put(out, "</a></td>");
-      cell(out, NULL, a->created);
-      cell(out, NULL, a->scenario);
-      cell(out, NULL, a->metric);
-      put(out, "<td>");
-      textf(out, "%u", a->replications);
-      put(out, "</td></tr>\n");
-    }
-    put(out, "</tbody></table></div>\n");
+    analyses_table(out, kind, analyses, G_MAXUINT);
   }
   g_autofree char *json_url = g_strdup_printf("/api/%s", kind);
   return page_end(out, json_url);

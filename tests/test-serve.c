@@ -23,9 +23,12 @@
 #include <json-glib/json-glib.h>
 
 #include "zdsim/check.h"
+#include "zdsim/explain.h"
 #include "zdsim/report.h"
+#include "zdsim/sensitivity.h"
 #include "zdsim/serve.h"
 #include "zdsim/store.h"
+#include "zdsim/store_analysis.h"
 #include "zdsim/sweep.h"
 
 /* Every socket call gives up after this long: a hung server fails the test, never hangs it. */
@@ -546,6 +549,9 @@ test_index(gconstpointer data)
   /* Newest first: run two was stored after run one. */
   g_autofree char *two_link = g_strdup_printf("href=\"/runs/%" G_GINT64_FORMAT "\"", f->two_id);
   g_assert_true(strstr(html, two_link) < strstr(html, run_link));
+  /* No explain or sensitivity result is stored here: no section for them, as for sweeps. */
+  g_assert_null(strstr(html, "href=\"/explain"));
+  g_assert_null(strstr(html, "href=\"/sensitivity"));
 
   g_autofree char *css = get_ok(f, "/style.css", "text/css");
   g_assert_nonnull(strstr(css, "@media"));
@@ -1463,9 +1469,140 @@ test_partial_sweep(void)
   remove_tree(dir);
 }
 
-/* The database is shown by its base name only: the index's header, a page's header and a 404
- * from the store (JSON or HTML) name "runs.db" and never the directory it lies in (the
- * fixture opens it by an absolute path under /tmp). */
+/* The status of serve_respond()'s answer to GET @target. */
+static int
+respond_status(Serve *serve, const char *target)
+{
+  g_auto(ServeResponse) r = { 0 };
+  serve_respond(serve, EVHTTP_REQ_GET, target, &r);
+  return r.status;
+}
+
+/* A scenario for `zdsim explain` and `zdsim sensitivity` that runs in well under a second (30
+ * days, 2 replications, one uncertain input), named in markup to see the name escaped. */
+static const char analysis_ini[] =
+    "[scenario]\nname = <b>bold</b> & \"quoted\"\nhorizon = 30d\nreplications = 2\n"
+    "seed = 5\n[app]\ninstances = 1\n[uncertain]\napp.startup = 20s..90s\n";
+#define ANALYSIS_NAME_HTML "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;"
+
+/* Stored explain and sensitivity results are reachable from the index as runs and sweeps are:
+ * a store of its own holds one explain (on downtime_per_year_s) and one sensitivity (on
+ * availability, target 99.9 %), run here as the commands run them; the index links to both,
+ * the lists and the pages answer with the metric and the input stored, each page leads back
+ * to the index and to its list, unknown ids are 404, and the name is escaped everywhere. A
+ * store with nothing but results is not "nothing stored". */
+static void
+test_analyses(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("zdsim-test-serve-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *db = g_build_filename(dir, "analyses.db", NULL);
+  g_autoptr(Scenario) sc = load(analysis_ini, "analysis.ini");
+  RunOptions options = { .jobs = 2 };
+  gint64 explain_id, sensitivity_id;
+  {
+    g_autoptr(Store) store = store_open(db, STORE_OPEN_DEFAULT, &error);
+    g_assert_no_error(error);
+    g_autoptr(ExplainPlan) eplan = explain_plan(sc, &error);
+    g_assert_no_error(error);
+    g_autoptr(ExplainResult) ex = explain_execute(eplan, RUN_DOWNTIME_PER_YEAR, &options,
+                                                  &error);
+    g_assert_no_error(error);
+    g_autofree char *ejson = explain_json(ex);
+    explain_id = store_save_analysis(store, STORE_ANALYSIS_EXPLAIN, sc, "downtime_per_year_s",
+                                     NAN, ejson, &error);
+    g_assert_no_error(error);
+    g_autoptr(SensitivityPlan) splan = sensitivity_plan(sc, &error);
+    g_assert_no_error(error);
+    g_autoptr(SensitivityResult) se =
+        sensitivity_execute(splan, RUN_AVAILABILITY, 0.999, 2, &options, &error);
+    g_assert_no_error(error);
+    g_autofree char *sjson = sensitivity_json(se);
+    sensitivity_id = store_save_analysis(store, STORE_ANALYSIS_SENSITIVITY, sc,
+                                         "availability", 0.999, sjson, &error);
+    g_assert_no_error(error);
+  }
+  ServeOptions so = { .db_path = db, .no_plots = TRUE };
+  g_autoptr(Serve) serve = serve_new_unbound(&so, &error);
+  g_assert_no_error(error);
+
+  g_autofree char *explain_page = g_strdup_printf("/explain/%" G_GINT64_FORMAT, explain_id);
+  g_autofree char *sensitivity_page = g_strdup_printf("/sensitivity/%" G_GINT64_FORMAT,
+                                                      sensitivity_id);
+  g_autofree char *explain_link = g_strdup_printf("href=\"%s\"", explain_page);
+  g_autofree char *sensitivity_link = g_strdup_printf("href=\"%s\"", sensitivity_page);
+
+  g_autofree char *index = respond_ok(serve, "/");
+  g_assert_nonnull(strstr(index, explain_link));
+  g_assert_nonnull(strstr(index, sensitivity_link));
+  g_assert_nonnull(strstr(index, "href=\"/explain\""));
+  g_assert_nonnull(strstr(index, "href=\"/sensitivity\""));
+  g_assert_nonnull(strstr(index, "downtime_per_year_s"));
+  g_assert_nonnull(strstr(index, "99.9000 %")); /* the target, as the runs show a percentage */
+  g_assert_null(strstr(index, "Nothing is stored"));
+  g_assert_nonnull(strstr(index, "No runs stored."));
+
+  static const struct {
+    const char *path; /* NULL: the explain page, "" the sensitivity page */
+    const char *shows[3];
+  } cases[] = {
+    { "/explain", { "downtime_per_year_s", "Explain results" } },
+    { "/sensitivity", { "availability", "Sensitivity results", "99.9000 %" } },
+    { NULL, { "downtime_per_year_s", "href=\"/explain\"" } },
+    { "", { "app.startup", "20s..90s", "href=\"/sensitivity\"" } },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    const char *path = cases[i].path == NULL    ? explain_page
+                       : cases[i].path[0] == 0 ? sensitivity_page
+                                               : cases[i].path;
+    g_autofree char *html = respond_ok(serve, path);
+    g_test_message("%s", path);
+    for (guint k = 0; k < G_N_ELEMENTS(cases[i].shows) && cases[i].shows[k] != NULL; k++)
+      g_assert_nonnull(strstr(html, cases[i].shows[k]));
+    if (cases[i].path != NULL && cases[i].path[0] != 0)
+      g_assert_nonnull(strstr(html, i == 0 ? explain_link : sensitivity_link));
+    g_assert_nonnull(strstr(html, "<a href=\"/\">"));
+    g_assert_nonnull(strstr(html, ANALYSIS_NAME_HTML));
+    g_assert_null(strstr(html, "<b>bold</b>"));
+  }
+  g_assert_null(strstr(index, "<b>bold</b>"));
+  g_assert_nonnull(strstr(index, ANALYSIS_NAME_HTML));
+
+  static const char *const unknown[] = { "/explain/999999", "/sensitivity/999999",
+                                         "/api/explain/999999", "/api/sensitivity/999999" };
+  for (guint i = 0; i < G_N_ELEMENTS(unknown); i++)
+    g_assert_cmpint(respond_status(serve, unknown[i]), ==, 404);
+
+  /* A 1 MB name written by SQL (an older zdsim could store one) is cut to 64 characters in
+   * the index and the list, as a run's is. */
+  g_clear_pointer(&serve, serve_free);
+  sqlite3 *sql = NULL;
+  g_assert_cmpint(sqlite3_open_v2(db, &sql, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_autofree char *name = g_strnfill(1024 * 1024, 'n');
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(sql, "UPDATE explains SET scenario = ?", -1, &st, NULL),
+                  ==, SQLITE_OK);
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  g_assert_cmpint(sqlite3_step(st), ==, SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(sql);
+  serve = serve_new_unbound(&so, &error);
+  g_assert_no_error(error);
+  g_autofree char *cut = g_strdup_printf("%.*s…", 63, name);
+  static const char *const lists[] = { "/", "/explain" };
+  for (guint i = 0; i < G_N_ELEMENTS(lists); i++) {
+    g_autofree char *html = respond_ok(serve, lists[i]);
+    g_assert_cmpuint(strlen(html), <, 100 * 1024);
+    g_assert_nonnull(strstr(html, cut));
+  }
+  g_clear_pointer(&serve, serve_free);
+  remove_tree(dir);
+}
+
+/* The database is shown by its base name only: the index's header, a page's header (a run's,
+ * the explain and sensitivity lists) and a 404 from the store (JSON or HTML) name "runs.db"
+ * and never the directory it lies in (the fixture opens it by an absolute path under /tmp). */
 static void
 test_db_base_name(gconstpointer data)
 {
@@ -1475,7 +1612,8 @@ test_db_base_name(gconstpointer data)
     int status;
   } cases[] = {
     { "/", 200 }, { "/api/runs/999999", 404 }, { "/runs/999999", 404 },
-    { "/api/sweeps/999999", 404 },
+    { "/api/sweeps/999999", 404 }, { "/explain", 200 }, { "/sensitivity", 200 },
+    { "/explain/999999", 404 }, { "/api/sensitivity/999999", 404 },
   };
   g_autofree char *run = g_strdup_printf("/runs/%" G_GINT64_FORMAT, f->one_id);
   for (guint i = 0; i <= G_N_ELEMENTS(cases); i++) {
@@ -1485,7 +1623,7 @@ test_db_base_name(gconstpointer data)
     g_autofree char *body = body_text(r);
     g_test_message("%s: %.200s", path, body);
     g_assert_null(strstr(body, f->dir));
-    if (i == 0 || i == G_N_ELEMENTS(cases))
+    if (i == G_N_ELEMENTS(cases) || cases[i].status == 200)
       g_assert_nonnull(strstr(body, "runs.db"));
   }
 }
@@ -1640,6 +1778,7 @@ main(int argc, char **argv)
   g_test_add_func("/zdsim/serve/parse-id", test_parse_id);
   g_test_add_func("/zdsim/serve/escape", test_escape);
   g_test_add_func("/zdsim/serve/partial-sweep", test_partial_sweep);
+  g_test_add_func("/zdsim/serve/analyses", test_analyses);
 
   Fixture f = { 0 };
   fixture_init(&f);

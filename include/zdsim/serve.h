@@ -231,23 +231,27 @@ typedef struct {
   char *why[PLOT_KIND_COUNT];
 } ServePlots;
 
-/* A page of a stored explain or sensitivity result: @title, and @fragment (HTML, from
- * report_html_explain_fragment() or report_html_sensitivity_fragment()) inside the
- * dashboard's frame, with a link to @json_url. Returns: (transfer full). */
-char *serve_html_analysis(const char *db_path, const char *title, const char *fragment,
-                          const char *json_url);
-/* The list of stored results of one kind (StoreAnalysis*, newest first), each linking to
- * /@kind/ID. Returns: (transfer full). */
+/* A page of a stored explain or sensitivity result (@kind "explain" or "sensitivity"):
+ * @title, and @fragment (HTML, from report_html_explain_fragment() or
+ * report_html_sensitivity_fragment()) inside the dashboard's frame, with a way back to the
+ * index and to /@kind, and a link to @json_url. Returns: (transfer full). */
+char *serve_html_analysis(const char *db_path, const char *kind, const char *title,
+                          const char *fragment, const char *json_url);
+/* The list of stored results of @kind (StoreAnalysis*, newest first), each linking to
+ * /@kind/ID, in the table the index shows them in. Returns: (transfer full). */
 char *serve_html_analyses(const char *db_path, const char *kind, const GPtrArray *analyses);
 
 /* The style sheet served at /style.css (a static string). */
 const char *serve_html_css(void);
 
-/* The index: @runs (StoreRunInfo*, newest first; @more_runs when older ones were left out)
- * and @sweeps (StoreSweepInfo*, newest first) of the store at @db_path.
+/* The index: @runs (StoreRunInfo*, newest first; @more_runs when older ones were left out),
+ * @sweeps (StoreSweepInfo*, newest first), and the stored @explains and @sensitivities
+ * (StoreAnalysis*, newest first) of the store at @db_path. Of each of the last two it shows
+ * at most SERVE_INDEX_RUNS, and says where the rest are when given more; none is no section.
  * Returns: (transfer full) the page. */
 char *serve_html_index(const char *db_path, const GPtrArray *runs, gboolean more_runs,
-                       const GPtrArray *sweeps);
+                       const GPtrArray *sweeps, const GPtrArray *explains,
+                       const GPtrArray *sensitivities);
 
 /* A run page: @run, its [expect] verdicts @outcomes (CheckOutcome*, may be NULL) or
  * @expect_note (why there are none, may be NULL), and the plots it can show.
