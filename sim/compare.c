@@ -22,6 +22,8 @@ compare_verdict_name(CompareVerdict verdict)
     return "better";
   case COMPARE_WORSE:
     return "worse";
+  case COMPARE_NOT_JUDGED:
+    return "not judged";
   case COMPARE_NO_DIFFERENCE:
   default:
     return "no significant difference";
@@ -32,7 +34,7 @@ static CompareVerdict
 verdict(const CompareDifference *d, gboolean higher_is_better)
 {
   if (!d->has_interval)
-    return COMPARE_NO_DIFFERENCE;
+    return COMPARE_NOT_JUDGED;
   if (d->lo > 0)
     return higher_is_better ? COMPARE_BETTER : COMPARE_WORSE;
   if (d->hi < 0)
@@ -151,6 +153,7 @@ compare_runs(const RunResult *a, const RunResult *b, CompareResult *out)
                  out->paired, d);
     d->verdict = verdict(d, run_metric_higher_is_better(m));
     out->better += d->verdict == COMPARE_BETTER;
+    out->judged += d->has_interval;
     out->worse += d->verdict == COMPARE_WORSE;
   }
   for (guint c = 0; c < CAUSE_COUNT; c++) {
@@ -197,19 +200,17 @@ comparison_line(GString *out, const char *name, guint m, const CompareDifference
   g_autofree char *b = format_value(m, d->b, FALSE);
   g_autofree char *diff = format_value(m, d->diff, TRUE);
   g_autofree char *interval = NULL;
-  const char *judged = compare_verdict_name(d->verdict);
   if (d->has_interval) {
     g_autofree char *lo = format_value(m, d->lo, TRUE);
     g_autofree char *hi = format_value(m, d->hi, TRUE);
     interval = g_strdup_printf("[%s, %s]", lo, hi);
   } else if (m == RUN_LONGEST_OUTAGE) {
     interval = g_strdup("(none: the longest outage)");
-    judged = "not judged";
   } else {
     interval = g_strdup("(too few replications)");
   }
   g_string_append_printf(out, "  %-42s %14s %14s %14s  %-32s %s\n", name, a, b, diff, interval,
-                         judged);
+                         compare_verdict_name(d->verdict));
 }
 
 char *
@@ -244,12 +245,13 @@ compare_text(const RunResult *a, const RunResult *b, const CompareResult *c,
     g_autofree char *name = g_strconcat("downtime_by_cause_s.", model_cause_name(c2), NULL);
     comparison_line(out, name, RUN_DOWNTIME_PER_YEAR, &c->cause[c2]);
   }
-  if (c->overall == COMPARE_NO_DIFFERENCE)
-    g_string_append(out, "\nOverall (availability, time up): no significant difference");
-  else
+  if (c->overall == COMPARE_BETTER || c->overall == COMPARE_WORSE)
     g_string_append_printf(out, "\nOverall (availability, time up): B is %s than A",
                            compare_verdict_name(c->overall));
-  g_string_append_printf(out, "; B is better on %u and worse on %u of %d metrics.\n", c->better,
-                         c->worse, RUN_METRIC_COUNT);
+  else
+    g_string_append_printf(out, "\nOverall (availability, time up): %s",
+                           compare_verdict_name(c->overall));
+  g_string_append_printf(out, "; B is better on %u and worse on %u of %u metrics judged.\n",
+                         c->better, c->worse, c->judged);
   return g_string_free(out, FALSE);
 }

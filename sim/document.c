@@ -461,6 +461,7 @@ document_compare(const StoreRunInfo *a, const StoreRunInfo *b_info, const Compar
   add_string(b, "overall", compare_verdict_name(c->overall));
   add_int(b, "better", c->better);
   add_int(b, "worse", c->worse);
+  add_int(b, "judged", c->judged);
   json_builder_set_member_name(b, "metrics");
   json_builder_begin_object(b);
   for (guint m = 0; m < RUN_METRIC_COUNT; m++)

@@ -91,11 +91,13 @@ test_too_few(void)
   const CompareDifference *d = &c.metric[RUN_AVAILABILITY];
   g_assert_false(d->has_interval);
   g_assert_cmpfloat_with_epsilon(d->diff, 0.009, 1e-12);
-  g_assert_cmpint(d->verdict, ==, COMPARE_NO_DIFFERENCE);
+  g_assert_cmpint(d->verdict, ==, COMPARE_NOT_JUDGED);
   g_assert_cmpuint(c.better + c.worse, ==, 0);
+  g_assert_cmpuint(c.judged, ==, 0);  /* one replication a side: no interval anywhere */
   g_autofree char *text = compare_text(a, b, &c, "A", "B");
   g_assert_nonnull(strstr(text, "(too few replications)"));
-  g_assert_nonnull(strstr(text, "Overall (availability, time up): no significant difference"));
+  g_assert_nonnull(strstr(text, "Overall (availability, time up): not judged;"));
+  g_assert_nonnull(strstr(text, "of 0 metrics judged"));
 }
 
 /* Up to four outages of one replication, in seconds. */
@@ -162,7 +164,9 @@ test_pooled_figures(void)
                     cases[i].has_interval ? STATS_METHOD_BOOTSTRAP : STATS_METHOD_NONE);
   }
   const CompareDifference *longest = &c.metric[RUN_LONGEST_OUTAGE];
-  g_assert_cmpint(longest->verdict, ==, COMPARE_NO_DIFFERENCE);
+  g_assert_cmpint(longest->verdict, ==, COMPARE_NOT_JUDGED);
+  /* Every metric but the longest outage has an interval with two replications a side. */
+  g_assert_cmpuint(c.judged, ==, RUN_METRIC_COUNT - 1);
   g_assert_cmpint(c.metric[RUN_AVAILABILITY].method, ==, STATS_METHOD_T);
   g_autofree char *text = compare_text(a, b, &c, "A", "B");
   g_test_message("%s", text);
@@ -248,6 +252,7 @@ test_verdict_names(void)
     { COMPARE_BETTER, "better" },
     { COMPARE_WORSE, "worse" },
     { COMPARE_NO_DIFFERENCE, "no significant difference" },
+    { COMPARE_NOT_JUDGED, "not judged" },
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
     g_assert_cmpstr(compare_verdict_name(cases[i].verdict), ==, cases[i].name);

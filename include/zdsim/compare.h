@@ -12,12 +12,13 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  COMPARE_NO_DIFFERENCE, /* the 95 % interval of B - A contains 0 (or cannot be computed) */
+  COMPARE_NO_DIFFERENCE, /* the 95 % interval of B - A contains 0 */
   COMPARE_BETTER,        /* the interval excludes 0 on B's better side */
   COMPARE_WORSE,
+  COMPARE_NOT_JUDGED,    /* no interval: the longest outage, or too few replications */
 } CompareVerdict;
 
-/* "better", "worse", "no significant difference". */
+/* "better", "worse", "no significant difference", "not judged". */
 const char *compare_verdict_name(CompareVerdict verdict);
 
 typedef struct {
@@ -29,7 +30,7 @@ typedef struct {
   double lo, hi;         /* its 95 % interval (equal to diff when it has no spread or none) */
   /* FALSE when a side has fewer than 2 replications, and always for longest_outage_s, one
    * maximum, which has no interval in the report either; the verdict is then
-   * COMPARE_NO_DIFFERENCE. */
+   * COMPARE_NOT_JUDGED. */
   gboolean has_interval;
   /* How lo and hi were made: STATS_METHOD_T (paired or Welch, as CompareResult.paired says),
    * STATS_METHOD_BOOTSTRAP (mean_outage_s and outage_p95_s: the percentile bootstrap of the
@@ -50,6 +51,7 @@ typedef struct {
   CompareDifference cause[CAUSE_COUNT]; /* downtime by cause, smaller is better */
   CompareVerdict overall; /* the verdict on availability (time up), the headline figure */
   guint better, worse;    /* metrics (of RUN_METRIC_COUNT) with those verdicts */
+  guint judged;           /* metrics with an interval, so a verdict */
 } CompareResult;
 
 /* Compares B (@b) with A (@a), both summarized (run_result_summarize()), metric by metric,
