@@ -1387,7 +1387,8 @@ route(Serve *s, const Request *rq, ServeResponse *out)
     return;
   }
   reply_error(rq, out, 404, "There is nothing at this address. The dashboard starts at /%s.",
-              api ? "; the API has /api/runs, /api/runs/ID, /api/sweeps and /api/sweeps/ID"
+              api ? "; the API has /api/runs, /api/sweeps, /api/explain and /api/sensitivity, "
+                    "each with /ID"
                   : "");
 }
 

@@ -806,6 +806,15 @@ test_api(gconstpointer data)
   g_autoptr(Response) missing = http_get(f, "/api/runs/999999");
   g_assert_cmpint(missing->status, ==, 404);
   g_assert_true(g_str_has_prefix(header(missing, "content-type"), "application/json"));
+  /* An address the API does not have names every collection it does have. */
+  g_autoptr(Response) nowhere = http_get(f, "/api/nowhere");
+  g_assert_cmpint(nowhere->status, ==, 404);
+  g_autofree char *nowhere_text = body_text(nowhere);
+  for (guint i = 0; i < 4; i++) {
+    static const char *const collections[] = { "/api/runs", "/api/sweeps", "/api/explain",
+                                               "/api/sensitivity" };
+    g_assert_nonnull(strstr(nowhere_text, collections[i]));
+  }
 }
 
 /* Every plot a page shows is served as SVG, the same bytes twice (the cache). */
