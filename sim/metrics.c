@@ -96,7 +96,8 @@ metrics_advance(Model *model, gint64 now)
     r->up_time += dt;
     r->business_up_time += inside;
   } else {
-    r->down_outside_portal += dt - calendar_overlap(model->cal->portal, a, now, &model->portal_hint);
+    gint64 in_portal = calendar_overlap(model->cal->portal, a, now, &model->portal_hint);
+    r->down_outside_portal += dt - in_portal;
     r->down_by_cause[model->acc_cause] += dt;
   }
   if (!db_up)
