@@ -365,8 +365,8 @@ explain_execute(ExplainPlan *plan, RunMetric metric, const RunOptions *options, 
 
 /* ---- JSON ---- */
 
-static void
-add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
+void
+explain_json_add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
 {
   json_builder_set_member_name(b, name);
   json_builder_begin_object(b);
@@ -381,8 +381,8 @@ add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
   json_builder_end_object(b);
 }
 
-static void
-add_difference(JsonBuilder *b, const char *name, const ExplainDifference *d)
+void
+explain_json_add_difference(JsonBuilder *b, const char *name, const ExplainDifference *d)
 {
   json_builder_set_member_name(b, name);
   json_builder_begin_object(b);
@@ -410,11 +410,11 @@ add_items(JsonBuilder *b, const char *name, const GPtrArray *items)
     for (char **o = item->overrides; o != NULL && *o != NULL; o++)
       json_builder_add_string_value(b, *o);
     json_builder_end_array(b);
-    add_summary(b, "value", &item->value);
-    add_difference(b, "difference", &item->metric);
+    explain_json_add_summary(b, "value", &item->value);
+    explain_json_add_difference(b, "difference", &item->metric);
     json_builder_set_member_name(b, "gain");
     json_builder_add_double_value(b, item->gain);
-    add_difference(b, "instance_hours_difference", &item->hours);
+    explain_json_add_difference(b, "instance_hours_difference", &item->hours);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -443,9 +443,9 @@ explain_json_node(const ExplainResult *r)
   json_builder_add_int_value(b, r->instances);
   json_builder_set_member_name(b, "policy");
   json_builder_add_string_value(b, r->policy);
-  add_summary(b, "base", &r->base);
-  add_summary(b, "downtime_per_year_s", &r->downtime);
-  add_summary(b, "instance_hours_per_year", &r->hours);
+  explain_json_add_summary(b, "base", &r->base);
+  explain_json_add_summary(b, "downtime_per_year_s", &r->downtime);
+  explain_json_add_summary(b, "instance_hours_per_year", &r->hours);
   json_builder_set_member_name(b, "downtime_by_cause");
   json_builder_begin_array(b);
   for (guint i = 0; i < r->shares->len; i++) {
@@ -453,7 +453,7 @@ explain_json_node(const ExplainResult *r)
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "cause");
     json_builder_add_string_value(b, s->cause);
-    add_summary(b, "seconds_per_year", &s->seconds);
+    explain_json_add_summary(b, "seconds_per_year", &s->seconds);
     json_builder_set_member_name(b, "share");
     json_builder_add_double_value(b, s->share);
     json_builder_end_object(b);

@@ -249,36 +249,12 @@ sensitivity_verdict(const SensitivityResult *r)
 /* ---- JSON ---- */
 
 static void
-add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
-{
-  json_builder_set_member_name(b, name);
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "mean");
-  json_builder_add_double_value(b, s->mean);
-  json_builder_set_member_name(b, "sd");
-  json_builder_add_double_value(b, s->sd);
-  json_builder_set_member_name(b, "lo");
-  json_builder_add_double_value(b, s->lo);
-  json_builder_set_member_name(b, "hi");
-  json_builder_add_double_value(b, s->hi);
-  json_builder_end_object(b);
-}
-
-static void
 add_end(JsonBuilder *b, const char *name, const StatsSummary *value, const ExplainDifference *d)
 {
   json_builder_set_member_name(b, name);
   json_builder_begin_object(b);
-  add_summary(b, "value", value);
-  json_builder_set_member_name(b, "difference");
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "mean");
-  json_builder_add_double_value(b, d->diff);
-  json_builder_set_member_name(b, "lo");
-  json_builder_add_double_value(b, d->lo);
-  json_builder_set_member_name(b, "hi");
-  json_builder_add_double_value(b, d->hi);
-  json_builder_end_object(b);
+  explain_json_add_summary(b, "value", value);
+  explain_json_add_difference(b, "difference", d);
   json_builder_end_object(b);
 }
 
@@ -305,7 +281,7 @@ sensitivity_json_node(const SensitivityResult *r)
   json_builder_add_int_value(b, r->instances);
   json_builder_set_member_name(b, "from_uncertain_section");
   json_builder_add_boolean_value(b, r->from_section);
-  add_summary(b, "base", &r->base);
+  explain_json_add_summary(b, "base", &r->base);
   json_builder_set_member_name(b, "inputs");
   json_builder_begin_array(b);
   for (guint i = 0; i < r->inputs->len; i++) {

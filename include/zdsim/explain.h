@@ -119,6 +119,11 @@ JsonNode *explain_json_node(const ExplainResult *result);
 /* The same as pretty-printed text. Returns: (transfer full). */
 char *explain_json(const ExplainResult *result);
 
+/* Members of the explain and sensitivity documents, shared by both: @name as
+ * {mean, sd, lo, hi} of a summary, and as {mean, lo, hi} of a paired difference. */
+void explain_json_add_summary(JsonBuilder *b, const char *name, const StatsSummary *s);
+void explain_json_add_difference(JsonBuilder *b, const char *name, const ExplainDifference *d);
+
 /* Reads what explain_json() wrote. Returns: (transfer full) or NULL with @error
  * (EXPLAIN_ERROR_INVALID naming what is missing). */
 ExplainResult *explain_from_json(const char *text, GError **error);
