@@ -366,6 +366,28 @@ explain_execute(ExplainPlan *plan, RunMetric metric, const RunOptions *options, 
 /* ---- JSON ---- */
 
 void
+explain_json_add_head(JsonBuilder *b, const char *kind, const char *scenario, RunMetric metric,
+                      guint64 seed, guint replications, guint instances)
+{
+  json_builder_set_member_name(b, "schema");
+  json_builder_add_string_value(b, EXPLAIN_SCHEMA);
+  json_builder_set_member_name(b, "kind");
+  json_builder_add_string_value(b, kind);
+  json_builder_set_member_name(b, "scenario");
+  json_builder_add_string_value(b, scenario);
+  json_builder_set_member_name(b, "metric");
+  json_builder_add_string_value(b, run_metric_name(metric));
+  json_builder_set_member_name(b, "higher_is_better");
+  json_builder_add_boolean_value(b, run_metric_higher_is_better(metric));
+  json_builder_set_member_name(b, "seed");
+  json_builder_add_int_value(b, (gint64) seed);
+  json_builder_set_member_name(b, "replications");
+  json_builder_add_int_value(b, replications);
+  json_builder_set_member_name(b, "instances");
+  json_builder_add_int_value(b, instances);
+}
+
+void
 explain_json_add_summary(JsonBuilder *b, const char *name, const StatsSummary *s)
 {
   json_builder_set_member_name(b, name);
@@ -425,22 +447,8 @@ explain_json_node(const ExplainResult *r)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  json_builder_set_member_name(b, "schema");
-  json_builder_add_string_value(b, EXPLAIN_SCHEMA);
-  json_builder_set_member_name(b, "kind");
-  json_builder_add_string_value(b, "explain");
-  json_builder_set_member_name(b, "scenario");
-  json_builder_add_string_value(b, r->scenario);
-  json_builder_set_member_name(b, "metric");
-  json_builder_add_string_value(b, run_metric_name(r->metric));
-  json_builder_set_member_name(b, "higher_is_better");
-  json_builder_add_boolean_value(b, run_metric_higher_is_better(r->metric));
-  json_builder_set_member_name(b, "seed");
-  json_builder_add_int_value(b, (gint64) r->seed);
-  json_builder_set_member_name(b, "replications");
-  json_builder_add_int_value(b, r->replications);
-  json_builder_set_member_name(b, "instances");
-  json_builder_add_int_value(b, r->instances);
+  explain_json_add_head(b, "explain", r->scenario, r->metric, r->seed, r->replications,
+                        r->instances);
   json_builder_set_member_name(b, "policy");
   json_builder_add_string_value(b, r->policy);
   explain_json_add_summary(b, "base", &r->base);

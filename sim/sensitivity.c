@@ -263,22 +263,8 @@ sensitivity_json_node(const SensitivityResult *r)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  json_builder_set_member_name(b, "schema");
-  json_builder_add_string_value(b, EXPLAIN_SCHEMA);
-  json_builder_set_member_name(b, "kind");
-  json_builder_add_string_value(b, "sensitivity");
-  json_builder_set_member_name(b, "scenario");
-  json_builder_add_string_value(b, r->scenario);
-  json_builder_set_member_name(b, "metric");
-  json_builder_add_string_value(b, run_metric_name(r->metric));
-  json_builder_set_member_name(b, "higher_is_better");
-  json_builder_add_boolean_value(b, run_metric_higher_is_better(r->metric));
-  json_builder_set_member_name(b, "seed");
-  json_builder_add_int_value(b, (gint64) r->seed);
-  json_builder_set_member_name(b, "replications");
-  json_builder_add_int_value(b, r->replications);
-  json_builder_set_member_name(b, "instances");
-  json_builder_add_int_value(b, r->instances);
+  explain_json_add_head(b, "sensitivity", r->scenario, r->metric, r->seed, r->replications,
+                        r->instances);
   json_builder_set_member_name(b, "from_uncertain_section");
   json_builder_add_boolean_value(b, r->from_section);
   explain_json_add_summary(b, "base", &r->base);

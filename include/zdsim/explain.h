@@ -119,6 +119,11 @@ JsonNode *explain_json_node(const ExplainResult *result);
 /* The same as pretty-printed text. Returns: (transfer full). */
 char *explain_json(const ExplainResult *result);
 
+/* The members every explain and sensitivity document opens with, in this order: "schema",
+ * "kind" (@kind), "scenario", "metric", "higher_is_better", "seed", "replications",
+ * "instances". */
+void explain_json_add_head(JsonBuilder *b, const char *kind, const char *scenario,
+                           RunMetric metric, guint64 seed, guint replications, guint instances);
 /* Members of the explain and sensitivity documents, shared by both: @name as
  * {mean, sd, lo, hi} of a summary, and as {mean, lo, hi} of a paired difference. */
 void explain_json_add_summary(JsonBuilder *b, const char *name, const StatsSummary *s);
