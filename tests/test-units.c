@@ -10,32 +10,7 @@
 #include <string.h>
 
 #include "zdsim/dist.h"
-
-#define SECOND G_GINT64_CONSTANT(1000000)
-#define MINUTE (60 * SECOND)
-#define HOUR (60 * MINUTE)
-#define DAY (24 * HOUR)
-#define WEEK (7 * DAY)
-
-/* --- Helpers ------------------------------------------------------------------------ */
-
-static guint64
-bits_of(double x)
-{
-  guint64 b;
-  memcpy(&b, &x, sizeof b);
-  return b;
-}
-
-/* Exact equality of doubles without ==, which -Wfloat-equal forbids. */
-#define assert_same_double(x, y) g_assert_cmphex(bits_of(x), ==, bits_of(y))
-
-static void
-assert_rel(double got, double want, double rel)
-{
-  if (!(fabs(got - want) <= rel * fabs(want)))
-    g_error("got %.17g, want %.17g within %g relative", got, want, rel);
-}
+#include "numeric-fixture.h"
 
 /* --- Durations ---------------------------------------------------------------------- */
 
